@@ -1,0 +1,113 @@
+"""One rooted exception hierarchy for Assay.
+
+Every error a user can cause (a bad file, a bad profile, an unknown name, a missing optional
+dependency) is an :class:`AssayError` subclass carrying the file, line and a fix, and maps to an
+exit code. The CLI prints ``str(error)`` as one line; ``--debug`` adds the traceback.
+
+Exit codes (documented in the README):
+
+* 0 - success
+* 1 - a check ran and found shortfalls (``assay banks check``)
+* 2 - a usage or input error: bad file, bad profile or config, unknown name
+* 3 - a missing optional dependency
+* 70 - an internal error (a bug in Assay; please report it with ``--debug`` output)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_MISSING_DEPENDENCY = 3
+EXIT_INTERNAL = 70
+
+
+class AssayError(Exception):
+    """Base of every error Assay raises on purpose."""
+
+    exit_code: int = EXIT_INTERNAL
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        fix: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.fix = fix
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = self.file if self.line is None else f"{self.file}:{self.line}"
+            where += ": "
+        fix = f" (fix: {self.fix})" if self.fix else ""
+        return f"{where}{self.message}{fix}"
+
+
+class UserError(AssayError):
+    """Something the user can fix: a file, a config value, an argument."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(UserError):
+    """A project config (assay.yaml) or command option is invalid."""
+
+
+class ProfileError(ConfigError):
+    """A profile of the standard is invalid or cannot be found."""
+
+
+class InputFormatError(UserError):
+    """An input file cannot be read at all (not one bad row: those are quarantined)."""
+
+
+class BadRowError(InputFormatError):
+    """A row of a bank file is invalid and ``--strict`` was asked for."""
+
+
+class UnknownNameError(UserError):
+    """A name (risk, aspect, profile, format) is not known; suggests the closest one."""
+
+    def __init__(
+        self,
+        what: str,
+        name: str,
+        known: Iterable[str],
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+    ) -> None:
+        known_list = list(known)
+        close = difflib.get_close_matches(name, known_list, n=1, cutoff=0.5)
+        fix = f"did you mean {close[0]!r}?" if close else _known_hint(known_list)
+        super().__init__(f"unknown {what} {name!r}", file=file, line=line, fix=fix)
+        self.name = name
+
+
+class MissingDependencyError(UserError):
+    """An optional dependency is not installed; the fix names the extra to install."""
+
+    exit_code = EXIT_MISSING_DEPENDENCY
+
+    def __init__(self, module: str, extra: str) -> None:
+        super().__init__(
+            f"this feature needs the optional package {module!r}",
+            fix=f"pip install 'assay[{extra}]'",
+        )
+
+
+def _known_hint(known: list[str]) -> str:
+    shown = ", ".join(known[:8])
+    more = f" and {len(known) - 8} more" if len(known) > 8 else ""
+    return f"use one of: {shown}{more}"

@@ -1,0 +1,413 @@
+"""The standard as data: a :class:`Profile` is one edition (risks, aspects, clauses, numbers).
+
+Every number of the standard lives in the profile files under ``standard/data/``; this module
+only gives them types. Every entry carries provenance tags from ``STANDARD.md``: ``S<n>`` seen
+in source n, ``R`` recalled, ``I`` inferred, ``3P`` third-party only, ``?`` low confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import Enum
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_TAG = re.compile(r"^(S\d+|R|I|3P|\?)$")
+RISK_ID = re.compile(r"^A\.\d+\.[a-z]$")
+CATEGORY_ID = re.compile(r"^A\.\d+$")
+
+Rate = Annotated[float, Field(ge=0.0, le=1.0)]
+Count = Annotated[int, Field(ge=0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Force(str, Enum):
+    """Modal force: 应/不应 = shall (mandatory), 宜/不宜 = should (recommended)."""
+
+    SHALL = "shall"
+    SHOULD = "should"
+
+
+class CheckMethod(str, Enum):
+    """How a clause is checked: measured by software, shown by evidence, or judged by people."""
+
+    AUTOMATIC = "automatic"
+    EVIDENCE = "evidence"
+    HUMAN = "human"
+
+
+class ProvenanceLevel(str, Enum):
+    SEEN = "seen"
+    RECALLED = "recalled"
+    INFERRED = "inferred"
+    THIRD_PARTY = "third_party"
+
+
+class Provenance(Strict):
+    """Provenance tags of one entry, as in STANDARD.md (for example ``[S26, S4]``)."""
+
+    tags: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("tags")
+    @classmethod
+    def _check_tags(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
+        for tag in tags:
+            if not _TAG.match(tag):
+                raise ValueError(f"provenance tag {tag!r} is not one of S<n>, R, I, 3P, ?")
+        return tags
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, data: object) -> object:
+        if isinstance(data, list | tuple):
+            return {"tags": tuple(str(t) for t in data)}
+        if isinstance(data, str):
+            return {"tags": tuple(t.strip() for t in data.replace(",", " ").split())}
+        return data
+
+    @property
+    def level(self) -> ProvenanceLevel:
+        """The strongest level among the tags: seen > recalled > third-party > inferred."""
+        if any(t.startswith("S") for t in self.tags):
+            return ProvenanceLevel.SEEN
+        if "R" in self.tags:
+            return ProvenanceLevel.RECALLED
+        if "3P" in self.tags:
+            return ProvenanceLevel.THIRD_PARTY
+        return ProvenanceLevel.INFERRED
+
+    @property
+    def uncertain(self) -> bool:
+        return "?" in self.tags
+
+    def __str__(self) -> str:
+        return ",".join(self.tags)
+
+
+class Named(Strict):
+    id: str
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    prov: Provenance
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+class Risk(Named):
+    """One of the risks of Appendix A, e.g. ``A.1.d`` 宣扬恐怖主义、极端主义."""
+
+    @property
+    def category(self) -> str:
+        return self.id.rsplit(".", 1)[0]
+
+    @field_validator("id")
+    @classmethod
+    def _risk_id(cls, v: str) -> str:
+        if not RISK_ID.match(v):
+            raise ValueError(f"risk id {v!r} must look like A.1.a")
+        return v
+
+
+class Category(Named):
+    """One of the categories of Appendix A (A.1 ... A.5) with its risks."""
+
+    risks: tuple[Risk, ...] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _category_id(cls, v: str) -> str:
+        if not CATEGORY_ID.match(v):
+            raise ValueError(f"category id {v!r} must look like A.1")
+        return v
+
+    @model_validator(mode="after")
+    def _risks_in_category(self) -> Category:
+        for risk in self.risks:
+            if not risk.id.startswith(self.id + "."):
+                raise ValueError(f"risk {risk.id} is listed under category {self.id}")
+        return self
+
+
+class Aspect(Named):
+    """One of the aspects the must-answer (非拒答) bank must cover (8.3 b) 2))."""
+
+    @field_validator("id")
+    @classmethod
+    def _aspect_id(cls, v: str) -> str:
+        if not re.match(r"^NR\.[a-z_]+$", v):
+            raise ValueError(f"aspect id {v!r} must look like NR.history")
+        return v
+
+
+class Section(Strict):
+    id: str
+    title_zh: str
+    title_en: str
+
+
+class Clause(Strict):
+    """One requirement of chapters 5 to 8, e.g. ``5.1.a.1``."""
+
+    id: str = Field(pattern=r"^[5-8](\.[0-9a-z]+)*$")
+    title_zh: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    force: Force
+    checks: tuple[CheckMethod, ...] = Field(min_length=1)
+    prov: Provenance
+    note: str = ""
+    ref: str = ""  # the clause of another edition this one was mapped from, by topic
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+    @property
+    def section(self) -> str:
+        parts = self.id.split(".")
+        return ".".join(parts[:2]) if len(parts) > 1 and parts[1].isdigit() else parts[0]
+
+
+class Method(Strict):
+    """An assessment method of chapter 9 and the clauses it verifies."""
+
+    id: str = Field(pattern=r"^9(\.[0-9a-z]+)*$")
+    title_zh: str
+    title_en: str
+    verifies: tuple[str, ...] = ()
+    prov: Provenance
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+
+V = TypeVar("V")
+
+
+class Param(Strict, Generic[V]):
+    """One number (or set) of the standard with its force, provenance, and the clause (chapters
+    5 to 8) or method (chapter 9) it belongs to."""
+
+    value: V
+    force: Force
+    clause: str
+    prov: Provenance
+    note: str = ""
+
+
+class Interval(Strict):
+    count: Annotated[int, Field(ge=1)]
+    unit: Literal["day", "week", "month"]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.unit}{'s' if self.count > 1 else ''}"
+
+
+class RiskBankParams(Strict):
+    """Minimums of a bank organised by risk (keyword library, content bank, must-refuse bank).
+
+    ``per_risk_min`` is keyed by category id (``A.1``) or risk id (``A.1.d``); a risk id key
+    overrides its category's value.
+    """
+
+    total_min: Param[Count]
+    required_categories: Param[tuple[str, ...]]
+    per_risk_min: Param[dict[str, Count]]
+    update_interval: Param[Interval]
+
+
+class AspectBankParams(Strict):
+    """Minimums of the must-answer (非拒答) bank, organised by aspect."""
+
+    total_min: Param[Count]
+    per_aspect_min: Param[Count]
+    update_interval: Param[Interval]
+
+
+class ClassifierParams(Strict):
+    required_categories: Param[tuple[str, ...]]
+
+
+class CorpusSourceParams(Strict):
+    max_harmful_rate: Param[Rate]
+    counted_categories: Param[tuple[str, ...]]
+    sample_min: Param[Count]
+
+
+class CorpusEvalParams(Strict):
+    manual_sample_min: Param[Count]
+    manual_qualified_min: Param[Rate]
+    technical_fraction_min: Param[Rate]
+    technical_qualified_min: Param[Rate]
+
+
+class ContentEvalParams(Strict):
+    manual_sample_min: Param[Count]
+    manual_qualified_min: Param[Rate]
+    keyword_sample_min: Param[Count]
+    keyword_qualified_min: Param[Rate]
+    classifier_sample_min: Param[Count]
+    classifier_qualified_min: Param[Rate]
+
+
+class RefusalEvalParams(Strict):
+    must_refuse_sample_min: Param[Count]
+    must_refuse_refusal_min: Param[Rate]
+    must_answer_sample_min: Param[Count]
+    must_answer_refusal_max: Param[Rate]
+
+
+class AbusiveUserParams(Strict):
+    consecutive_max: Param[Count]
+    per_day_max: Param[Count]
+
+
+class OptOutParams(Strict):
+    max_clicks: Param[Count]
+
+
+class ReportParams(Strict):
+    signatories_min: Param[Count]
+
+
+class Parameters(Strict):
+    keyword_library: RiskBankParams
+    content_bank: RiskBankParams
+    must_refuse_bank: RiskBankParams
+    must_answer_bank: AspectBankParams
+    classifier: ClassifierParams
+    corpus_source: CorpusSourceParams
+    corpus_eval: CorpusEvalParams
+    content_eval: ContentEvalParams
+    refusal_eval: RefusalEvalParams
+    abusive_users: AbusiveUserParams
+    training_opt_out: OptOutParams
+    report: ReportParams
+
+
+class Profile(Strict):
+    """One edition of the standard as data."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-_]*$")
+    code: str
+    title_zh: str
+    title_en: str
+    issued: date | None = None
+    effective: date | None = None
+    status: Literal["confirmed", "provisional"]
+    numbering_confirmed: bool
+    notice_zh: str = ""
+    notice_en: str = ""
+    sources: dict[str, str]
+    categories: tuple[Category, ...] = Field(min_length=1)
+    aspects: tuple[Aspect, ...] = Field(min_length=1)
+    sections: tuple[Section, ...]
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+    methods: tuple[Method, ...] = ()
+    parameters: Parameters
+
+    # -- lookups -------------------------------------------------------------------------
+
+    @property
+    def risks(self) -> tuple[Risk, ...]:
+        return tuple(r for c in self.categories for r in c.risks)
+
+    def risk(self, risk_id: str) -> Risk:
+        for r in self.risks:
+            if r.id == risk_id:
+                return r
+        raise KeyError(risk_id)
+
+    def category(self, category_id: str) -> Category:
+        for c in self.categories:
+            if c.id == category_id:
+                return c
+        raise KeyError(category_id)
+
+    def clause(self, clause_id: str) -> Clause:
+        for c in self.clauses:
+            if c.id == clause_id:
+                return c
+        raise KeyError(clause_id)
+
+    def risks_in(self, category_ids: tuple[str, ...]) -> tuple[Risk, ...]:
+        return tuple(r for r in self.risks if r.category in category_ids)
+
+    def notice(self, lang: str) -> str:
+        return self.notice_zh if lang == "zh" else self.notice_en
+
+    # -- cross-checks ------------------------------------------------------------------
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Profile:
+        _unique("category", [c.id for c in self.categories])
+        _unique("risk", [r.id for r in self.risks])
+        _unique("aspect", [a.id for a in self.aspects])
+        _unique("clause", [c.id for c in self.clauses])
+        _unique("method", [m.id for m in self.methods])
+        clause_ids = {c.id for c in self.clauses}
+        category_ids = {c.id for c in self.categories}
+        risk_ids = {r.id for r in self.risks}
+        known_tags = set(self.sources) | {"R", "I", "3P", "?"}
+        for entry_id, prov in self._provenances():
+            for tag in prov.tags:
+                if tag not in known_tags:
+                    raise ValueError(f"{entry_id}: provenance tag {tag} is not listed in sources")
+        for m in self.methods:
+            for cid in m.verifies:
+                if cid not in clause_ids:
+                    raise ValueError(f"method {m.id} verifies unknown clause {cid}")
+        for group_name, field_name, param in self._params():
+            where = f"parameters.{group_name}.{field_name}"
+            if param.clause not in clause_ids | {m.id for m in self.methods}:
+                raise ValueError(f"{where}: {param.clause} is not a clause or method of the profile")
+            _check_param_ids(where, param.value, field_name, category_ids, risk_ids)
+        return self
+
+    def _provenances(self) -> list[tuple[str, Provenance]]:
+        out: list[tuple[str, Provenance]] = []
+        for c in self.categories:
+            out.append((c.id, c.prov))
+            out.extend((r.id, r.prov) for r in c.risks)
+        out.extend((a.id, a.prov) for a in self.aspects)
+        out.extend((c.id, c.prov) for c in self.clauses)
+        out.extend((m.id, m.prov) for m in self.methods)
+        out.extend((f"{g}.{f}", p.prov) for g, f, p in self._params())
+        return out
+
+    def _params(self) -> list[tuple[str, str, Param[object]]]:
+        out: list[tuple[str, str, Param[object]]] = []
+        for group_name in Parameters.model_fields:
+            group = getattr(self.parameters, group_name)
+            for field_name in type(group).model_fields:
+                out.append((group_name, field_name, getattr(group, field_name)))
+        return out
+
+    def parameter_rows(self) -> list[tuple[str, str, Param[object]]]:
+        """Every parameter as ``(group, name, Param)``, in profile order."""
+        return self._params()
+
+
+def _unique(what: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"{what} id {i} appears twice")
+        seen.add(i)
+
+
+def _check_param_ids(
+    where: str, value: object, field_name: str, category_ids: set[str], risk_ids: set[str]
+) -> None:
+    if field_name.endswith("categories") and isinstance(value, tuple):
+        for cid in value:
+            if cid not in category_ids:
+                raise ValueError(f"{where}: unknown category {cid}")
+    if field_name == "per_risk_min" and isinstance(value, dict):
+        for key in value:
+            if key not in category_ids and key not in risk_ids:
+                raise ValueError(f"{where}: key {key} is neither a category nor a risk id")
