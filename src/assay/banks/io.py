@@ -1,0 +1,228 @@
+"""Load and save banks. Bad rows are quarantined into a side file (or raise with ``strict``).
+
+The quarantine file is JSONL, one object per bad row with ``file``, ``row``, ``reason``, ``fix``
+and the raw row, written as ``<name>.quarantine.jsonl`` beside the input (or in
+``quarantine_dir``). The :class:`LoadReport` counts rows read, accepted and quarantined, so
+nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from assay.banks.models import (
+    BadRow,
+    BankKind,
+    KeywordEntry,
+    KeywordLibrary,
+    LoadReport,
+    Question,
+    QuestionBank,
+    QuestionKind,
+)
+from assay.banks.resolve import NameResolver
+from assay.banks.schema import (
+    KEYWORD_FILING,
+    KEYWORD_NATIVE,
+    QUESTION_FILING,
+    QUESTION_NATIVE,
+    Layout,
+    RowError,
+    RowReader,
+    column_map,
+    id_maker,
+    keyword_row,
+    question_row,
+)
+from assay.banks.tabular import RawRow, read_rows, write_rows
+from assay.errors import BadRowError, InputFormatError
+from assay.standard.models import Profile
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a bank file."""
+
+    fmt: str | None = None
+    encoding: str = "auto"
+    strict: bool = False
+    quarantine_dir: Path | None = None
+
+
+def load_keywords(
+    path: Path, profile: Profile, options: ReadOptions | None = None
+) -> tuple[KeywordLibrary, LoadReport]:
+    """Read a keyword library in the native or filing layout."""
+    opts = options or ReadOptions()
+    result = read_rows(path, fmt=opts.fmt, encoding=opts.encoding)
+    columns = column_map(result.columns)
+    if "keyword" not in columns:
+        raise _missing_column(path, "关键词 (or keyword)", result.columns)
+    reader = RowReader(NameResolver(profile), columns)
+    entries, report = _convert(
+        path, result.rows, BankKind.KEYWORDS, lambda raw: reader.keyword(raw.values, raw.row), opts
+    )
+    report.encoding = result.encoding
+    if report.quarantined:
+        report.quarantine_file = str(_write_quarantine(path, report.quarantined, opts))
+    return KeywordLibrary(entries=entries, source=path), report
+
+
+def load_questions(
+    path: Path,
+    profile: Profile,
+    kind: QuestionKind | None,
+    options: ReadOptions | None = None,
+) -> tuple[QuestionBank, LoadReport]:
+    """Read a question bank. ``kind`` None takes each row's kind column (all rows must agree)."""
+    opts = options or ReadOptions()
+    result = read_rows(path, fmt=opts.fmt, encoding=opts.encoding)
+    columns = column_map(result.columns)
+    if "text" not in columns:
+        raise _missing_column(path, "测试题 (or text)", result.columns)
+    reader = RowReader(NameResolver(profile), columns)
+    make_id = id_maker()
+    bank_kind = BankKind(kind.value) if kind else BankKind.CONTENT
+
+    def convert(raw: RawRow) -> Question:
+        return reader.question(raw.values, raw.row, kind, make_id)
+
+    items, report = _convert(path, result.rows, bank_kind, convert, opts)
+    _quarantine_duplicate_ids(items, report, path, strict=opts.strict)
+    report.encoding = result.encoding
+    kinds = {q.kind for q in items}
+    if kind is None and len(kinds) > 1:
+        raise InputFormatError(
+            f"the file mixes question kinds ({', '.join(sorted(k.value for k in kinds))})",
+            file=path,
+            fix="split it into one file per bank, or pass --kind",
+        )
+    final_kind = kind or (kinds.pop() if kinds else QuestionKind.CONTENT)
+    report.bank = BankKind(final_kind.value)
+    if report.quarantined:
+        report.quarantine_file = str(_write_quarantine(path, report.quarantined, opts))
+    return QuestionBank(kind=final_kind, items=items, source=path), report
+
+
+def _convert(
+    path: Path,
+    rows: list[RawRow | BadRow],
+    bank: BankKind,
+    convert: Callable[[RawRow], T],
+    opts: ReadOptions,
+) -> tuple[list[T], LoadReport]:
+    report = LoadReport(file=str(path), bank=bank)
+    out: list[T] = []
+    for raw in rows:
+        report.read += 1
+        if isinstance(raw, BadRow):
+            bad = raw
+        else:
+            try:
+                out.append(convert(raw))
+                report.accepted += 1
+                continue
+            except RowError as exc:
+                bad = BadRow(file=str(path), row=raw.row, reason=exc.reason, fix=exc.fix,
+                             raw=_jsonable(raw.values))
+        if opts.strict:
+            raise BadRowError(bad.reason, file=path, line=bad.row, fix=bad.fix or None)
+        report.quarantined.append(bad)
+    return out, report
+
+
+def _quarantine_duplicate_ids(
+    items: list[Question], report: LoadReport, path: Path, *, strict: bool
+) -> None:
+    first_row: dict[str, int | None] = {}
+    keep: list[Question] = []
+    for item in items:
+        if item.id in first_row:
+            reason = f"duplicate id {item.id!r} (first at row {first_row[item.id]})"
+            fix = "give each question its own id"
+            if strict:
+                raise BadRowError(reason, file=path, line=item.row, fix=fix)
+            report.accepted -= 1
+            report.quarantined.append(
+                BadRow(file=str(path), row=item.row or 0, reason=reason, fix=fix,
+                       raw=item.model_dump(mode="json")))
+        else:
+            first_row[item.id] = item.row
+            keep.append(item)
+    items[:] = keep
+
+
+def _write_quarantine(path: Path, bad: list[BadRow], opts: ReadOptions) -> Path:
+    folder = opts.quarantine_dir or path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{path.name}.quarantine.jsonl"
+    with target.open("w", encoding="utf-8") as fh:
+        for row in bad:
+            fh.write(json.dumps(row.model_dump(mode="json"), ensure_ascii=False) + "\n")
+    return target
+
+
+def _missing_column(path: Path, name: str, found: list[str]) -> InputFormatError:
+    shown = ", ".join(found[:10]) or "none"
+    return InputFormatError(
+        f"no {name} column (columns found: {shown})",
+        file=path,
+        line=1,
+        fix="use the native layout or the filing layout 序号/关键词/一级分类/二级分类",
+    )
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
+
+
+# -- saving -----------------------------------------------------------------------------
+
+
+def save_keywords(
+    library: KeywordLibrary,
+    path: Path,
+    profile: Profile,
+    *,
+    layout: Layout = "native",
+    fmt: str | None = None,
+    encoding: str = "utf-8-sig",
+) -> None:
+    resolver = NameResolver(profile)
+    rows = [keyword_row(e, layout, i, resolver) for i, e in enumerate(library.entries, 1)]
+    columns = KEYWORD_FILING if layout == "filing" else KEYWORD_NATIVE
+    write_rows(path, columns, rows, fmt=fmt, encoding=encoding)
+
+
+def save_questions(
+    bank: QuestionBank,
+    path: Path,
+    profile: Profile,
+    *,
+    layout: Layout = "native",
+    fmt: str | None = None,
+    encoding: str = "utf-8-sig",
+) -> None:
+    resolver = NameResolver(profile)
+    rows = [question_row(q, layout, i, resolver) for i, q in enumerate(bank.items, 1)]
+    columns = QUESTION_FILING if layout == "filing" else QUESTION_NATIVE
+    write_rows(path, columns, rows, fmt=fmt, encoding=encoding)
+
+
+def load_bank(
+    path: Path, bank: BankKind, profile: Profile, options: ReadOptions | None = None
+) -> tuple[KeywordLibrary | QuestionBank, LoadReport]:
+    """Load any of the four banks."""
+    if bank is BankKind.KEYWORDS:
+        return load_keywords(path, profile, options)
+    return load_questions(path, profile, bank.question_kind, options)
+
+
+def entries_of(bank: KeywordLibrary | QuestionBank) -> list[KeywordEntry] | list[Question]:
+    return bank.entries if isinstance(bank, KeywordLibrary) else bank.items

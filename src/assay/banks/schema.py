@@ -1,0 +1,291 @@
+"""Columns of bank files: the native layout, the filing layout, and their aliases.
+
+Native layout (any of CSV, JSONL, XLSX): ``keyword, risk_ids, variants, added, updated, note``
+for keywords and ``id, text, kind, risk_ids, aspect, lang, added, updated, note`` for questions.
+
+Filing layout (备案表格): ``序号 / 关键词 / 一级分类 / 二级分类`` for the keyword list and
+``序号 / 测试题 / 一级分类 / 二级分类`` for test questions; 一级分类 is the category of Appendix A
+and 二级分类 the risk (for must-answer questions, 二级分类 is the aspect, e.g. 历史).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from assay.banks.models import KeywordEntry, Question, QuestionKind
+from assay.banks.resolve import NameResolver
+from assay.errors import UnknownNameError
+from assay.text import fold
+
+Layout = Literal["native", "filing"]
+
+KEYWORD_NATIVE = ["keyword", "risk_ids", "variants", "added", "updated", "note"]
+QUESTION_NATIVE = ["id", "text", "kind", "risk_ids", "aspect", "lang", "added", "updated", "note"]
+KEYWORD_FILING = ["序号", "关键词", "一级分类", "二级分类"]
+QUESTION_FILING = ["序号", "测试题", "一级分类", "二级分类"]
+MUST_ANSWER_CATEGORY = "非拒答"
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "keyword": ("keyword", "关键词", "关键字", "拦截关键词", "word"),
+    "text": ("text", "question", "测试题", "问题", "题目", "prompt"),
+    "id": ("id", "编号", "题号", "question_id"),
+    "seq": ("序号", "seq", "no"),
+    "kind": ("kind", "类型", "题库类型"),
+    "risk": ("risk_ids", "risk_id", "risks", "risk", "二级分类", "风险", "风险类别"),
+    "category": ("category", "一级分类"),
+    "aspect": ("aspect", "方面", "非拒答方面"),
+    "variants": ("variants", "变体", "变形词"),
+    "lang": ("lang", "language", "语言"),
+    "added": ("added", "添加日期", "新增日期", "创建日期"),
+    "updated": ("updated", "更新日期", "修改日期"),
+    "note": ("note", "备注", "说明"),
+}
+_KIND_NAMES = {
+    "content": QuestionKind.CONTENT,
+    "生成内容": QuestionKind.CONTENT,
+    "mustrefuse": QuestionKind.MUST_REFUSE,
+    "应拒答": QuestionKind.MUST_REFUSE,
+    "mustanswer": QuestionKind.MUST_ANSWER,
+    "非拒答": QuestionKind.MUST_ANSWER,
+}
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class RowError(Exception):
+    """One row is invalid; becomes a quarantined :class:`~assay.banks.models.BadRow`."""
+
+    def __init__(self, reason: str, fix: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.fix = fix
+
+
+def column_map(columns: list[str]) -> dict[str, str]:
+    """Map canonical field names to the file's own column names."""
+    by_fold = {fold(c): c for c in columns}
+    out: dict[str, str] = {}
+    for field, aliases in _ALIASES.items():
+        for alias in aliases:
+            if fold(alias) in by_fold:
+                out[field] = by_fold[fold(alias)]
+                break
+    return out
+
+
+class RowReader:
+    """Turns raw rows of one file into keyword entries or questions."""
+
+    def __init__(self, resolver: NameResolver, columns: dict[str, str]) -> None:
+        self.resolver = resolver
+        self.columns = columns
+
+    def get(self, values: dict[str, Any], field: str) -> Any:
+        column = self.columns.get(field)
+        return None if column is None else values.get(column)
+
+    def text(self, values: dict[str, Any], field: str) -> str:
+        value = self.get(values, field)
+        if value is None:
+            return ""
+        if isinstance(value, list | tuple):
+            return ";".join(str(v) for v in value)
+        return str(value).strip()
+
+    def keyword(self, values: dict[str, Any], row: int) -> KeywordEntry:
+        keyword = self.text(values, "keyword")
+        if not keyword:
+            raise RowError("关键词 (keyword) is empty", "write the keyword or delete the row")
+        return _validated(
+            KeywordEntry,
+            keyword=keyword,
+            risk_ids=self.risk_ids(values),
+            variants=_split_list(self.get(values, "variants")),
+            added=self.date(values, "added"),
+            updated=self.date(values, "updated"),
+            note=self.text(values, "note"),
+            row=row,
+        )
+
+    def question(
+        self, values: dict[str, Any], row: int, kind: QuestionKind | None, make_id: IdMaker
+    ) -> Question:
+        text = self.text(values, "text")
+        if not text:
+            raise RowError("测试题 (question text) is empty", "write the question or delete the row")
+        row_kind = self.kind(values, kind)
+        aspect: str | None = None
+        risk_ids: tuple[str, ...] = ()
+        if row_kind is QuestionKind.MUST_ANSWER:
+            aspect = self.aspect(values, required=True)
+        else:
+            risk_ids = self.risk_ids(values)
+            aspect = self.aspect(values, required=False)
+        explicit = self.text(values, "id")
+        seq = self.text(values, "seq")
+        qid = explicit or make_id(row_kind, seq, text)
+        lang = self.text(values, "lang") or ("zh" if _CJK.search(text) else "en")
+        return _validated(
+            Question,
+            id=qid,
+            text=text,
+            kind=row_kind,
+            risk_ids=risk_ids,
+            aspect=aspect,
+            lang=lang,
+            added=self.date(values, "added"),
+            updated=self.date(values, "updated"),
+            note=self.text(values, "note"),
+            row=row,
+        )
+
+    def kind(self, values: dict[str, Any], declared: QuestionKind | None) -> QuestionKind:
+        written = self.text(values, "kind")
+        if not written:
+            if declared is None:
+                raise RowError("kind (类型) is empty", "write content, must_refuse or must_answer")
+            return declared
+        found = _KIND_NAMES.get(fold(written))
+        if found is None:
+            raise RowError(f"unknown kind {written!r}", "write content, must_refuse or must_answer")
+        if declared is not None and found is not declared:
+            raise RowError(
+                f"kind {found.value} in a {declared.value} bank",
+                "move the row to its own bank file",
+            )
+        return found
+
+    def risk_ids(self, values: dict[str, Any]) -> tuple[str, ...]:
+        cell = self.text(values, "risk")
+        category_cell = self.text(values, "category")
+        if not cell:
+            if self.columns.get("risk") is None:
+                raise RowError("no risk column", "add a 二级分类 (or risk_ids) column")
+            raise RowError(
+                "二级分类 (risk) is empty",
+                "name the risk by id or name, e.g. A.1.d or 宣扬恐怖主义、极端主义",
+            )
+        try:
+            risk_ids = self.resolver.risks(cell)
+            categories = self.resolver.categories(category_cell) if category_cell else ()
+        except UnknownNameError as exc:
+            raise RowError(exc.message, exc.fix or "") from None
+        for risk_id in risk_ids:
+            category = risk_id.rsplit(".", 1)[0]
+            if categories and category not in categories:
+                raise RowError(
+                    f"risk {risk_id} belongs to {category}, but 一级分类 says {category_cell!r}",
+                    "correct 一级分类 or 二级分类",
+                )
+        return risk_ids
+
+    def aspect(self, values: dict[str, Any], *, required: bool) -> str | None:
+        cell = self.text(values, "aspect")
+        if not cell and required and self.columns.get("aspect") is None:
+            cell = self.text(values, "risk")  # filing layout: 二级分类 holds the aspect
+        if not cell:
+            if required:
+                raise RowError(
+                    "the must-answer aspect is empty",
+                    "write the aspect, e.g. 历史 or NR.history, in aspect (or 二级分类)",
+                )
+            return None
+        try:
+            return self.resolver.aspect(cell)
+        except UnknownNameError as exc:
+            raise RowError(exc.message, exc.fix or "") from None
+
+    def date(self, values: dict[str, Any], field: str) -> date | None:
+        value = self.get(values, field)
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        for fmt in _DATE_FORMATS:
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise RowError(f"{field} date {text!r} is not a date", "write it as YYYY-MM-DD")
+
+
+IdMaker = Callable[[QuestionKind, str, str], str]
+
+
+def id_maker() -> IdMaker:
+    """Ids for questions without one: from 序号 if given, else from the text; made unique."""
+    used: dict[str, int] = {}
+
+    def make(kind: QuestionKind, seq: str, text: str) -> str:
+        base = f"{kind.value}-{seq}" if seq else f"{kind.value}-{_digest(text)}"
+        used[base] = used.get(base, 0) + 1
+        return base if used[base] == 1 else f"{base}-{used[base]}"
+
+    return make
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(fold(text).encode("utf-8")).hexdigest()[:10]
+
+
+def _split_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list | tuple):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return tuple(p.strip() for p in re.split(r"[;；|\n]+", str(value)) if p.strip())
+
+
+def _validated(model: type[Any], **fields: Any) -> Any:
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        reason = f"{where}: {first['msg']}" if where else str(first["msg"])
+        raise RowError(reason.removeprefix("Value error, ")) from None
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def keyword_row(entry: KeywordEntry, layout: Layout, seq: int, resolver: NameResolver) -> dict[str, Any]:
+    if layout == "filing":
+        return {
+            "序号": seq,
+            "关键词": entry.keyword,
+            "一级分类": _category_names(entry.risk_ids, resolver),
+            "二级分类": ";".join(resolver.profile.risk(r).name_zh for r in entry.risk_ids),
+        }
+    return entry.model_dump(mode="json", exclude={"row"}) | {
+        "risk_ids": list(entry.risk_ids),
+        "variants": list(entry.variants),
+    }
+
+
+def question_row(item: Question, layout: Layout, seq: int, resolver: NameResolver) -> dict[str, Any]:
+    profile = resolver.profile
+    if layout == "filing":
+        if item.kind is QuestionKind.MUST_ANSWER:
+            assert item.aspect is not None
+            category = MUST_ANSWER_CATEGORY
+            detail = next(a.name_zh for a in profile.aspects if a.id == item.aspect)
+        else:
+            category = _category_names(item.risk_ids, resolver)
+            detail = ";".join(profile.risk(r).name_zh for r in item.risk_ids)
+        return {"序号": seq, "测试题": item.text, "一级分类": category, "二级分类": detail}
+    return item.model_dump(mode="json", exclude={"row"}) | {"risk_ids": list(item.risk_ids)}
+
+
+def _category_names(risk_ids: tuple[str, ...], resolver: NameResolver) -> str:
+    categories = dict.fromkeys(r.rsplit(".", 1)[0] for r in risk_ids)
+    return ";".join(resolver.profile.category(c).name_zh for c in categories)

@@ -1,0 +1,271 @@
+"""``assay banks``: check, convert and list the keyword library and the question banks."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assay.banks.check import BankCheck, CheckReport, check_files
+from assay.banks.io import ReadOptions, entries_of, load_bank, save_keywords, save_questions
+from assay.banks.messages import describe
+from assay.banks.models import BankKind, BankSource, KeywordLibrary, LoadReport
+from assay.banks.resolve import NameResolver
+from assay.banks.schema import Layout
+from assay.cli.common import (
+    ConfigOpt,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    ProfileOpt,
+    check_lang,
+    default_lang,
+    err_console,
+    out_console,
+    print_json,
+    profile_for,
+    project,
+    t,
+    table,
+)
+from assay.errors import EXIT_FINDINGS, ConfigError
+from assay.standard.models import Profile
+
+app = typer.Typer(help="Keyword library and test banks: check coverage and freshness, convert.")
+
+KindOpt = Annotated[
+    BankKind,
+    typer.Option("--kind", "-k", help="Which bank: keywords, content, must_refuse, must_answer."),
+]
+EncodingOpt = Annotated[
+    str,
+    typer.Option("--encoding", help="Input encoding: auto, utf-8, utf-8-sig, gb18030, gbk, utf-16."),
+]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="Input format if the suffix does not tell: csv, tsv, jsonl, xlsx.")
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Fail on the first bad row instead of quarantining it.")
+]
+QuarantineOpt = Annotated[
+    Path | None,
+    typer.Option("--quarantine-dir", help="Where to write <file>.quarantine.jsonl (default: beside the input)."),
+]
+BankFileOpt = Annotated[Path | None, typer.Option(help="Bank file (overrides the project file).")]
+
+
+@app.command("check")
+def check(
+    config: ConfigOpt = None,
+    keywords: BankFileOpt = None,
+    content: BankFileOpt = None,
+    must_refuse: BankFileOpt = None,
+    must_answer: BankFileOpt = None,
+    profile: ProfileOpt = None,
+    today: Annotated[
+        str | None, typer.Option(help="Check freshness as of this date (YYYY-MM-DD; default today).")
+    ] = None,
+    near_threshold: Annotated[
+        float, typer.Option(min=0.5, max=1.0, help="Similarity at which two questions are near duplicates.")
+    ] = 0.8,
+    encoding: EncodingOpt = "auto",
+    strict: StrictOpt = False,
+    quarantine_dir: QuarantineOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the JSON report here.")] = None,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the banks against 8.1 to 8.3: totals, per-risk and per-aspect counts, freshness,
+    duplicates. Exit code 1 when anything falls short; each shortfall is named with its numbers.
+
+    Banks come from the project file (assay.yaml) or from --keywords/--content/--must-refuse/
+    --must-answer. With a project file every bank is expected; with files only, only those given
+    are checked.
+    """
+    code = check_lang(lang)
+    cfg = project(config)
+    prof = profile_for(profile, cfg, code)
+    given = {BankKind.KEYWORDS: keywords, BankKind.CONTENT: content,
+             BankKind.MUST_REFUSE: must_refuse, BankKind.MUST_ANSWER: must_answer}
+    sources: dict[BankKind, BankSource | None] = cfg.banks.sources() if cfg else {}
+    for kind, path in given.items():
+        if path is not None:
+            sources[kind] = BankSource(path=path)
+    if not sources:
+        raise ConfigError("no banks to check",
+                          fix="run in a folder with assay.yaml, pass --config, or pass --keywords etc.")
+    omitted = _omitted_aspects(cfg.omitted_aspects if cfg else (), prof)
+    report = check_files(
+        {k: sources[k] for k in BankKind if k in sources},
+        prof,
+        today=_parse_date(today),
+        options=ReadOptions(encoding=encoding, strict=strict, quarantine_dir=quarantine_dir),
+        near_threshold=near_threshold,
+        omitted_aspects=omitted,
+    )
+    data = _report_json(report, prof, code)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", "utf-8")
+    if as_json:
+        print_json(data)
+    else:
+        _render(report, prof, code)
+    if not report.ok:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("convert")
+def convert(
+    source: Annotated[Path, typer.Argument(help="Bank file to read (.csv, .tsv, .jsonl, .xlsx).")],
+    target: Annotated[Path, typer.Argument(help="File to write; its suffix gives the format.")],
+    kind: KindOpt,
+    layout: Annotated[
+        str, typer.Option(help="Output layout: native (all fields) or filing (序号/关键词|测试题/一级分类/二级分类).")
+    ] = "native",
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    encoding: EncodingOpt = "auto",
+    in_format: FormatOpt = None,
+    out_encoding: Annotated[
+        str, typer.Option(help="Encoding of a CSV/TSV output: utf-8-sig (default, opens in Excel), utf-8, gb18030.")
+    ] = "utf-8-sig",
+    strict: StrictOpt = False,
+    quarantine_dir: QuarantineOpt = None,
+    lang: LangOpt = default_lang(),
+) -> None:
+    """Import or export a bank: read any supported layout and write another (CSV, JSONL, XLSX)."""
+    code = check_lang(lang)
+    if layout not in ("native", "filing"):
+        raise ConfigError(f"unknown layout {layout!r}", fix="use --layout native or --layout filing")
+    prof = profile_for(profile, project(config), code)
+    opts = ReadOptions(fmt=in_format, encoding=encoding, strict=strict, quarantine_dir=quarantine_dir)
+    data, load = load_bank(source, kind, prof, opts)
+    chosen: Layout = "filing" if layout == "filing" else "native"
+    if isinstance(data, KeywordLibrary):
+        save_keywords(data, target, prof, layout=chosen, encoding=out_encoding)
+    else:
+        save_questions(data, target, prof, layout=chosen, encoding=out_encoding)
+    _print_load(load, code)
+    typer.echo(t(code, f"已写入 {target}（{len(data)} 条）", f"wrote {target} ({len(data)} entries)"))
+
+
+@app.command("list")
+def list_entries(
+    source: Annotated[Path, typer.Argument(help="Bank file to read.")],
+    kind: KindOpt,
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    risk: Annotated[str | None, typer.Option(help="Only entries of this risk (id or name).")] = None,
+    limit: Annotated[int, typer.Option(min=0, help="Show at most this many (0 = all).")] = 0,
+    encoding: EncodingOpt = "auto",
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """List the entries of a bank file, optionally of one risk."""
+    code = check_lang(lang)
+    prof = profile_for(profile, project(config), code)
+    data, load = load_bank(source, kind, prof, ReadOptions(encoding=encoding))
+    entries = list(entries_of(data))
+    if risk is not None:
+        wanted = set(NameResolver(prof).risks(risk))
+        entries = [e for e in entries if wanted & set(e.risk_ids)]
+    if limit:
+        entries = entries[:limit]
+    if as_json:
+        print_json([e.model_dump(mode="json") for e in entries])
+        return
+    _print_load(load, code)
+    is_kw = kind is BankKind.KEYWORDS
+    tab = table(None, ["#", t(code, "关键词", "keyword") if is_kw else "id",
+                       t(code, "风险/方面", "risk/aspect"), "" if is_kw else t(code, "测试题", "question")])
+    for i, e in enumerate(entries, 1):
+        label = ";".join(e.risk_ids) or str(getattr(e, "aspect", "") or "")
+        first = getattr(e, "keyword", None) or getattr(e, "id", "")
+        tab.add_row(str(i), str(first), label, "" if is_kw else str(getattr(e, "text", "")))
+    out_console().print(tab)
+
+
+# -- rendering ---------------------------------------------------------------------------
+
+
+def _render(report: CheckReport, profile: Profile, lang: Lang) -> None:
+    console = out_console()
+    console.print(t(lang, f"[bold]题库检查[/bold]  档案 {profile.code}（{profile.id}），检查日期 {report.checked_on}",
+                    f"[bold]Bank check[/bold]  profile {profile.code} ({profile.id}), as of {report.checked_on}"))
+    for bank in report.banks:
+        _render_bank(bank, profile, lang)
+    shortfalls = report.shortfalls
+    warnings = [f for f in report.findings if f.severity == "warning"]
+    typer.echo("")
+    if shortfalls:
+        typer.echo(t(lang, f"不足 {len(shortfalls)} 项：", f"{len(shortfalls)} shortfalls:"))
+        for f in shortfalls:
+            typer.echo(f"  ✗ {describe(f, profile, lang)}")
+    for f in warnings:
+        typer.echo(f"  ! {describe(f, profile, lang)}")
+    typer.echo(t(lang, "结论：" + ("全部满足" if report.ok else f"{len(shortfalls)} 项不足，退出码 1"),
+                 "Result: " + ("all met" if report.ok else f"{len(shortfalls)} shortfalls, exit code 1")))
+
+
+def _render_bank(bank: BankCheck, profile: Profile, lang: Lang) -> None:
+    console = out_console()
+    typer.echo("")
+    console.print(f"[bold]{bank.bank.label(lang)}[/bold]  {bank.file or t(lang, '（未提供）', '(not given)')}")
+    if bank.load is not None:
+        _print_load(bank.load, lang)
+    if bank.file is None:
+        return
+    need = f" / {bank.total_need}" if bank.total_need is not None else ""
+    typer.echo(t(lang, f"  去重后 {bank.distinct}{need} 条", f"  {bank.distinct}{need} distinct items"))
+    if bank.freshness is not None:
+        fr = bank.freshness
+        last = fr.last_update or t(lang, "无日期", "no dates")
+        status = "✓" if fr.ok else "✗"
+        typer.echo(t(lang, f"  最近更新 {last}，更新周期 {fr.interval}，{status}",
+                     f"  last updated {last}, interval {fr.interval}, {status}"))
+    tab = table(None, ["id", t(lang, "名称", "name"), t(lang, "现有", "have"), t(lang, "要求", "need"), ""])
+    for row in bank.counts:
+        if row.need is None and row.have == 0:
+            continue
+        name = row.name_zh if lang == "zh" else row.name_en
+        mark = "" if row.need is None else ("✓" if row.ok else "✗")
+        tab.add_row(row.id, name, str(row.have), "-" if row.need is None else str(row.need), mark)
+    console.print(tab)
+
+
+def _print_load(load: LoadReport, lang: Lang) -> None:
+    enc = f", {load.encoding}" if load.encoding else ""
+    typer.echo(t(lang,
+                 f"  读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行{enc}",
+                 f"  read {load.read} rows, accepted {load.accepted}, quarantined {len(load.quarantined)}{enc}"))
+    if load.quarantine_file:
+        err_console().print(t(lang, f"  隔离文件：{load.quarantine_file}", f"  quarantine file: {load.quarantine_file}"),
+                            soft_wrap=True)
+
+
+def _report_json(report: CheckReport, profile: Profile, lang: Lang) -> dict[str, Any]:
+    data = report.model_dump(mode="json")
+    data["ok"] = report.ok
+    data["shortfalls"] = len(report.shortfalls)
+    for bank_json, bank in zip(data["banks"], report.banks, strict=True):
+        for f_json, f in zip(bank_json["findings"], bank.findings, strict=True):
+            f_json["message"] = describe(f, profile, lang)
+    return data
+
+
+def _parse_date(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"--today {text!r} is not a date", fix="write it as YYYY-MM-DD") from None
+
+
+def _omitted_aspects(names: tuple[str, ...], profile: Profile) -> tuple[str, ...]:
+    resolver = NameResolver(profile)
+    return tuple(resolver.aspect(n) for n in names)

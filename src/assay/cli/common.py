@@ -1,0 +1,89 @@
+"""Options and output helpers shared by the command groups."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assay.config import CONFIG_NAME, ProjectConfig, load_config
+from assay.errors import ConfigError
+from assay.standard.loader import load_profile
+from assay.standard.models import Profile
+
+Lang = Literal["zh", "en"]
+
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        "-p",
+        help="Profile: a built-in name (tc260-003-2024, gbt45654-2025) or a YAML file. "
+        "Default: the project's, else tc260-003-2024.",
+    ),
+]
+LangOpt = Annotated[
+    str,
+    typer.Option("--lang", help="Output language: zh or en (default: $ASSAY_LANG or zh)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help=f"Project file (default: ./{CONFIG_NAME} if present)."),
+]
+
+
+def default_lang() -> str:
+    return os.environ.get("ASSAY_LANG", "zh")
+
+
+def check_lang(lang: str) -> Lang:
+    if lang not in ("zh", "en"):
+        raise ConfigError(f"unknown language {lang!r}", fix="use --lang zh or --lang en")
+    return lang  # type: ignore[return-value]
+
+
+def project(config: Path | None) -> ProjectConfig | None:
+    """The project config given, or ``./assay.yaml`` if it exists, or None."""
+    if config is not None:
+        return load_config(config)
+    here = Path(CONFIG_NAME)
+    return load_config(here) if here.is_file() else None
+
+
+def profile_for(name: str | None, config: ProjectConfig | None, lang: Lang) -> Profile:
+    """Load the profile asked for (or the project's), and warn on stderr if it is provisional."""
+    chosen = name or (config.profile if config else None)
+    profile = load_profile(chosen) if chosen else load_profile()
+    if profile.status == "provisional":
+        err_console().print(f"[yellow]! {profile.notice(lang)}[/yellow]", soft_wrap=True)
+    return profile
+
+
+def out_console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def table(title: str | None, columns: list[str]) -> Table:
+    t = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
+    for column in columns:
+        t.add_column(column, overflow="fold")
+    return t
+
+
+def t(lang: Lang, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en

@@ -1,0 +1,84 @@
+"""The project file ``assay.yaml``: which profile, which banks, and project-wide choices.
+
+Paths in the file are relative to the file's own folder.
+
+.. code-block:: yaml
+
+    name: 示例服务
+    profile: tc260-003-2024          # a built-in name or a path to a profile YAML
+    banks:
+      keywords: banks/keywords.csv   # or {path: ..., encoding: gb18030, format: csv}
+      content: banks/content.jsonl
+      must_refuse: banks/must_refuse.csv
+      must_answer: banks/must_answer.jsonl
+    omitted_aspects: []               # 8.3 b) 3): aspects a domain model leaves out
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assay.banks.models import BankKind, BankSource
+from assay.errors import ConfigError
+from assay.standard.loader import DEFAULT_PROFILE, builtin_profiles
+from assay.yamlfile import load_yaml, validation_error
+
+CONFIG_NAME = "assay.yaml"
+
+
+class BanksConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    keywords: BankSource | None = None
+    content: BankSource | None = None
+    must_refuse: BankSource | None = None
+    must_answer: BankSource | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _path_shorthand(cls, value: Any) -> Any:
+        return {"path": value} if isinstance(value, str) else value
+
+    def sources(self) -> dict[BankKind, BankSource | None]:
+        return {kind: getattr(self, kind.value) for kind in BankKind}
+
+
+class ProjectConfig(BaseModel):
+    """The root of a project's configuration."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = "assay project"
+    profile: str = DEFAULT_PROFILE
+    banks: BanksConfig = Field(default_factory=BanksConfig)
+    omitted_aspects: tuple[str, ...] = ()
+    root: Path = Field(default=Path("."), exclude=True)
+
+    def resolved(self) -> ProjectConfig:
+        """The same config with every path made relative to ``root``."""
+        banks = {
+            kind.value: src.model_copy(update={"path": self.root / src.path})
+            for kind, src in self.banks.sources().items()
+            if src is not None
+        }
+        profile = self.profile
+        if profile not in builtin_profiles():
+            profile = str(self.root / profile)
+        return self.model_copy(update={"banks": BanksConfig(**banks), "profile": profile})
+
+
+def load_config(path: Path) -> ProjectConfig:
+    """Read ``assay.yaml``; errors name the file, line and field."""
+    data, lines = load_yaml(path, ConfigError)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError("the project file must be a YAML mapping", file=path, line=1)
+    try:
+        config = ProjectConfig.model_validate({**data, "root": path.parent})
+    except ValidationError as exc:
+        raise validation_error(exc, path, lines) from None
+    return config.resolved()
