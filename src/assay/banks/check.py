@@ -14,8 +14,8 @@ Counting rules (stated in the report):
 from __future__ import annotations
 
 import calendar
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -152,22 +152,50 @@ def check_bank(
         )
     distinct = len({fold(t) for t in texts if fold(t)})
     if distinct < total_param.value:
-        findings.append(Finding(code="total_short", severity="shortfall", bank=bank,
-                                clause=total_param.clause, force=total_param.force,
-                                have=distinct, need=total_param.value))
+        findings.append(
+            Finding(
+                code="total_short",
+                severity="shortfall",
+                bank=bank,
+                clause=total_param.clause,
+                force=total_param.force,
+                have=distinct,
+                need=total_param.value,
+            )
+        )
     freshness = _freshness(entries, interval.value, today)
     if freshness.last_update is None:
-        findings.append(Finding(code="no_dates", severity="shortfall", bank=bank,
-                                clause=interval.clause, force=interval.force))
+        findings.append(
+            Finding(
+                code="no_dates",
+                severity="shortfall",
+                bank=bank,
+                clause=interval.clause,
+                force=interval.force,
+            )
+        )
     elif not freshness.ok:
-        findings.append(Finding(code="stale", severity="shortfall", bank=bank,
-                                clause=interval.clause, force=interval.force,
-                                have=(today - freshness.last_update).days,
-                                detail=f"{freshness.last_update} + {interval.value}"))
+        findings.append(
+            Finding(
+                code="stale",
+                severity="shortfall",
+                bank=bank,
+                clause=interval.clause,
+                force=interval.force,
+                have=(today - freshness.last_update).days,
+                detail=f"{freshness.last_update} + {interval.value}",
+            )
+        )
     duplicates = _duplicates(bank, entries, texts, near_threshold)
     for group in duplicates:
-        findings.append(Finding(code="duplicate" if group.kind == "exact" else "near_duplicate",
-                                severity="warning", bank=bank, detail=" | ".join(group.items)))
+        findings.append(
+            Finding(
+                code="duplicate" if group.kind == "exact" else "near_duplicate",
+                severity="warning",
+                bank=bank,
+                detail=" | ".join(group.items),
+            )
+        )
     return BankCheck(
         bank=bank,
         file=load.file if load else None,
@@ -190,10 +218,25 @@ def missing_bank(bank: BankKind, profile: Profile) -> BankCheck:
         BankKind.MUST_REFUSE: "8.3.a.2",
         BankKind.MUST_ANSWER: "8.3.b.2",
     }[bank]
-    finding = Finding(code="bank_missing", severity="shortfall", bank=bank, clause=clause,
-                      force=profile.clause(clause).force)
-    return BankCheck(bank=bank, file=None, load=None, rows=0, distinct=0, total_need=None,
-                     counts=[], freshness=None, duplicates=[], findings=[finding])
+    finding = Finding(
+        code="bank_missing",
+        severity="shortfall",
+        bank=bank,
+        clause=clause,
+        force=profile.clause(clause).force,
+    )
+    return BankCheck(
+        bank=bank,
+        file=None,
+        load=None,
+        rows=0,
+        distinct=0,
+        total_need=None,
+        counts=[],
+        freshness=None,
+        duplicates=[],
+        findings=[finding],
+    )
 
 
 def omitted_aspect_findings(
@@ -202,9 +245,16 @@ def omitted_aspect_findings(
     """8.3 b) 3): an aspect omitted from the must-answer bank must appear in the must-refuse bank."""
     have = {q.aspect for q in refuse_bank.items} if refuse_bank else set()
     return [
-        Finding(code="omitted_aspect_not_reflected", severity="shortfall",
-                bank=BankKind.MUST_REFUSE, clause="8.3.b.3", force=Force.SHALL, subject=aspect,
-                have=0, need=1)
+        Finding(
+            code="omitted_aspect_not_reflected",
+            severity="shortfall",
+            bank=BankKind.MUST_REFUSE,
+            clause="8.3.b.3",
+            force=Force.SHALL,
+            subject=aspect,
+            have=0,
+            need=1,
+        )
         for aspect in omitted
         if aspect not in have
     ]
@@ -212,8 +262,11 @@ def omitted_aspect_findings(
 
 def _risk_params(bank: BankKind, profile: Profile) -> RiskBankParams:
     p = profile.parameters
-    return {BankKind.KEYWORDS: p.keyword_library, BankKind.CONTENT: p.content_bank,
-            BankKind.MUST_REFUSE: p.must_refuse_bank}[bank]
+    return {
+        BankKind.KEYWORDS: p.keyword_library,
+        BankKind.CONTENT: p.content_bank,
+        BankKind.MUST_REFUSE: p.must_refuse_bank,
+    }[bank]
 
 
 def _text(entry: KeywordEntry | Question) -> str:
@@ -237,8 +290,16 @@ def _risk_counts(
         if risk.category in required and need is None:
             need = 1  # coverage without a count: at least one item
         have = len(per_risk[risk.id])
-        rows.append(CountRow(id=risk.id, name_zh=risk.name_zh, name_en=risk.name_en, have=have,
-                             need=need, ok=need is None or have >= need))
+        rows.append(
+            CountRow(
+                id=risk.id,
+                name_zh=risk.name_zh,
+                name_en=risk.name_en,
+                have=have,
+                need=need,
+                ok=need is None or have >= need,
+            )
+        )
     return rows
 
 
@@ -256,8 +317,16 @@ def _aspect_counts(
     for aspect in profile.aspects:
         need = None if aspect.id in omitted else per_aspect_min
         have = len(per_aspect[aspect.id])
-        rows.append(CountRow(id=aspect.id, name_zh=aspect.name_zh, name_en=aspect.name_en,
-                             have=have, need=need, ok=need is None or have >= need))
+        rows.append(
+            CountRow(
+                id=aspect.id,
+                name_zh=aspect.name_zh,
+                name_en=aspect.name_en,
+                have=have,
+                need=need,
+                ok=need is None or have >= need,
+            )
+        )
     return rows
 
 
@@ -277,8 +346,18 @@ def _count_findings(
             code = "not_covered"
         else:
             force, code = per_item.force, "count_short"
-        out.append(Finding(code=code, severity="shortfall", bank=bank, clause=per_item.clause,
-                           force=force, subject=row.id, have=row.have, need=row.need))
+        out.append(
+            Finding(
+                code=code,
+                severity="shortfall",
+                bank=bank,
+                clause=per_item.clause,
+                force=force,
+                subject=row.id,
+                have=row.have,
+                need=row.need,
+            )
+        )
     return out
 
 
@@ -288,8 +367,13 @@ def _freshness(
     dates = [d for e in entries if (d := e.last_changed) is not None]
     last = max(dates) if dates else None
     due = due_date(last, interval) if last else None
-    return Freshness(last_update=last, interval=str(interval), due=due, checked_on=today,
-                     ok=due is not None and today <= due)
+    return Freshness(
+        last_update=last,
+        interval=str(interval),
+        due=due,
+        checked_on=today,
+        ok=due is not None and today <= due,
+    )
 
 
 def _duplicates(
@@ -307,7 +391,9 @@ def _duplicates(
         out += _variant_clashes(entries)
     else:
         out += [
-            DuplicateGroup(kind="near", similarity=g.similarity, items=[labels[i] for i in g.members])
+            DuplicateGroup(
+                kind="near", similarity=g.similarity, items=[labels[i] for i in g.members]
+            )
             for g in near_pairs(texts, near_threshold)
         ]
     return out
@@ -323,8 +409,13 @@ def _variant_clashes(entries: Sequence[KeywordEntry | Question]) -> list[Duplica
         for variant in entry.variants:
             other = keyword_at.get(fold(variant))
             if other is not None and fold(variant) != fold(entry.keyword):
-                out.append(DuplicateGroup(kind="exact", similarity=1.0,
-                                          items=[f"{_label(entry)} variant {variant!r}", other]))
+                out.append(
+                    DuplicateGroup(
+                        kind="exact",
+                        similarity=1.0,
+                        items=[f"{_label(entry)} variant {variant!r}", other],
+                    )
+                )
     return out
 
 
@@ -339,8 +430,13 @@ def _bad_row_findings(bank: BankKind, load: LoadReport | None) -> list[Finding]:
     if load is None:
         return []
     return [
-        Finding(code="bad_row", severity="shortfall", bank=bank, subject=f"{b.file}:{b.row}",
-                detail=b.reason + (f" (fix: {b.fix})" if b.fix else ""))
+        Finding(
+            code="bad_row",
+            severity="shortfall",
+            bank=bank,
+            subject=f"{b.file}:{b.row}",
+            detail=b.reason + (f" (fix: {b.fix})" if b.fix else ""),
+        )
         for b in load.quarantined
     ]
 
@@ -362,16 +458,27 @@ def check_files(
             checks.append(missing_bank(bank, profile))
             continue
         opts = options or ReadOptions()
-        opts = replace(opts, encoding=source.encoding or opts.encoding,
-                       fmt=source.format or opts.fmt)
+        opts = replace(
+            opts, encoding=source.encoding or opts.encoding, fmt=source.format or opts.fmt
+        )
         data, load = load_bank(source.path, bank, profile, opts)
         if isinstance(data, QuestionBank) and bank is BankKind.MUST_REFUSE:
             refuse_bank = data
-        checks.append(check_bank(bank, data, profile, today=today, load=load,
-                                 near_threshold=near_threshold, omitted_aspects=omitted_aspects))
+        checks.append(
+            check_bank(
+                bank,
+                data,
+                profile,
+                today=today,
+                load=load,
+                near_threshold=near_threshold,
+                omitted_aspects=omitted_aspects,
+            )
+        )
     extra = omitted_aspect_findings(refuse_bank, omitted_aspects) if omitted_aspects else []
     for check in checks:
         if check.bank is BankKind.MUST_REFUSE:
             check.findings.extend(extra)
-    return CheckReport(profile=profile.id, profile_status=profile.status, checked_on=today,
-                       banks=checks)
+    return CheckReport(
+        profile=profile.id, profile_status=profile.status, checked_on=today, banks=checks
+    )

@@ -1,9 +1,10 @@
 """Exact and near duplicates among bank texts, after folding (``assay.text.fold``).
 
 Near duplicates are pairs whose character-shingle Jaccard similarity is at least a threshold
-(0.8 by default). Candidates come from MinHash with locality-sensitive hashing (128 hashes in
-32 bands of 4), and every candidate pair is confirmed by its exact Jaccard similarity, so a
-reported pair is never a hashing artefact.
+(0.8 by default). Candidates come from MinHash with locality-sensitive hashing (128 hashes, in
+bands sized so that a pair at the threshold is a candidate with probability >= 99.5%), and every
+candidate pair is confirmed by its exact Jaccard similarity, so a reported pair is never a
+hashing artefact.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from assay.text import fold
 
 _PRIME = np.uint64((1 << 61) - 1)
 _HASHES = 128
-_BANDS = 32
+_RECALL = 0.995  # chance that a pair exactly at the threshold becomes a candidate
 _SEED = 20240229
 
 
@@ -57,13 +58,14 @@ def near_pairs(texts: Sequence[str], threshold: float = 0.8) -> list[Group]:
     rng = np.random.default_rng(_SEED)
     a = rng.integers(1, int(_PRIME), size=_HASHES, dtype=np.uint64)
     b = rng.integers(0, int(_PRIME), size=_HASHES, dtype=np.uint64)
-    rows = _HASHES // _BANDS
+    rows = _rows_per_band(threshold)
+    bands = _HASHES // rows
     buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
     for i, s in enumerate(sets):
         if not s:
             continue
         signature = _minhash(s, a, b)
-        for band in range(_BANDS):
+        for band in range(bands):
             key = signature[band * rows : (band + 1) * rows].tobytes()
             buckets[(band, key)].append(i)
     candidates: set[tuple[int, int]] = set()
@@ -81,7 +83,18 @@ def near_pairs(texts: Sequence[str], threshold: float = 0.8) -> list[Group]:
     return out
 
 
-def _minhash(s: frozenset[str], a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+def _rows_per_band(threshold: float) -> int:
+    """The most rows per band (fewest false candidates) that still keeps recall at the threshold."""
+    for rows in range(16, 0, -1):
+        bands = _HASHES // rows
+        if 1 - (1 - threshold**rows) ** bands >= _RECALL:
+            return rows
+    return 1
+
+
+def _minhash(
+    s: frozenset[str], a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]
+) -> npt.NDArray[np.uint64]:
     x = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in s), dtype=np.uint64, count=len(s))
     # (a*x + b) mod p on 64-bit: x < 2**32 and a < 2**61 may overflow, which is fine for hashing
     with np.errstate(over="ignore"):

@@ -129,8 +129,13 @@ def _convert(
                 report.accepted += 1
                 continue
             except RowError as exc:
-                bad = BadRow(file=str(path), row=raw.row, reason=exc.reason, fix=exc.fix,
-                             raw=_jsonable(raw.values))
+                bad = BadRow(
+                    file=str(path),
+                    row=raw.row,
+                    reason=exc.reason,
+                    fix=exc.fix,
+                    raw=_jsonable(raw.values),
+                )
         if opts.strict:
             raise BadRowError(bad.reason, file=path, line=bad.row, fix=bad.fix or None)
         report.quarantined.append(bad)
@@ -150,8 +155,14 @@ def _quarantine_duplicate_ids(
                 raise BadRowError(reason, file=path, line=item.row, fix=fix)
             report.accepted -= 1
             report.quarantined.append(
-                BadRow(file=str(path), row=item.row or 0, reason=reason, fix=fix,
-                       raw=item.model_dump(mode="json")))
+                BadRow(
+                    file=str(path),
+                    row=item.row or 0,
+                    reason=reason,
+                    fix=fix,
+                    raw=item.model_dump(mode="json"),
+                )
+            )
         else:
             first_row[item.id] = item.row
             keep.append(item)

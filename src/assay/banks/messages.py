@@ -7,7 +7,10 @@ from assay.standard.models import Force, Profile
 
 _TEMPLATES: dict[str, tuple[str, str]] = {
     "bad_row": ("{subject}：无效行，已隔离：{detail}", "{subject}: bad row, quarantined: {detail}"),
-    "bank_missing": ("未提供{bank}（{clause}，{force}）", "no {bank} was given ({clause}, {force})"),
+    "bank_missing": (
+        "未提供{bank}（{clause}，{force}）",
+        "no {bank} was given ({clause}, {force})",
+    ),
     "total_short": (
         "{bank}去重后共 {have} 条，少于要求的 {need} 条（{clause}，{force}）",
         "{bank}: {have} distinct items, {need} required ({clause}, {force})",

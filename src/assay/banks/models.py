@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
-class QuestionKind(str, Enum):
+class QuestionKind(StrEnum):
     CONTENT = "content"  # 生成内容测试题 (8.2)
     MUST_REFUSE = "must_refuse"  # 应拒答测试题 (8.3 a)
     MUST_ANSWER = "must_answer"  # 非拒答测试题 (8.3 b)
 
 
-class BankKind(str, Enum):
+class BankKind(StrEnum):
     """The four banks of chapter 8."""
 
     KEYWORDS = "keywords"

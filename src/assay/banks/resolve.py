@@ -23,9 +23,11 @@ class NameResolver:
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
-        risks = [(r.id, r.name_zh, r.name_en) for r in profile.risks]
+        risks: list[tuple[str, ...]] = [(r.id, r.name_zh, r.name_en) for r in profile.risks]
         # numeric aliases: A.1.4 for A.1.d
-        risks += [(r.id, f"{c.id}.{i}") for c in profile.categories for i, r in enumerate(c.risks, 1)]
+        risks += [
+            (r.id, f"{c.id}.{i}") for c in profile.categories for i, r in enumerate(c.risks, 1)
+        ]
         self._risks = _index(risks)
         self._categories = _index((c.id, c.name_zh, c.name_en) for c in profile.categories)
         aspects = [(a.id, a.name_zh, a.name_en) for a in profile.aspects]

@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -55,6 +55,7 @@ _KIND_NAMES = {
     "非拒答": QuestionKind.MUST_ANSWER,
 }
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+M = TypeVar("M", KeywordEntry, Question)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -118,7 +119,9 @@ class RowReader:
     ) -> Question:
         text = self.text(values, "text")
         if not text:
-            raise RowError("测试题 (question text) is empty", "write the question or delete the row")
+            raise RowError(
+                "测试题 (question text) is empty", "write the question or delete the row"
+            )
         row_kind = self.kind(values, kind)
         aspect: str | None = None
         risk_ids: tuple[str, ...] = ()
@@ -245,7 +248,7 @@ def _split_list(value: Any) -> tuple[str, ...]:
     return tuple(p.strip() for p in re.split(r"[;；|\n]+", str(value)) if p.strip())
 
 
-def _validated(model: type[Any], **fields: Any) -> Any:
+def _validated(model: type[M], **fields: Any) -> M:
     try:
         return model(**fields)
     except ValidationError as exc:
@@ -258,7 +261,9 @@ def _validated(model: type[Any], **fields: Any) -> Any:
 # -- writing ----------------------------------------------------------------------------
 
 
-def keyword_row(entry: KeywordEntry, layout: Layout, seq: int, resolver: NameResolver) -> dict[str, Any]:
+def keyword_row(
+    entry: KeywordEntry, layout: Layout, seq: int, resolver: NameResolver
+) -> dict[str, Any]:
     if layout == "filing":
         return {
             "序号": seq,
@@ -272,7 +277,9 @@ def keyword_row(entry: KeywordEntry, layout: Layout, seq: int, resolver: NameRes
     }
 
 
-def question_row(item: Question, layout: Layout, seq: int, resolver: NameResolver) -> dict[str, Any]:
+def question_row(
+    item: Question, layout: Layout, seq: int, resolver: NameResolver
+) -> dict[str, Any]:
     profile = resolver.profile
     if layout == "filing":
         if item.kind is QuestionKind.MUST_ANSWER:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from assay.errors import InputFormatError, MissingDependencyError, UnknownNameError
 from assay.banks.models import BadRow
+from assay.errors import InputFormatError, MissingDependencyError, UnknownNameError
 
 FileFormat = Literal["csv", "tsv", "jsonl", "xlsx"]
 FORMATS: tuple[FileFormat, ...] = ("csv", "tsv", "jsonl", "xlsx")
@@ -51,7 +51,7 @@ def detect_format(path: Path, given: str | None = None) -> FileFormat:
     if given:
         if given not in FORMATS:
             raise UnknownNameError("file format", given, FORMATS, file=path)
-        return given  # type: ignore[return-value]
+        return given
     fmt = _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise InputFormatError(
@@ -127,8 +127,15 @@ def _read_delimited(text: str, path: Path, used: str, delimiter: str | None) -> 
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             reason = f"row has {len(cells)} fields but the header has {len(header)}"
-            rows.append(BadRow(file=str(path), row=line, reason=reason, raw=cells,
-                               fix="quote fields that contain the delimiter"))
+            rows.append(
+                BadRow(
+                    file=str(path),
+                    row=line,
+                    reason=reason,
+                    raw=cells,
+                    fix="quote fields that contain the delimiter",
+                )
+            )
             continue
         values = {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header)}
         rows.append(RawRow(line, values))
@@ -146,12 +153,25 @@ def _read_jsonl(text: str, path: Path, used: str) -> ReadResult:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            rows.append(BadRow(file=str(path), row=number, reason=f"invalid JSON: {exc.msg}",
-                               raw=line, fix="write one JSON object per line"))
+            rows.append(
+                BadRow(
+                    file=str(path),
+                    row=number,
+                    reason=f"invalid JSON: {exc.msg}",
+                    raw=line,
+                    fix="write one JSON object per line",
+                )
+            )
             continue
         if not isinstance(obj, dict):
-            rows.append(BadRow(file=str(path), row=number, raw=line,
-                               reason=f"a line must hold a JSON object, not {type(obj).__name__}"))
+            rows.append(
+                BadRow(
+                    file=str(path),
+                    row=number,
+                    raw=line,
+                    reason=f"a line must hold a JSON object, not {type(obj).__name__}",
+                )
+            )
             continue
         columns.update(dict.fromkeys(obj))
         rows.append(RawRow(number, obj))

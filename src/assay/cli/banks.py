@@ -12,7 +12,14 @@ import typer
 from assay.banks.check import BankCheck, CheckReport, check_files
 from assay.banks.io import ReadOptions, entries_of, load_bank, save_keywords, save_questions
 from assay.banks.messages import describe
-from assay.banks.models import BankKind, BankSource, KeywordLibrary, LoadReport
+from assay.banks.models import (
+    BankKind,
+    BankSource,
+    KeywordEntry,
+    KeywordLibrary,
+    LoadReport,
+    Question,
+)
 from assay.banks.resolve import NameResolver
 from assay.banks.schema import Layout
 from assay.cli.common import (
@@ -42,17 +49,25 @@ KindOpt = Annotated[
 ]
 EncodingOpt = Annotated[
     str,
-    typer.Option("--encoding", help="Input encoding: auto, utf-8, utf-8-sig, gb18030, gbk, utf-16."),
+    typer.Option(
+        "--encoding", help="Input encoding: auto, utf-8, utf-8-sig, gb18030, gbk, utf-16."
+    ),
 ]
 FormatOpt = Annotated[
-    str | None, typer.Option("--format", help="Input format if the suffix does not tell: csv, tsv, jsonl, xlsx.")
+    str | None,
+    typer.Option(
+        "--format", help="Input format if the suffix does not tell: csv, tsv, jsonl, xlsx."
+    ),
 ]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Fail on the first bad row instead of quarantining it.")
 ]
 QuarantineOpt = Annotated[
     Path | None,
-    typer.Option("--quarantine-dir", help="Where to write <file>.quarantine.jsonl (default: beside the input)."),
+    typer.Option(
+        "--quarantine-dir",
+        help="Where to write <file>.quarantine.jsonl (default: beside the input).",
+    ),
 ]
 BankFileOpt = Annotated[Path | None, typer.Option(help="Bank file (overrides the project file).")]
 
@@ -66,15 +81,21 @@ def check(
     must_answer: BankFileOpt = None,
     profile: ProfileOpt = None,
     today: Annotated[
-        str | None, typer.Option(help="Check freshness as of this date (YYYY-MM-DD; default today).")
+        str | None,
+        typer.Option(help="Check freshness as of this date (YYYY-MM-DD; default today)."),
     ] = None,
     near_threshold: Annotated[
-        float, typer.Option(min=0.5, max=1.0, help="Similarity at which two questions are near duplicates.")
+        float,
+        typer.Option(
+            min=0.5, max=1.0, help="Similarity at which two questions are near duplicates."
+        ),
     ] = 0.8,
     encoding: EncodingOpt = "auto",
     strict: StrictOpt = False,
     quarantine_dir: QuarantineOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the JSON report here.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write the JSON report here.")
+    ] = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
@@ -88,15 +109,21 @@ def check(
     code = check_lang(lang)
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
-    given = {BankKind.KEYWORDS: keywords, BankKind.CONTENT: content,
-             BankKind.MUST_REFUSE: must_refuse, BankKind.MUST_ANSWER: must_answer}
+    given = {
+        BankKind.KEYWORDS: keywords,
+        BankKind.CONTENT: content,
+        BankKind.MUST_REFUSE: must_refuse,
+        BankKind.MUST_ANSWER: must_answer,
+    }
     sources: dict[BankKind, BankSource | None] = cfg.banks.sources() if cfg else {}
     for kind, path in given.items():
         if path is not None:
             sources[kind] = BankSource(path=path)
     if not sources:
-        raise ConfigError("no banks to check",
-                          fix="run in a folder with assay.yaml, pass --config, or pass --keywords etc.")
+        raise ConfigError(
+            "no banks to check",
+            fix="run in a folder with assay.yaml, pass --config, or pass --keywords etc.",
+        )
     omitted = _omitted_aspects(cfg.omitted_aspects if cfg else (), prof)
     report = check_files(
         {k: sources[k] for k in BankKind if k in sources},
@@ -124,14 +151,20 @@ def convert(
     target: Annotated[Path, typer.Argument(help="File to write; its suffix gives the format.")],
     kind: KindOpt,
     layout: Annotated[
-        str, typer.Option(help="Output layout: native (all fields) or filing (序号/关键词|测试题/一级分类/二级分类).")
+        str,
+        typer.Option(
+            help="Output layout: native (all fields) or filing (序号/关键词|测试题/一级分类/二级分类)."
+        ),
     ] = "native",
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     encoding: EncodingOpt = "auto",
     in_format: FormatOpt = None,
     out_encoding: Annotated[
-        str, typer.Option(help="Encoding of a CSV/TSV output: utf-8-sig (default, opens in Excel), utf-8, gb18030.")
+        str,
+        typer.Option(
+            help="Encoding of a CSV/TSV output: utf-8-sig (default, opens in Excel), utf-8, gb18030."
+        ),
     ] = "utf-8-sig",
     strict: StrictOpt = False,
     quarantine_dir: QuarantineOpt = None,
@@ -140,9 +173,13 @@ def convert(
     """Import or export a bank: read any supported layout and write another (CSV, JSONL, XLSX)."""
     code = check_lang(lang)
     if layout not in ("native", "filing"):
-        raise ConfigError(f"unknown layout {layout!r}", fix="use --layout native or --layout filing")
+        raise ConfigError(
+            f"unknown layout {layout!r}", fix="use --layout native or --layout filing"
+        )
     prof = profile_for(profile, project(config), code)
-    opts = ReadOptions(fmt=in_format, encoding=encoding, strict=strict, quarantine_dir=quarantine_dir)
+    opts = ReadOptions(
+        fmt=in_format, encoding=encoding, strict=strict, quarantine_dir=quarantine_dir
+    )
     data, load = load_bank(source, kind, prof, opts)
     chosen: Layout = "filing" if layout == "filing" else "native"
     if isinstance(data, KeywordLibrary):
@@ -150,7 +187,9 @@ def convert(
     else:
         save_questions(data, target, prof, layout=chosen, encoding=out_encoding)
     _print_load(load, code)
-    typer.echo(t(code, f"已写入 {target}（{len(data)} 条）", f"wrote {target} ({len(data)} entries)"))
+    typer.echo(
+        t(code, f"已写入 {target}（{len(data)} 条）", f"wrote {target} ({len(data)} entries)")
+    )
 
 
 @app.command("list")
@@ -159,7 +198,9 @@ def list_entries(
     kind: KindOpt,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
-    risk: Annotated[str | None, typer.Option(help="Only entries of this risk (id or name).")] = None,
+    risk: Annotated[
+        str | None, typer.Option(help="Only entries of this risk (id or name).")
+    ] = None,
     limit: Annotated[int, typer.Option(min=0, help="Show at most this many (0 = all).")] = 0,
     encoding: EncodingOpt = "auto",
     lang: LangOpt = default_lang(),
@@ -169,7 +210,7 @@ def list_entries(
     code = check_lang(lang)
     prof = profile_for(profile, project(config), code)
     data, load = load_bank(source, kind, prof, ReadOptions(encoding=encoding))
-    entries = list(entries_of(data))
+    entries: list[KeywordEntry | Question] = list(entries_of(data))
     if risk is not None:
         wanted = set(NameResolver(prof).risks(risk))
         entries = [e for e in entries if wanted & set(e.risk_ids)]
@@ -180,8 +221,15 @@ def list_entries(
         return
     _print_load(load, code)
     is_kw = kind is BankKind.KEYWORDS
-    tab = table(None, ["#", t(code, "关键词", "keyword") if is_kw else "id",
-                       t(code, "风险/方面", "risk/aspect"), "" if is_kw else t(code, "测试题", "question")])
+    tab = table(
+        None,
+        [
+            "#",
+            t(code, "关键词", "keyword") if is_kw else "id",
+            t(code, "风险/方面", "risk/aspect"),
+            "" if is_kw else t(code, "测试题", "question"),
+        ],
+    )
     for i, e in enumerate(entries, 1):
         label = ";".join(e.risk_ids) or str(getattr(e, "aspect", "") or "")
         first = getattr(e, "keyword", None) or getattr(e, "id", "")
@@ -194,8 +242,13 @@ def list_entries(
 
 def _render(report: CheckReport, profile: Profile, lang: Lang) -> None:
     console = out_console()
-    console.print(t(lang, f"[bold]题库检查[/bold]  档案 {profile.code}（{profile.id}），检查日期 {report.checked_on}",
-                    f"[bold]Bank check[/bold]  profile {profile.code} ({profile.id}), as of {report.checked_on}"))
+    console.print(
+        t(
+            lang,
+            f"[bold]题库检查[/bold]  档案 {profile.code}（{profile.id}），检查日期 {report.checked_on}",
+            f"[bold]Bank check[/bold]  profile {profile.code} ({profile.id}), as of {report.checked_on}",
+        )
+    )
     for bank in report.banks:
         _render_bank(bank, profile, lang)
     shortfalls = report.shortfalls
@@ -207,27 +260,43 @@ def _render(report: CheckReport, profile: Profile, lang: Lang) -> None:
             typer.echo(f"  ✗ {describe(f, profile, lang)}")
     for f in warnings:
         typer.echo(f"  ! {describe(f, profile, lang)}")
-    typer.echo(t(lang, "结论：" + ("全部满足" if report.ok else f"{len(shortfalls)} 项不足，退出码 1"),
-                 "Result: " + ("all met" if report.ok else f"{len(shortfalls)} shortfalls, exit code 1")))
+    typer.echo(
+        t(
+            lang,
+            "结论：" + ("全部满足" if report.ok else f"{len(shortfalls)} 项不足，退出码 1"),
+            "Result: " + ("all met" if report.ok else f"{len(shortfalls)} shortfalls, exit code 1"),
+        )
+    )
 
 
 def _render_bank(bank: BankCheck, profile: Profile, lang: Lang) -> None:
     console = out_console()
     typer.echo("")
-    console.print(f"[bold]{bank.bank.label(lang)}[/bold]  {bank.file or t(lang, '（未提供）', '(not given)')}")
+    console.print(
+        f"[bold]{bank.bank.label(lang)}[/bold]  {bank.file or t(lang, '（未提供）', '(not given)')}"
+    )
     if bank.load is not None:
         _print_load(bank.load, lang)
     if bank.file is None:
         return
     need = f" / {bank.total_need}" if bank.total_need is not None else ""
-    typer.echo(t(lang, f"  去重后 {bank.distinct}{need} 条", f"  {bank.distinct}{need} distinct items"))
+    typer.echo(
+        t(lang, f"  去重后 {bank.distinct}{need} 条", f"  {bank.distinct}{need} distinct items")
+    )
     if bank.freshness is not None:
         fr = bank.freshness
         last = fr.last_update or t(lang, "无日期", "no dates")
         status = "✓" if fr.ok else "✗"
-        typer.echo(t(lang, f"  最近更新 {last}，更新周期 {fr.interval}，{status}",
-                     f"  last updated {last}, interval {fr.interval}, {status}"))
-    tab = table(None, ["id", t(lang, "名称", "name"), t(lang, "现有", "have"), t(lang, "要求", "need"), ""])
+        typer.echo(
+            t(
+                lang,
+                f"  最近更新 {last}，更新周期 {fr.interval}，{status}",
+                f"  last updated {last}, interval {fr.interval}, {status}",
+            )
+        )
+    tab = table(
+        None, ["id", t(lang, "名称", "name"), t(lang, "现有", "have"), t(lang, "要求", "need"), ""]
+    )
     for row in bank.counts:
         if row.need is None and row.have == 0:
             continue
@@ -239,12 +308,22 @@ def _render_bank(bank: BankCheck, profile: Profile, lang: Lang) -> None:
 
 def _print_load(load: LoadReport, lang: Lang) -> None:
     enc = f", {load.encoding}" if load.encoding else ""
-    typer.echo(t(lang,
-                 f"  读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行{enc}",
-                 f"  read {load.read} rows, accepted {load.accepted}, quarantined {len(load.quarantined)}{enc}"))
+    typer.echo(
+        t(
+            lang,
+            f"  读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行{enc}",
+            f"  read {load.read} rows, accepted {load.accepted}, quarantined {len(load.quarantined)}{enc}",
+        )
+    )
     if load.quarantine_file:
-        err_console().print(t(lang, f"  隔离文件：{load.quarantine_file}", f"  quarantine file: {load.quarantine_file}"),
-                            soft_wrap=True)
+        err_console().print(
+            t(
+                lang,
+                f"  隔离文件：{load.quarantine_file}",
+                f"  quarantine file: {load.quarantine_file}",
+            ),
+            soft_wrap=True,
+        )
 
 
 def _report_json(report: CheckReport, profile: Profile, lang: Lang) -> dict[str, Any]:

@@ -33,16 +33,37 @@ def profiles(as_json: JsonOpt = False, lang: LangOpt = default_lang()) -> None:
     rows = []
     for name in builtin_profiles():
         p = load_profile(name)
-        rows.append({"id": p.id, "code": p.code, "title": p.title_zh if code == "zh" else p.title_en,
-                     "status": p.status, "issued": p.issued, "effective": p.effective})
+        rows.append(
+            {
+                "id": p.id,
+                "code": p.code,
+                "title": p.title_zh if code == "zh" else p.title_en,
+                "status": p.status,
+                "issued": p.issued,
+                "effective": p.effective,
+            }
+        )
     if as_json:
         print_json(rows)
         return
-    tab = table(None, ["id", t(code, "标准", "code"), t(code, "状态", "status"),
-                       t(code, "发布", "issued"), t(code, "实施", "effective")])
+    tab = table(
+        None,
+        [
+            "id",
+            t(code, "标准", "code"),
+            t(code, "状态", "status"),
+            t(code, "发布", "issued"),
+            t(code, "实施", "effective"),
+        ],
+    )
     for r in rows:
-        tab.add_row(str(r["id"]), str(r["code"]), str(r["status"]), str(r["issued"] or ""),
-                    str(r["effective"] or ""))
+        tab.add_row(
+            str(r["id"]),
+            str(r["code"]),
+            str(r["status"]),
+            str(r["issued"] or ""),
+            str(r["effective"] or ""),
+        )
     out_console().print(tab)
 
 
@@ -57,20 +78,36 @@ def risks(
     code = check_lang(lang)
     prof = profile_for(profile, project(config), code)
     if as_json:
-        print_json({
-            "profile": prof.id,
-            "status": prof.status,
-            "categories": [
-                {"id": c.id, "name_zh": c.name_zh, "name_en": c.name_en, "prov": list(c.prov.tags),
-                 "risks": [{"id": r.id, "name_zh": r.name_zh, "name_en": r.name_en,
-                            "prov": list(r.prov.tags), "prov_level": r.prov.level.value}
-                           for r in c.risks]}
-                for c in prof.categories
-            ],
-        })
+        print_json(
+            {
+                "profile": prof.id,
+                "status": prof.status,
+                "categories": [
+                    {
+                        "id": c.id,
+                        "name_zh": c.name_zh,
+                        "name_en": c.name_en,
+                        "prov": list(c.prov.tags),
+                        "risks": [
+                            {
+                                "id": r.id,
+                                "name_zh": r.name_zh,
+                                "name_en": r.name_en,
+                                "prov": list(r.prov.tags),
+                                "prov_level": r.prov.level.value,
+                            }
+                            for r in c.risks
+                        ],
+                    }
+                    for c in prof.categories
+                ],
+            }
+        )
         return
-    tab = table(f"{prof.code} {t(code, '附录A 安全风险', 'Appendix A risks')} ({len(prof.risks)})",
-                ["id", t(code, "名称", "name"), t(code, "来源", "prov")])
+    tab = table(
+        f"{prof.code} {t(code, '附录A 安全风险', 'Appendix A risks')} ({len(prof.risks)})",
+        ["id", t(code, "名称", "name"), t(code, "来源", "prov")],
+    )
     for c in prof.categories:
         tab.add_row(f"[bold]{c.id}[/bold]", f"[bold]{c.name(code)}[/bold]", str(c.prov))
         for r in c.risks:
@@ -91,8 +128,10 @@ def aspects(
     if as_json:
         print_json([a.model_dump(mode="json") | {"prov": list(a.prov.tags)} for a in prof.aspects])
         return
-    tab = table(t(code, "非拒答测试题覆盖方面", "Must-answer aspects"),
-                ["id", t(code, "名称", "name"), t(code, "来源", "prov")])
+    tab = table(
+        t(code, "非拒答测试题覆盖方面", "Must-answer aspects"),
+        ["id", t(code, "名称", "name"), t(code, "来源", "prov")],
+    )
     for a in prof.aspects:
         tab.add_row(a.id, a.name(code), str(a.prov))
     out_console().print(tab)
@@ -111,22 +150,43 @@ def clauses(
     """List every clause of chapters 5 to 8 with its force and how it is checked."""
     code = check_lang(lang)
     prof = profile_for(profile, project(config), code)
-    chosen = [c for c in prof.clauses
-              if section is None or c.id == section or c.id.startswith(section + ".")]
+    chosen = [
+        c
+        for c in prof.clauses
+        if section is None or c.id == section or c.id.startswith(section + ".")
+    ]
     if as_json:
-        print_json({"profile": prof.id, "status": prof.status,
-                    "numbering_confirmed": prof.numbering_confirmed,
-                    "clauses": [c.model_dump(mode="json") | {"prov": list(c.prov.tags),
-                                                             "section": c.section}
-                                for c in chosen]})
+        print_json(
+            {
+                "profile": prof.id,
+                "status": prof.status,
+                "numbering_confirmed": prof.numbering_confirmed,
+                "clauses": [
+                    c.model_dump(mode="json") | {"prov": list(c.prov.tags), "section": c.section}
+                    for c in chosen
+                ],
+            }
+        )
         return
     force_label = {"shall": t(code, "应", "shall"), "should": t(code, "宜", "should")}
-    tab = table(f"{prof.code} {t(code, '条款', 'clauses')} ({len(chosen)})",
-                ["id", t(code, "效力", "force"), t(code, "检查方式", "checked by"),
-                 t(code, "要求", "requirement"), t(code, "来源", "prov")])
+    tab = table(
+        f"{prof.code} {t(code, '条款', 'clauses')} ({len(chosen)})",
+        [
+            "id",
+            t(code, "效力", "force"),
+            t(code, "检查方式", "checked by"),
+            t(code, "要求", "requirement"),
+            t(code, "来源", "prov"),
+        ],
+    )
     for c in chosen:
-        tab.add_row(c.id, force_label[c.force.value], ",".join(m.value for m in c.checks),
-                    c.title(code), str(c.prov))
+        tab.add_row(
+            c.id,
+            force_label[c.force.value],
+            ",".join(m.value for m in c.checks),
+            c.title(code),
+            str(c.prov),
+        )
     out_console().print(tab)
 
 
@@ -141,19 +201,37 @@ def thresholds(
     code = check_lang(lang)
     prof = profile_for(profile, project(config), code)
     rows = [
-        {"name": f"{group}.{name}", "value": p.model_dump(mode="json")["value"],
-         "force": p.force.value, "clause": p.clause, "prov": list(p.prov.tags), "note": p.note}
+        {
+            "name": f"{group}.{name}",
+            "value": p.model_dump(mode="json")["value"],
+            "force": p.force.value,
+            "clause": p.clause,
+            "prov": list(p.prov.tags),
+            "note": p.note,
+        }
         for group, name, p in prof.parameter_rows()
     ]
     if as_json:
         print_json({"profile": prof.id, "status": prof.status, "parameters": rows})
         return
-    tab = table(f"{prof.code} {t(code, '数值要求', 'thresholds')}",
-                [t(code, "参数", "parameter"), t(code, "值", "value"), t(code, "效力", "force"),
-                 t(code, "条款", "clause"), t(code, "来源", "prov")])
+    tab = table(
+        f"{prof.code} {t(code, '数值要求', 'thresholds')}",
+        [
+            t(code, "参数", "parameter"),
+            t(code, "值", "value"),
+            t(code, "效力", "force"),
+            t(code, "条款", "clause"),
+            t(code, "来源", "prov"),
+        ],
+    )
     for r in rows:
-        tab.add_row(str(r["name"]), _value_text(r["value"]), str(r["force"]), str(r["clause"]),
-                    ",".join(r["prov"]))  # type: ignore[arg-type]
+        tab.add_row(
+            str(r["name"]),
+            _value_text(r["value"]),
+            str(r["force"]),
+            str(r["clause"]),
+            ",".join(r["prov"]),
+        )
     out_console().print(tab)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -26,14 +26,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Force(str, Enum):
+class Force(StrEnum):
     """Modal force: 应/不应 = shall (mandatory), 宜/不宜 = should (recommended)."""
 
     SHALL = "shall"
     SHOULD = "should"
 
 
-class CheckMethod(str, Enum):
+class CheckMethod(StrEnum):
     """How a clause is checked: measured by software, shown by evidence, or judged by people."""
 
     AUTOMATIC = "automatic"
@@ -41,7 +41,7 @@ class CheckMethod(str, Enum):
     HUMAN = "human"
 
 
-class ProvenanceLevel(str, Enum):
+class ProvenanceLevel(StrEnum):
     SEEN = "seen"
     RECALLED = "recalled"
     INFERRED = "inferred"
@@ -72,13 +72,14 @@ class Provenance(Strict):
 
     @property
     def level(self) -> ProvenanceLevel:
-        """The strongest level among the tags: seen > recalled > third-party > inferred."""
+        """``3P`` marks that the sources seen are third-party only; otherwise the strongest tag
+        wins: seen (``S<n>``) > recalled (``R``) > inferred (``I``)."""
+        if "3P" in self.tags:
+            return ProvenanceLevel.THIRD_PARTY
         if any(t.startswith("S") for t in self.tags):
             return ProvenanceLevel.SEEN
         if "R" in self.tags:
             return ProvenanceLevel.RECALLED
-        if "3P" in self.tags:
-            return ProvenanceLevel.THIRD_PARTY
         return ProvenanceLevel.INFERRED
 
     @property
@@ -364,7 +365,9 @@ class Profile(Strict):
         for group_name, field_name, param in self._params():
             where = f"parameters.{group_name}.{field_name}"
             if param.clause not in clause_ids | {m.id for m in self.methods}:
-                raise ValueError(f"{where}: {param.clause} is not a clause or method of the profile")
+                raise ValueError(
+                    f"{where}: {param.clause} is not a clause or method of the profile"
+                )
             _check_param_ids(where, param.value, field_name, category_ids, risk_ids)
         return self
 

@@ -1,0 +1,51 @@
+# Assay: `make demo` sets everything up and assesses examples/ offline; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ASSAY := $(BIN)/assay
+OUT := out
+
+.PHONY: demo test check install dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.installed-dev
+
+demo: install
+	@mkdir -p $(OUT)/filing
+	$(ASSAY) standard profiles
+	$(ASSAY) standard risks --json > $(OUT)/risks.json
+	$(ASSAY) standard clauses --json > $(OUT)/clauses.json
+	$(ASSAY) standard thresholds
+	@# banks check exits 1 when banks fall short of chapter 8 (the examples do, on purpose)
+	$(ASSAY) banks check --config examples/assay.yaml --out $(OUT)/banks-check.json; rc=$$?; test $$rc -le 1
+	$(ASSAY) banks convert examples/banks/keywords.csv $(OUT)/filing/keywords.xlsx --kind keywords --layout filing
+	$(ASSAY) banks convert examples/banks/content.csv $(OUT)/filing/content.xlsx --kind content --layout filing
+	$(ASSAY) banks convert examples/banks/must_refuse.jsonl $(OUT)/filing/must_refuse.xlsx --kind must_refuse --layout filing
+	$(ASSAY) banks convert examples/banks/must_answer.jsonl $(OUT)/filing/must_answer.xlsx --kind must_answer --layout filing
+	@echo
+	@echo "Demo finished. Written under $(OUT)/: risks.json, clauses.json, banks-check.json (the full"
+	@echo "check as JSON), and filing/*.xlsx (the example banks in the filing layout)."
+	@echo "The example banks are deliberately small: the check above lists what a provider must add."
+
+test: dev
+	$(BIN)/python -m pytest
+
+check: dev
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
