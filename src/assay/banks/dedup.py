@@ -13,13 +13,15 @@ import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from assay.text import fold
 
-_PRIME = np.uint64((1 << 61) - 1)
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+_PRIME = (1 << 61) - 1
 _HASHES = 128
 _RECALL = 0.995  # chance that a pair exactly at the threshold becomes a candidate
 _SEED = 20240229
@@ -55,26 +57,8 @@ def near_pairs(texts: Sequence[str], threshold: float = 0.8) -> list[Group]:
     """Pairs of distinct folded texts with shingle Jaccard >= threshold (exact dups excluded)."""
     sets = [shingles(t) for t in texts]
     folded = [fold(t) for t in texts]
-    rng = np.random.default_rng(_SEED)
-    a = rng.integers(1, int(_PRIME), size=_HASHES, dtype=np.uint64)
-    b = rng.integers(0, int(_PRIME), size=_HASHES, dtype=np.uint64)
-    rows = _rows_per_band(threshold)
-    bands = _HASHES // rows
-    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
-    for i, s in enumerate(sets):
-        if not s:
-            continue
-        signature = _minhash(s, a, b)
-        for band in range(bands):
-            key = signature[band * rows : (band + 1) * rows].tobytes()
-            buckets[(band, key)].append(i)
-    candidates: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                candidates.add((members[x], members[y]))
     out: list[Group] = []
-    for i, j in sorted(candidates):
+    for i, j in sorted(_candidates(sets, _rows_per_band(threshold))):
         if folded[i] == folded[j]:
             continue
         sim = len(sets[i] & sets[j]) / len(sets[i] | sets[j])
@@ -92,12 +76,52 @@ def _rows_per_band(threshold: float) -> int:
     return 1
 
 
-def _minhash(
-    s: frozenset[str], a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]
-) -> npt.NDArray[np.uint64]:
-    x = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in s), dtype=np.uint64, count=len(s))
-    # (a*x + b) mod p on 64-bit: x < 2**32 and a < 2**61 may overflow, which is fine for hashing
+def _candidates(sets: list[frozenset[str]], rows: int) -> set[tuple[int, int]]:
+    """Index pairs that share a whole band of their MinHash signatures."""
+    import numpy as np  # deferred: only near-duplicate search needs it
+
+    ids = np.array([i for i, s in enumerate(sets) if s], dtype=np.int64)
+    if len(ids) < 2:
+        return set()
+    signatures = _signatures([sets[i] for i in ids])
+    out: set[tuple[int, int]] = set()
     with np.errstate(over="ignore"):
-        values = (a[:, None] * x[None, :] + b[:, None]) % _PRIME
-    result: npt.NDArray[np.uint64] = values.min(axis=1)
-    return result
+        for band in range(_HASHES // rows):
+            block = signatures[:, band * rows : (band + 1) * rows]
+            key = block[:, 0].copy()
+            for column in range(1, rows):
+                key = key * np.uint64(1_000_003) ^ block[:, column]
+            order = np.argsort(key, kind="stable")
+            ordered = key[order]
+            cuts = np.flatnonzero(np.diff(ordered)) + 1
+            starts = np.concatenate(([0], cuts))
+            ends = np.concatenate((cuts, [len(ordered)]))
+            for run in np.flatnonzero(ends - starts > 1):
+                members = sorted(int(m) for m in ids[order[starts[run] : ends[run]]])
+                out.update(
+                    (members[x], members[y])
+                    for x in range(len(members))
+                    for y in range(x + 1, len(members))
+                )
+    return out
+
+
+def _signatures(sets: list[frozenset[str]], chunk: int = 2048) -> npt.NDArray[np.uint64]:
+    """MinHash signatures (one row per set) of non-empty sets, a chunk of sets at a time."""
+    import numpy as np
+
+    rng = np.random.default_rng(_SEED)
+    a = rng.integers(1, _PRIME, size=_HASHES, dtype=np.uint64)[:, None]
+    b = rng.integers(0, _PRIME, size=_HASHES, dtype=np.uint64)[:, None]
+    prime = np.uint64(_PRIME)
+    out = np.empty((len(sets), _HASHES), dtype=np.uint64)
+    for start in range(0, len(sets), chunk):
+        part = sets[start : start + chunk]
+        hashes = [zlib.crc32(g.encode("utf-8")) for s in part for g in s]
+        x = np.array(hashes, dtype=np.uint64)[None, :]
+        offsets = np.cumsum([0] + [len(s) for s in part[:-1]])
+        # (a*x + b) mod p in uint64: overflow wraps, which is fine for hashing
+        with np.errstate(over="ignore"):
+            values = (a * x + b) % prime
+        out[start : start + len(part)] = np.minimum.reduceat(values, offsets, axis=1).T
+    return out

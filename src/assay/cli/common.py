@@ -80,8 +80,8 @@ def print_json(data: Any) -> None:
 
 def table(title: str | None, columns: list[str]) -> Table:
     t = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
-    for column in columns:
-        t.add_column(column, overflow="fold")
+    for i, column in enumerate(columns):
+        t.add_column(column, overflow="fold", no_wrap=i == 0)
     return t
 
 
