@@ -100,11 +100,9 @@ class MissingDependencyError(UserError):
 
     exit_code = EXIT_MISSING_DEPENDENCY
 
-    def __init__(self, module: str, extra: str) -> None:
-        super().__init__(
-            f"this feature needs the optional package {module!r}",
-            fix=f"pip install 'assay[{extra}]'",
-        )
+    def __init__(self, module: str, extra: str | None = None, package: str | None = None) -> None:
+        fix = f"pip install 'assay[{extra}]'" if extra else f"pip install {package or module}"
+        super().__init__(f"this feature needs the package {module!r}", fix=fix)
 
 
 def _known_hint(known: list[str]) -> str:

@@ -1,0 +1,281 @@
+"""The keyword engine: a keyword library compiled for fast, evasion-proof matching.
+
+How it works:
+
+1. Every keyword, variant, pinyin form and allowlist phrase is normalized with the library's
+   :class:`~assay.text.normalize.NormalizeOptions`, exactly as texts are.
+2. The distinct characters of all patterns form an alphabet of at most 16,383 characters, each
+   given a two-byte code whose first byte is >= 0x80 and second < 0x80 (so a pattern can never
+   match at an odd byte offset); every other character becomes one "other" code.
+3. One lookup table maps any original code point straight to its code (normalization and
+   alphabet composed), so scanning a text is: one pass of the normalizer (C, or numpy), then
+   one pass of a compiled automaton (``assay.text.matcher``) over two bytes per character.
+4. Matches map back to spans of the original text; hits inside a longer allowlisted phrase are
+   suppressed; Latin keywords match whole words only (``word_boundaries``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, cast
+
+from assay.banks.models import KeywordEntry
+from assay.errors import ConfigError, MissingDependencyError
+from assay.text import matcher
+from assay.text.normalize import NormalizeOptions, Normalizer
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+Via = Literal["keyword", "variant", "pinyin"]
+_ALLOW = "allow"
+_BARRIER = "\uffff"  # a noncharacter: never part of a pattern, so no match spans it
+_OTHER = 0x0080
+_MAX_ALPHABET = (1 << 14) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordHit:
+    """One keyword found in a text; ``start``/``end`` index the original text."""
+
+    keyword: str
+    risk_ids: tuple[str, ...]
+    start: int
+    end: int
+    matched: str  # the library form that matched: the keyword, a variant or a pinyin form
+    via: Via
+
+
+@dataclass(frozen=True)
+class EngineStats:
+    keywords: int
+    patterns: int
+    allow_phrases: int
+    alphabet: int
+    backend: str
+    build_seconds: float
+    rejected: tuple[str, ...] = field(default=())  # library forms that normalize to nothing
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    entry: int  # index into entries, or -1 for an allowlist phrase
+    form: str
+    via: str
+
+
+class KeywordEngine:
+    """A compiled keyword library. Build once, then :meth:`scan` or :meth:`scan_many`."""
+
+    def __init__(
+        self,
+        entries: Sequence[KeywordEntry],
+        *,
+        allow: Sequence[str] = (),
+        options: NormalizeOptions | None = None,
+        backend: str | None = None,
+    ) -> None:
+        import numpy as np
+
+        started = time.perf_counter()
+        self.options = options or NormalizeOptions()
+        self.normalizer = Normalizer(self.options)
+        self.entries = list(entries)
+        forms = self._forms(allow)
+        by_pattern: dict[bytes, list[_Target]] = {}
+        rejected: list[str] = []
+        for target, cps in zip(forms, self._normalize_all([f.form for f in forms]), strict=True):
+            if len(cps) == 0:
+                rejected.append(target.form)
+            else:
+                by_pattern.setdefault(cps.tobytes(), []).append(target)
+        codes, alphabet = _alphabet_codes(by_pattern, len(self.normalizer.tables.norm))
+        self._lut: npt.NDArray[np.uint16] = codes[self.normalizer.tables.norm]
+        self._ascii_alnum = _ascii_alnum_table(self.normalizer.tables.norm)
+        self._targets = list(by_pattern.values())
+        self._edges: list[tuple[bool, bool]] = []
+        patterns: list[bytes] = []
+        for raw in by_pattern:
+            cps = np.frombuffer(raw, dtype=np.uint32)
+            patterns.append(codes[cps].tobytes())
+            self._edges.append((_is_ascii_alnum(int(cps[0])), _is_ascii_alnum(int(cps[-1]))))
+        self._backend = matcher.build(patterns, backend)
+        self.stats = EngineStats(
+            keywords=len(self.entries),
+            patterns=len(patterns),
+            allow_phrases=len(allow),
+            alphabet=alphabet,
+            backend=self._backend.name,
+            build_seconds=time.perf_counter() - started,
+            rejected=tuple(rejected),
+        )
+
+    def _forms(self, allow: Sequence[str]) -> list[_Target]:
+        """Every form to match: keywords, variants, pinyin forms, then allowlist phrases."""
+        forms: list[_Target] = []
+        for index, entry in enumerate(self.entries):
+            forms.append(_Target(index, entry.keyword, "keyword"))
+            forms.extend(_Target(index, v, "variant") for v in entry.variants)
+            if self.options.pinyin:
+                forms.extend(_Target(index, p, "pinyin") for p in _pinyin_forms(entry.keyword))
+        forms.extend(_Target(-1, phrase, _ALLOW) for phrase in allow)
+        return forms
+
+    # -- scanning --------------------------------------------------------------------------
+
+    def scan(self, text: str) -> list[KeywordHit]:
+        """Every keyword hit in ``text``, in order of position."""
+        encoded = self.normalizer.encode(text, self._lut)
+        found = self._backend.find(encoded.data)
+        if not found:
+            return []
+        return self._hits(text, found, encoded.sources(2))
+
+    def scan_many(self, texts: Sequence[str]) -> list[list[KeywordHit]]:
+        """Hits for each text; one pass over all of them (faster than :meth:`scan` each)."""
+        import numpy as np
+
+        if not texts:
+            return []
+        joined = _BARRIER.join(texts)
+        encoded = self.normalizer.encode(joined, self._lut)
+        found = self._backend.find(encoded.data)
+        out: list[list[KeywordHit]] = [[] for _ in texts]
+        if not found:
+            return out
+        starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+        for hit in self._hits(joined, found, encoded.sources(2)):
+            doc = int(np.searchsorted(starts, hit.start, side="right")) - 1
+            base = int(starts[doc])
+            out[doc].append(_shift(hit, base))
+        return out
+
+    def _hits(
+        self, text: str, found: list[tuple[int, int, int]], src: npt.NDArray[np.int32]
+    ) -> list[KeywordHit]:
+        allowed: list[tuple[int, int]] = []
+        hits: list[tuple[int, int, KeywordHit]] = []
+        boundaries = self.options.word_boundaries
+        for pattern, start_byte, end_byte in found:
+            start, end = start_byte >> 1, end_byte >> 1
+            targets = self._targets[pattern]
+            if boundaries and not self._whole_word(text, src, start, end, self._edges[pattern]):
+                continue
+            original = (int(src[start]), int(src[end - 1]) + 1)
+            for target in targets:
+                if target.entry < 0:
+                    allowed.append((start, end))
+                    continue
+                entry = self.entries[target.entry]
+                via = cast(Via, target.via)
+                hit = KeywordHit(entry.keyword, entry.risk_ids, *original, target.form, via)
+                hits.append((start, end, hit))
+        if allowed:
+            hits = [h for h in hits if not any(a <= h[0] and h[1] <= b for a, b in allowed)]
+        hits.sort(key=lambda h: (h[2].start, h[2].end))
+        return _unique([h[2] for h in hits])
+
+    def _whole_word(
+        self,
+        text: str,
+        src: npt.NDArray[np.int32],
+        start: int,
+        end: int,
+        edges: tuple[bool, bool],
+    ) -> bool:
+        if edges[0] and start > 0 and self._ascii_alnum[ord(text[src[start - 1]])]:
+            return False
+        return not (edges[1] and end < len(src) and self._ascii_alnum[ord(text[src[end]])])
+
+    # -- building ------------------------------------------------------------------------
+
+    def _normalize_all(self, forms: list[str]) -> list[npt.NDArray[np.uint32]]:
+        """Normalize every form in one pass, split at barriers."""
+        import numpy as np
+
+        if not forms:
+            return []
+        joined = _BARRIER.join(f.strip().replace(_BARRIER, "") for f in forms)
+        data = np.frombuffer(
+            self.normalizer.encode(joined, self.normalizer.tables.norm).data, dtype=np.uint32
+        )
+        cuts = np.flatnonzero(data == ord(_BARRIER))
+        return _split(data, cuts)
+
+
+def _alphabet_codes(
+    patterns: dict[bytes, list[_Target]], size: int
+) -> tuple[npt.NDArray[np.uint16], int]:
+    """A code for every code point: its two-byte alphabet code, or "other"."""
+    import numpy as np
+
+    alphabet = np.unique(np.frombuffer(b"".join(patterns), dtype=np.uint32))
+    if len(alphabet) > _MAX_ALPHABET:
+        raise ConfigError(
+            f"the keyword library uses {len(alphabet)} distinct characters after "
+            f"normalization; the engine supports {_MAX_ALPHABET}",
+            fix="split the library",
+        )
+    codes = np.full(size, _OTHER, dtype=np.uint16)
+    ranks = np.arange(1, len(alphabet) + 1, dtype=np.uint16)
+    codes[alphabet] = (np.uint16(0x80) | (ranks & np.uint16(0x7F))) | ((ranks >> 7) << 8)
+    return codes, len(alphabet)
+
+
+def _split(
+    data: npt.NDArray[np.uint32], cuts: npt.NDArray[np.intp]
+) -> list[npt.NDArray[np.uint32]]:
+    out = []
+    start = 0
+    for cut in cuts.tolist():
+        out.append(data[start:cut])
+        start = cut + 1
+    out.append(data[start:])
+    return out
+
+
+def _is_ascii_alnum(cp: int) -> bool:
+    return cp < 128 and chr(cp).isalnum()
+
+
+def _ascii_alnum_table(norm: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    """For every code point: does it normalize to an ASCII letter or digit?"""
+    import numpy as np
+
+    ascii_alnum = np.zeros(128, dtype=np.bool_)
+    for cp in range(128):
+        ascii_alnum[cp] = chr(cp).isalnum()
+    result: npt.NDArray[np.bool_] = (norm < 128) & ascii_alnum[np.minimum(norm, 127)]
+    return result
+
+
+def _pinyin_forms(keyword: str) -> list[str]:
+    try:
+        from pypinyin import lazy_pinyin
+    except ImportError:
+        raise MissingDependencyError("pypinyin", "cjk") from None
+    if not all("\u3400" <= ch <= "\u9fff" for ch in keyword):
+        return []
+    syllables = lazy_pinyin(keyword)
+    return ["".join(syllables), " ".join(syllables)]
+
+
+def _shift(hit: KeywordHit, base: int) -> KeywordHit:
+    return KeywordHit(
+        hit.keyword, hit.risk_ids, hit.start - base, hit.end - base, hit.matched, hit.via
+    )
+
+
+def _unique(hits: list[KeywordHit]) -> list[KeywordHit]:
+    """Drop repeats of the same keyword on the same span (a keyword and its variant alike)."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for hit in hits:
+        key = (hit.keyword, hit.start, hit.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out

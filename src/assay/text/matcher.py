@@ -1,0 +1,82 @@
+"""Compiled multi-pattern matchers over bytes, behind one small interface.
+
+Chosen by measurement (``bench/keywords.py`` prints the comparison): ``daachorse`` (a
+double-array Aho-Corasick automaton) is the fastest on the keyword engine's two-byte
+character codes, and ``ahocorasick_rs`` (Rust aho-corasick) is the portable fallback for
+platforms daachorse has no wheel for (aarch64). Both report every match, overlapping ones
+included, as ``(pattern index, start byte, end byte)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from assay.errors import MissingDependencyError, UnknownNameError
+
+
+class Backend(Protocol):
+    name: str
+
+    def find(self, haystack: bytes) -> list[tuple[int, int, int]]:
+        """Every match as ``(pattern index, start byte, end byte)``, overlapping included."""
+        ...
+
+
+class DaachorseBackend:
+    name = "daachorse"
+
+    def __init__(self, patterns: Sequence[bytes]) -> None:
+        import daachorse
+
+        self._automaton: Any = daachorse.DoubleArrayAhoCorasick(list(patterns))
+
+    def find(self, haystack: bytes) -> list[tuple[int, int, int]]:
+        return [(p, s, e) for s, e, p in self._automaton.find_overlapping(haystack)]
+
+
+class AhoCorasickRsBackend:
+    name = "ahocorasick_rs"
+
+    def __init__(self, patterns: Sequence[bytes]) -> None:
+        import ahocorasick_rs
+
+        self._automaton: Any = ahocorasick_rs.BytesAhoCorasick(list(patterns))
+
+    def find(self, haystack: bytes) -> list[tuple[int, int, int]]:
+        found: list[tuple[int, int, int]] = self._automaton.find_matches_as_indexes(
+            haystack, overlapping=True
+        )
+        return found
+
+
+BACKENDS: dict[str, Callable[[Sequence[bytes]], Backend]] = {
+    "daachorse": DaachorseBackend,
+    "ahocorasick_rs": AhoCorasickRsBackend,
+}
+_MODULES = {"daachorse": "daachorse", "ahocorasick_rs": "ahocorasick_rs"}
+
+
+def available() -> list[str]:
+    """Backends whose library imports here, fastest first."""
+    out = []
+    for name, module in _MODULES.items():
+        try:
+            __import__(module)
+        except ImportError:
+            continue
+        out.append(name)
+    return out
+
+
+def build(patterns: Sequence[bytes], name: str | None = None) -> Backend:
+    """Compile ``patterns`` with the named backend, or the fastest available one."""
+    if name is not None and name not in BACKENDS:
+        raise UnknownNameError("matcher backend", name, BACKENDS)
+    names = [name] if name else available()
+    if not names:
+        raise MissingDependencyError("ahocorasick_rs", package="ahocorasick-rs")
+    try:
+        return BACKENDS[names[0]](patterns)
+    except ImportError:
+        raise MissingDependencyError(_MODULES[names[0]]) from None

@@ -1,0 +1,164 @@
+"""Lookup tables over all of Unicode for the normalizer, built once per set of options.
+
+``norm[cp]`` is the code point ``cp`` folds to (one character to one character), and
+``cls[cp]`` the class of that folded character: what the normalizer keeps, drops, or joins.
+The few characters whose folding is several characters (ligatures such as "ﬁ", "㍿") are class
+``EXPAND`` and listed in ``expand``; a text that contains one takes a slower path.
+
+Built from ``data/unicode.json``, ``data/t2s.tsv`` and ``data/confusables.tsv`` (see
+``scripts/make_text_tables.py``) in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+SIZE = 0x110000
+
+NORMAL = 0
+CJK = 1
+SEPARATOR = 2  # punctuation and symbols
+SPACE = 3
+DROP = 4  # removed: invisible, control, stripped marks, or folds to nothing
+EXPAND = 5  # folds to several characters
+
+HAN_RANGES = (
+    (0x2E80, 0x2FE0),
+    (0x3005, 0x3008),
+    (0x3400, 0xA000),
+    (0xF900, 0xFB00),
+    (0x20000, 0x323B0),
+)
+_WIDTH_START, _WIDTH_END, _WIDTH_SHIFT = 0xFF01, 0xFF5F, 0xFEE0  # full-width ASCII block
+_IDEOGRAPHIC_SPACE = 0x3000
+
+
+@dataclass(frozen=True)
+class FoldSteps:
+    """Which character folds go into the table (the per-library switches of the normalizer)."""
+
+    nfkc: bool = True
+    width: bool = True
+    casefold: bool = True
+    t2s: bool = True
+    confusables: bool = True
+    strip_invisible: bool = True
+    strip_marks: bool = True
+
+
+@dataclass(frozen=True)
+class Tables:
+    norm: npt.NDArray[np.uint32]
+    cls: npt.NDArray[np.uint8]
+    expand: dict[int, str]
+    unidata_version: str
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    root = resources.files("assay.text") / "data"
+    unicode_data: dict[str, Any] = json.loads((root / "unicode.json").read_text("utf-8"))
+    unicode_data["t2s"] = _pairs((root / "t2s.tsv").read_text("utf-8"))
+    unicode_data["confusables"] = _pairs((root / "confusables.tsv").read_text("utf-8"))
+    return unicode_data
+
+
+def _pairs(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        source, target = line.split("\t")[:2]
+        out[source] = target
+    return out
+
+
+@lru_cache(maxsize=16)
+def tables(steps: FoldSteps) -> Tables:
+    """The tables for one set of fold steps (cached per process)."""
+    import numpy as np
+
+    data = _data()
+    raw_cls = np.zeros(SIZE, dtype=np.uint8)
+    class_codes = {
+        "space": SPACE,
+        "separator": SEPARATOR,
+        "invisible": DROP if steps.strip_invisible else NORMAL,
+        "mark": DROP if steps.strip_marks else NORMAL,
+    }
+    for start, end, name in data["classes"]:
+        raw_cls[start:end] = class_codes[name]
+    for start, end in HAN_RANGES:
+        raw_cls[start:end] = CJK
+    norm = np.arange(SIZE, dtype=np.uint32)
+    cls = raw_cls.copy()
+    expand: dict[int, str] = {}
+    fold = _folder(steps, data)
+    for cp in _changed(steps, data):
+        out = fold(chr(cp))
+        if len(out) == 1:
+            norm[cp] = ord(out)
+            cls[cp] = raw_cls[ord(out)]
+        elif not out:
+            cls[cp] = DROP
+        elif all(raw_cls[ord(c)] in (SPACE, SEPARATOR) for c in out):
+            norm[cp] = ord(out[0])  # e.g. "…" to "...": a separator either way
+            cls[cp] = raw_cls[ord(out[0])]
+        else:
+            cls[cp] = EXPAND
+            expand[cp] = out
+    return Tables(norm=norm, cls=cls, expand=expand, unidata_version=data["unidata_version"])
+
+
+def _changed(steps: FoldSteps, data: dict[str, Any]) -> set[int]:
+    keys: set[int] = set()
+    if steps.nfkc:
+        keys.update(int(k, 16) for k in data["nfkc"])
+    if steps.width or steps.nfkc:
+        keys.update(range(_WIDTH_START, _WIDTH_END))
+        keys.add(_IDEOGRAPHIC_SPACE)
+    if steps.casefold:
+        keys.update(int(k, 16) for k in data["casefold"])
+    if steps.t2s:
+        keys.update(ord(k) for k in data["t2s"])
+    if steps.confusables:
+        keys.update(ord(k) for k in data["confusables"])
+    # a character that folds into a confusable or a traditional character chains through it
+    return keys
+
+
+def _folder(steps: FoldSteps, data: dict[str, Any]) -> Any:
+    nfkc: dict[str, str] = data["nfkc"]
+    casefold: dict[str, str] = data["casefold"]
+    t2s: dict[str, str] = data["t2s"]
+    confusables: dict[str, str] = data["confusables"]
+
+    def fold(text: str) -> str:
+        if steps.nfkc:
+            text = "".join(nfkc.get(f"{ord(c):x}", c) for c in text)
+        elif steps.width:
+            text = "".join(_half_width(c) for c in text)
+        if steps.casefold:
+            text = "".join(casefold.get(f"{ord(c):x}", c) for c in text)
+        if steps.t2s:
+            text = "".join(t2s.get(c, c) for c in text)
+        if steps.confusables:
+            text = "".join(confusables.get(c, c) for c in text)
+        return text
+
+    return fold
+
+
+def _half_width(ch: str) -> str:
+    cp = ord(ch)
+    if _WIDTH_START <= cp < _WIDTH_END:
+        return chr(cp - _WIDTH_SHIFT)
+    return " " if cp == _IDEOGRAPHIC_SPACE else ch
