@@ -1,7 +1,7 @@
 """Write the character tables of ``assay.text`` (run once; the outputs are committed).
 
-* ``src/assay/text/data/unicode.json``: the NFKC and case-folding changes and the character
-  classes (space, separator, invisible, mark) of the Unicode database of the running Python,
+* ``src/assay/text/data/unicode.json``: the NFKC, case-folding and accent (base letter)
+  changes and the character classes (space, separator, invisible, mark) of the Unicode database of the running Python,
   so that building the normalization tables at run time takes milliseconds, not a scan of all
   1.1 million code points.
 * ``src/assay/text/data/t2s.tsv``: traditional to simplified Chinese, one character to one
@@ -45,6 +45,7 @@ def raw_class(cp: int) -> str | None:
 def unicode_tables() -> dict[str, object]:
     nfkc: dict[str, str] = {}
     casefold: dict[str, str] = {}
+    bases: dict[str, str] = {}
     ranges: list[list[object]] = []
     current: list[object] | None = None
     for cp in range(0x110000):
@@ -55,6 +56,9 @@ def unicode_tables() -> dict[str, object]:
         normal = unicodedata.normalize("NFKC", ch)
         if normal != ch:
             nfkc[f"{cp:x}"] = normal
+        parts = unicodedata.normalize("NFD", ch)
+        if len(parts) > 1 and all(unicodedata.category(c) in ("Mn", "Me") for c in parts[1:]):
+            bases[f"{cp:x}"] = parts[0]  # a letter with accents: its base letter
         folded = ch.casefold()
         if folded != ch:
             casefold[f"{cp:x}"] = folded
@@ -70,6 +74,7 @@ def unicode_tables() -> dict[str, object]:
         "unidata_version": unicodedata.unidata_version,
         "nfkc": nfkc,
         "casefold": casefold,
+        "bases": bases,
         "classes": ranges,
     }
 

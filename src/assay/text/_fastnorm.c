@@ -5,9 +5,11 @@
  * encode(text, cls, lut, flags) -> (data, src) or None
  *   text  str
  *   cls   buffer of uint8, one class per code point (assay.text.tables: NORMAL=0, CJK=1,
- *         SEPARATOR=2, SPACE=3, DROP=4, EXPAND=5)
+ *         SEPARATOR=2, SPACE=3, DROP=4, EXPAND=5, ALNUM=6)
  *   lut   buffer of uint16 or uint32, one output item per code point
- *   flags bit 0: drop separators between CJK characters; bit 1: collapse runs of spaces
+ *   flags bit 0: drop separators between CJK characters; bit 1: collapse runs of spaces;
+ *         bit 2: drop separators between spaced-out single letters or digits ("b o m b"),
+ *         and, with bit 0, between such a letter and a CJK character
  * data is the bytes of the output items of the kept characters; src the int32 index of each
  * one's character in text. Returns None when text holds an EXPAND character (the caller then
  * takes the slow path).
@@ -17,7 +19,7 @@
 #include <stdint.h>
 #include <string.h>
 
-enum { NORMAL = 0, CJK = 1, SEPARATOR = 2, SPACE = 3, DROP = 4, EXPAND = 5 };
+enum { NORMAL = 0, CJK = 1, SEPARATOR = 2, SPACE = 3, DROP = 4, EXPAND = 5, ALNUM = 6 };
 #define TABLE_SIZE 0x110000
 
 typedef struct {
@@ -76,14 +78,15 @@ static PyObject *encode(PyObject *self, PyObject *args) {
     int kind = PyUnicode_KIND(text);
     const void *chars = PyUnicode_DATA(text);
     const uint8_t *cls = (const uint8_t *)cls_buf.buf;
-    int join = flags & 1, collapse = (flags >> 1) & 1;
+    int join = flags & 1, collapse = (flags >> 1) & 1, letters = (flags >> 2) & 1;
     data = PyMem_Malloc((size_t)(length ? length : 1) * (size_t)width);
     src = PyMem_Malloc((size_t)(length ? length : 1) * sizeof(int32_t));
     if (!data || !src) { PyErr_NoMemory(); goto done; }
     Out out = {data, src, 0, width, lut_buf.buf};
     Py_ssize_t run_start = -1;  /* start of the pending run of invisible/separator chars */
     int run_has_separator = 0;
-    int prev_cjk = 0;
+    int prev_class = -1;         /* class of the previous visible character */
+    int prev_single = 0;         /* it is a letter or digit standing alone between separators */
     for (Py_ssize_t i = 0; i < length; i++) {
         Py_UCS4 cp = PyUnicode_READ(kind, chars, i);
         uint8_t c = cls[cp];
@@ -93,13 +96,26 @@ static PyObject *encode(PyObject *self, PyObject *args) {
             if (c != DROP) run_has_separator = 1;
             continue;
         }
+        int single = 0;
+        if (c == ALNUM && letters) {
+            /* alone if separated on the left and the next visible character is not a letter */
+            int left = prev_class < 0 || (run_start >= 0 && run_has_separator);
+            Py_ssize_t j = i + 1;
+            while (j < length && cls[PyUnicode_READ(kind, chars, j)] == DROP) j++;
+            single = left && (j >= length || cls[PyUnicode_READ(kind, chars, j)] != ALNUM);
+        }
         if (run_start >= 0) {
-            int joined = join && prev_cjk && c == CJK && run_has_separator;
+            /* CJK with CJK; a lone letter or digit with another, or with CJK ("3 5 岁") */
+            int prev_cjk = join && prev_class == CJK, cur_cjk = join && c == CJK;
+            int joined = run_has_separator &&
+                ((prev_cjk && cur_cjk) || (prev_single && (single || cur_cjk)) ||
+                 (single && prev_cjk));
             if (!joined) flush_run(&out, kind, chars, cls, run_start, i, collapse);
             run_start = -1;
         }
         emit(&out, cp, i);
-        prev_cjk = (c == CJK);
+        prev_class = c;
+        prev_single = single;
     }
     if (run_start >= 0) flush_run(&out, kind, chars, cls, run_start, length, collapse);
     PyObject *data_bytes = PyBytes_FromStringAndSize(data, out.n * width);

@@ -16,6 +16,7 @@ How it works:
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,10 @@ _ALLOW = "allow"
 _BARRIER = "\uffff"  # a noncharacter: never part of a pattern, so no match spans it
 _OTHER = 0x0080
 _MAX_ALPHABET = (1 << 14) - 1
+# separators between Latin letters or digits: "pipe bomb" is also matched as "pipebomb"
+_LATIN_GAP = re.compile(
+    r"(?<=[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])[\W_]+(?=[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +65,8 @@ class EngineStats:
     rejected: tuple[str, ...] = field(default=())  # library forms that normalize to nothing
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
-    entry: int  # index into entries, or -1 for an allowlist phrase
-    form: str
-    via: str
+# a form to match: (index into entries, or -1 for an allowlist phrase; the form as written; via)
+_Target = tuple[int, str, str]
 
 
 class KeywordEngine:
@@ -85,23 +87,34 @@ class KeywordEngine:
         self.normalizer = Normalizer(self.options)
         self.entries = list(entries)
         forms = self._forms(allow)
+        data, bounds = self._normalize_all([f[1] for f in forms])
+        raw = data.tobytes()
         by_pattern: dict[bytes, list[_Target]] = {}
+        spans: list[tuple[int, int]] = []
         rejected: list[str] = []
-        for target, cps in zip(forms, self._normalize_all([f.form for f in forms]), strict=True):
-            if len(cps) == 0:
-                rejected.append(target.form)
+        for target, (start, end) in zip(forms, bounds, strict=True):
+            if start == end:
+                rejected.append(target[1])
+                continue
+            key = raw[4 * start : 4 * end]
+            targets = by_pattern.get(key)
+            if targets is None:
+                by_pattern[key] = [target]
+                spans.append((start, end))
             else:
-                by_pattern.setdefault(cps.tobytes(), []).append(target)
-        codes, alphabet = _alphabet_codes(by_pattern, len(self.normalizer.tables.norm))
+                targets.append(target)
+        codes, alphabet = _alphabet_codes(
+            data[data != ord(_BARRIER)], len(self.normalizer.tables.norm)
+        )
         self._lut: npt.NDArray[np.uint16] = codes[self.normalizer.tables.norm]
         self._ascii_alnum = _ascii_alnum_table(self.normalizer.tables.norm)
         self._targets = list(by_pattern.values())
-        self._edges: list[tuple[bool, bool]] = []
-        patterns: list[bytes] = []
-        for raw in by_pattern:
-            cps = np.frombuffer(raw, dtype=np.uint32)
-            patterns.append(codes[cps].tobytes())
-            self._edges.append((_is_ascii_alnum(int(cps[0])), _is_ascii_alnum(int(cps[-1]))))
+        coded = codes[data].tobytes()
+        patterns = [coded[2 * start : 2 * end] for start, end in spans]
+        firsts = np.array([s for s, _ in spans], dtype=np.intp)
+        lasts = np.array([e - 1 for _, e in spans], dtype=np.intp)
+        alnum = self._ascii_alnum[data]
+        self._edges = list(zip(alnum[firsts].tolist(), alnum[lasts].tolist(), strict=True))
         self._backend = matcher.build(patterns, backend)
         self.stats = EngineStats(
             keywords=len(self.entries),
@@ -114,14 +127,25 @@ class KeywordEngine:
         )
 
     def _forms(self, allow: Sequence[str]) -> list[_Target]:
-        """Every form to match: keywords, variants, pinyin forms, then allowlist phrases."""
-        forms: list[_Target] = []
-        for index, entry in enumerate(self.entries):
-            forms.append(_Target(index, entry.keyword, "keyword"))
-            forms.extend(_Target(index, v, "variant") for v in entry.variants)
-            if self.options.pinyin:
-                forms.extend(_Target(index, p, "pinyin") for p in _pinyin_forms(entry.keyword))
-        forms.extend(_Target(-1, phrase, _ALLOW) for phrase in allow)
+        """Every form to match: keywords, variants, pinyin forms, then allowlist phrases.
+
+        A Latin form of several words also matches with its words run together, since
+        spaced-out letters ("p i p e b o m b") are read as one word.
+        """
+        entries = self.entries
+        forms: list[_Target] = [(i, e.keyword, "keyword") for i, e in enumerate(entries)]
+        forms += [(i, v, "variant") for i, e in enumerate(entries) for v in e.variants]
+        if self.options.pinyin:
+            forms += [
+                (i, p, "pinyin") for i, e in enumerate(entries) for p in _pinyin_forms(e.keyword)
+            ]
+        if self.options.join_letters:
+            forms += [
+                (i, _LATIN_GAP.sub("", form), via)
+                for i, form, via in forms
+                if via != "pinyin" and _LATIN_GAP.search(form)
+            ]
+        forms.extend((-1, phrase, _ALLOW) for phrase in allow)
         return forms
 
     # -- scanning --------------------------------------------------------------------------
@@ -165,13 +189,12 @@ class KeywordEngine:
             if boundaries and not self._whole_word(text, src, start, end, self._edges[pattern]):
                 continue
             original = (int(src[start]), int(src[end - 1]) + 1)
-            for target in targets:
-                if target.entry < 0:
+            for entry_index, form, via in targets:
+                if entry_index < 0:
                     allowed.append((start, end))
                     continue
-                entry = self.entries[target.entry]
-                via = cast(Via, target.via)
-                hit = KeywordHit(entry.keyword, entry.risk_ids, *original, target.form, via)
+                entry = self.entries[entry_index]
+                hit = KeywordHit(entry.keyword, entry.risk_ids, *original, form, cast(Via, via))
                 hits.append((start, end, hit))
         if allowed:
             hits = [h for h in hits if not any(a <= h[0] and h[1] <= b for a, b in allowed)]
@@ -192,27 +215,26 @@ class KeywordEngine:
 
     # -- building ------------------------------------------------------------------------
 
-    def _normalize_all(self, forms: list[str]) -> list[npt.NDArray[np.uint32]]:
-        """Normalize every form in one pass, split at barriers."""
+    def _normalize_all(
+        self, forms: list[str]
+    ) -> tuple[npt.NDArray[np.uint32], list[tuple[int, int]]]:
+        """Normalize every form in one pass: the code points, and each form's span in them."""
         import numpy as np
 
-        if not forms:
-            return []
         joined = _BARRIER.join(f.strip().replace(_BARRIER, "") for f in forms)
-        data = np.frombuffer(
-            self.normalizer.encode(joined, self.normalizer.tables.norm).data, dtype=np.uint32
-        )
-        cuts = np.flatnonzero(data == ord(_BARRIER))
-        return _split(data, cuts)
+        encoded = self.normalizer.encode(joined, self.normalizer.tables.norm)
+        data = np.frombuffer(encoded.data, dtype=np.uint32)
+        cuts = np.flatnonzero(data == ord(_BARRIER)).tolist()
+        starts = [0, *(c + 1 for c in cuts)]
+        ends = [*cuts, len(data)]
+        return data, list(zip(starts, ends, strict=True))
 
 
-def _alphabet_codes(
-    patterns: dict[bytes, list[_Target]], size: int
-) -> tuple[npt.NDArray[np.uint16], int]:
+def _alphabet_codes(chars: npt.NDArray[np.uint32], size: int) -> tuple[npt.NDArray[np.uint16], int]:
     """A code for every code point: its two-byte alphabet code, or "other"."""
     import numpy as np
 
-    alphabet = np.unique(np.frombuffer(b"".join(patterns), dtype=np.uint32))
+    alphabet = np.unique(chars)
     if len(alphabet) > _MAX_ALPHABET:
         raise ConfigError(
             f"the keyword library uses {len(alphabet)} distinct characters after "
@@ -223,22 +245,6 @@ def _alphabet_codes(
     ranks = np.arange(1, len(alphabet) + 1, dtype=np.uint16)
     codes[alphabet] = (np.uint16(0x80) | (ranks & np.uint16(0x7F))) | ((ranks >> 7) << 8)
     return codes, len(alphabet)
-
-
-def _split(
-    data: npt.NDArray[np.uint32], cuts: npt.NDArray[np.intp]
-) -> list[npt.NDArray[np.uint32]]:
-    out = []
-    start = 0
-    for cut in cuts.tolist():
-        out.append(data[start:cut])
-        start = cut + 1
-    out.append(data[start:])
-    return out
-
-
-def _is_ascii_alnum(cp: int) -> bool:
-    return cp < 128 and chr(cp).isalnum()
 
 
 def _ascii_alnum_table(norm: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:

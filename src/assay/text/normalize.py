@@ -12,10 +12,13 @@
   ``cjk`` extra), or ``off``;
 * ``confusables``: Cyrillic, Greek and other look-alike letters to Latin;
 * ``strip_invisible``: zero-width, bidirectional, control and tag characters removed;
-* ``strip_marks``: combining marks removed (accents piled on letters, variation selectors);
+* ``strip_marks``: combining marks removed (accents piled on letters, variation selectors) and
+  accented letters read as their base letter ("à" as "a");
 * ``join_cjk``: spaces, punctuation and symbols between two CJK characters removed, so
   "炸 弹", "炸*弹" and "炸。弹" read "炸弹" (between CJK characters only: removing separators
   everywhere adds false hits in English);
+* ``join_letters``: separators between letters or digits that stand alone are removed, so
+  "b o m b" and "b.o.m.b" read "bomb" (a word of two or more letters is never joined);
 * ``collapse_spaces``: a run of spaces read as one;
 * ``pinyin`` (off by default; needs the ``cjk`` extra): a Chinese keyword also matches its
   pinyin, written together or syllable by syllable ("zhadan", "zha dan");
@@ -40,7 +43,18 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from assay.errors import MissingDependencyError
-from assay.text.tables import CJK, DROP, EXPAND, SEPARATOR, SPACE, FoldSteps, Tables, tables
+from assay.text.tables import (
+    ALNUM,
+    CJK,
+    CLASSES,
+    DROP,
+    EXPAND,
+    SEPARATOR,
+    SPACE,
+    FoldSteps,
+    Tables,
+    tables,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -62,6 +76,7 @@ class NormalizeOptions(BaseModel):
     strip_invisible: bool = True
     strip_marks: bool = True
     join_cjk: bool = True
+    join_letters: bool = True
     collapse_spaces: bool = True
     pinyin: bool = False
     word_boundaries: bool = True
@@ -71,7 +86,7 @@ class NormalizeOptions(BaseModel):
             nfkc=self.nfkc,
             width=self.width,
             casefold=self.casefold,
-            t2s=self.t2s != "off",
+            t2s=self.t2s == "chars",  # in opencc mode OpenCC converts before the tables
             confusables=self.confusables,
             strip_invisible=self.strip_invisible,
             strip_marks=self.strip_marks,
@@ -115,14 +130,22 @@ class Normalizer:
         self.tables: Tables = tables(self.options.fold_steps())
         self._opencc = _opencc_converter() if self.options.t2s == "opencc" else None
         self._fast = _fast_module() if use_c else None
-        self._flags = int(self.options.join_cjk) | (int(self.options.collapse_spaces) << 1)
+        self._flags = (
+            int(self.options.join_cjk)
+            | (int(self.options.collapse_spaces) << 1)
+            | (int(self.options.join_letters) << 2)
+        )
 
     def encode(self, text: str, lut: npt.NDArray[np.uint16] | npt.NDArray[np.uint32]) -> Encoded:
         """Normalize ``text`` and map each kept character through ``lut`` (indexed by the
         original code point; ``Tables.norm`` gives the normalized text itself)."""
         if self._opencc is not None:
             converted = self._opencc.convert(text)
-            text = converted if len(converted) == len(text) else text
+            if len(converted) != len(text):  # offsets would shift: use the character table
+                return Normalizer(self.options.model_copy(update={"t2s": "chars"})).encode(
+                    text, lut
+                )
+            text = converted
         if self._fast is not None:
             result = self._fast.encode(text, self.tables.cls, lut, self._flags)
             if result is not None:
@@ -155,18 +178,24 @@ class Normalizer:
         if not len(cps):
             return cps, None, None
         cls = self.tables.cls[cps]
-        counts = np.bincount(cls, minlength=EXPAND + 1)
+        counts = np.bincount(cls, minlength=CLASSES)
         src: npt.NDArray[np.intp] | None = None
         if counts[EXPAND]:
             cps, src = self._expand(cps, cls)
             cls = self.tables.cls[cps]
-            counts = np.bincount(cls, minlength=EXPAND + 1)
+            counts = np.bincount(cls, minlength=CLASSES)
         has_drop = bool(counts[DROP])
         if not (has_drop or counts[SEPARATOR] or counts[SPACE]):
             return cps, None, src
         drop = cls == DROP if has_drop else None
-        if (counts[SEPARATOR] or counts[SPACE]) and self.options.join_cjk and counts[CJK]:
-            drop = self._join_cjk(cls, drop)
+        if counts[SEPARATOR] or counts[SPACE]:
+            joined = []
+            if self.options.join_cjk and counts[CJK]:
+                joined.append(self._join_cjk(cls, drop))
+            if self.options.join_letters and counts[ALNUM]:
+                joined.append(self._join_letters(cls, drop, with_cjk=self.options.join_cjk))
+            for mask in joined:
+                drop = mask if drop is None else drop | mask
         if counts[SPACE] > 1 and self.options.collapse_spaces:
             drop = self._collapse_spaces(cls, drop)
         if drop is None or not drop.any():
@@ -208,6 +237,38 @@ class Normalizer:
         out = np.zeros(len(cls), dtype=np.bool_) if drop is None else drop.copy()
         out[1:-1] |= after_cjk & cjk[2:] & separators[1:-1]
         return out
+
+    @staticmethod
+    def _join_letters(
+        cls: npt.NDArray[np.uint8], drop: npt.NDArray[np.bool_] | None, *, with_cjk: bool
+    ) -> npt.NDArray[np.bool_]:
+        """Drop separators between two letters or digits that each stand alone ("b o m b"),
+        and (``with_cjk``) between such a letter and a CJK character ("3 5 岁")."""
+        import numpy as np
+
+        n = len(cls)
+        index = np.arange(n)
+        separators = (cls - np.uint8(SEPARATOR)) < 2
+        dropped = np.zeros(n, dtype=np.bool_) if drop is None else drop
+        hidden = separators | dropped
+        last = np.maximum.accumulate(np.where(hidden, -1, index))
+        following = np.minimum.accumulate(np.where(hidden, n, index)[::-1])[::-1]
+        prev_visible = np.concatenate(([-1], last[:-1]))
+        seps_upto = np.cumsum(separators)
+        seps_before = np.concatenate(([0], seps_upto[:-1]))
+        left = (prev_visible < 0) | (seps_before - seps_upto[np.maximum(prev_visible, 0)] > 0)
+        not_dropped = np.minimum.accumulate(np.where(dropped, n, index)[::-1])[::-1]
+        after = np.concatenate((not_dropped[1:], [n]))
+        right = (after >= n) | (cls[np.minimum(after, n - 1)] != ALNUM)
+        single = (cls == ALNUM) & left & right
+        inside = separators & (last >= 0) & (following < n)
+        before, behind = np.maximum(last, 0), np.minimum(following, n - 1)
+        pairs = single[before] & single[behind]
+        if with_cjk:
+            cjk = cls == CJK
+            pairs |= (single[before] & cjk[behind]) | (cjk[before] & single[behind])
+        joined: npt.NDArray[np.bool_] = inside & pairs
+        return joined if drop is None else drop | joined
 
     @staticmethod
     def _collapse_spaces(

@@ -29,6 +29,8 @@ SEPARATOR = 2  # punctuation and symbols
 SPACE = 3
 DROP = 4  # removed: invisible, control, stripped marks, or folds to nothing
 EXPAND = 5  # folds to several characters
+ALNUM = 6  # an ASCII letter or digit (after folding)
+CLASSES = 7
 
 HAN_RANGES = (
     (0x2E80, 0x2FE0),
@@ -98,6 +100,8 @@ def tables(steps: FoldSteps) -> Tables:
         raw_cls[start:end] = class_codes[name]
     for start, end in HAN_RANGES:
         raw_cls[start:end] = CJK
+    for start, end in ((0x30, 0x3A), (0x41, 0x5B), (0x61, 0x7B)):
+        raw_cls[start:end] = ALNUM
     norm = np.arange(SIZE, dtype=np.uint32)
     cls = raw_cls.copy()
     expand: dict[int, str] = {}
@@ -127,6 +131,8 @@ def _changed(steps: FoldSteps, data: dict[str, Any]) -> set[int]:
         keys.add(_IDEOGRAPHIC_SPACE)
     if steps.casefold:
         keys.update(int(k, 16) for k in data["casefold"])
+    if steps.strip_marks:
+        keys.update(int(k, 16) for k in data["bases"])
     if steps.t2s:
         keys.update(ord(k) for k in data["t2s"])
     if steps.confusables:
@@ -140,6 +146,7 @@ def _folder(steps: FoldSteps, data: dict[str, Any]) -> Any:
     casefold: dict[str, str] = data["casefold"]
     t2s: dict[str, str] = data["t2s"]
     confusables: dict[str, str] = data["confusables"]
+    bases: dict[str, str] = data["bases"]
 
     def fold(text: str) -> str:
         if steps.nfkc:
@@ -148,6 +155,8 @@ def _folder(steps: FoldSteps, data: dict[str, Any]) -> Any:
             text = "".join(_half_width(c) for c in text)
         if steps.casefold:
             text = "".join(casefold.get(f"{ord(c):x}", c) for c in text)
+        if steps.strip_marks:  # "à" to "a", as marks on their own are dropped
+            text = "".join(bases.get(f"{ord(c):x}", c) for c in text)
         if steps.t2s:
             text = "".join(t2s.get(c, c) for c in text)
         if steps.confusables:
