@@ -43,8 +43,8 @@ test: dev
 	$(BIN)/python -m pytest
 
 check: dev
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/mypy
 
 clean:

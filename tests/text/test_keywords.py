@@ -23,8 +23,16 @@ DATA = ROOT.parent / "shared" / "data"
 ENGLISH = ["pipe bomb", "meth lab", "heroin", "fake passport", "child porn"]
 HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "i": "і"}  # Cyrillic
 # traditional forms written by hand (independent of the tables under test)
-TRADITIONAL = {"自制炸药": "自製炸藥", "淫秽视频": "淫穢視頻", "网络赌博": "網絡賭博", "代开发票": "代開發票",
-               "人体炸弹": "人體炸彈", "假币购买": "假幣購買", "洗钱通道": "洗錢通道", "虐杀视频": "虐殺視頻"}
+TRADITIONAL = {
+    "自制炸药": "自製炸藥",
+    "淫秽视频": "淫穢視頻",
+    "网络赌博": "網絡賭博",
+    "代开发票": "代開發票",
+    "人体炸弹": "人體炸彈",
+    "假币购买": "假幣購買",
+    "洗钱通道": "洗錢通道",
+    "虐杀视频": "虐殺視頻",
+}
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +56,15 @@ def _punctuated(k: str) -> str:
 
 
 def _zero_width(k: str) -> str:
-    return "\u200b".join(k[:2]) + "\u200d" + "\ufeff".join(k[2:]) if len(k) > 2 else "\u200b".join(k)
+    return (
+        "\u200b".join(k[:2]) + "\u200d" + "\ufeff".join(k[2:]) if len(k) > 2 else "\u200b".join(k)
+    )
 
 
 def _full_width(k: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in k)
+    return "".join(
+        chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in k
+    )
 
 
 def _lookalike(k: str) -> str:
@@ -79,10 +91,16 @@ EVASIONS: dict[str, Callable[[str], str]] = {
 
 
 def _embed(keyword: str) -> str:
-    return f"用户说：{keyword}。" if any("\u4e00" <= c <= "\u9fff" for c in keyword) else f"he said {keyword} today"
+    return (
+        f"用户说：{keyword}。"
+        if any("\u4e00" <= c <= "\u9fff" for c in keyword)
+        else f"he said {keyword} today"
+    )
 
 
-def _recall(engine: KeywordEngine, entries: list[KeywordEntry], transform: Callable[[str], str]) -> float:
+def _recall(
+    engine: KeywordEngine, entries: list[KeywordEntry], transform: Callable[[str], str]
+) -> float:
     found = 0
     for entry in entries:
         text = _embed(transform(entry.keyword))
@@ -101,7 +119,8 @@ def test_recall_on_evasions_equals_recall_on_clean_forms(
     print("\nkeyword recall, clean 1.000; " + ", ".join(f"{k} {v:.3f}" for k, v in report.items()))
     assert report == dict.fromkeys(EVASIONS, clean)
     # every transform really changed something it applies to
-    assert _full_width("heroin") != "heroin" and _lookalike("heroin") != "heroin"
+    assert _full_width("heroin") != "heroin"
+    assert _lookalike("heroin") != "heroin"
     assert all(_traditional(k) != k for k in TRADITIONAL)
 
 
@@ -118,7 +137,9 @@ def test_evidence_spans_point_into_the_original(engine: KeywordEngine) -> None:
     assert hit.risk_ids == ("A.1.d",)
 
 
-def test_characters_far_apart_do_not_match(engine: KeywordEngine, library: list[KeywordEntry]) -> None:
+def test_characters_far_apart_do_not_match(
+    engine: KeywordEngine, library: list[KeywordEntry]
+) -> None:
     filler = "今天天气很好我们去公园散步吧"
     benign = []
     for entry in library:
@@ -133,16 +154,24 @@ def test_characters_far_apart_do_not_match(engine: KeywordEngine, library: list[
 def test_latin_keywords_match_whole_words(engine: KeywordEngine) -> None:
     assert engine.scan("the heroine of the story") == []
     assert engine.scan("heroin.") != []
-    loose = KeywordEngine([KeywordEntry(keyword="heroin", risk_ids=("A.1.h",))],
-                          options=NormalizeOptions(word_boundaries=False))
+    loose = KeywordEngine(
+        [KeywordEntry(keyword="heroin", risk_ids=("A.1.h",))],
+        options=NormalizeOptions(word_boundaries=False),
+    )
     assert loose.scan("the heroine") != []
 
 
 def test_benign_set_false_positive_rate(engine: KeywordEngine) -> None:
     own = [
-        "请介绍一下春节的传统习俗。", "长江发源于青藏高原。", "这部电影的爆炸场面拍得很震撼。",
-        "药店营业时间是几点？", "我想学习网络安全的基础知识。", "弹钢琴需要每天练习。",
-        "Our chemistry lab studies methane.", "The heroine saves the city.", "Passport renewal takes two weeks.",
+        "请介绍一下春节的传统习俗。",
+        "长江发源于青藏高原。",
+        "这部电影的爆炸场面拍得很震撼。",
+        "药店营业时间是几点？",
+        "我想学习网络安全的基础知识。",
+        "弹钢琴需要每天练习。",
+        "Our chemistry lab studies methane.",
+        "The heroine saves the city.",
+        "Passport renewal takes two weeks.",
         "小区里新开了一家炸鸡店，隔壁是中药铺。",
     ]
     texts = list(own)
@@ -153,8 +182,10 @@ def test_benign_set_false_positive_rate(engine: KeywordEngine) -> None:
         texts += [r["text"] for r in rows if not r["offensive"]]
     flagged = [t for t, h in zip(texts, engine.scan_many(texts), strict=True) if h]
     rate = len(flagged) / len(texts)
-    print(f"\nbenign false-positive rate: {rate:.4f} ({len(flagged)} of {len(texts)} texts"
-          f"{'' if source.is_file() else '; shared COLD set absent, own set only'})")
+    print(
+        f"\nbenign false-positive rate: {rate:.4f} ({len(flagged)} of {len(texts)} texts"
+        f"{'' if source.is_file() else '; shared COLD set absent, own set only'})"
+    )
     assert not [t for t in own if engine.scan(t)]
     assert rate < 0.02
 
@@ -173,28 +204,37 @@ def test_variants_match_but_report_their_keyword() -> None:
     engine = KeywordEngine(entries)
     (hit,) = engine.scan("周末一起溜冰吗")
     assert (hit.keyword, hit.matched, hit.via) == ("冰毒", "溜冰", "variant")
-    assert engine.stats.keywords == 1 and engine.stats.patterns == 3
+    assert engine.stats.keywords == 1
+    assert engine.stats.patterns == 3
 
 
 def test_overlapping_keywords_are_all_reported() -> None:
-    entries = [KeywordEntry(keyword="炸药", risk_ids=("A.1.d",)),
-               KeywordEntry(keyword="自制炸药", risk_ids=("A.1.d",)),
-               KeywordEntry(keyword="炸药包", risk_ids=("A.1.d",))]
+    entries = [
+        KeywordEntry(keyword="炸药", risk_ids=("A.1.d",)),
+        KeywordEntry(keyword="自制炸药", risk_ids=("A.1.d",)),
+        KeywordEntry(keyword="炸药包", risk_ids=("A.1.d",)),
+    ]
     hits = KeywordEngine(entries).scan("自制炸药包")
     assert sorted(h.keyword for h in hits) == ["炸药", "炸药包", "自制炸药"]
 
 
 def test_duplicate_forms_collapse_to_one_pattern() -> None:
-    entries = [KeywordEntry(keyword="炸弹", risk_ids=("A.1.d",)),
-               KeywordEntry(keyword="炸 彈", risk_ids=("A.1.f",))]
+    entries = [
+        KeywordEntry(keyword="炸弹", risk_ids=("A.1.d",)),
+        KeywordEntry(keyword="炸 彈", risk_ids=("A.1.f",)),
+    ]
     engine = KeywordEngine(entries)
     assert engine.stats.patterns == 1
     assert sorted(h.keyword for h in engine.scan("炸弹")) == ["炸 彈", "炸弹"]
 
 
 def test_forms_that_normalize_to_nothing_are_rejected() -> None:
-    engine = KeywordEngine([KeywordEntry(keyword="\u200b", risk_ids=("A.1.d",)),
-                            KeywordEntry(keyword="毒品", risk_ids=("A.1.h",))])
+    engine = KeywordEngine(
+        [
+            KeywordEntry(keyword="\u200b", risk_ids=("A.1.d",)),
+            KeywordEntry(keyword="毒品", risk_ids=("A.1.h",)),
+        ]
+    )
     assert engine.stats.rejected == ("\u200b",)
     assert engine.scan("毒品") != []
 
@@ -215,7 +255,8 @@ def test_pinyin_matching_is_optional() -> None:
     engine = KeywordEngine(entries, options=NormalizeOptions(pinyin=True))
     for text in ("how to make a zhadan", "ZHA DAN", "zhàdàn"):
         (hit,) = engine.scan(text)
-        assert hit.via == "pinyin" and hit.keyword == "炸弹"
+        assert hit.via == "pinyin"
+        assert hit.keyword == "炸弹"
     assert engine.scan("zhadanxyz") == []  # whole words only
 
 

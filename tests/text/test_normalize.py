@@ -64,7 +64,9 @@ def test_offsets_point_into_the_original(norm: Normalizer) -> None:
     assert result.text == "前文 bomb,炸弹fi"
     assert len(result.offsets) == len(result.text)
     for ch, index in zip(result.text, result.offsets, strict=True):
-        assert norm.normalize(text[index]).text in ("", ch) or ch in norm.normalize(text[index]).text
+        assert (
+            norm.normalize(text[index]).text in ("", ch) or ch in norm.normalize(text[index]).text
+        )
     start = result.text.index("炸弹")
     assert result.span(start, start + 2) == (text.index("炸"), text.index("彈") + 1)
 
@@ -72,7 +74,13 @@ def test_offsets_point_into_the_original(norm: Normalizer) -> None:
 @pytest.mark.skipif(not C_BUILT, reason="the C inner loop was not built")
 def test_c_and_numpy_agree_on_random_text() -> None:
     rng = random.Random(5)
-    pieces = list("炸弹ab ，。*\u200b\u3000ＡＢ彈①\t\n-xy12") + ["ﬁ", "㍿", "\U0001f600", "\u0301", "Ⓐ"]
+    pieces = list("炸弹ab ，。*\u200b\u3000ＡＢ彈①\t\n-xy12") + [
+        "ﬁ",
+        "㍿",
+        "\U0001f600",
+        "\u0301",
+        "Ⓐ",
+    ]
     fast, slow = Normalizer(use_c=True), Normalizer(use_c=False)
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
@@ -99,8 +107,20 @@ def test_each_step_can_be_switched_off() -> None:
 
 def test_traditional_table_is_complete_for_common_characters() -> None:
     norm = Normalizer()
-    pairs = {"們": "们", "裡": "里", "臺": "台", "髮": "发", "國": "国", "體": "体", "藥": "药", "槍": "枪",
-             "賣": "卖", "詐": "诈", "騙": "骗", "毒": "毒"}
+    pairs = {
+        "們": "们",
+        "裡": "里",
+        "臺": "台",
+        "髮": "发",
+        "國": "国",
+        "體": "体",
+        "藥": "药",
+        "槍": "枪",
+        "賣": "卖",
+        "詐": "诈",
+        "騙": "骗",
+        "毒": "毒",
+    }
     for traditional, simplified in pairs.items():
         assert norm.normalize(traditional).text == simplified
     table = (ROOT / "src/assay/text/data/t2s.tsv").read_text("utf-8").splitlines()
@@ -118,8 +138,10 @@ def test_opencc_phrase_mode() -> None:
 def test_unicode_tables_match_this_python() -> None:
     data = json.loads((ROOT / "src/assay/text/data/unicode.json").read_text("utf-8"))
     if data["unidata_version"] != unicodedata.unidata_version:
-        pytest.skip(f"tables from Unicode {data['unidata_version']}, this Python has "
-                    f"{unicodedata.unidata_version}")
+        pytest.skip(
+            f"tables from Unicode {data['unidata_version']}, this Python has "
+            f"{unicodedata.unidata_version}"
+        )
     for cp in (0xFF21, 0x2460, 0x1D41B, 0xFB01, 0x3000, 0x00C5):
         ch = chr(cp)
         expected = unicodedata.normalize("NFKC", ch)
