@@ -30,13 +30,16 @@ demo: install
 	$(ASSAY) standard thresholds
 	@# banks check exits 1 when banks fall short of chapter 8 (the examples do, on purpose)
 	$(ASSAY) banks check --config examples/assay.yaml --out $(OUT)/banks-check.json; rc=$$?; test $$rc -le 1
+	cd examples && ../$(ASSAY) keywords scan --file texts.txt --json > ../$(OUT)/keyword-scan.json
+	cd examples && ../$(ASSAY) keywords scan --file texts.txt
 	$(ASSAY) banks convert examples/banks/keywords.csv $(OUT)/filing/keywords.xlsx --kind keywords --layout filing
 	$(ASSAY) banks convert examples/banks/content.csv $(OUT)/filing/content.xlsx --kind content --layout filing
 	$(ASSAY) banks convert examples/banks/must_refuse.jsonl $(OUT)/filing/must_refuse.xlsx --kind must_refuse --layout filing
 	$(ASSAY) banks convert examples/banks/must_answer.jsonl $(OUT)/filing/must_answer.xlsx --kind must_answer --layout filing
 	@echo
 	@echo "Demo finished. Written under $(OUT)/: risks.json, clauses.json, banks-check.json (the full"
-	@echo "check as JSON), and filing/*.xlsx (the example banks in the filing layout)."
+	@echo "check as JSON), keyword-scan.json (examples/texts.txt scanned with the keyword library), and"
+	@echo "filing/*.xlsx (the example banks in the filing layout)."
 	@echo "The example banks are deliberately small: the check above lists what a provider must add."
 
 test: dev

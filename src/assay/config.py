@@ -7,7 +7,8 @@ Paths in the file are relative to the file's own folder.
     name: 示例服务
     profile: tc260-003-2024          # a built-in name or a path to a profile YAML
     banks:
-      keywords: banks/keywords.csv   # or {path: ..., encoding: gb18030, format: csv}
+      keywords: banks/keywords.csv   # or {path: ..., encoding: gb18030, format: csv,
+                                     #     allow: allow.txt, normalize: {t2s: opencc}}
       content: banks/content.jsonl
       must_refuse: banks/must_refuse.csv
       must_answer: banks/must_answer.jsonl
@@ -60,7 +61,12 @@ class ProjectConfig(BaseModel):
     def resolved(self) -> ProjectConfig:
         """The same config with every path made relative to ``root``."""
         banks = {
-            kind.value: src.model_copy(update={"path": self.root / src.path})
+            kind.value: src.model_copy(
+                update={
+                    "path": self.root / src.path,
+                    "allow": self.root / src.allow if src.allow else None,
+                }
+            )
             for kind, src in self.banks.sources().items()
             if src is not None
         }

@@ -226,6 +226,21 @@ def save_questions(
     write_rows(path, columns, rows, fmt=fmt, encoding=encoding)
 
 
+def load_allowlist(path: Path) -> list[str]:
+    """Allowlist phrases: one per line; blank lines and lines starting with # are skipped."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputFormatError(
+            "allowlist file not found", file=path, fix="check the path"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise InputFormatError(
+            f"not UTF-8 text ({exc.reason})", file=path, fix="save as UTF-8"
+        ) from None
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 def load_bank(
     path: Path, bank: BankKind, profile: Profile, options: ReadOptions | None = None
 ) -> tuple[KeywordLibrary | QuestionBank, LoadReport]:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from assay.text.normalize import NormalizeOptions
+
 
 class QuestionKind(StrEnum):
     CONTENT = "content"  # 生成内容测试题 (8.2)
@@ -140,10 +142,13 @@ class LoadReport(BaseModel):
 
 
 class BankSource(BaseModel):
-    """Where a bank is: a file and, optionally, its encoding and format."""
+    """Where a bank is: a file and, optionally, its encoding and format. For the keyword
+    library also an allowlist file (one benign phrase per line) and the normalization steps."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     path: Path
     encoding: str | None = None
     format: str | None = None
+    allow: Path | None = None
+    normalize: NormalizeOptions | None = None

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from assay import __version__
-from assay.cli import banks, standard
+from assay.cli import banks, keywords, standard
 from assay.errors import EXIT_INTERNAL, AssayError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app = typer.Typer(
 )
 app.add_typer(standard.app, name="standard")
 app.add_typer(banks.app, name="banks")
+app.add_typer(keywords.app, name="keywords")
 
 
 def _version(value: bool) -> None:

@@ -4,9 +4,10 @@ How it works:
 
 1. Every keyword, variant, pinyin form and allowlist phrase is normalized with the library's
    :class:`~assay.text.normalize.NormalizeOptions`, exactly as texts are.
-2. The distinct characters of all patterns form an alphabet of at most 16,383 characters, each
-   given a two-byte code whose first byte is >= 0x80 and second < 0x80 (so a pattern can never
-   match at an odd byte offset); every other character becomes one "other" code.
+2. The distinct characters of all patterns form an alphabet of at most 16,255 characters, each
+   given a two-byte code whose first byte is >= 0x80 and second is 0x01 to 0x7F (so a pattern
+   can never match at an odd byte offset, and holds no NUL byte); every other character becomes
+   one "other" code (0x80 0x00).
 3. One lookup table maps any original code point straight to its code (normalization and
    alphabet composed), so scanning a text is: one pass of the normalizer (C, or numpy), then
    one pass of a compiled automaton (``assay.text.matcher``) over two bytes per character.
@@ -35,7 +36,7 @@ Via = Literal["keyword", "variant", "pinyin"]
 _ALLOW = "allow"
 _BARRIER = "\uffff"  # a noncharacter: never part of a pattern, so no match spans it
 _OTHER = 0x0080
-_MAX_ALPHABET = (1 << 14) - 1
+_MAX_ALPHABET = 127 * 128 - 1
 # separators between Latin letters or digits: "pipe bomb" is also matched as "pipebomb"
 _LATIN_GAP = re.compile(
     r"(?<=[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])[\W_]+(?=[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])"
@@ -156,7 +157,7 @@ class KeywordEngine:
         found = self._backend.find(encoded.data)
         if not found:
             return []
-        return self._hits(text, found, encoded.sources(2))
+        return [self._hit(raw, 0) for raw in self._raw_hits(text, found, encoded.sources(2))]
 
     def scan_many(self, texts: Sequence[str]) -> list[list[KeywordHit]]:
         """Hits for each text; one pass over all of them (faster than :meth:`scan` each)."""
@@ -170,36 +171,58 @@ class KeywordEngine:
         out: list[list[KeywordHit]] = [[] for _ in texts]
         if not found:
             return out
+        raws = self._raw_hits(joined, found, encoded.sources(2))
         starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
-        for hit in self._hits(joined, found, encoded.sources(2)):
-            doc = int(np.searchsorted(starts, hit.start, side="right")) - 1
-            base = int(starts[doc])
-            out[doc].append(_shift(hit, base))
+        docs = (np.searchsorted(starts, [r[0] for r in raws], side="right") - 1).tolist()
+        bases = starts[docs].tolist()
+        for raw, doc, base in zip(raws, docs, bases, strict=True):
+            out[doc].append(self._hit(raw, base))
         return out
 
-    def _hits(
+    def _hit(self, raw: tuple[int, int, int, str, str], base: int) -> KeywordHit:
+        start, end, entry_index, form, via = raw
+        entry = self.entries[entry_index]
+        return KeywordHit(
+            entry.keyword, entry.risk_ids, start - base, end - base, form, cast(Via, via)
+        )
+
+    def _raw_hits(
         self, text: str, found: list[tuple[int, int, int]], src: npt.NDArray[np.int32]
-    ) -> list[KeywordHit]:
+    ) -> list[tuple[int, int, int, str, str]]:
+        """Hits as (original start, original end, entry index, form, via), sorted, unique,
+        with Latin partial words and allowlisted spans removed."""
+        import numpy as np
+
+        matches = np.array(found, dtype=np.int64)
+        first = matches[:, 1] >> 1
+        stop = matches[:, 2] >> 1
+        begin = src[first].tolist()
+        finish = (src[stop - 1] + 1).tolist()
         allowed: list[tuple[int, int]] = []
-        hits: list[tuple[int, int, KeywordHit]] = []
+        hits: list[tuple[int, int, int, str, str, int, int]] = []
         boundaries = self.options.word_boundaries
-        for pattern, start_byte, end_byte in found:
-            start, end = start_byte >> 1, end_byte >> 1
-            targets = self._targets[pattern]
+        rows = zip(
+            matches[:, 0].tolist(), first.tolist(), stop.tolist(), begin, finish, strict=True
+        )
+        for pattern, start, end, o_start, o_end in rows:
             if boundaries and not self._whole_word(text, src, start, end, self._edges[pattern]):
                 continue
-            original = (int(src[start]), int(src[end - 1]) + 1)
-            for entry_index, form, via in targets:
+            for entry_index, form, via in self._targets[pattern]:
                 if entry_index < 0:
                     allowed.append((start, end))
-                    continue
-                entry = self.entries[entry_index]
-                hit = KeywordHit(entry.keyword, entry.risk_ids, *original, form, cast(Via, via))
-                hits.append((start, end, hit))
+                else:
+                    hits.append((o_start, o_end, entry_index, form, via, start, end))
         if allowed:
-            hits = [h for h in hits if not any(a <= h[0] and h[1] <= b for a, b in allowed)]
-        hits.sort(key=lambda h: (h[2].start, h[2].end))
-        return _unique([h[2] for h in hits])
+            hits = [h for h in hits if not any(a <= h[5] and h[6] <= b for a, b in allowed)]
+        hits.sort(key=lambda h: (h[0], h[1], h[2]))
+        seen: set[tuple[int, int, int]] = set()
+        out = []
+        for hit in hits:
+            key = (hit[0], hit[1], hit[2])
+            if key not in seen:  # the same entry on the same span (keyword and variant alike)
+                seen.add(key)
+                out.append(hit[:5])
+        return out
 
     def _whole_word(
         self,
@@ -243,7 +266,8 @@ def _alphabet_codes(chars: npt.NDArray[np.uint32], size: int) -> tuple[npt.NDArr
         )
     codes = np.full(size, _OTHER, dtype=np.uint16)
     ranks = np.arange(1, len(alphabet) + 1, dtype=np.uint16)
-    codes[alphabet] = (np.uint16(0x80) | (ranks & np.uint16(0x7F))) | ((ranks >> 7) << 8)
+    # first byte 0x80-0xFF, second byte 0x01-0x7F: no NUL byte in any pattern
+    codes[alphabet] = (np.uint16(0x80) | (ranks & np.uint16(0x7F))) | (((ranks >> 7) + 1) << 8)
     return codes, len(alphabet)
 
 
@@ -267,21 +291,3 @@ def _pinyin_forms(keyword: str) -> list[str]:
         return []
     syllables = lazy_pinyin(keyword)
     return ["".join(syllables), " ".join(syllables)]
-
-
-def _shift(hit: KeywordHit, base: int) -> KeywordHit:
-    return KeywordHit(
-        hit.keyword, hit.risk_ids, hit.start - base, hit.end - base, hit.matched, hit.via
-    )
-
-
-def _unique(hits: list[KeywordHit]) -> list[KeywordHit]:
-    """Drop repeats of the same keyword on the same span (a keyword and its variant alike)."""
-    seen: set[tuple[str, int, int]] = set()
-    out = []
-    for hit in hits:
-        key = (hit.keyword, hit.start, hit.end)
-        if key not in seen:
-            seen.add(key)
-            out.append(hit)
-    return out

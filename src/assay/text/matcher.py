@@ -3,8 +3,9 @@
 Chosen by measurement (``bench/keywords.py`` prints the comparison): ``daachorse`` (a
 double-array Aho-Corasick automaton) is the fastest on the keyword engine's two-byte
 character codes, and ``ahocorasick_rs`` (Rust aho-corasick) is the portable fallback for
-platforms daachorse has no wheel for (aarch64). Both report every match, overlapping ones
-included, as ``(pattern index, start byte, end byte)``.
+platforms daachorse has no wheel for (aarch64). ``hyperscan`` can be chosen by name where its
+wheel installs. All report every match, overlapping ones included, as
+``(pattern index, start byte, end byte)``; ``available()`` lists them in order of preference.
 """
 
 from __future__ import annotations
@@ -50,11 +51,45 @@ class AhoCorasickRsBackend:
         return found
 
 
+class HyperscanBackend:
+    """Intel Hyperscan in literal mode (optional: ``pip install hyperscan``; x86-64 only).
+
+    Patterns must not contain NUL bytes (the binding passes them as C strings); the keyword
+    engine's codes never do.
+    """
+
+    name = "hyperscan"
+
+    def __init__(self, patterns: Sequence[bytes]) -> None:
+        import hyperscan
+
+        self._lengths = [len(p) for p in patterns]
+        self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        self._db.compile(
+            expressions=list(patterns),
+            ids=list(range(len(patterns))),
+            elements=len(patterns),
+            flags=[0] * len(patterns),
+            literal=True,
+        )
+
+    def find(self, haystack: bytes) -> list[tuple[int, int, int]]:
+        found: list[tuple[int, int, int]] = []
+        lengths = self._lengths
+
+        def on_match(pattern: int, _start: int, end: int, _flags: int, _context: object) -> None:
+            found.append((pattern, end - lengths[pattern], end))
+
+        self._db.scan(haystack, match_event_handler=on_match)
+        return found
+
+
 BACKENDS: dict[str, Callable[[Sequence[bytes]], Backend]] = {
     "daachorse": DaachorseBackend,
     "ahocorasick_rs": AhoCorasickRsBackend,
+    "hyperscan": HyperscanBackend,
 }
-_MODULES = {"daachorse": "daachorse", "ahocorasick_rs": "ahocorasick_rs"}
+_MODULES = {"daachorse": "daachorse", "ahocorasick_rs": "ahocorasick_rs", "hyperscan": "hyperscan"}
 
 
 def available() -> list[str]:
