@@ -157,7 +157,7 @@ class KeywordEngine:
         found = self._backend.find(encoded.data)
         if not found:
             return []
-        return [self._hit(raw, 0) for raw in self._raw_hits(text, found, encoded.sources(2))]
+        return [self._hit(raw, 0) for raw in self._raw_hits(text, found, encoded.origins(2))]
 
     def scan_many(self, texts: Sequence[str]) -> list[list[KeywordHit]]:
         """Hits for each text; one pass over all of them (faster than :meth:`scan` each)."""
@@ -171,7 +171,7 @@ class KeywordEngine:
         out: list[list[KeywordHit]] = [[] for _ in texts]
         if not found:
             return out
-        raws = self._raw_hits(joined, found, encoded.sources(2))
+        raws = self._raw_hits(joined, found, encoded.origins(2))
         starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
         docs = (np.searchsorted(starts, [r[0] for r in raws], side="right") - 1).tolist()
         bases = starts[docs].tolist()
@@ -187,26 +187,18 @@ class KeywordEngine:
         )
 
     def _raw_hits(
-        self, text: str, found: list[tuple[int, int, int]], src: npt.NDArray[np.int32]
+        self, text: str, found: list[tuple[int, int, int]], src: Sequence[int]
     ) -> list[tuple[int, int, int, str, str]]:
         """Hits as (original start, original end, entry index, form, via), sorted, unique,
         with Latin partial words and allowlisted spans removed."""
-        import numpy as np
-
-        matches = np.array(found, dtype=np.int64)
-        first = matches[:, 1] >> 1
-        stop = matches[:, 2] >> 1
-        begin = src[first].tolist()
-        finish = (src[stop - 1] + 1).tolist()
         allowed: list[tuple[int, int]] = []
         hits: list[tuple[int, int, int, str, str, int, int]] = []
         boundaries = self.options.word_boundaries
-        rows = zip(
-            matches[:, 0].tolist(), first.tolist(), stop.tolist(), begin, finish, strict=True
-        )
-        for pattern, start, end, o_start, o_end in rows:
+        for pattern, start_byte, end_byte in found:
+            start, end = start_byte >> 1, end_byte >> 1
             if boundaries and not self._whole_word(text, src, start, end, self._edges[pattern]):
                 continue
+            o_start, o_end = src[start], src[end - 1] + 1
             for entry_index, form, via in self._targets[pattern]:
                 if entry_index < 0:
                     allowed.append((start, end))
@@ -214,7 +206,8 @@ class KeywordEngine:
                     hits.append((o_start, o_end, entry_index, form, via, start, end))
         if allowed:
             hits = [h for h in hits if not any(a <= h[5] and h[6] <= b for a, b in allowed)]
-        hits.sort(key=lambda h: (h[0], h[1], h[2]))
+        if len(hits) > 1:
+            hits.sort(key=lambda h: (h[0], h[1], h[2]))
         seen: set[tuple[int, int, int]] = set()
         out = []
         for hit in hits:
@@ -227,7 +220,7 @@ class KeywordEngine:
     def _whole_word(
         self,
         text: str,
-        src: npt.NDArray[np.int32],
+        src: Sequence[int],
         start: int,
         end: int,
         edges: tuple[bool, bool],

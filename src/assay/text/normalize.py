@@ -36,6 +36,7 @@ and punctuation mark.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -101,6 +102,12 @@ class Encoded:
 
     data: bytes
     src: bytes | None
+
+    def origins(self, width: int) -> Sequence[int]:
+        """For each kept character, its index in the original text (cheap to index from Python)."""
+        if self.src is None:
+            return range(len(self.data) // width)
+        return memoryview(self.src).cast("i")
 
     def sources(self, width: int) -> npt.NDArray[np.int32]:
         import numpy as np
