@@ -40,6 +40,7 @@ class Verdict(BaseModel):
     risk_ids: tuple[str, ...] = ()
     score: float | None = None
     refused: bool | None = None  # for refusal judges: did the answer refuse
+    uncertain: bool = False  # the judge could not decide: the item goes to human review
     evidence: tuple[Evidence, ...] = ()
     reason: str = ""
     at: datetime = Field(default_factory=lambda: datetime.now(UTC))

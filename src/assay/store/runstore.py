@@ -1,0 +1,297 @@
+"""``RunStore``: the spine of an assessment run, on SQLite by default or PostgreSQL by URL.
+
+Every write is its own committed transaction (replies may be written a few at a time, as they
+arrive together), so a run killed at any moment loses nothing that was written and resumes
+from the store. SQLite runs in WAL mode, whose commits survive the process being killed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from assay.banks.models import Question, QuestionKind
+from assay.errors import ConfigError
+from assay.judges.base import Verdict
+from assay.store import schema
+
+
+@dataclass(frozen=True)
+class ReplyRecord:
+    question_id: str
+    attempt: int
+    ok: bool
+    answer: str | None = None
+    reasoning: str | None = None
+    error: str | None = None
+    status_code: int | None = None
+    latency_ms: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class VerdictRecord:
+    question_id: str
+    judge: str
+    flagged: bool
+    refused: bool | None
+    uncertain: bool
+    risk_ids: tuple[str, ...]
+    reason: str
+    evidence: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: str
+    created_at: datetime
+    kind: str
+    profile_id: str
+    profile_sha256: str
+    target: dict[str, Any]
+    settings: dict[str, Any]
+    status: str
+
+
+def default_url(folder: Path) -> str:
+    return f"sqlite:///{(folder / 'runs.sqlite').resolve()}"
+
+
+class RunStore:
+    """Typed reads and writes of the run tables."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            sqlite = url.startswith("sqlite")
+            connect_args = {"check_same_thread": False} if sqlite else {}
+            self.engine: Engine = create_engine(url, connect_args=connect_args)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise ConfigError(
+                f"cannot open the run store {url!r}: {exc}",
+                fix="use sqlite:///path.db or postgresql://...",
+            ) from None
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            database = self.engine.url.database
+            if database:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+        schema.metadata.create_all(self.engine)
+
+    # -- runs --------------------------------------------------------------------------------
+
+    def create_run(
+        self,
+        run_id: str,
+        *,
+        kind: str,
+        profile_id: str,
+        profile_sha256: str,
+        target: dict[str, Any],
+        settings: dict[str, Any],
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                schema.runs.insert().values(
+                    id=run_id,
+                    created_at=datetime.now(UTC),
+                    kind=kind,
+                    profile_id=profile_id,
+                    profile_sha256=profile_sha256,
+                    target=target,
+                    settings=settings,
+                    status="planned",
+                )
+            )
+
+    def set_status(self, run_id: str, status: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                schema.runs.update().where(schema.runs.c.id == run_id).values(status=status)
+            )
+
+    def run(self, run_id: str) -> RunInfo:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.runs).where(schema.runs.c.id == run_id)).first()
+        if row is None:
+            known = [r.id for r in self.runs()]
+            hint = (
+                f"known runs: {', '.join(known[-5:])}"
+                if known
+                else "no runs yet: start one with assay run"
+            )
+            raise ConfigError(f"no run {run_id!r} in the store", fix=hint)
+        return RunInfo(**row._mapping)
+
+    def runs(self) -> list[RunInfo]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(schema.runs).order_by(schema.runs.c.created_at)).all()
+        return [RunInfo(**r._mapping) for r in rows]
+
+    # -- plan ------------------------------------------------------------------------------
+
+    def add_questions(self, run_id: str, items: Iterable[Question]) -> None:
+        rows = [
+            {
+                "run_id": run_id,
+                "question_id": q.id,
+                "bank": q.kind.value,
+                "text": q.text,
+                "risk_ids": list(q.risk_ids),
+                "aspect": q.aspect,
+                "lang": q.lang,
+            }
+            for q in items
+        ]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(schema.questions.insert(), rows)
+
+    def add_plan(self, run_id: str, method: str, question_ids: Sequence[str]) -> None:
+        rows = [
+            {"run_id": run_id, "method": method, "question_id": q, "position": i}
+            for i, q in enumerate(question_ids)
+        ]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(schema.plan.insert(), rows)
+
+    def questions(self, run_id: str) -> dict[str, Question]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(schema.questions).where(schema.questions.c.run_id == run_id)
+            ).all()
+        return {
+            r.question_id: Question(
+                id=r.question_id,
+                text=r.text,
+                kind=QuestionKind(r.bank),
+                risk_ids=tuple(r.risk_ids),
+                aspect=r.aspect,
+                lang=r.lang,
+            )
+            for r in rows
+        }
+
+    def plan(self, run_id: str) -> dict[str, list[str]]:
+        """Question ids per method, in draw order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(schema.plan.c.method, schema.plan.c.question_id)
+                .where(schema.plan.c.run_id == run_id)
+                .order_by(schema.plan.c.method, schema.plan.c.position)
+            ).all()
+        out: dict[str, list[str]] = {}
+        for method, question_id in rows:
+            out.setdefault(method, []).append(question_id)
+        return out
+
+    # -- replies ---------------------------------------------------------------------------
+
+    def add_replies(self, run_id: str, records: Sequence[ReplyRecord]) -> None:
+        """Write replies in one committed transaction."""
+        if not records:
+            return
+        now = datetime.now(UTC)
+        rows = [{"run_id": run_id, "created_at": now, **r.__dict__} for r in records]
+        with self.engine.begin() as conn:
+            conn.execute(schema.replies.insert(), rows)
+
+    def attempts(self, run_id: str) -> dict[str, tuple[int, bool]]:
+        """For each question asked: the number of attempts and whether the latest succeeded."""
+        replies = self.latest_replies(run_id)
+        return {q: (r.attempt, r.ok) for q, r in replies.items()}
+
+    def latest_replies(self, run_id: str) -> dict[str, ReplyRecord]:
+        """The latest attempt of every question asked (a success wins over a later error)."""
+        r = schema.replies
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(r).where(r.c.run_id == run_id).order_by(r.c.attempt)).all()
+        out: dict[str, ReplyRecord] = {}
+        for row in rows:
+            record = _reply(row)
+            previous = out.get(record.question_id)
+            if previous is None or not previous.ok:
+                out[record.question_id] = record
+        return out
+
+    def reply_counts(self, run_id: str) -> dict[str, int]:
+        r = schema.replies
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(r.c.ok, func.count()).where(r.c.run_id == run_id).group_by(r.c.ok)
+            ).all()
+        return {("ok" if ok else "error"): n for ok, n in rows}
+
+    # -- verdicts --------------------------------------------------------------------------
+
+    def put_verdicts(self, run_id: str, judge: str, items: Sequence[tuple[str, Verdict]]) -> None:
+        """Replace the verdicts of one judge for the given questions."""
+        v = schema.verdicts
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "run_id": run_id,
+                "question_id": qid,
+                "judge": judge,
+                "spec": verdict.judge.model_dump(mode="json"),
+                "flagged": verdict.flagged,
+                "refused": verdict.refused,
+                "uncertain": verdict.uncertain,
+                "risk_ids": list(verdict.risk_ids),
+                "score": verdict.score,
+                "evidence": [e.model_dump(mode="json") for e in verdict.evidence],
+                "reason": verdict.reason,
+                "created_at": now,
+            }
+            for qid, verdict in items
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(v.delete().where((v.c.run_id == run_id) & (v.c.judge == judge)))
+            if rows:
+                conn.execute(v.insert(), rows)
+
+    def verdicts(self, run_id: str, judge: str) -> dict[str, VerdictRecord]:
+        v = schema.verdicts
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(v).where((v.c.run_id == run_id) & (v.c.judge == judge))
+            ).all()
+        return {
+            r.question_id: VerdictRecord(
+                question_id=r.question_id,
+                judge=r.judge,
+                flagged=r.flagged,
+                refused=r.refused,
+                uncertain=r.uncertain,
+                risk_ids=tuple(r.risk_ids),
+                reason=r.reason,
+                evidence=list(r.evidence),
+            )
+            for r in rows
+        }
+
+    def judge_specs(self, run_id: str) -> dict[str, dict[str, Any]]:
+        v = schema.verdicts
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(v.c.judge, v.c.spec).where(v.c.run_id == run_id)).all()
+        return {judge: spec for judge, spec in rows}
+
+
+def _reply(row: Any) -> ReplyRecord:
+    m = row._mapping
+    return ReplyRecord(**{k: m[k] for k in ReplyRecord.__dataclass_fields__})
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

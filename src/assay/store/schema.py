@@ -1,0 +1,101 @@
+"""Tables of the run store (SQLAlchemy Core; SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(16), nullable=False),  # content / refusal / all
+    Column("profile_id", String(64), nullable=False),
+    Column("profile_sha256", String(64), nullable=False),
+    Column("target", JSON, nullable=False),  # the target's spec
+    Column("settings", JSON, nullable=False),  # seeds, sample sizes, banks and their hashes
+    Column("status", String(16), nullable=False),  # planned / running / done / stopped
+)
+
+questions = Table(
+    "questions",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
+    Column("question_id", String(128), primary_key=True),
+    Column("bank", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("risk_ids", JSON, nullable=False),
+    Column("aspect", String(32)),
+    Column("lang", String(8), nullable=False),
+)
+
+plan = Table(
+    "plan",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
+    Column(
+        "method", String(16), primary_key=True
+    ),  # manual/keyword/classifier/must_refuse/must_answer
+    Column("question_id", String(128), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+
+replies = Table(
+    "replies",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
+    Column("question_id", String(128), primary_key=True),
+    Column("attempt", Integer, primary_key=True),
+    Column("ok", Boolean, nullable=False),
+    Column("answer", Text),
+    Column("reasoning", Text),
+    Column("error", Text),
+    Column("status_code", Integer),
+    Column("latency_ms", Float),
+    Column("prompt_tokens", Integer),
+    Column("completion_tokens", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+verdicts = Table(
+    "verdicts",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
+    Column("question_id", String(128), primary_key=True),
+    Column("judge", String(64), primary_key=True),
+    Column("spec", JSON, nullable=False),
+    Column("flagged", Boolean, nullable=False),
+    Column("refused", Boolean),
+    Column("uncertain", Boolean, nullable=False),
+    Column("risk_ids", JSON, nullable=False),
+    Column("score", Float),
+    Column("evidence", JSON, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
+    Column("question_id", String(128), primary_key=True),
+    Column("reviewer", String(128), primary_key=True),
+    Column("qualified", Boolean, nullable=False),
+    Column("risk_ids", JSON, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,63 @@
+"""The service under assessment: one protocol, typed replies, typed failures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from assay.banks.models import Question
+
+_THINK = re.compile(r"<think>(.*?)</think>", re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TargetReply:
+    """What the target answered: the final answer, and its reasoning kept apart."""
+
+    answer: str
+    reasoning: str | None = None
+    status_code: int | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
+class TargetError(Exception):
+    """A call failed. Never counted as an answer or a refusal; recorded with its reason."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status_code: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status_code = status_code
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class Target(Protocol):
+    """Anything that answers questions: ``await reply(question)``."""
+
+    def spec(self) -> dict[str, Any]:
+        """A serialisable description (no secrets) stored with the run."""
+        ...
+
+    async def reply(self, question: Question) -> TargetReply: ...
+
+    async def aclose(self) -> None: ...
+
+
+def split_reasoning(text: str, reasoning: str | None = None) -> tuple[str, str | None]:
+    """Separate ``<think>…</think>`` blocks from the final answer (kept, judged apart)."""
+    thoughts = [m.strip() for m in _THINK.findall(text)]
+    answer = _THINK.sub("", text)
+    if "</think>" in answer.lower() and "<think>" not in answer.lower():
+        head, _, answer = answer.partition("</think>")  # an unopened block: the model's habit
+        thoughts.insert(0, head.strip())
+    parts = [p for p in [reasoning, *thoughts] if p]
+    return answer.strip(), ("\n\n".join(parts) if parts else None)
