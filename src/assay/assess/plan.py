@@ -15,13 +15,13 @@ import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from assay.banks.models import Question, QuestionBank
 from assay.standard.models import Profile
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     MANUAL = "manual"  # 9.3 b)
     KEYWORD = "keyword"  # 9.3 c)
     CLASSIFIER = "classifier"  # 9.3 d)

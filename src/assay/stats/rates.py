@@ -15,18 +15,18 @@ is about the sampled rate.
 from __future__ import annotations
 
 import math
-from enum import Enum
+from enum import StrEnum
 from statistics import NormalDist
 
 from pydantic import BaseModel, ConfigDict
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     MIN = "min"  # the rate must be at least the threshold
     MAX = "max"  # the rate must be at most the threshold
 
 
-class Decision(str, Enum):
+class Decision(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     INCONCLUSIVE = "inconclusive"
