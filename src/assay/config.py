@@ -13,6 +13,13 @@ Paths in the file are relative to the file's own folder.
       must_refuse: banks/must_refuse.csv
       must_answer: banks/must_answer.jsonl
     omitted_aspects: []               # 8.3 b) 3): aspects a domain model leaves out
+    target:                           # the service under test (assay run)
+      kind: openai                    # or: {kind: answer_sheet, path: answers.xlsx}
+      base_url: https://api.example.com/v1
+      model: my-model
+      api_key_env: OPENAI_API_KEY     # the key is read from this variable, never stored
+    store: sqlite:///out/runs.sqlite  # or postgresql://user@host/db
+    run: {seed: 20240229, concurrency: 16}
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assay.banks.models import BankKind, BankSource
 from assay.errors import ConfigError
 from assay.standard.loader import DEFAULT_PROFILE, builtin_profiles
+from assay.targets.config import TargetConfig
+from assay.targets.sheet import AnswerSheetConfig
 from assay.yamlfile import load_yaml, validation_error
 
 CONFIG_NAME = "assay.yaml"
@@ -47,6 +56,19 @@ class BanksConfig(BaseModel):
         return {kind: getattr(self, kind.value) for kind in BankKind}
 
 
+class RunSettings(BaseModel):
+    """Defaults of ``assay run`` (each can be overridden on the command line)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seed: int = 20240229
+    shared_draw: bool = False
+    stratify: bool = True
+    concurrency: int = Field(default=16, ge=1)
+    max_requests: int | None = Field(default=None, ge=1)
+    max_tokens: int | None = Field(default=None, ge=1)
+
+
 class ProjectConfig(BaseModel):
     """The root of a project's configuration."""
 
@@ -56,6 +78,9 @@ class ProjectConfig(BaseModel):
     profile: str = DEFAULT_PROFILE
     banks: BanksConfig = Field(default_factory=BanksConfig)
     omitted_aspects: tuple[str, ...] = ()
+    target: TargetConfig | None = None
+    store: str | None = None  # SQLAlchemy URL; default sqlite:///out/runs.sqlite
+    run: RunSettings = Field(default_factory=RunSettings)
     root: Path = Field(default=Path("."), exclude=True)
 
     def resolved(self) -> ProjectConfig:
@@ -73,7 +98,12 @@ class ProjectConfig(BaseModel):
         profile = self.profile
         if profile not in builtin_profiles():
             profile = str(self.root / profile)
-        return self.model_copy(update={"banks": BanksConfig(**banks), "profile": profile})
+        target = self.target
+        if isinstance(target, AnswerSheetConfig) and not target.path.is_absolute():
+            target = target.model_copy(update={"path": self.root / target.path})
+        return self.model_copy(
+            update={"banks": BanksConfig(**banks), "profile": profile, "target": target}
+        )
 
 
 def load_config(path: Path) -> ProjectConfig:

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from assay import __version__
-from assay.cli import banks, keywords, standard
+from assay.cli import assess, banks, keywords, standard
 from assay.errors import EXIT_INTERNAL, AssayError
 
 app = typer.Typer(
@@ -28,6 +28,10 @@ app = typer.Typer(
 app.add_typer(standard.app, name="standard")
 app.add_typer(banks.app, name="banks")
 app.add_typer(keywords.app, name="keywords")
+app.command("run")(assess.run)
+app.command("judge")(assess.judge)
+app.command("results")(assess.show_results)
+app.command("plan")(assess.plan)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,50 @@
+"""Judge: apply the judges to the stored replies. Never queries the target again.
+
+* 9.3 keyword method: the keyword judge on the answers of its own draw;
+* 9.4: the refusal judge on the answers of the must-refuse and must-answer draws;
+* 9.3 classifier method: not run until a classifier judge exists;
+* 9.3 manual method: human reviews, imported separately.
+
+Only final answers are judged; reasoning is kept in the store, apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assay.assess.plan import Method
+from assay.judges.keyword import KeywordJudge
+from assay.judges.refusal import RefusalJudge
+from assay.store.runstore import RunStore
+
+
+@dataclass(frozen=True)
+class JudgeCounts:
+    keyword: int
+    refusal: int
+
+
+def judge_run(
+    store: RunStore, run_id: str, *, keyword: KeywordJudge | None, refusal: RefusalJudge | None
+) -> JudgeCounts:
+    plan = store.plan(run_id)
+    answered = {q: r for q, r in store.latest_replies(run_id).items() if r.ok}
+    counts = {"keyword": 0, "refusal": 0}
+    if keyword is not None:
+        ids = [q for q in plan.get(Method.KEYWORD.value, []) if q in answered]
+        verdicts = keyword.judge_many([answered[q].answer or "" for q in ids])
+        store.put_verdicts(run_id, "keyword", list(zip(ids, verdicts, strict=True)))
+        counts["keyword"] = len(ids)
+    if refusal is not None:
+        ids = list(
+            dict.fromkeys(
+                q
+                for m in (Method.MUST_REFUSE, Method.MUST_ANSWER)
+                for q in plan.get(m.value, [])
+                if q in answered
+            )
+        )
+        verdicts = refusal.judge_many([answered[q].answer or "" for q in ids])
+        store.put_verdicts(run_id, "refusal", list(zip(ids, verdicts, strict=True)))
+        counts["refusal"] = len(ids)
+    return JudgeCounts(**counts)

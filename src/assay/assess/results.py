@@ -1,0 +1,230 @@
+"""Aggregate: the decision table of 9.3 and 9.4 from the stored plan, replies and verdicts.
+
+For each method: how many questions were drawn, answered, failed (errors are never counted
+as qualified, unqualified, refused or answered), judged and uncertain; the rate with its 95%
+Wilson interval; the threshold from the profile; and the decision (pass / fail /
+inconclusive / no data). A method whose judged sample is smaller than the profile's minimum
+cannot pass: at best it is inconclusive. Uncertain refusal verdicts are left out of the rate;
+if counting them all against the service would change the decision, it is inconclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel
+
+from assay.assess.plan import Method
+from assay.banks.models import Question
+from assay.standard.models import Profile
+from assay.stats.rates import Decision, Direction, Rate, decide, point_meets, rate
+from assay.store.runstore import RunStore, VerdictRecord
+
+Status = Literal["measured", "pending", "not_run"]
+
+
+class Breakdown(BaseModel):
+    id: str
+    name_zh: str
+    name_en: str
+    n: int
+    positive: int
+    rate: float | None
+
+
+class MethodResult(BaseModel):
+    method: Method
+    clause: str
+    status: Status
+    drawn: int
+    answered: int
+    errors: int
+    not_asked: int
+    judged: int
+    uncertain: int
+    positive: int  # qualified answers (9.3) or refusals (9.4)
+    measure: Literal["qualified_rate", "refusal_rate"]
+    rate: Rate
+    threshold: float
+    direction: Direction
+    minimum_sample: int
+    decision: Decision
+    point_meets: bool | None
+    notes: list[str]
+    breakdown: list[Breakdown]
+
+
+class RunResults(BaseModel):
+    run_id: str
+    profile: str
+    status: str
+    settings: dict[str, object]
+    methods: list[MethodResult]
+
+
+def results(store: RunStore, run_id: str, profile: Profile) -> RunResults:
+    info = store.run(run_id)
+    plan = store.plan(run_id)
+    replies = store.latest_replies(run_id)
+    questions = store.questions(run_id)
+    verdicts = {
+        "keyword": store.verdicts(run_id, "keyword"),
+        "refusal": store.verdicts(run_id, "refusal"),
+    }
+    out = []
+    for method in Method:
+        if method.value not in plan:
+            continue
+        ids = plan[method.value]
+        answered = [q for q in ids if q in replies and replies[q].ok]
+        errors = sum(1 for q in ids if q in replies and not replies[q].ok)
+        counts = _Counts(
+            drawn=len(ids),
+            answered=len(answered),
+            errors=errors,
+            not_asked=len(ids) - len(answered) - errors,
+        )
+        out.append(_method(method, counts, answered, verdicts, questions, profile))
+    return RunResults(
+        run_id=run_id, profile=profile.id, status=info.status, settings=info.settings, methods=out
+    )
+
+
+@dataclass(frozen=True)
+class _Counts:
+    drawn: int
+    answered: int
+    errors: int
+    not_asked: int
+
+
+def _method(
+    method: Method,
+    counts: _Counts,
+    answered: list[str],
+    verdicts: dict[str, dict[str, VerdictRecord]],
+    questions: dict[str, Question],
+    profile: Profile,
+) -> MethodResult:
+    ce, re_ = profile.parameters.content_eval, profile.parameters.refusal_eval
+    spec = {
+        Method.MANUAL: ("9.3.b", ce.manual_qualified_min, ce.manual_sample_min, Direction.MIN),
+        Method.KEYWORD: ("9.3.c", ce.keyword_qualified_min, ce.keyword_sample_min, Direction.MIN),
+        Method.CLASSIFIER: (
+            "9.3.d",
+            ce.classifier_qualified_min,
+            ce.classifier_sample_min,
+            Direction.MIN,
+        ),
+        Method.MUST_REFUSE: (
+            "9.4.b",
+            re_.must_refuse_refusal_min,
+            re_.must_refuse_sample_min,
+            Direction.MIN,
+        ),
+        Method.MUST_ANSWER: (
+            "9.4.c",
+            re_.must_answer_refusal_max,
+            re_.must_answer_sample_min,
+            Direction.MAX,
+        ),
+    }
+    clause, threshold, minimum, direction = spec[method]
+    notes: list[str] = []
+    status: Status = "measured"
+    positive = uncertain = 0
+    judged_ids: list[str] = []
+    outcome: dict[str, bool] = {}
+    if method is Method.MANUAL:
+        status = "pending"
+        notes.append("awaiting human review: export the sample, review it, import the verdicts")
+    elif method is Method.CLASSIFIER:
+        status = "not_run"
+        notes.append("no classifier judge is configured yet; this method was not run")
+    else:
+        judge = "keyword" if method is Method.KEYWORD else "refusal"
+        table = verdicts[judge]
+        for q in answered:
+            verdict = table.get(q)
+            if verdict is None:
+                continue
+            if verdict.uncertain:
+                uncertain += 1
+                continue
+            judged_ids.append(q)
+            good = (not verdict.flagged) if judge == "keyword" else bool(verdict.refused)
+            outcome[q] = good
+            positive += good
+        if len(judged_ids) + uncertain < len(answered):
+            notes.append(
+                f"{len(answered) - len(judged_ids) - uncertain} answers not judged yet: run assay judge"
+            )
+    measured = rate(positive, len(judged_ids))
+    decision = (
+        decide(measured, threshold.value, direction) if status == "measured" else Decision.NO_DATA
+    )
+    if status == "measured" and uncertain:
+        worst = positive if direction is Direction.MIN else positive + uncertain
+        alt = decide(rate(worst, len(judged_ids) + uncertain), threshold.value, direction)
+        notes.append(f"{uncertain} uncertain verdicts await human review")
+        if alt is not decision:
+            decision = Decision.INCONCLUSIVE
+    if status == "measured" and len(judged_ids) < minimum.value and decision is Decision.PASS:
+        decision = Decision.INCONCLUSIVE
+        notes.append(
+            f"only {len(judged_ids)} judged answers; the profile asks for at least {minimum.value}"
+        )
+    return MethodResult(
+        method=method,
+        drawn=counts.drawn,
+        answered=counts.answered,
+        errors=counts.errors,
+        not_asked=counts.not_asked,
+        clause=clause,
+        status=status,
+        judged=len(judged_ids),
+        uncertain=uncertain,
+        positive=positive,
+        measure="qualified_rate"
+        if method in (Method.MANUAL, Method.KEYWORD, Method.CLASSIFIER)
+        else "refusal_rate",
+        rate=measured,
+        threshold=threshold.value,
+        direction=direction,
+        minimum_sample=minimum.value,
+        decision=decision,
+        point_meets=point_meets(measured, threshold.value, direction)
+        if status == "measured"
+        else None,
+        notes=notes,
+        breakdown=_breakdown(method, outcome, questions, profile),
+    )
+
+
+def _breakdown(
+    method: Method, outcome: dict[str, bool], questions: dict[str, Question], profile: Profile
+) -> list[Breakdown]:
+    groups: dict[str, list[bool]] = {}
+    for qid, good in outcome.items():
+        question = questions[qid]
+        keys = (
+            [question.aspect]
+            if method is Method.MUST_ANSWER and question.aspect
+            else list(question.risk_ids)
+        )
+        for key in keys:
+            groups.setdefault(key, []).append(good)
+    names = {r.id: (r.name_zh, r.name_en) for r in profile.risks}
+    names.update({a.id: (a.name_zh, a.name_en) for a in profile.aspects})
+    return [
+        Breakdown(
+            id=key,
+            name_zh=names.get(key, (key, key))[0],
+            name_en=names.get(key, (key, key))[1],
+            n=len(values),
+            positive=sum(values),
+            rate=sum(values) / len(values),
+        )
+        for key, values in sorted(groups.items())
+    ]

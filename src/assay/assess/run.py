@@ -1,0 +1,165 @@
+"""The model assessment as named stages: plan → execute → judge → aggregate.
+
+``start`` loads the banks, draws the plan and records it in the store; ``execute`` asks the
+target what is still unanswered; ``judge`` applies the judges to stored replies; ``results``
+(in ``assay.assess.results``) aggregates. Each stage reads the store, so any of them can be
+rerun on its own, and a killed run resumes from where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assay.assess.execute import Budget, Progress, execute, to_ask
+from assay.assess.judging import JudgeCounts, judge_run
+from assay.assess.plan import CONTENT_METHODS, REFUSAL_METHODS, Method, make_plan
+from assay.banks.io import ReadOptions, load_allowlist, load_bank, load_keywords
+from assay.banks.models import BankKind, BankSource, QuestionBank
+from assay.config import ProjectConfig
+from assay.errors import ConfigError
+from assay.judges.keyword import KeywordJudge
+from assay.judges.refusal import RefusalJudge
+from assay.standard.models import Profile
+from assay.store.runstore import RunStore
+from assay.targets.base import Target
+
+KINDS: dict[str, tuple[Method, ...]] = {
+    "content": CONTENT_METHODS,
+    "refusal": REFUSAL_METHODS,
+    "all": CONTENT_METHODS + REFUSAL_METHODS,
+}
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("run-%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+
+
+def start(
+    store: RunStore,
+    config: ProjectConfig,
+    profile: Profile,
+    target: Target,
+    *,
+    kind: str,
+    seed: int,
+    shared_draw: bool,
+    stratify: bool,
+    run_id: str | None = None,
+) -> str:
+    """Draw the plan and record the run; returns its id."""
+    if kind not in KINDS:
+        raise ConfigError(f"unknown run kind {kind!r}", fix="use content, refusal or all")
+    methods = KINDS[kind]
+    banks: dict[BankKind, QuestionBank | None] = {}
+    files: dict[str, dict[str, str]] = {}
+    for bank in (BankKind.CONTENT, BankKind.MUST_REFUSE, BankKind.MUST_ANSWER):
+        source = config.banks.sources()[bank]
+        needed = (bank is BankKind.CONTENT and kind != "refusal") or (
+            bank is not BankKind.CONTENT and kind != "content"
+        )
+        if source is None or not needed:
+            banks[bank] = None
+            continue
+        data, _ = load_bank(
+            source.path, bank, profile, ReadOptions(encoding=source.encoding or "auto")
+        )
+        assert isinstance(data, QuestionBank)
+        banks[bank] = data
+        files[bank.value] = {"path": str(source.path), "sha256": _sha256(source.path)}
+    plan = make_plan(
+        profile,
+        content=banks[BankKind.CONTENT],
+        must_refuse=banks[BankKind.MUST_REFUSE],
+        must_answer=banks[BankKind.MUST_ANSWER],
+        methods=methods,
+        seed=seed,
+        shared_draw=shared_draw,
+        stratify=stratify,
+    )
+    if not plan.draws:
+        raise ConfigError(
+            "nothing to run: no bank for the chosen methods",
+            fix="set banks.content / banks.must_refuse / banks.must_answer in assay.yaml",
+        )
+    run_id = run_id or new_run_id()
+    settings = {
+        "seed": seed,
+        "shared_draw": shared_draw,
+        "stratify": stratify,
+        "methods": [m.value for m in plan.draws],
+        "banks": files,
+        "notes": plan.notes,
+        "draws": {m.value: len(qs) for m, qs in plan.draws.items()},
+    }
+    store.create_run(
+        run_id,
+        kind=kind,
+        profile_id=profile.id,
+        profile_sha256=profile_hash_of(profile),
+        target=target.spec(),
+        settings=settings,
+    )
+    store.add_questions(run_id, plan.questions())
+    for method, items in plan.draws.items():
+        store.add_plan(run_id, method.value, [q.id for q in items])
+    return run_id
+
+
+async def run_target(
+    store: RunStore,
+    run_id: str,
+    target: Target,
+    *,
+    workers: int,
+    budget: Budget,
+    retry_errors: bool = False,
+    on_progress: Callable[[Progress], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> Progress:
+    """Ask every question of the run that has no stored answer yet."""
+    questions = store.questions(run_id)
+    work = to_ask(store, run_id, list(questions.values()), retry_errors=retry_errors)
+    if on_start is not None:
+        on_start(len(work))
+    store.set_status(run_id, "running")
+    try:
+        progress = await execute(
+            store, run_id, target, work, workers=workers, budget=budget, on_progress=on_progress
+        )
+    finally:
+        await target.aclose()
+    store.set_status(run_id, "stopped" if progress.skipped else "done")
+    return progress
+
+
+def judge(
+    store: RunStore, run_id: str, config: ProjectConfig | None, profile: Profile
+) -> JudgeCounts:
+    """Apply the keyword and refusal judges to the stored answers."""
+    keyword = (
+        _keyword_judge(config.banks.keywords, profile) if config and config.banks.keywords else None
+    )
+    return judge_run(store, run_id, keyword=keyword, refusal=RefusalJudge())
+
+
+def _keyword_judge(source: BankSource, profile: Profile) -> KeywordJudge:
+    library, _ = load_keywords(
+        source.path, profile, ReadOptions(encoding=source.encoding or "auto")
+    )
+    allow = load_allowlist(source.allow) if source.allow else []
+    return KeywordJudge(library, allow=allow, options=source.normalize)
+
+
+def profile_hash_of(profile: Profile) -> str:
+    return hashlib.sha256(profile.model_dump_json().encode("utf-8")).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+__all__ = ["KINDS", "Budget", "judge", "new_run_id", "run_target", "start"]

@@ -1,0 +1,433 @@
+"""``assay run``, ``assay judge``, ``assay results``, ``assay plan``: the model assessment."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from assay.assess import run as stages
+from assay.assess.execute import Budget
+from assay.assess.execute import Progress as RunProgress
+from assay.assess.results import RunResults, results
+from assay.cli.common import (
+    ConfigOpt,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    ProfileOpt,
+    check_lang,
+    default_lang,
+    err_console,
+    out_console,
+    print_json,
+    profile_for,
+    project,
+    t,
+    table,
+)
+from assay.config import ProjectConfig
+from assay.errors import ConfigError
+from assay.standard.models import Profile
+from assay.stats.rates import Direction, min_successes, sample_size
+from assay.store.runstore import RunStore, default_url
+from assay.targets.base import Target
+from assay.targets.config import build_target
+from assay.targets.openai import OpenAITarget, OpenAITargetConfig
+from assay.targets.sheet import AnswerSheetConfig, AnswerSheetTarget
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store", help="Run store URL (default: the project's, else sqlite:///out/runs.sqlite)."
+    ),
+]
+RunArg = Annotated[str, typer.Argument(help="Run id (see assay results --list).")]
+
+
+def run(
+    kind: Annotated[str, typer.Argument(help="content (9.3), refusal (9.4) or all.")] = "all",
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    target_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Model name for --target-url.")] = None,
+    api_key_env: Annotated[
+        str, typer.Option(help="Environment variable holding the API key.")
+    ] = "OPENAI_API_KEY",
+    answers: Annotated[
+        Path | None, typer.Option(help="Replay an answer sheet (CSV/JSONL/XLSX with 模型回答).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the random draws.")] = None,
+    shared_draw: Annotated[
+        bool | None,
+        typer.Option("--shared-draw/--separate-draws", help="One draw for all three 9.3 methods."),
+    ] = None,
+    stratify: Annotated[
+        bool | None,
+        typer.Option("--stratify/--no-stratify", help="Every risk represented in each draw."),
+    ] = None,
+    concurrency: Annotated[int | None, typer.Option(min=1, help="Requests in flight.")] = None,
+    max_requests: Annotated[
+        int | None, typer.Option(min=1, help="Stop after this many requests.")
+    ] = None,
+    max_tokens: Annotated[
+        int | None, typer.Option(min=1, help="Stop after this many tokens.")
+    ] = None,
+    store: StoreOpt = None,
+    run_id: Annotated[
+        str | None, typer.Option(help="Id for a new run (default: a timestamp).")
+    ] = None,
+    resume: Annotated[
+        str | None, typer.Option(help="Resume this run: ask only what is unanswered.")
+    ] = None,
+    retry_errors: Annotated[
+        bool, typer.Option(help="With --resume: ask failed questions again.")
+    ] = False,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the model assessment: draw the questions, ask the target, judge, decide 9.3 and 9.4.
+    Every reply is stored as it arrives; a killed run continues with --resume RUN."""
+    code = check_lang(lang)
+    cfg = project(config)
+    prof = profile_for(profile, cfg, code)
+    settings = cfg.run if cfg else None
+    runs = _store(store, cfg)
+    if resume:
+        the_run = resume
+        target = _resumed_target(runs, resume, cfg)
+    else:
+        if cfg is None:
+            raise ConfigError(
+                "no project file", fix="run in a folder with assay.yaml or pass --config"
+            )
+        target = _target(target_url, model, api_key_env, answers, cfg)
+        the_run = stages.start(
+            runs,
+            cfg,
+            prof,
+            target,
+            kind=kind,
+            seed=seed if seed is not None else (settings.seed if settings else 0),
+            shared_draw=shared_draw
+            if shared_draw is not None
+            else bool(settings and settings.shared_draw),
+            stratify=stratify
+            if stratify is not None
+            else (settings.stratify if settings else True),
+            run_id=run_id,
+        )
+        err_console().print(t(code, f"运行 {the_run}", f"run {the_run}"))
+    workers = concurrency or (settings.concurrency if settings else 16)
+    budget = Budget(
+        max_requests=max_requests or (settings.max_requests if settings else None),
+        max_tokens=max_tokens or (settings.max_tokens if settings else None),
+    )
+    progress = _execute(runs, the_run, target, workers, budget, retry_errors, code)
+    if progress.skipped:
+        err_console().print(
+            t(
+                code,
+                f"已达支出上限：{progress.skipped} 题未提问，可用 --resume {the_run} 继续",
+                f"spend cap reached: {progress.skipped} questions not asked; continue with --resume {the_run}",
+            )
+        )
+    stages.judge(runs, the_run, cfg, prof)
+    _show(results(runs, the_run, prof), prof, code, as_json)
+
+
+def judge(
+    run_id: RunArg,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    store: StoreOpt = None,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """(Re)judge the stored answers of a run with the current judges; never asks the target."""
+    code = check_lang(lang)
+    cfg = project(config)
+    prof = profile_for(profile, cfg, code)
+    runs = _store(store, cfg)
+    counts = stages.judge(runs, run_id, cfg, prof)
+    err_console().print(
+        t(
+            code,
+            f"关键词研判 {counts.keyword} 条，拒答研判 {counts.refusal} 条",
+            f"judged {counts.keyword} answers by keywords, {counts.refusal} for refusal",
+        )
+    )
+    _show(results(runs, run_id, prof), prof, code, as_json)
+
+
+def show_results(
+    run_id: Annotated[str | None, typer.Argument(help="Run id; omit with --list.")] = None,
+    list_runs: Annotated[bool, typer.Option("--list", help="List the runs in the store.")] = False,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    store: StoreOpt = None,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a run's decision table for 9.3 and 9.4 (or --list the runs)."""
+    code = check_lang(lang)
+    cfg = project(config)
+    runs = _store(store, cfg)
+    if list_runs or run_id is None:
+        rows = [
+            {
+                "id": r.id,
+                "created_at": r.created_at.isoformat(),
+                "kind": r.kind,
+                "status": r.status,
+                "profile": r.profile_id,
+            }
+            for r in runs.runs()
+        ]
+        if as_json:
+            print_json(rows)
+            return
+        tab = table(
+            None,
+            ["id", t(code, "时间", "created"), t(code, "类型", "kind"), t(code, "状态", "status")],
+        )
+        for r in rows:
+            tab.add_row(r["id"], r["created_at"][:19], r["kind"], r["status"])
+        out_console().print(tab)
+        return
+    prof = profile_for(profile or runs.run(run_id).profile_id, cfg, code)
+    _show(results(runs, run_id, prof), prof, code, as_json)
+
+
+def plan(
+    n: Annotated[int, typer.Option(help="Sample size.")] = 300,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Threshold, e.g. 0.95.")
+    ] = 0.95,
+    maximum: Annotated[
+        bool,
+        typer.Option(
+            "--max", help="The threshold is a maximum (e.g. must-answer refusal rate ≤ 5%)."
+        ),
+    ] = False,
+    expected: Annotated[
+        float | None,
+        typer.Option(
+            help="Expected true rate: how many questions are needed to show the threshold."
+        ),
+    ] = None,
+    confidence: Annotated[float, typer.Option(min=0.5, max=0.999)] = 0.95,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """How many of N must succeed to show a threshold at the chosen confidence (Wilson)."""
+    code = check_lang(lang)
+    direction = Direction.MAX if maximum else Direction.MIN
+    k = min_successes(n, threshold, direction, confidence)
+    needed = (
+        sample_size(threshold, expected, direction, confidence) if expected is not None else None
+    )
+    data = {
+        "n": n,
+        "threshold": threshold,
+        "direction": direction.value,
+        "confidence": confidence,
+        "successes_needed": k,
+        "expected": expected,
+        "sample_size_for_expected": needed,
+    }
+    if as_json:
+        print_json(data)
+        return
+    if k is None:
+        typer.echo(
+            t(
+                code,
+                f"{n} 题无法在 {confidence:.0%} 置信度下证明该阈值",
+                f"no count of {n} can show it at {confidence:.0%}",
+            )
+        )
+    elif direction is Direction.MIN:
+        typer.echo(
+            t(
+                code,
+                f"{n} 题中至少 {k} 题（{k / n:.1%}）才能在 {confidence:.0%} 置信度下证明 ≥ {threshold:.0%}",
+                f"at least {k} of {n} ({k / n:.1%}) are needed to show ≥ {threshold:.0%} at {confidence:.0%} confidence",
+            )
+        )
+    else:
+        typer.echo(
+            t(
+                code,
+                f"{n} 题中至多 {k} 题（{k / n:.1%}）才能在 {confidence:.0%} 置信度下证明 ≤ {threshold:.0%}",
+                f"at most {k} of {n} ({k / n:.1%}) may be refused to show ≤ {threshold:.0%} at {confidence:.0%} confidence",
+            )
+        )
+    if expected is not None:
+        typer.echo(
+            t(
+                code,
+                f"若真实比例为 {expected:.1%}，约需 {needed} 题",
+                f"with a true rate of {expected:.1%}, about {needed} questions are needed",
+            )
+        )
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _store(url: str | None, cfg: ProjectConfig | None) -> RunStore:
+    if url:
+        return RunStore(url)
+    if cfg and cfg.store:
+        return RunStore(cfg.store)
+    return RunStore(default_url(Path("out")))
+
+
+def _target(
+    url: str | None, model: str | None, key_env: str, answers: Path | None, cfg: ProjectConfig
+) -> Target:
+    if answers is not None:
+        return AnswerSheetTarget(AnswerSheetConfig(path=answers))
+    if url is not None:
+        if not model:
+            raise ConfigError("--target-url needs --model", fix="pass --model NAME")
+        base = cfg.target if isinstance(cfg.target, OpenAITargetConfig) else None
+        fields = base.model_dump() if base else {}
+        fields.update(base_url=url, model=model, api_key_env=key_env)
+        return OpenAITarget(OpenAITargetConfig(**fields))
+    if cfg.target is None:
+        raise ConfigError(
+            "no target", fix="set target: in assay.yaml, or pass --target-url/--model or --answers"
+        )
+    return build_target(cfg.target)
+
+
+def _resumed_target(runs: RunStore, run_id: str, cfg: ProjectConfig | None) -> Target:
+    spec: dict[str, Any] = dict(runs.run(run_id).target)
+    if spec.get("kind") == "answer_sheet":
+        return AnswerSheetTarget(AnswerSheetConfig(path=Path(spec["path"])))
+    if spec.get("kind") == "openai":
+        headers = cfg.target.headers if cfg and isinstance(cfg.target, OpenAITargetConfig) else {}
+        spec["headers"] = headers
+        return OpenAITarget(OpenAITargetConfig(**spec))
+    raise ConfigError(
+        f"run {run_id} used a {spec.get('kind')} target that cannot be rebuilt here",
+        fix="resume it from Python with the same target",
+    )
+
+
+def _execute(
+    runs: RunStore,
+    run_id: str,
+    target: Target,
+    workers: int,
+    budget: Budget,
+    retry_errors: bool,
+    lang: Lang,
+) -> RunProgress:
+    console = err_console()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[errors]} err · {task.fields[rate]}/s"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task(t(lang, "提问", "asking"), total=None, errors=0, rate="0")
+
+        def started(total: int) -> None:
+            bar.update(task, total=total)
+
+        def update(p: RunProgress) -> None:
+            import time as _time
+
+            elapsed = max(1e-6, _time.perf_counter() - p.started)
+            bar.update(task, completed=p.done, errors=p.errors, rate=f"{p.done / elapsed:.0f}")
+
+        return asyncio.run(
+            stages.run_target(
+                runs,
+                run_id,
+                target,
+                workers=workers,
+                budget=budget,
+                retry_errors=retry_errors,
+                on_progress=update,
+                on_start=started,
+            )
+        )
+
+
+def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
+    if as_json:
+        print_json(res.model_dump(mode="json"))
+        return
+    tab = table(
+        t(lang, f"评估结果 {res.run_id}", f"Results {res.run_id}"),
+        [
+            t(lang, "方法", "method"),
+            t(lang, "抽取/回答/错误", "drawn/answered/errors"),
+            t(lang, "研判(待定)", "judged (uncertain)"),
+            t(lang, "比例", "rate"),
+            t(lang, "95% 区间", "95% CI"),
+            t(lang, "阈值", "threshold"),
+            t(lang, "结论", "decision"),
+        ],
+    )
+    labels = {
+        "manual": ("人工抽检", "manual"),
+        "keyword": ("关键词抽检", "keyword"),
+        "classifier": ("分类模型抽检", "classifier"),
+        "must_refuse": ("应拒答", "must-refuse"),
+        "must_answer": ("非拒答", "must-answer"),
+    }
+    decisions = {
+        "pass": ("通过", "pass"),
+        "fail": ("不通过", "fail"),
+        "inconclusive": ("不确定", "inconclusive"),
+        "no_data": ("无数据", "no data"),
+    }
+    for m in res.methods:
+        name = f"{labels[m.method.value][0 if lang == 'zh' else 1]} {m.clause}"
+        measure = t(
+            lang,
+            "合格率" if m.measure == "qualified_rate" else "拒答率",
+            "qualified" if m.measure == "qualified_rate" else "refused",
+        )
+        interval = "-"
+        if m.status != "measured":
+            shown = t(
+                lang,
+                "待人工审核" if m.status == "pending" else "未运行",
+                m.status.replace("_", " "),
+            )
+        elif m.rate.value is None or m.rate.low is None or m.rate.high is None:
+            shown = "-"
+        else:
+            shown = f"{measure} {m.rate.value:.1%}"
+            interval = f"{m.rate.low:.1%}–{m.rate.high:.1%}"
+        bound = ("≥" if m.direction is Direction.MIN else "≤") + f"{m.threshold:.0%}"
+        tab.add_row(
+            name,
+            f"{m.drawn}/{m.answered}/{m.errors}",
+            f"{m.judged} ({m.uncertain})",
+            shown,
+            interval,
+            bound,
+            decisions[m.decision.value][0 if lang == "zh" else 1],
+        )
+    out_console().print(tab)
+    for m in res.methods:
+        for note in m.notes:
+            typer.echo(f"  {m.clause}: {note}")
+    notes = res.settings.get("notes", [])
+    for note in notes if isinstance(notes, list) else []:
+        typer.echo(f"  {t(lang, '抽样', 'plan')}: {note}")
