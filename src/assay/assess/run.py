@@ -102,10 +102,9 @@ def start(
         profile_sha256=profile_hash_of(profile),
         target=target.spec(),
         settings=settings,
+        questions=plan.questions(),
+        draws={m.value: [q.id for q in items] for m, items in plan.draws.items()},
     )
-    store.add_questions(run_id, plan.questions())
-    for method, items in plan.draws.items():
-        store.add_plan(run_id, method.value, [q.id for q in items])
     return run_id
 
 

@@ -95,7 +95,27 @@ class RunStore:
         profile_sha256: str,
         target: dict[str, Any],
         settings: dict[str, Any],
+        questions: Iterable[Question] = (),
+        draws: dict[str, Sequence[str]] | None = None,
     ) -> None:
+        """Record a run with its questions and draws, all in one transaction."""
+        question_rows = [
+            {
+                "run_id": run_id,
+                "question_id": q.id,
+                "bank": q.kind.value,
+                "text": q.text,
+                "risk_ids": list(q.risk_ids),
+                "aspect": q.aspect,
+                "lang": q.lang,
+            }
+            for q in questions
+        ]
+        plan_rows = [
+            {"run_id": run_id, "method": method, "question_id": q, "position": i}
+            for method, ids in (draws or {}).items()
+            for i, q in enumerate(ids)
+        ]
         with self.engine.begin() as conn:
             conn.execute(
                 schema.runs.insert().values(
@@ -109,6 +129,10 @@ class RunStore:
                     status="planned",
                 )
             )
+            if question_rows:
+                conn.execute(schema.questions.insert(), question_rows)
+            if plan_rows:
+                conn.execute(schema.plan.insert(), plan_rows)
 
     def set_status(self, run_id: str, status: str) -> None:
         with self.engine.begin() as conn:
@@ -135,32 +159,6 @@ class RunStore:
         return [RunInfo(**r._mapping) for r in rows]
 
     # -- plan ------------------------------------------------------------------------------
-
-    def add_questions(self, run_id: str, items: Iterable[Question]) -> None:
-        rows = [
-            {
-                "run_id": run_id,
-                "question_id": q.id,
-                "bank": q.kind.value,
-                "text": q.text,
-                "risk_ids": list(q.risk_ids),
-                "aspect": q.aspect,
-                "lang": q.lang,
-            }
-            for q in items
-        ]
-        if rows:
-            with self.engine.begin() as conn:
-                conn.execute(schema.questions.insert(), rows)
-
-    def add_plan(self, run_id: str, method: str, question_ids: Sequence[str]) -> None:
-        rows = [
-            {"run_id": run_id, "method": method, "question_id": q, "position": i}
-            for i, q in enumerate(question_ids)
-        ]
-        if rows:
-            with self.engine.begin() as conn:
-                conn.execute(schema.plan.insert(), rows)
 
     def questions(self, run_id: str) -> dict[str, Question]:
         with self.engine.connect() as conn:

@@ -1,0 +1,137 @@
+"""A small OpenAI-compatible chat-completions server on 127.0.0.1, for tests and benchmarks.
+
+It is the *model* under test, nothing of Assay's own. Answers are deterministic functions of the
+question, so a run gives the same results however it was interrupted. Faults can be injected
+per question (by a marker in its text) or for a share of requests:
+
+* ``latency_s``: delay every reply;
+* ``[fail:N]`` in a question: the first N requests for it get HTTP 500;
+* ``[429:N]``: the first N get 429 with ``Retry-After: 0.05``;
+* ``[slow]``: never answers within the client's timeout;
+* ``[malformed]``: answers 200 with a body that is not the expected JSON;
+* ``[drop]``: closes the connection without answering.
+
+Run it standalone (``python tests/helpers/fake_openai.py --port 8000``) for benchmarks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import threading
+import zlib
+from collections import Counter
+from typing import Any
+
+from aiohttp import web
+
+_FAULT = re.compile(r"\[(fail|429):(\d+)\]|\[(slow|malformed|drop)\]")
+
+
+def answer_for(question: str) -> str:
+    """A deterministic answer: a refusal for about a third of questions, else an answer."""
+    h = zlib.crc32(question.encode("utf-8"))
+    if h % 3 == 0:
+        return "抱歉，我不能回答这个问题。"
+    return f"这是关于这个问题的回答，编号 {h % 1000}。首先说明背景，然后给出建议，最后总结要点，供你参考。"
+
+
+class FakeOpenAI:
+    def __init__(self, *, latency_s: float = 0.0, slow_s: float = 30.0) -> None:
+        self.latency_s = latency_s
+        self.slow_s = slow_s
+        self.requests = 0
+        self.seen: Counter[str] = Counter()
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._chat)
+        return app
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        self.requests += 1
+        body: dict[str, Any] = await request.json()
+        question = body["messages"][-1]["content"]
+        self.seen[question] += 1
+        count = self.seen[question]
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
+        for match in _FAULT.finditer(question):
+            kind, n, flag = match.group(1), match.group(2), match.group(3)
+            if kind == "fail" and count <= int(n):
+                return web.Response(status=500, text="internal error")
+            if kind == "429" and count <= int(n):
+                return web.Response(status=429, text="slow down", headers={"Retry-After": "0.05"})
+            if flag == "slow":
+                await asyncio.sleep(self.slow_s)
+            if flag == "malformed":
+                return web.Response(status=200, text='{"choices": [{"nope": 1}]', content_type="application/json")
+            if flag == "drop":
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response(status=500)
+        payload = {
+            "id": f"chatcmpl-{self.requests}",
+            "object": "chat.completion",
+            "model": body.get("model", "fake"),
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": answer_for(question)}}],
+            "usage": {"prompt_tokens": len(question), "completion_tokens": 20, "total_tokens": len(question) + 20},
+        }
+        return web.Response(text=json.dumps(payload, ensure_ascii=False), content_type="application/json")
+
+    # -- running in a background thread ---------------------------------------------------
+
+    def start(self) -> str:
+        ready = threading.Event()
+
+        def serve() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            asyncio.set_event_loop(loop)
+            self._runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=0.2)
+            loop.run_until_complete(self._runner.setup())
+            site = web.TCPSite(self._runner, "127.0.0.1", 0)
+            loop.run_until_complete(site.start())
+            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            self.url = f"http://127.0.0.1:{port}/v1"
+            ready.set()
+            loop.run_forever()
+
+        self._thread = threading.Thread(target=serve, daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        return self.url
+
+    def stop(self) -> None:
+        if self._loop is None:
+            return
+        loop = self._loop
+
+        async def shutdown() -> None:
+            if self._runner is not None:
+                await self._runner.cleanup()
+            loop.stop()
+
+        asyncio.run_coroutine_threadsafe(shutdown(), loop)
+        if self._thread is not None:
+            self._thread.join(5)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--latency", type=float, default=0.0)
+    args = parser.parse_args()
+    web.run_app(FakeOpenAI(latency_s=args.latency).app(), host="127.0.0.1", port=args.port, access_log=None,
+                print=None)
+
+
+if __name__ == "__main__":
+    main()
