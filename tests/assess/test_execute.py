@@ -11,7 +11,14 @@ import pytest
 from assay.assess.execute import Budget, execute, to_ask
 from assay.banks.models import Question, QuestionKind
 from assay.store.runstore import RunStore
-from assay.targets import AnswerSheetConfig, AnswerSheetTarget, CallableTarget, OpenAITarget, OpenAITargetConfig, TargetReply
+from assay.targets import (
+    AnswerSheetConfig,
+    AnswerSheetTarget,
+    CallableTarget,
+    OpenAITarget,
+    OpenAITargetConfig,
+    TargetReply,
+)
 from assay.targets.base import split_reasoning
 from tests.helpers.fake_openai import FakeOpenAI, answer_for
 
@@ -30,11 +37,15 @@ def _q(i: int, text: str) -> Question:
 
 def _store(tmp_path: Path, run_id: str = "r1") -> RunStore:
     store = RunStore(f"sqlite:///{tmp_path / 'runs.sqlite'}")
-    store.create_run(run_id, kind="refusal", profile_id="p", profile_sha256="x", target={}, settings={})
+    store.create_run(
+        run_id, kind="refusal", profile_id="p", profile_sha256="x", target={}, settings={}
+    )
     return store
 
 
-def _run(store: RunStore, target: object, work: list[tuple[Question, int]], **kwargs: object) -> object:
+def _run(
+    store: RunStore, target: object, work: list[tuple[Question, int]], **kwargs: object
+) -> object:
     """Execute and close the target in one event loop, as assay run does."""
 
     async def go() -> object:
@@ -47,20 +58,38 @@ def _run(store: RunStore, target: object, work: list[tuple[Question, int]], **kw
 
 
 def _target(url: str, **over: object) -> OpenAITarget:
-    fields: dict[str, object] = {"base_url": url, "model": "fake", "api_key_env": None, "timeout_s": 0.5,
-                                 "retries": 2, "backoff_s": 0.01, "concurrency": 8, **over}
+    fields: dict[str, object] = {
+        "base_url": url,
+        "model": "fake",
+        "api_key_env": None,
+        "timeout_s": 0.5,
+        "retries": 2,
+        "backoff_s": 0.01,
+        "concurrency": 8,
+        **over,
+    }
     return OpenAITarget(OpenAITargetConfig.model_validate(fields))
 
 
 FAULTS = {
-    "plain": True, "[fail:1] once": True, "[fail:2] twice": True, "[429:2] limited": True,
-    "[fail:9] always": False, "[slow] hangs": False, "[malformed] body": False, "[drop] connection": False,
+    "plain": True,
+    "[fail:1] once": True,
+    "[fail:2] twice": True,
+    "[429:2] limited": True,
+    "[fail:9] always": False,
+    "[slow] hangs": False,
+    "[malformed] body": False,
+    "[drop] connection": False,
 }
 
 
-def test_every_item_ends_answered_or_recorded_as_an_error(tmp_path: Path, server: FakeOpenAI) -> None:
-    questions = [_q(i, f"{text} #{n}") for i, (text, n) in enumerate(
-        ((t, n) for n in range(3) for t in FAULTS), 1)]
+def test_every_item_ends_answered_or_recorded_as_an_error(
+    tmp_path: Path, server: FakeOpenAI
+) -> None:
+    questions = [
+        _q(i, f"{text} #{n}")
+        for i, (text, n) in enumerate(((t, n) for n in range(3) for t in FAULTS), 1)
+    ]
     store = _store(tmp_path)
     target = _target(server.url)
     work = to_ask(store, "r1", questions, retry_errors=False)
@@ -114,18 +143,31 @@ def test_spend_cap(tmp_path: Path, server: FakeOpenAI) -> None:
     store = _store(tmp_path)
     target = _target(server.url)
     questions = [_q(i, f"question {i}") for i in range(30)]
-    progress = _run(store, target, to_ask(store, "r1", questions, retry_errors=False),
-                    workers=1, budget=Budget(max_requests=7))
+    progress = _run(
+        store,
+        target,
+        to_ask(store, "r1", questions, retry_errors=False),
+        workers=1,
+        budget=Budget(max_requests=7),
+    )
     assert progress.done == 7
     assert progress.skipped == 23
     assert len(store.latest_replies("r1")) == 7
     assert len(to_ask(store, "r1", questions, retry_errors=False)) == 23
 
 
-def test_api_key_comes_from_the_environment_and_is_not_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_key_comes_from_the_environment_and_is_not_stored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("MY_KEY", "sk-secret")
-    target = OpenAITarget(OpenAITargetConfig(base_url="http://127.0.0.1:9/v1", model="m", api_key_env="MY_KEY",
-                                             headers={"X-Tenant": "t1"}))
+    target = OpenAITarget(
+        OpenAITargetConfig(
+            base_url="http://127.0.0.1:9/v1",
+            model="m",
+            api_key_env="MY_KEY",
+            headers={"X-Tenant": "t1"},
+        )
+    )
     assert target._headers["Authorization"] == "Bearer sk-secret"
     assert "sk-secret" not in str(target.spec())
     assert target.spec()["headers"] == ["X-Tenant"]
@@ -145,10 +187,17 @@ def test_reasoning_is_kept_apart(raw: str, answer: str, reasoning: str | None) -
 
 def test_answer_sheet_target(tmp_path: Path) -> None:
     sheet = tmp_path / "answers.csv"
-    sheet.write_text("序号,测试题,模型回答\nq1,问题一,回答一\n,问题二,<think>想想</think>回答二\n,问题三,\n", "utf-8")
+    sheet.write_text(
+        "序号,测试题,模型回答\nq1,问题一,回答一\n,问题二,<think>想想</think>回答二\n,问题三,\n",
+        "utf-8",
+    )
     target = AnswerSheetTarget(AnswerSheetConfig(path=sheet))
     assert asyncio.run(target.reply(_q(1, "别的文字"))).answer == "回答一"  # by id
-    second = asyncio.run(target.reply(Question(id="x", text="问题 二", kind=QuestionKind.CONTENT, risk_ids=("A.1.d",))))
+    second = asyncio.run(
+        target.reply(
+            Question(id="x", text="问题 二", kind=QuestionKind.CONTENT, risk_ids=("A.1.d",))
+        )
+    )
     assert (second.answer, second.reasoning) == ("回答二", "想想")  # by folded text
     store = _store(tmp_path)
     asyncio.run(execute(store, "r1", target, [(_q(3, "问题三"), 1)], workers=1))

@@ -349,3 +349,22 @@ def test_unreadable_inputs(tmp_path: Path, tc260: Profile) -> None:
     empty.write_text("\n\n", "utf-8")
     with pytest.raises(InputFormatError, match="empty"):
         load_keywords(empty, tc260)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_formula_like_text_stays_text(tmp_path: Path, tc260: Profile, suffix: str) -> None:
+    entries = [
+        KeywordEntry(keyword='=HYPERLINK("http://x","y")', risk_ids=("A.1.d",)),
+        KeywordEntry(keyword="+1+1", risk_ids=("A.1.d",)),
+        KeywordEntry(keyword="@x", risk_ids=("A.1.d",)),
+    ]
+    path = tmp_path / f"kw.{suffix}"
+    save_keywords(KeywordLibrary(entries=entries), path, tc260, layout="filing")
+    if suffix == "xlsx":
+        sheet = openpyxl.load_workbook(path).worksheets[0]
+        assert {c.data_type for row in sheet.iter_rows(min_row=2) for c in row} == {"s", "n"}
+    else:
+        assert "'=HYPERLINK" in path.read_text("utf-8-sig")  # a spreadsheet shows it as text
+    library, report = load_keywords(path, tc260)
+    assert not report.quarantined
+    assert [e.keyword for e in library] == [e.keyword for e in entries]

@@ -324,3 +324,60 @@ def test_list_filters_by_risk_name(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2
     assert "unknown risk" in bad.stderr
+
+
+def test_convert_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
+    bank = tmp_path / "kw.csv"
+    bank.write_text("关键词,二级分类\n炸药,A.1.d\n", "utf-8")
+    result = run_assay("banks", "convert", bank, bank, "--kind", "keywords")
+    assert result.returncode == 2
+    assert "the output is the input" in result.stderr
+
+
+def test_convert_with_every_row_rejected_is_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    result = run_assay(
+        "banks",
+        "convert",
+        EXAMPLES / "banks" / "must_refuse.jsonl",
+        out,
+        "--kind",
+        "must_answer",
+        "--quarantine-dir",
+        tmp_path,
+    )
+    assert result.returncode == 2
+    assert "no row" in result.stderr
+    assert not out.exists()
+
+
+def test_debug_anywhere_and_os_errors_are_user_errors(tmp_path: Path) -> None:
+    result = run_assay(
+        "banks",
+        "check",
+        "--keywords",
+        EXAMPLES / "banks" / "keywords.csv",
+        "--out",
+        tmp_path,
+        "--debug",
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" in result.stderr  # --debug after the subcommand works
+    plain = run_assay(
+        "banks", "check", "--keywords", EXAMPLES / "banks" / "keywords.csv", "--out", tmp_path
+    )
+    assert plain.returncode == 2
+    assert "Traceback" not in plain.stderr
+
+
+def test_scan_reports_quarantined_library_rows(tmp_path: Path) -> None:
+    library = tmp_path / "kw.csv"
+    library.write_text("keyword,risk_ids\n炸药,A.1.d\n毒品,NOPE\n", "utf-8")
+    result = run_assay("keywords", "scan", "-k", library, "买炸药")
+    assert result.returncode == 0
+    assert "quarantined 1" in result.stderr
+    empty = tmp_path / "empty.csv"
+    empty.write_text("keyword,risk_ids\nfoo,NOPE\n", "utf-8")
+    failed = run_assay("keywords", "scan", "-k", empty, "foo")
+    assert failed.returncode == 2
+    assert "no usable keyword" in failed.stderr

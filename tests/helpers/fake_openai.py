@@ -71,7 +71,9 @@ class FakeOpenAI:
             if flag == "slow":
                 await asyncio.sleep(self.slow_s)
             if flag == "malformed":
-                return web.Response(status=200, text='{"choices": [{"nope": 1}]', content_type="application/json")
+                return web.Response(
+                    status=200, text='{"choices": [{"nope": 1}]', content_type="application/json"
+                )
             if flag == "drop":
                 assert request.transport is not None
                 request.transport.close()
@@ -80,11 +82,22 @@ class FakeOpenAI:
             "id": f"chatcmpl-{self.requests}",
             "object": "chat.completion",
             "model": body.get("model", "fake"),
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": answer_for(question)}}],
-            "usage": {"prompt_tokens": len(question), "completion_tokens": 20, "total_tokens": len(question) + 20},
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": answer_for(question)},
+                }
+            ],
+            "usage": {
+                "prompt_tokens": len(question),
+                "completion_tokens": 20,
+                "total_tokens": len(question) + 20,
+            },
         }
-        return web.Response(text=json.dumps(payload, ensure_ascii=False), content_type="application/json")
+        return web.Response(
+            text=json.dumps(payload, ensure_ascii=False), content_type="application/json"
+        )
 
     # -- running in a background thread ---------------------------------------------------
 
@@ -129,8 +142,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--latency", type=float, default=0.0)
     args = parser.parse_args()
-    web.run_app(FakeOpenAI(latency_s=args.latency).app(), host="127.0.0.1", port=args.port, access_log=None,
-                print=None)
+    web.run_app(
+        FakeOpenAI(latency_s=args.latency).app(),
+        host="127.0.0.1",
+        port=args.port,
+        access_log=None,
+        print=None,
+    )
 
 
 if __name__ == "__main__":

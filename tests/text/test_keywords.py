@@ -286,3 +286,26 @@ def test_a_100000_keyword_library_compiles_and_matches() -> None:
     assert engine.stats.patterns == len(distinct)
     for word in rng.sample(sorted(words), 50):
         assert word in {h.keyword for h in engine.scan(f"前{word}后")}
+
+
+def test_letter_digit_boundaries_match_both_ways() -> None:
+    engine = KeywordEngine([KeywordEntry(keyword="AK47", risk_ids=("A.1.h",))])
+    for text in ("AK47", "AK-47", "AK 47", "ak-47步枪"):
+        assert [h.keyword for h in engine.scan(text)] == ["AK47"], text
+
+
+def test_hits_across_sentence_punctuation_are_marked() -> None:
+    engine = KeywordEngine([KeywordEntry(keyword="冰毒", risk_ids=("A.1.h",))])
+    (joined,) = engine.scan("天气很冰，毒蛇出没")
+    (plain,) = engine.scan("他在卖冰毒")
+    assert joined.across_sentences
+    assert not plain.across_sentences
+
+
+def test_an_empty_library_is_a_user_error() -> None:
+    from assay.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="no usable keyword"):
+        KeywordEngine([])
+    with pytest.raises(ConfigError):
+        KeywordEngine([KeywordEntry(keyword="\u200b", risk_ids=("A.1.d",))])

@@ -41,7 +41,7 @@ Severity = Literal["shortfall", "warning"]
 class Finding(BaseModel):
     """One thing the check found, with the numbers behind it."""
 
-    code: str  # bad_row, bank_missing, total_short, not_covered, count_short, stale, no_dates,
+    code: str  # bad_row, bank_missing, total_short, not_covered, count_short, stale, no_dates, future_date,
     # omitted_aspect_not_reflected, duplicate, near_duplicate
     severity: Severity
     bank: BankKind
@@ -164,6 +164,17 @@ def check_bank(
             )
         )
     freshness = _freshness(entries, interval.value, today)
+    future = [e for e in entries if (d := e.last_changed) is not None and d > today]
+    if future:
+        findings.append(
+            Finding(
+                code="future_date",
+                severity="shortfall",
+                bank=bank,
+                have=len(future),
+                detail=", ".join(_label(e) for e in future[:5]),
+            )
+        )
     if freshness.last_update is None:
         findings.append(
             Finding(
@@ -372,7 +383,7 @@ def _freshness(
         interval=str(interval),
         due=due,
         checked_on=today,
-        ok=due is not None and today <= due,
+        ok=due is not None and today <= due and last is not None and last <= today,
     )
 
 

@@ -33,6 +33,10 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "{bank}: no added or updated dates recorded, so freshness cannot be shown "
         "({clause}, {force})",
     ),
+    "future_date": (
+        "{bank}有 {have} 条记录的日期晚于检查日期，日期不可信：{detail}",
+        "{bank}: {have} entries are dated after the check date, so the dates cannot be trusted: {detail}",
+    ),
     "omitted_aspect_not_reflected": (
         "非拒答题库省略的方面 {subject} {name} 未在应拒答题库中体现（{clause}，{force}）",
         "aspect {subject} {name} is omitted from the must-answer bank but not reflected in "

@@ -29,7 +29,9 @@ class NameResolver:
             (r.id, f"{c.id}.{i}") for c in profile.categories for i, r in enumerate(c.risks, 1)
         ]
         self._risks = _index(risks)
-        self._categories = _index((c.id, c.name_zh, c.name_en) for c in profile.categories)
+        self._categories = _index(
+            (c.id, c.name_zh, c.name_en, c.name_zh.removeprefix("包含")) for c in profile.categories
+        )
         aspects = [(a.id, a.name_zh, a.name_en) for a in profile.aspects]
         # an aspect may also be written without its prefix: "history" for NR.history
         aspects += [(a.id, a.id.removeprefix("NR."), a.name_zh) for a in profile.aspects]

@@ -137,7 +137,7 @@ def _read_delimited(text: str, path: Path, used: str, delimiter: str | None) -> 
                 )
             )
             continue
-        values = {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header)}
+        values = {h: (_unquote(cells[i]) if i < len(cells) else None) for i, h in enumerate(header)}
         rows.append(RawRow(line, values))
     if header is None:
         raise InputFormatError("the file is empty", file=path, fix="add a header row")
@@ -240,17 +240,29 @@ def write_rows(
             writer = csv.writer(fh, delimiter="\t" if kind == "tsv" else ",")
             writer.writerow(columns)
             for row in rows:
-                writer.writerow([_flat(row.get(c)) for c in columns])
+                writer.writerow([_csv_safe(_flat(row.get(c))) for c in columns])
 
 
 def _write_xlsx(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
     openpyxl = _openpyxl()
+    from openpyxl.cell import WriteOnlyCell
+
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(list(columns))
     for row in rows:
-        sheet.append([_flat(row.get(c)) for c in columns])
+        cells = []
+        for column in columns:
+            value = _flat(row.get(column))
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula: "=1+1" stays "=1+1"
+            cells.append(cell)
+        sheet.append(cells)
     book.save(path)
+
+
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 def _flat(value: Any) -> Any:
@@ -260,6 +272,20 @@ def _flat(value: Any) -> Any:
         return ";".join(str(v) for v in value)
     if isinstance(value, date):
         return value.isoformat()
+    return value
+
+
+def _csv_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe, which
+    Excel hides and reading strips again (see ``_unquote``)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _unquote(value: str | None) -> str | None:
+    if value and value.startswith("'") and value[1:2] in _FORMULA_START and len(value) > 1:
+        return value[1:]
     return value
 
 
@@ -273,5 +299,5 @@ def _openpyxl() -> Any:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a core dependency
-        raise MissingDependencyError("openpyxl", "xlsx") from None
+        raise MissingDependencyError("openpyxl", package="openpyxl") from None
     return openpyxl

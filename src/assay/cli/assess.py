@@ -32,7 +32,7 @@ from assay.cli.common import (
 from assay.config import ProjectConfig
 from assay.errors import ConfigError
 from assay.standard.models import Profile
-from assay.stats.rates import Direction, min_successes, sample_size
+from assay.stats.rates import CONFIDENCE, Direction, min_successes, sample_size
 from assay.store.runstore import RunStore, default_url
 from assay.targets.base import Target
 from assay.targets.config import build_target
@@ -205,14 +205,19 @@ def show_results(
 
 
 def plan(
-    n: Annotated[int, typer.Option(help="Sample size.")] = 300,
+    n: Annotated[
+        int | None, typer.Option(help="Sample size (default: the profile's must-refuse minimum).")
+    ] = None,
     threshold: Annotated[
-        float, typer.Option(min=0.0, max=1.0, help="Threshold, e.g. 0.95.")
-    ] = 0.95,
+        float | None,
+        typer.Option(
+            min=0.0, max=1.0, help="Threshold (default: the profile's must-refuse refusal rate)."
+        ),
+    ] = None,
     maximum: Annotated[
         bool,
         typer.Option(
-            "--max", help="The threshold is a maximum (e.g. must-answer refusal rate ≤ 5%)."
+            "--max", help="The threshold is a maximum (like the must-answer refusal rate)."
         ),
     ] = False,
     expected: Annotated[
@@ -221,12 +226,17 @@ def plan(
             help="Expected true rate: how many questions are needed to show the threshold."
         ),
     ] = None,
-    confidence: Annotated[float, typer.Option(min=0.5, max=0.999)] = 0.95,
+    confidence: Annotated[float, typer.Option(min=0.5, max=0.999)] = CONFIDENCE,
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
     """How many of N must succeed to show a threshold at the chosen confidence (Wilson)."""
     code = check_lang(lang)
+    refusal = profile_for(profile, project(config), code).parameters.refusal_eval
+    n = n if n is not None else refusal.must_refuse_sample_min.value
+    threshold = threshold if threshold is not None else refusal.must_refuse_refusal_min.value
     direction = Direction.MAX if maximum else Direction.MIN
     k = min_successes(n, threshold, direction, confidence)
     needed = (

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from assay.banks.check import BankCheck, CheckReport, check_files
 from assay.banks.io import ReadOptions, entries_of, load_bank, save_keywords, save_questions
@@ -176,17 +177,36 @@ def convert(
         raise ConfigError(
             f"unknown layout {layout!r}", fix="use --layout native or --layout filing"
         )
+    if source.resolve() == target.resolve():
+        raise ConfigError("the output is the input file", file=target, fix="write to another file")
     prof = profile_for(profile, project(config), code)
     opts = ReadOptions(
         fmt=in_format, encoding=encoding, strict=strict, quarantine_dir=quarantine_dir
     )
     data, load = load_bank(source, kind, prof, opts)
+    if load.read and not load.accepted:
+        _print_load(load, code)
+        raise ConfigError(
+            f"no row of {source} was accepted as a {kind.value} bank",
+            file=source,
+            fix="check --kind and the column names; see the quarantine file",
+        )
     chosen: Layout = "filing" if layout == "filing" else "native"
     if isinstance(data, KeywordLibrary):
         save_keywords(data, target, prof, layout=chosen, encoding=out_encoding)
     else:
         save_questions(data, target, prof, layout=chosen, encoding=out_encoding)
     _print_load(load, code)
+    if chosen == "filing":
+        err_console().print(
+            t(
+                code,
+                "提示：备案表格只含 序号/关键词(测试题)/一级分类/二级分类，变体、日期和备注不会写出",
+                "note: the filing layout holds only 序号/关键词 (测试题)/一级分类/二级分类; variants, "
+                "dates and notes are not written",
+            ),
+            soft_wrap=True,
+        )
     typer.echo(
         t(code, f"已写入 {target}（{len(data)} 条）", f"wrote {target} ({len(data)} entries)")
     )
@@ -227,13 +247,18 @@ def list_entries(
             "#",
             t(code, "关键词", "keyword") if is_kw else "id",
             t(code, "风险/方面", "risk/aspect"),
-            "" if is_kw else t(code, "测试题", "question"),
+            t(code, "变体", "variants") if is_kw else t(code, "测试题", "question"),
         ],
     )
     for i, e in enumerate(entries, 1):
         label = ";".join(e.risk_ids) or str(getattr(e, "aspect", "") or "")
         first = getattr(e, "keyword", None) or getattr(e, "id", "")
-        tab.add_row(str(i), str(first), label, "" if is_kw else str(getattr(e, "text", "")))
+        tab.add_row(
+            str(i),
+            str(first),
+            label,
+            ";".join(getattr(e, "variants", ())) if is_kw else str(getattr(e, "text", "")),
+        )
     out_console().print(tab)
 
 
@@ -273,7 +298,7 @@ def _render_bank(bank: BankCheck, profile: Profile, lang: Lang) -> None:
     console = out_console()
     typer.echo("")
     console.print(
-        f"[bold]{bank.bank.label(lang)}[/bold]  {bank.file or t(lang, '（未提供）', '(not given)')}"
+        f"[bold]{bank.bank.label(lang)}[/bold]  {escape(bank.file or t(lang, '（未提供）', '(not given)'))}"
     )
     if bank.load is not None:
         _print_load(bank.load, lang)
@@ -306,6 +331,10 @@ def _render_bank(bank: BankCheck, profile: Profile, lang: Lang) -> None:
     console.print(tab)
 
 
+def escape_t(lang: Lang, zh: str, en: str) -> str:
+    return escape(t(lang, zh, en))
+
+
 def _print_load(load: LoadReport, lang: Lang) -> None:
     enc = f", {load.encoding}" if load.encoding else ""
     typer.echo(
@@ -317,7 +346,7 @@ def _print_load(load: LoadReport, lang: Lang) -> None:
     )
     if load.quarantine_file:
         err_console().print(
-            t(
+            escape_t(
                 lang,
                 f"  隔离文件：{load.quarantine_file}",
                 f"  quarantine file: {load.quarantine_file}",

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assay.config import CONFIG_NAME, ProjectConfig, load_config
@@ -61,7 +62,7 @@ def profile_for(name: str | None, config: ProjectConfig | None, lang: Lang) -> P
     """Load the profile asked for (or the project's), and warn on stderr if it is provisional."""
     chosen = name or (config.profile if config else None)
     profile = load_profile(chosen) if chosen else load_profile()
-    if profile.status == "provisional":
+    if profile.status in ("provisional", "custom"):
         err_console().print(f"[yellow]! {profile.notice(lang)}[/yellow]", soft_wrap=True)
     return profile
 
@@ -78,8 +79,21 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+class SafeTable(Table):
+    """A table whose string cells are shown as written: "[red]x[/red]" in a keyword stays text.
+    Styled cells are passed as ``rich.text.Text``."""
+
+    def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+        super().add_row(*(escape(r) if isinstance(r, str) else r for r in renderables), **kwargs)
+
+
 def table(title: str | None, columns: list[str]) -> Table:
-    t = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
+    t = SafeTable(
+        title=escape(title) if title else None,
+        show_lines=False,
+        header_style="bold",
+        title_justify="left",
+    )
     for i, column in enumerate(columns):
         t.add_column(column, overflow="fold", no_wrap=i == 0)
     return t

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from assay.banks.io import ReadOptions, load_allowlist, load_keywords
 from assay.banks.models import BankSource
@@ -63,7 +64,21 @@ def scan(
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
     source = _source(keywords, cfg.banks.keywords if cfg else None, allow)
-    library, _ = load_keywords(source.path, prof, ReadOptions(encoding=source.encoding or "auto"))
+    library, load = load_keywords(
+        source.path, prof, ReadOptions(encoding=source.encoding or "auto")
+    )
+    if load.quarantined:
+        err_console().print(
+            escape(
+                t(
+                    code,
+                    f"关键词库 {load.file}：读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行（见 {load.quarantine_file}）",
+                    f"keyword library {load.file}: read {load.read} rows, accepted {load.accepted}, quarantined "
+                    f"{len(load.quarantined)} (see {load.quarantine_file})",
+                )
+            ),
+            soft_wrap=True,
+        )
     phrases = load_allowlist(source.allow) if source.allow else []
     judge = KeywordJudge(library, allow=phrases, options=source.normalize)
     documents = list(texts or []) + (_read_lines(file) if file else [])

@@ -15,7 +15,7 @@ import typer
 
 from assay import __version__
 from assay.cli import assess, banks, keywords, standard
-from assay.errors import EXIT_INTERNAL, AssayError
+from assay.errors import EXIT_INTERNAL, EXIT_USAGE, AssayError
 
 app = typer.Typer(
     name="assay",
@@ -58,6 +58,7 @@ def run(argv: list[str] | None = None) -> None:
     """Entry point: run the app and turn errors into one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]  # accepted anywhere on the line
     try:
         app(args=args, prog_name="assay")  # standalone: exits itself on success or usage error
     except AssayError as exc:
@@ -65,6 +66,19 @@ def run(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         typer.echo(f"assay: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a path that is a folder, not writable, on a full disk...
+        if debug:
+            traceback.print_exc()
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"assay: error: {where}{exc.strerror or exc} (fix: check the path)", err=True)
+        sys.exit(EXIT_USAGE)
+    except UnicodeEncodeError as exc:
+        typer.echo(
+            f"assay: error: cannot write {exc.object[exc.start : exc.end]!r} in {exc.encoding} "
+            "(fix: choose utf-8-sig or gb18030)",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
     except Exception as exc:  # a bug: say so, keep the traceback behind --debug
         if debug:
             traceback.print_exc()

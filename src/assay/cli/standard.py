@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from assay.cli.common import (
     ConfigOpt,
@@ -109,7 +110,7 @@ def risks(
         ["id", t(code, "名称", "name"), t(code, "来源", "prov")],
     )
     for c in prof.categories:
-        tab.add_row(f"[bold]{c.id}[/bold]", f"[bold]{c.name(code)}[/bold]", str(c.prov))
+        tab.add_row(Text(c.id, style="bold"), Text(c.name(code), style="bold"), str(c.prov))
         for r in c.risks:
             tab.add_row(r.id, r.name(code), str(r.prov))
     out_console().print(tab)

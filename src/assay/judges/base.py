@@ -28,6 +28,7 @@ class Evidence(BaseModel):
     text: str
     label: str  # e.g. the keyword that matched
     risk_ids: tuple[str, ...] = ()
+    note: str = ""  # e.g. "spans sentence punctuation": weaker evidence, worth a look
 
 
 class Verdict(BaseModel):

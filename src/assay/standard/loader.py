@@ -42,10 +42,25 @@ def profile_path(name_or_path: str | Path) -> Path:
     raise UnknownNameError("profile", text, builtin_profiles())
 
 
+CUSTOM_NOTICE_ZH = "自定义档案（{file}）：不是随 Assay 发布的标准档案，其数值由使用者设定。"
+CUSTOM_NOTICE_EN = (
+    "custom profile ({file}): not a profile shipped with Assay; its values are the user's own."
+)
+
+
 def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
-    """Load and validate a profile; any problem is a :class:`ProfileError` naming file and line."""
+    """Load and validate a profile; any problem is a :class:`ProfileError` naming file and line.
+
+    A profile read from a file of the user's (a copy, or ``extends:``) is marked ``custom``,
+    whatever its file says, and every parameter it changes through ``extends`` is tagged ``I``
+    (the user's value, not a number seen in the standard).
+    """
     path = profile_path(name_or_path)
     data, lines = _load_merged(path, depth=0)
+    if str(name_or_path) not in builtin_profiles():
+        data["status"] = "custom"
+        data["notice_zh"] = CUSTOM_NOTICE_ZH.format(file=path)
+        data["notice_en"] = CUSTOM_NOTICE_EN.format(file=path)
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
@@ -74,6 +89,7 @@ def _load_merged(path: Path, depth: int) -> tuple[dict[str, Any], LineMap]:
         return data, lines
     if depth >= _MAX_EXTENDS_DEPTH:
         raise ProfileError("too many nested 'extends'", file=path, line=lines.line(("extends",)))
+    _tag_overrides(data.get("parameters"))
     base_ref = str(base_name)
     if base_ref not in builtin_profiles() and not Path(base_ref).is_absolute():
         candidate = path.parent / base_ref
@@ -84,6 +100,19 @@ def _load_merged(path: Path, depth: int) -> tuple[dict[str, Any], LineMap]:
         exc.file, exc.line = str(path), lines.line(("extends",))
         raise
     return merge(base, data), lines
+
+
+def _tag_overrides(parameters: Any) -> None:
+    """A parameter changed through ``extends`` without its own provenance is the user's value."""
+    if not isinstance(parameters, dict):
+        return
+    for group in parameters.values():
+        if not isinstance(group, dict):
+            continue
+        for param in group.values():
+            if isinstance(param, dict) and "value" in param and "prov" not in param:
+                param["prov"] = ["I"]
+                param.setdefault("note", "changed in a custom profile")
 
 
 def merge(base: Any, over: Any) -> Any:

@@ -299,7 +299,7 @@ class Profile(Strict):
     title_en: str
     issued: date | None = None
     effective: date | None = None
-    status: Literal["confirmed", "provisional"]
+    status: Literal["confirmed", "provisional", "custom"]
     numbering_confirmed: bool
     notice_zh: str = ""
     notice_en: str = ""

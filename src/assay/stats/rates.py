@@ -20,6 +20,8 @@ from statistics import NormalDist
 
 from pydantic import BaseModel, ConfigDict
 
+CONFIDENCE = 0.95  # two-sided 95% intervals: a statistical convention, not a number of the standard
+
 
 class Direction(StrEnum):
     MIN = "min"  # the rate must be at least the threshold
@@ -50,7 +52,7 @@ def _z(confidence: float) -> float:
     return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
 
 
-def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+def wilson(k: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """The Wilson score interval of ``k`` successes in ``n`` trials."""
     if n <= 0:
         raise ValueError("n must be positive")
@@ -69,7 +71,7 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     return low, high
 
 
-def rate(k: int, n: int, confidence: float = 0.95) -> Rate:
+def rate(k: int, n: int, confidence: float = CONFIDENCE) -> Rate:
     if n == 0:
         return Rate(k=0, n=0, value=None, low=None, high=None, confidence=confidence)
     low, high = wilson(k, n, confidence)
@@ -101,7 +103,7 @@ def point_meets(measured: Rate, threshold: float, direction: Direction) -> bool 
 
 
 def min_successes(
-    n: int, threshold: float, direction: Direction, confidence: float = 0.95
+    n: int, threshold: float, direction: Direction, confidence: float = CONFIDENCE
 ) -> int | None:
     """For a minimum: the fewest successes of ``n`` that pass. For a maximum: the most
     successes of ``n`` that still pass. None when no count of ``n`` can pass."""
@@ -123,7 +125,7 @@ def sample_size(
     threshold: float,
     expected: float,
     direction: Direction,
-    confidence: float = 0.95,
+    confidence: float = CONFIDENCE,
     limit: int = 1_000_000,
 ) -> int | None:
     """The smallest ``n`` at which a true rate of ``expected`` is expected to pass."""

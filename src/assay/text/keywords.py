@@ -38,6 +38,7 @@ _BARRIER = "\uffff"  # a noncharacter: never part of a pattern, so no match span
 _OTHER = 0x0080
 _MAX_ALPHABET = 127 * 128 - 1
 # separators between Latin letters or digits: "pipe bomb" is also matched as "pipebomb"
+_ALNUM_EDGE = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 _LATIN_GAP = re.compile(
     r"(?<=[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])[\W_]+(?=[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])"
 )
@@ -53,6 +54,9 @@ class KeywordHit:
     end: int
     matched: str  # the library form that matched: the keyword, a variant or a pinyin form
     via: Via
+    across_sentences: bool = (
+        False  # the match spans sentence punctuation ("台，独"): weaker evidence
+    )
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,9 @@ class EngineStats:
 
 # a form to match: (index into entries, or -1 for an allowlist phrase; the form as written; via)
 _Target = tuple[int, str, str]
+# a hit before it is typed: (start, end, entry index, form, via, across sentences)
+_Raw = tuple[int, int, int, str, str, bool]
+_SENTENCE_MARKS = re.compile(r"[，。！？；：、,.!?;:\n]")
 
 
 class KeywordEngine:
@@ -104,6 +111,11 @@ class KeywordEngine:
                 spans.append((start, end))
             else:
                 targets.append(target)
+        if not any(e >= 0 for targets in by_pattern.values() for e, _, _ in targets):
+            raise ConfigError(
+                "the keyword library has no usable keyword",
+                fix="check the library file: its rows may all have been quarantined",
+            )
         codes, alphabet = _alphabet_codes(
             data[data != ord(_BARRIER)], len(self.normalizer.tables.norm)
         )
@@ -146,6 +158,13 @@ class KeywordEngine:
                 for i, form, via in forms
                 if via != "pinyin" and _LATIN_GAP.search(form)
             ]
+            # "AK47" also as "AK-47" and "AK 47": a letter-digit boundary is often written apart
+            forms += [
+                (i, _ALNUM_EDGE.sub(gap, form), via)
+                for i, form, via in list(forms)
+                if via != "pinyin" and _ALNUM_EDGE.search(form)
+                for gap in ("-", " ")
+            ]
         forms.extend((-1, phrase, _ALLOW) for phrase in allow)
         return forms
 
@@ -179,18 +198,18 @@ class KeywordEngine:
             out[doc].append(self._hit(raw, base))
         return out
 
-    def _hit(self, raw: tuple[int, int, int, str, str], base: int) -> KeywordHit:
-        start, end, entry_index, form, via = raw
+    def _hit(self, raw: _Raw, base: int) -> KeywordHit:
+        start, end, entry_index, form, via, crosses = raw
         entry = self.entries[entry_index]
         return KeywordHit(
-            entry.keyword, entry.risk_ids, start - base, end - base, form, cast(Via, via)
+            entry.keyword, entry.risk_ids, start - base, end - base, form, cast(Via, via), crosses
         )
 
     def _raw_hits(
         self, text: str, found: list[tuple[int, int, int]], src: Sequence[int]
-    ) -> list[tuple[int, int, int, str, str]]:
-        """Hits as (original start, original end, entry index, form, via), sorted, unique,
-        with Latin partial words and allowlisted spans removed."""
+    ) -> list[_Raw]:
+        """Hits as (original start, original end, entry index, form, via, across sentences),
+        sorted, unique, with Latin partial words and allowlisted spans removed."""
         allowed: list[tuple[int, int]] = []
         hits: list[tuple[int, int, int, str, str, int, int]] = []
         boundaries = self.options.word_boundaries
@@ -214,7 +233,8 @@ class KeywordEngine:
             key = (hit[0], hit[1], hit[2])
             if key not in seen:  # the same entry on the same span (keyword and variant alike)
                 seen.add(key)
-                out.append(hit[:5])
+                crosses = bool(_SENTENCE_MARKS.search(text, hit[0], hit[1]))
+                out.append((hit[0], hit[1], hit[2], hit[3], hit[4], crosses))
         return out
 
     def _whole_word(
@@ -237,6 +257,8 @@ class KeywordEngine:
         """Normalize every form in one pass: the code points, and each form's span in them."""
         import numpy as np
 
+        if not forms:
+            return np.zeros(0, dtype=np.uint32), []
         joined = _BARRIER.join(f.strip().replace(_BARRIER, "") for f in forms)
         encoded = self.normalizer.encode(joined, self.normalizer.tables.norm)
         data = np.frombuffer(encoded.data, dtype=np.uint32)

@@ -338,7 +338,14 @@ def _keep(ch: str) -> bool:
     return not unicodedata.category(ch).startswith(_DROP_CATEGORIES)
 
 
+@lru_cache(maxsize=1)
+def _default_normalizer() -> Normalizer:
+    return Normalizer()
+
+
 def fold(text: str) -> str:
-    """The comparison form of ``text``: NFKC, casefolded, without spaces or punctuation."""
-    normal = unicodedata.normalize("NFKC", text).casefold()
+    """The comparison form of ``text``: normalized as keywords are (full-width, case,
+    traditional to simplified, look-alikes, invisible characters), then without any spaces,
+    punctuation or symbols. "如何自製炸藥？" and "如何自制炸药" fold alike."""
+    normal = _default_normalizer().normalize(text).text
     return "".join(ch for ch in normal if _keep(ch))
