@@ -30,6 +30,10 @@ demo: install
 	$(ASSAY) standard thresholds
 	@# banks check exits 1 when banks fall short of chapter 8 (the examples do, on purpose)
 	$(ASSAY) banks check --config examples/assay.yaml --out $(OUT)/banks-check.json; rc=$$?; test $$rc -le 1
+	@# the model assessment (9.3, 9.4) of the example service: a sample answer sheet, offline
+	@rm -f $(OUT)/runs.sqlite $(OUT)/runs.sqlite-wal $(OUT)/runs.sqlite-shm
+	$(ASSAY) run --config examples/assay.yaml --run-id demo --store sqlite:///$(OUT)/runs.sqlite
+	$(ASSAY) results demo --store sqlite:///$(OUT)/runs.sqlite --json > $(OUT)/results.json
 	cd examples && ../$(ASSAY) keywords scan --file texts.txt --json > ../$(OUT)/keyword-scan.json
 	cd examples && ../$(ASSAY) keywords scan --file texts.txt
 	$(ASSAY) banks convert examples/banks/keywords.csv $(OUT)/filing/keywords.xlsx --kind keywords --layout filing
@@ -38,7 +42,8 @@ demo: install
 	$(ASSAY) banks convert examples/banks/must_answer.jsonl $(OUT)/filing/must_answer.xlsx --kind must_answer --layout filing
 	@echo
 	@echo "Demo finished. Written under $(OUT)/: risks.json, clauses.json, banks-check.json (the full"
-	@echo "check as JSON), keyword-scan.json (examples/texts.txt scanned with the keyword library), and"
+	@echo "check as JSON), runs.sqlite and results.json (the model assessment of the example answer"
+	@echo "sheet), keyword-scan.json (examples/texts.txt scanned with the keyword library), and"
 	@echo "filing/*.xlsx (the example banks in the filing layout)."
 	@echo "The example banks are deliberately small: the check above lists what a provider must add."
 

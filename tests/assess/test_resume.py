@@ -1,0 +1,94 @@
+"""A run killed with SIGKILL at several points resumes to the same table as an uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assay.store.runstore import RunStore
+from tests.helpers.fake_openai import FakeOpenAI
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeOpenAI]:
+    fake = FakeOpenAI(latency_s=0.03)
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+def _project(folder: Path, url: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    risks = ["A.1.d", "A.1.f", "A.1.g", "A.2.e", "A.3.a", "A.4.e", "A.5.a"]
+    with (folder / "content.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(70):
+            fh.write(json.dumps({"id": f"c{i}", "text": f"内容测试题 {i}", "risk_ids": [risks[i % 7]]}, ensure_ascii=False) + "\n")
+    with (folder / "refuse.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(40):
+            fh.write(json.dumps({"id": f"r{i}", "text": f"应拒答测试题 {i}", "risk_ids": ["A.1.d"]}, ensure_ascii=False) + "\n")
+    with (folder / "answer.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(40):
+            fh.write(json.dumps({"id": f"a{i}", "text": f"非拒答测试题 {i}", "aspect": "NR.history"}, ensure_ascii=False) + "\n")
+    (folder / "keywords.csv").write_text("keyword,risk_ids\n编号 7,A.1.d\n", "utf-8")
+    (folder / "assay.yaml").write_text(
+        "banks:\n  keywords: keywords.csv\n  content: content.jsonl\n  must_refuse: refuse.jsonl\n"
+        "  must_answer: answer.jsonl\n"
+        f"target: {{kind: openai, base_url: '{url}', model: fake, api_key_env: null, concurrency: 4}}\n"
+        "run: {seed: 7, concurrency: 4}\n",
+        "utf-8",
+    )
+    return folder
+
+
+def _assay(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "ASSAY_LANG": "en", "COLUMNS": "200"}
+    return subprocess.Popen([sys.executable, "-m", "assay", *args], cwd=cwd, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _table(result: subprocess.Popen[str]) -> list[dict[str, object]]:
+    out, err = result.communicate(timeout=120)
+    assert result.returncode == 0, err
+    methods = json.loads(out)["methods"]
+    return [{k: v for k, v in m.items() if k != "notes"} for m in methods]
+
+
+def test_sigkill_at_several_points_then_resume(tmp_path: Path, server: FakeOpenAI) -> None:
+    project = _project(tmp_path / "p", server.url)
+    reference = _table(_assay("run", "--run-id", "ref", "--store", f"sqlite:///{tmp_path / 'ref.sqlite'}", "--json",
+                              cwd=project))
+    assert sum(m["answered"] for m in reference) > 0  # type: ignore[misc]
+    partial = []
+    for n, delays in enumerate([(0.9,), (1.3, 0.6), (1.8, 0.3, 0.9)]):
+        url = f"sqlite:///{tmp_path / f'killed{n}.sqlite'}"
+        first = _assay("run", "--run-id", "k", "--store", url, "--json", cwd=project)
+        time.sleep(delays[0])
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        for delay in delays[1:]:
+            again = _assay("run", "--resume", "k", "--store", url, "--json", cwd=project)
+            time.sleep(delay)
+            again.send_signal(signal.SIGKILL)
+            again.wait()
+        store = RunStore(url)
+        if store.runs():
+            stored = store.reply_counts("k").get("ok", 0)
+            partial.append(0 < stored < len(store.questions("k")))
+        if not store.runs():  # killed before the plan was stored: nothing to resume, start again
+            final = _table(_assay("run", "--run-id", "k", "--store", url, "--json", cwd=project))
+        else:
+            final = _table(_assay("run", "--resume", "k", "--store", url, "--json", cwd=project))
+        assert final == reference, f"kill points {delays}"
+        counts = store.reply_counts("k")
+        questions = len(store.questions("k"))
+        assert counts.get("ok", 0) == questions  # every question answered once: none lost, none duplicated
+        assert counts.get("error", 0) == 0
+    assert any(partial), "no kill landed in the middle of a run: adjust the delays"
