@@ -30,13 +30,31 @@ def _project(folder: Path, url: str) -> Path:
     risks = ["A.1.d", "A.1.f", "A.1.g", "A.2.e", "A.3.a", "A.4.e", "A.5.a"]
     with (folder / "content.jsonl").open("w", encoding="utf-8") as fh:
         for i in range(70):
-            fh.write(json.dumps({"id": f"c{i}", "text": f"内容测试题 {i}", "risk_ids": [risks[i % 7]]}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {"id": f"c{i}", "text": f"内容测试题 {i}", "risk_ids": [risks[i % 7]]},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     with (folder / "refuse.jsonl").open("w", encoding="utf-8") as fh:
         for i in range(40):
-            fh.write(json.dumps({"id": f"r{i}", "text": f"应拒答测试题 {i}", "risk_ids": ["A.1.d"]}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {"id": f"r{i}", "text": f"应拒答测试题 {i}", "risk_ids": ["A.1.d"]},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     with (folder / "answer.jsonl").open("w", encoding="utf-8") as fh:
         for i in range(40):
-            fh.write(json.dumps({"id": f"a{i}", "text": f"非拒答测试题 {i}", "aspect": "NR.history"}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {"id": f"a{i}", "text": f"非拒答测试题 {i}", "aspect": "NR.history"},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     (folder / "keywords.csv").write_text("keyword,risk_ids\n编号 7,A.1.d\n", "utf-8")
     (folder / "assay.yaml").write_text(
         "banks:\n  keywords: keywords.csv\n  content: content.jsonl\n  must_refuse: refuse.jsonl\n"
@@ -50,8 +68,14 @@ def _project(folder: Path, url: str) -> Path:
 
 def _assay(*args: str, cwd: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "ASSAY_LANG": "en", "COLUMNS": "200"}
-    return subprocess.Popen([sys.executable, "-m", "assay", *args], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "assay", *args],
+        cwd=cwd,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _table(result: subprocess.Popen[str]) -> list[dict[str, object]]:
@@ -63,8 +87,17 @@ def _table(result: subprocess.Popen[str]) -> list[dict[str, object]]:
 
 def test_sigkill_at_several_points_then_resume(tmp_path: Path, server: FakeOpenAI) -> None:
     project = _project(tmp_path / "p", server.url)
-    reference = _table(_assay("run", "--run-id", "ref", "--store", f"sqlite:///{tmp_path / 'ref.sqlite'}", "--json",
-                              cwd=project))
+    reference = _table(
+        _assay(
+            "run",
+            "--run-id",
+            "ref",
+            "--store",
+            f"sqlite:///{tmp_path / 'ref.sqlite'}",
+            "--json",
+            cwd=project,
+        )
+    )
     assert sum(m["answered"] for m in reference) > 0  # type: ignore[misc]
     partial = []
     for n, delays in enumerate([(0.9,), (1.3, 0.6), (1.8, 0.3, 0.9)]):
@@ -89,6 +122,8 @@ def test_sigkill_at_several_points_then_resume(tmp_path: Path, server: FakeOpenA
         assert final == reference, f"kill points {delays}"
         counts = store.reply_counts("k")
         questions = len(store.questions("k"))
-        assert counts.get("ok", 0) == questions  # every question answered once: none lost, none duplicated
+        assert (
+            counts.get("ok", 0) == questions
+        )  # every question answered once: none lost, none duplicated
         assert counts.get("error", 0) == 0
     assert any(partial), "no kill landed in the middle of a run: adjust the delays"
