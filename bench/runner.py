@@ -94,7 +94,8 @@ def assay_run(url: str, n: int, concurrency: int, folder: Path) -> float:
     progress = asyncio.run(run_target(store, "bench", target, workers=concurrency, budget=Budget()))
     judge_run(store, "bench", keyword=None, refusal=RefusalJudge())
     elapsed = time.perf_counter() - started
-    assert progress.done == n and progress.errors == 0, progress
+    assert progress.done == n, progress
+    assert progress.errors == 0, progress
     assert len(to_ask(store, "bench", items, retry_errors=True)) == 0
     return n / elapsed
 
