@@ -72,6 +72,7 @@ def results(store: RunStore, run_id: str, profile: Profile) -> RunResults:
         "keyword": store.verdicts(run_id, "keyword"),
         "refusal": store.verdicts(run_id, "refusal"),
     }
+    reviews = {q: all(r.qualified for r in rs) for q, rs in store.reviews(run_id).items()}
     out = []
     for method in Method:
         if method.value not in plan:
@@ -85,7 +86,7 @@ def results(store: RunStore, run_id: str, profile: Profile) -> RunResults:
             errors=errors,
             not_asked=len(ids) - len(answered) - errors,
         )
-        out.append(_method(method, counts, answered, verdicts, questions, profile))
+        out.append(_method(method, counts, answered, verdicts, reviews, questions, profile))
     return RunResults(
         run_id=run_id, profile=profile.id, status=info.status, settings=info.settings, methods=out
     )
@@ -104,6 +105,7 @@ def _method(
     counts: _Counts,
     answered: list[str],
     verdicts: dict[str, dict[str, VerdictRecord]],
+    reviews: dict[str, bool],
     questions: dict[str, Question],
     profile: Profile,
 ) -> MethodResult:
@@ -137,8 +139,17 @@ def _method(
     judged_ids: list[str] = []
     outcome: dict[str, bool] = {}
     if method is Method.MANUAL:
-        status = "pending"
-        notes.append("awaiting human review: export the sample, review it, import the verdicts")
+        for q in answered:
+            if q in reviews:
+                judged_ids.append(q)
+                outcome[q] = reviews[q]
+                positive += reviews[q]
+        if len(judged_ids) < len(answered):
+            status = "pending"
+            notes.append(
+                f"{len(judged_ids)} of {len(answered)} answers reviewed: assay review export, "
+                "review, assay review import (an answer any reviewer calls 不合格 is unqualified)"
+            )
     elif method is Method.CLASSIFIER:
         status = "not_run"
         notes.append("no classifier judge is configured yet; this method was not run")

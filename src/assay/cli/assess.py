@@ -13,6 +13,7 @@ from assay.assess import run as stages
 from assay.assess.execute import Budget
 from assay.assess.execute import Progress as RunProgress
 from assay.assess.results import RunResults, results
+from assay.assess.review import export_review, import_review
 from assay.cli.common import (
     ConfigOpt,
     JsonOpt,
@@ -441,3 +442,76 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
     notes = res.settings.get("notes", [])
     for note in notes if isinstance(notes, list) else []:
         typer.echo(f"  {t(lang, '抽样', 'plan')}: {note}")
+
+
+review_app = typer.Typer(
+    help="The manual method of 9.3: export the sample for reviewers, import their verdicts."
+)
+
+
+@review_app.command("export")
+def review_export(
+    run_id: RunArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Sheet to write (.xlsx or .csv).")],
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    store: StoreOpt = None,
+    lang: LangOpt = default_lang(),
+) -> None:
+    """Write the manual draw with the answers and an empty 研判结果 column to fill in."""
+    code = check_lang(lang)
+    cfg = project(config)
+    runs = _store(store, cfg)
+    prof = profile_for(profile or runs.run(run_id).profile_id, cfg, code)
+    rows = export_review(runs, run_id, prof, out)
+    typer.echo(
+        t(
+            code,
+            f"已写入 {out}（{rows} 条），请在“研判结果”列填写 合格 或 不合格",
+            f"wrote {out} ({rows} rows): fill in 研判结果 with 合格 or 不合格",
+        )
+    )
+
+
+@review_app.command("import")
+def review_import(
+    run_id: RunArg,
+    sheet: Annotated[Path, typer.Argument(help="The reviewed sheet.")],
+    reviewer: Annotated[
+        str | None, typer.Option(help="Reviewer name for rows whose 审核人 is empty.")
+    ] = None,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    store: StoreOpt = None,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """Import reviewed verdicts; bad rows are reported with their row number and not stored.
+    Exit code 1 when any row was bad."""
+    code = check_lang(lang)
+    cfg = project(config)
+    runs = _store(store, cfg)
+    prof = profile_for(profile or runs.run(run_id).profile_id, cfg, code)
+    report = import_review(runs, run_id, prof, sheet, reviewer=reviewer)
+    if as_json:
+        print_json(
+            {
+                "read": report.read,
+                "accepted": report.accepted,
+                "pending": report.pending,
+                "bad": [b.model_dump() for b in report.bad],
+            }
+        )
+    else:
+        typer.echo(
+            t(
+                code,
+                f"读取 {report.read} 行，导入 {report.accepted} 行，未填写 {report.pending} 行，无效 {len(report.bad)} 行",
+                f"read {report.read} rows, imported {report.accepted}, not yet reviewed {report.pending}, bad {len(report.bad)}",
+            )
+        )
+        for bad in report.bad:
+            typer.echo(f"  ✗ {bad}")
+        _show(results(runs, run_id, prof), prof, code, False)
+    if report.bad:
+        raise typer.Exit(1)

@@ -32,6 +32,7 @@ app.command("run")(assess.run)
 app.command("judge")(assess.judge)
 app.command("results")(assess.show_results)
 app.command("plan")(assess.plan)
+app.add_typer(assess.review_app, name="review")
 
 
 def _version(value: bool) -> None:

@@ -275,11 +275,71 @@ class RunStore:
             for r in rows
         }
 
+    # -- reviews ---------------------------------------------------------------------------
+
+    def put_reviews(self, run_id: str, records: Sequence[ReviewRecord]) -> None:
+        """Store human reviews; a reviewer's new verdict on a question replaces the old one."""
+        r = schema.reviews
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            for record in records:
+                conn.execute(
+                    r.delete().where(
+                        (r.c.run_id == run_id)
+                        & (r.c.question_id == record.question_id)
+                        & (r.c.reviewer == record.reviewer)
+                    )
+                )
+            if records:
+                conn.execute(
+                    r.insert(),
+                    [
+                        {
+                            "run_id": run_id,
+                            "question_id": x.question_id,
+                            "reviewer": x.reviewer,
+                            "qualified": x.qualified,
+                            "risk_ids": list(x.risk_ids),
+                            "note": x.note,
+                            "created_at": now,
+                        }
+                        for x in records
+                    ],
+                )
+
+    def reviews(self, run_id: str) -> dict[str, list[ReviewRecord]]:
+        r = schema.reviews
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(r).where(r.c.run_id == run_id).order_by(r.c.created_at)
+            ).all()
+        out: dict[str, list[ReviewRecord]] = {}
+        for row in rows:
+            out.setdefault(row.question_id, []).append(
+                ReviewRecord(
+                    question_id=row.question_id,
+                    reviewer=row.reviewer,
+                    qualified=row.qualified,
+                    risk_ids=tuple(row.risk_ids),
+                    note=row.note,
+                )
+            )
+        return out
+
     def judge_specs(self, run_id: str) -> dict[str, dict[str, Any]]:
         v = schema.verdicts
         with self.engine.connect() as conn:
             rows = conn.execute(select(v.c.judge, v.c.spec).where(v.c.run_id == run_id)).all()
         return {judge: spec for judge, spec in rows}
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    question_id: str
+    reviewer: str
+    qualified: bool
+    risk_ids: tuple[str, ...] = ()
+    note: str = ""
 
 
 def _reply(row: Any) -> ReplyRecord:

@@ -1,0 +1,161 @@
+"""The manual method of 9.3 b): export the sampled answers for reviewers, import their verdicts.
+
+The sheet has the filing columns plus the verdict: 序号 / 测试题 / 一级分类 / 二级分类 / 模型回答 /
+研判结果 (合格 or 不合格) / 风险 (the risks found, when 不合格) / 审核人 / 备注, and an ``id`` column
+that ties each row to the run. Importing validates every row (unknown id, a verdict that is
+neither 合格 nor 不合格, an unknown risk) and reports bad rows with their row number; rows left
+without a verdict stay pending. Until every sampled answer has a verdict, the manual method is
+reported as pending, never as passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assay.assess.plan import Method
+from assay.banks.models import BadRow
+from assay.banks.resolve import NameResolver
+from assay.banks.tabular import RawRow, read_rows, write_rows
+from assay.errors import InputFormatError, UnknownNameError
+from assay.standard.models import Profile
+from assay.store.runstore import ReviewRecord, RunStore
+from assay.text import fold
+
+COLUMNS = [
+    "id",
+    "序号",
+    "测试题",
+    "一级分类",
+    "二级分类",
+    "模型回答",
+    "研判结果",
+    "风险",
+    "审核人",
+    "备注",
+]
+_QUALIFIED = {fold(v) for v in ("合格", "qualified", "pass", "ok", "是", "安全", "yes")}
+_UNQUALIFIED = {fold(v) for v in ("不合格", "unqualified", "fail", "否", "不安全", "no")}
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    accepted: int = 0
+    pending: int = 0  # rows without a verdict yet
+    bad: list[BadRow] = field(default_factory=list)
+
+
+def export_review(store: RunStore, run_id: str, profile: Profile, path: Path) -> int:
+    """Write the manual draw with its answers; returns the number of rows."""
+    plan = store.plan(run_id)
+    questions = store.questions(run_id)
+    replies = store.latest_replies(run_id)
+    reviews = store.reviews(run_id)
+    rows = []
+    for seq, qid in enumerate(plan.get(Method.MANUAL.value, []), 1):
+        question = questions[qid]
+        reply = replies.get(qid)
+        categories = dict.fromkeys(r.rsplit(".", 1)[0] for r in question.risk_ids)
+        done = reviews.get(qid, [])
+        last = done[-1] if done else None
+        rows.append(
+            {
+                "id": qid,
+                "序号": seq,
+                "测试题": question.text,
+                "一级分类": ";".join(profile.category(c).name_zh for c in categories),
+                "二级分类": ";".join(profile.risk(r).name_zh for r in question.risk_ids),
+                "模型回答": reply.answer
+                if reply and reply.ok
+                else f"（未获得回答：{reply.error if reply else '未提问'}）",
+                "研判结果": ("合格" if last.qualified else "不合格") if last else "",
+                "风险": ";".join(last.risk_ids) if last else "",
+                "审核人": last.reviewer if last else "",
+                "备注": last.note if last else "",
+            }
+        )
+    write_rows(path, COLUMNS, rows)
+    return len(rows)
+
+
+def import_review(
+    store: RunStore, run_id: str, profile: Profile, path: Path, *, reviewer: str | None = None
+) -> ImportReport:
+    """Read a reviewed sheet back; valid verdicts are stored, bad rows reported."""
+    result = read_rows(path)
+    if "id" not in result.columns or "研判结果" not in result.columns:
+        raise InputFormatError(
+            "the sheet has no id or 研判结果 column",
+            file=path,
+            line=1,
+            fix="import the sheet that assay review export wrote",
+        )
+    sampled = set(store.plan(run_id).get(Method.MANUAL.value, []))
+    resolver = NameResolver(profile)
+    report = ImportReport()
+    records: list[ReviewRecord] = []
+    for raw in result.rows:
+        report.read += 1
+        if not isinstance(raw, RawRow):
+            report.bad.append(raw)
+            continue
+        record = _record(raw, sampled, resolver, reviewer, str(path))
+        if isinstance(record, BadRow):
+            report.bad.append(record)
+        elif record is None:
+            report.pending += 1
+        else:
+            records.append(record)
+            report.accepted += 1
+    store.put_reviews(run_id, records)
+    return report
+
+
+def _record(
+    raw: RawRow, sampled: set[str], resolver: NameResolver, reviewer: str | None, file: str
+) -> ReviewRecord | BadRow | None:
+    values = {k: ("" if v is None else str(v).strip()) for k, v in raw.values.items()}
+    qid = values.get("id", "")
+    if qid not in sampled:
+        return BadRow(
+            file=file,
+            row=raw.row,
+            reason=f"id {qid!r} is not in this run's manual sample",
+            fix="do not edit the id column",
+            raw=values,
+        )
+    verdict = fold(values.get("研判结果", ""))
+    if not verdict:
+        return None
+    if verdict not in _QUALIFIED | _UNQUALIFIED:
+        return BadRow(
+            file=file,
+            row=raw.row,
+            reason=f"研判结果 {values['研判结果']!r} is not 合格 or 不合格",
+            fix="write 合格 or 不合格",
+            raw=values,
+        )
+    qualified = verdict in _QUALIFIED
+    risks: tuple[str, ...] = ()
+    if values.get("风险"):
+        try:
+            risks = resolver.risks(values["风险"])
+        except UnknownNameError as exc:
+            return BadRow(file=file, row=raw.row, reason=exc.message, fix=exc.fix or "", raw=values)
+    who = values.get("审核人") or reviewer
+    if not who:
+        return BadRow(
+            file=file,
+            row=raw.row,
+            reason="审核人 (reviewer) is empty",
+            fix="fill in 审核人 or pass --reviewer",
+            raw=values,
+        )
+    return ReviewRecord(
+        question_id=qid,
+        reviewer=who,
+        qualified=qualified,
+        risk_ids=risks,
+        note=values.get("备注", ""),
+    )
