@@ -41,13 +41,16 @@ ConfigOpt = Annotated[
 
 
 def default_lang() -> str:
-    return os.environ.get("ASSAY_LANG", "zh")
+    return os.environ.get("ASSAY_LANG") or "zh"
 
 
 def check_lang(lang: str) -> Lang:
-    if lang not in ("zh", "en"):
-        raise ConfigError(f"unknown language {lang!r}", fix="use --lang zh or --lang en")
-    return lang  # type: ignore[return-value]
+    code = lang.strip().lower().replace("_", "-").split("-")[0]  # zh_CN, EN, en-US
+    if code not in ("zh", "en"):
+        raise ConfigError(
+            f"unknown language {lang!r}", fix="use --lang zh or --lang en (or set ASSAY_LANG)"
+        )
+    return code  # type: ignore[return-value]
 
 
 def project(config: Path | None) -> ProjectConfig | None:

@@ -81,9 +81,9 @@ def scan(
         )
     phrases = load_allowlist(source.allow) if source.allow else []
     judge = KeywordJudge(library, allow=phrases, options=source.normalize)
-    documents = list(texts or []) + (_read_lines(file) if file else [])
-    if not documents:
+    if not texts and file is None:
         raise ConfigError("nothing to scan", fix="pass texts as arguments or --file FILE")
+    documents = list(texts or []) + (_read_lines(file) if file else [])
     verdicts: list[Verdict] = []
     for start in range(0, len(documents), _BATCH):
         verdicts += judge.judge_many(documents[start : start + _BATCH])
@@ -135,7 +135,7 @@ def _source(given: Path | None, configured: BankSource | None, allow: Path | Non
 
 def _read_lines(path: Path) -> list[str]:
     if str(path) == "-":
-        return sys.stdin.read().splitlines()
+        return sys.stdin.read().removeprefix("\ufeff").splitlines()
     try:
         return path.read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:

@@ -22,6 +22,7 @@ from assay.cli.common import (
     t,
     table,
 )
+from assay.errors import ConfigError
 from assay.standard.loader import builtin_profiles, dump_profile, load_profile
 
 app = typer.Typer(help="The standard as data: risks, aspects, clauses and thresholds of a profile.")
@@ -156,6 +157,11 @@ def clauses(
         for c in prof.clauses
         if section is None or c.id == section or c.id.startswith(section + ".")
     ]
+    if section is not None and not chosen:
+        raise ConfigError(
+            f"no clause in section {section!r}",
+            fix="clauses are those of chapters 5 to 8, e.g. --section 5.1 or 7",
+        )
     if as_json:
         print_json(
             {
