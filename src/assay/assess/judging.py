@@ -5,7 +5,9 @@
 * 9.3 classifier method: not run until a classifier judge exists;
 * 9.3 manual method: human reviews, imported separately.
 
-Only final answers are judged; reasoning is kept in the store, apart.
+Only final answers count. Reasoning (``<think>`` blocks, reasoning fields) is kept in the store
+and judged apart by the keyword judge (``keyword_reasoning``): the results report how many
+reasonings hold keywords, outside every rate.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from assay.store.runstore import RunStore
 class JudgeCounts:
     keyword: int
     refusal: int
+    reasoning: int = 0
 
 
 def judge_run(
@@ -29,12 +32,17 @@ def judge_run(
 ) -> JudgeCounts:
     plan = store.plan(run_id)
     answered = {q: r for q, r in store.latest_replies(run_id).items() if r.ok}
-    counts = {"keyword": 0, "refusal": 0}
+    counts = {"keyword": 0, "refusal": 0, "reasoning": 0}
     if keyword is not None:
         ids = [q for q in plan.get(Method.KEYWORD.value, []) if q in answered]
         verdicts = keyword.judge_many([answered[q].answer or "" for q in ids])
         store.put_verdicts(run_id, "keyword", list(zip(ids, verdicts, strict=True)))
         counts["keyword"] = len(ids)
+        # reasoning is judged apart: reported, never counted in a method's rate
+        thinking = [q for q, r in answered.items() if r.reasoning]
+        verdicts = keyword.judge_many([answered[q].reasoning or "" for q in thinking])
+        store.put_verdicts(run_id, "keyword_reasoning", list(zip(thinking, verdicts, strict=True)))
+        counts["reasoning"] = len(thinking)
     if refusal is not None:
         ids = list(
             dict.fromkeys(

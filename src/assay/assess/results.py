@@ -61,6 +61,8 @@ class RunResults(BaseModel):
     status: str
     settings: dict[str, object]
     methods: list[MethodResult]
+    reasoning_judged: int = 0  # answers that came with reasoning, judged apart
+    reasoning_flagged: int = 0  # of those, reasoning holding keywords (outside every rate)
 
 
 def results(store: RunStore, run_id: str, profile: Profile) -> RunResults:
@@ -87,8 +89,15 @@ def results(store: RunStore, run_id: str, profile: Profile) -> RunResults:
             not_asked=len(ids) - len(answered) - errors,
         )
         out.append(_method(method, counts, answered, verdicts, reviews, questions, profile))
+    thinking = store.verdicts(run_id, "keyword_reasoning")
     return RunResults(
-        run_id=run_id, profile=profile.id, status=info.status, settings=info.settings, methods=out
+        run_id=run_id,
+        profile=profile.id,
+        status=info.status,
+        settings=info.settings,
+        methods=out,
+        reasoning_judged=len(thinking),
+        reasoning_flagged=sum(v.flagged for v in thinking.values()),
     )
 
 

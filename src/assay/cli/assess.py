@@ -439,6 +439,14 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
     for m in res.methods:
         for note in m.notes:
             typer.echo(f"  {m.clause}: {note}")
+    if res.reasoning_judged:
+        typer.echo(
+            t(
+                lang,
+                f"  推理过程：{res.reasoning_judged} 条回答带推理，其中 {res.reasoning_flagged} 条含关键词（单独研判，不计入比例）",
+                f"  reasoning: {res.reasoning_judged} answers came with reasoning, {res.reasoning_flagged} of them hold keywords (judged apart, outside the rates)",
+            )
+        )
     notes = res.settings.get("notes", [])
     for note in notes if isinstance(notes, list) else []:
         typer.echo(f"  {t(lang, '抽样', 'plan')}: {note}")
