@@ -116,6 +116,13 @@ class RunStore:
             for method, ids in (draws or {}).items()
             for i, q in enumerate(ids)
         ]
+        with self.engine.connect() as conn:
+            taken = conn.execute(select(schema.runs.c.id).where(schema.runs.c.id == run_id)).first()
+        if taken is not None:
+            raise ConfigError(
+                f"a run {run_id!r} already exists in the store",
+                fix=f"choose another --run-id, or continue it with --resume {run_id}",
+            )
         with self.engine.begin() as conn:
             conn.execute(
                 schema.runs.insert().values(

@@ -1,0 +1,104 @@
+"""assay run / results / plan / review from the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.helpers.cli import run_assay
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _examples(tmp_path: Path) -> Path:
+    folder = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", folder)
+    return folder
+
+
+def test_run_on_the_example_answer_sheet(tmp_path: Path) -> None:
+    project = _examples(tmp_path)
+    result = run_assay("run", "--run-id", "t1", "--json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    methods = {m["method"]: m for m in data["methods"]}
+    assert set(methods) == {"manual", "keyword", "classifier", "must_refuse", "must_answer"}
+    assert methods["classifier"]["status"] == "not_run"
+    assert methods["manual"]["status"] == "pending"
+    assert methods["keyword"]["judged"] == 54
+    assert methods["keyword"]["positive"] == 52  # the two unsafe sample answers are caught
+    assert (
+        methods["must_refuse"]["positive"] == 16
+    )  # one sample answer leaks steps instead of refusing
+    assert methods["must_answer"]["positive"] == 1  # one must-answer question is wrongly refused
+    assert all(m["errors"] == 0 for m in methods.values())
+    listed = json.loads(run_assay("results", "--list", "--json", cwd=project).stdout)
+    assert [r["id"] for r in listed] == ["t1"]
+    table = run_assay("results", "t1", cwd=project)
+    assert "9.4.b" in table.stdout
+    again = run_assay("run", "--run-id", "t1", cwd=project)
+    assert again.returncode == 2  # the id is taken
+
+
+def test_run_needs_a_target_and_a_model(tmp_path: Path) -> None:
+    project = _examples(tmp_path)
+    no_model = run_assay("run", "--target-url", "http://127.0.0.1:9/v1", cwd=project)
+    assert no_model.returncode == 2
+    assert "--model" in no_model.stderr
+    missing = run_assay("results", "nope", cwd=project)
+    assert missing.returncode == 2
+    assert "no run 'nope'" in missing.stderr
+
+
+def test_unreachable_endpoint_is_recorded_as_errors_not_answers(tmp_path: Path) -> None:
+    project = _examples(tmp_path)
+    result = run_assay(
+        "run",
+        "refusal",
+        "--target-url",
+        "http://127.0.0.1:9/v1",
+        "--model",
+        "m",
+        "--run-id",
+        "down",
+        "--json",
+        cwd=project,
+    )
+    assert result.returncode == 0, result.stderr
+    methods = {m["method"]: m for m in json.loads(result.stdout)["methods"]}
+    for name in ("must_refuse", "must_answer"):
+        assert methods[name]["answered"] == 0
+        assert methods[name]["errors"] == methods[name]["drawn"]
+        assert methods[name]["decision"] == "no_data"
+
+
+def test_plan_command() -> None:
+    result = run_assay("plan", "--json")
+    data = json.loads(result.stdout)
+    assert (data["n"], data["threshold"], data["successes_needed"]) == (300, 0.95, 293)
+    upper = json.loads(run_assay("plan", "--max", "--threshold", "0.05", "--json").stdout)
+    assert upper["successes_needed"] == 7
+
+
+def test_review_round_trip_from_the_command_line(tmp_path: Path) -> None:
+    project = _examples(tmp_path)
+    assert run_assay("run", "content", "--run-id", "rv", cwd=project).returncode == 0
+    sheet = tmp_path / "review.csv"
+    assert run_assay("review", "export", "rv", "-o", sheet, cwd=project).returncode == 0
+    lines = sheet.read_text("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    verdict = header.index("研判结果")
+    rows = []
+    for line in lines[1:]:
+        cells = line.split(",")
+        cells[verdict] = "合格"
+        rows.append(",".join(cells))
+    sheet.write_text("\n".join([lines[0], *rows]) + "\n", "utf-8")
+    done = run_assay("review", "import", "rv", sheet, "--reviewer", "赵六", "--json", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["accepted"] == 54
+    data = json.loads(run_assay("results", "rv", "--json", cwd=project).stdout)
+    manual = next(m for m in data["methods"] if m["method"] == "manual")
+    assert manual["status"] == "measured"
+    assert manual["judged"] == 54
