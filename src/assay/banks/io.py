@@ -207,8 +207,7 @@ def save_keywords(
 ) -> None:
     resolver = NameResolver(profile)
     rows = [keyword_row(e, layout, i, resolver) for i, e in enumerate(library.entries, 1)]
-    columns = KEYWORD_FILING if layout == "filing" else KEYWORD_NATIVE
-    write_rows(path, columns, rows, fmt=fmt, encoding=encoding)
+    _save(path, KEYWORD_FILING if layout == "filing" else KEYWORD_NATIVE, rows, fmt, encoding)
 
 
 def save_questions(
@@ -222,7 +221,12 @@ def save_questions(
 ) -> None:
     resolver = NameResolver(profile)
     rows = [question_row(q, layout, i, resolver) for i, q in enumerate(bank.items, 1)]
-    columns = QUESTION_FILING if layout == "filing" else QUESTION_NATIVE
+    _save(path, QUESTION_FILING if layout == "filing" else QUESTION_NATIVE, rows, fmt, encoding)
+
+
+def _save(
+    path: Path, columns: list[str], rows: list[dict[str, Any]], fmt: str | None, encoding: str
+) -> None:
     write_rows(path, columns, rows, fmt=fmt, encoding=encoding)
 
 

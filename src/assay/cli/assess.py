@@ -32,6 +32,7 @@ from assay.cli.common import (
 )
 from assay.config import ProjectConfig
 from assay.errors import ConfigError
+from assay.standard.loader import builtin_profiles
 from assay.standard.models import Profile
 from assay.stats.rates import CONFIDENCE, Direction, min_successes, sample_size
 from assay.store.runstore import RunStore, default_url
@@ -151,10 +152,7 @@ def judge(
     as_json: JsonOpt = False,
 ) -> None:
     """(Re)judge the stored answers of a run with the current judges; never asks the target."""
-    code = check_lang(lang)
-    cfg = project(config)
-    prof = profile_for(profile, cfg, code)
-    runs = _store(store, cfg)
+    code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
     counts = stages.judge(runs, run_id, cfg, prof)
     err_console().print(
         t(
@@ -201,7 +199,7 @@ def show_results(
             tab.add_row(r["id"], r["created_at"][:19], r["kind"], r["status"])
         out_console().print(tab)
         return
-    prof = profile_for(profile or runs.run(run_id).profile_id, cfg, code)
+    _, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
     _show(results(runs, run_id, prof), prof, code, as_json)
 
 
@@ -290,6 +288,19 @@ def plan(
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _run_context(
+    run_id: str, config: Path | None, profile: str | None, store: str | None, lang: str
+) -> tuple[Lang, ProjectConfig | None, RunStore, Profile]:
+    """The language, project, store and profile for a command about one run: the profile the
+    run used when it is a built-in one, else --profile or the project's."""
+    code = check_lang(lang)
+    cfg = project(config)
+    runs = _store(store, cfg)
+    used = runs.run(run_id).profile_id
+    chosen = profile or (used if used in builtin_profiles() else None)
+    return code, cfg, runs, profile_for(chosen, cfg, code)
 
 
 def _store(url: str | None, cfg: ProjectConfig | None) -> RunStore:
@@ -467,10 +478,7 @@ def review_export(
     lang: LangOpt = default_lang(),
 ) -> None:
     """Write the manual draw with the answers and an empty 研判结果 column to fill in."""
-    code = check_lang(lang)
-    cfg = project(config)
-    runs = _store(store, cfg)
-    prof = profile_for(profile or runs.run(run_id).profile_id, cfg, code)
+    code, _, runs, prof = _run_context(run_id, config, profile, store, lang)
     rows = export_review(runs, run_id, prof, out)
     typer.echo(
         t(
@@ -496,10 +504,7 @@ def review_import(
 ) -> None:
     """Import reviewed verdicts; bad rows are reported with their row number and not stored.
     Exit code 1 when any row was bad."""
-    code = check_lang(lang)
-    cfg = project(config)
-    runs = _store(store, cfg)
-    prof = profile_for(profile or runs.run(run_id).profile_id, cfg, code)
+    code, _, runs, prof = _run_context(run_id, config, profile, store, lang)
     report = import_review(runs, run_id, prof, sheet, reviewer=reviewer)
     if as_json:
         print_json(
