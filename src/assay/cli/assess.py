@@ -54,6 +54,13 @@ def run(
     kind: Annotated[str, typer.Argument(help="content (9.3), refusal (9.4) or all.")] = "all",
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
+    target_spec: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            help="The service: an OpenAI-compatible base URL (with --model) or an answer sheet file.",
+        ),
+    ] = None,
     target_url: Annotated[
         str | None, typer.Option(help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")
     ] = None,
@@ -108,6 +115,11 @@ def run(
             raise ConfigError(
                 "no project file", fix="run in a folder with assay.yaml or pass --config"
             )
+        if target_spec is not None:
+            if target_spec.startswith(("http://", "https://")):
+                target_url = target_spec
+            else:
+                answers = Path(target_spec)
         target = _target(target_url, model, api_key_env, answers, cfg)
         the_run = stages.start(
             runs,
