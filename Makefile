@@ -30,10 +30,11 @@ demo: install
 	$(ASSAY) standard thresholds
 	@# banks check exits 1 when banks fall short of chapter 8 (the examples do, on purpose)
 	$(ASSAY) banks check --config examples/assay.yaml --out $(OUT)/banks-check.json; rc=$$?; test $$rc -le 1
-	@# the model assessment (9.3, 9.4) of the example service: a sample answer sheet, offline
-	@rm -f $(OUT)/runs.sqlite $(OUT)/runs.sqlite-wal $(OUT)/runs.sqlite-shm
-	$(ASSAY) run --config examples/assay.yaml --run-id demo --store sqlite:///$(OUT)/runs.sqlite
-	$(ASSAY) results demo --store sqlite:///$(OUT)/runs.sqlite --json > $(OUT)/results.json
+	@# the whole assessment of the example service (banks, 9.3, 9.4, measures), offline: the
+	@# target is a sample answer sheet. Writes the report and the filing attachments to out/demo/.
+	@rm -rf $(OUT)/demo
+	$(ASSAY) assess examples/assay.yaml --out $(OUT)/demo --store sqlite:///$(OUT)/demo/runs.sqlite --run-id demo
+	$(ASSAY) results demo --store sqlite:///$(OUT)/demo/runs.sqlite
 	cd examples && ../$(ASSAY) keywords scan --file texts.txt --json > ../$(OUT)/keyword-scan.json
 	cd examples && ../$(ASSAY) keywords scan --file texts.txt
 	$(ASSAY) banks convert examples/banks/keywords.csv $(OUT)/filing/keywords.xlsx --kind keywords --layout filing
@@ -41,10 +42,10 @@ demo: install
 	$(ASSAY) banks convert examples/banks/must_refuse.jsonl $(OUT)/filing/must_refuse.xlsx --kind must_refuse --layout filing
 	$(ASSAY) banks convert examples/banks/must_answer.jsonl $(OUT)/filing/must_answer.xlsx --kind must_answer --layout filing
 	@echo
-	@echo "Demo finished. Written under $(OUT)/: risks.json, clauses.json, banks-check.json (the full"
-	@echo "check as JSON), runs.sqlite and results.json (the model assessment of the example answer"
-	@echo "sheet), keyword-scan.json (examples/texts.txt scanned with the keyword library), and"
-	@echo "filing/*.xlsx (the example banks in the filing layout)."
+	@echo "Demo finished. The assessment package is in $(OUT)/demo/: report.html, report.md, report.json"
+	@echo "and the XLSX filing attachments (拦截关键词列表, 评估测试题-*, 抽样清单), with the run store"
+	@echo "runs.sqlite. Also under $(OUT)/: risks.json, clauses.json, banks-check.json, keyword-scan.json"
+	@echo "and filing/*.xlsx (the example banks in the filing layout)."
 	@echo "The example banks are deliberately small: the check above lists what a provider must add."
 
 test: dev

@@ -20,12 +20,17 @@ Paths in the file are relative to the file's own folder.
       api_key_env: OPENAI_API_KEY     # the key is read from this variable, never stored
     store: sqlite:///out/runs.sqlite  # or postgresql://user@host/db
     run: {seed: 20240229, concurrency: 16}
+    measures: measures.yaml           # evidence for the clauses Assay cannot measure
+    signatories:                      # 9.1 e): the three who sign the self-assessment report
+      - {role: legal_representative, name: 张三}
+      - {role: assessment_lead, name: 李四, title: 网络安全负责人}
+      - {role: legality_lead, name: 王五, title: 法务负责人}
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -69,6 +74,16 @@ class RunSettings(BaseModel):
     max_tokens: int | None = Field(default=None, ge=1)
 
 
+class Signatory(BaseModel):
+    """A signatory of the self-assessment report (9.1 e))."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Literal["legal_representative", "assessment_lead", "legality_lead"]
+    name: str
+    title: str = ""
+
+
 class ProjectConfig(BaseModel):
     """The root of a project's configuration."""
 
@@ -81,6 +96,9 @@ class ProjectConfig(BaseModel):
     target: TargetConfig | None = None
     store: str | None = None  # SQLAlchemy URL; default sqlite:///out/runs.sqlite
     run: RunSettings = Field(default_factory=RunSettings)
+    measures: Path = Path("measures.yaml")
+    signatories: tuple[Signatory, ...] = ()
+    signatory_note: str = ""  # 9.1 e) note 3, when one person signs for two roles
     root: Path = Field(default=Path("."), exclude=True)
 
     def resolved(self) -> ProjectConfig:
@@ -101,8 +119,14 @@ class ProjectConfig(BaseModel):
         target = self.target
         if isinstance(target, AnswerSheetConfig) and not target.path.is_absolute():
             target = target.model_copy(update={"path": self.root / target.path})
+        measures = self.measures if self.measures.is_absolute() else self.root / self.measures
         return self.model_copy(
-            update={"banks": BanksConfig(**banks), "profile": profile, "target": target}
+            update={
+                "banks": BanksConfig(**banks),
+                "profile": profile,
+                "target": target,
+                "measures": measures,
+            }
         )
 
 

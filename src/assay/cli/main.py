@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from assay import __version__
-from assay.cli import assess, banks, keywords, standard
+from assay.cli import assess, banks, keywords, report, standard
 from assay.errors import EXIT_INTERNAL, EXIT_USAGE, AssayError
 
 app = typer.Typer(
@@ -33,6 +33,9 @@ app.command("judge")(assess.judge)
 app.command("results")(assess.show_results)
 app.command("plan")(assess.plan)
 app.add_typer(assess.review_app, name="review")
+app.command("assess")(report.assess)
+app.command("report")(report.report)
+app.add_typer(report.measures_app, name="measures")
 
 
 def _version(value: bool) -> None:

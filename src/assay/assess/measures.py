@@ -1,0 +1,218 @@
+"""``measures.yaml``: the provider's evidence for the clauses Assay cannot measure itself (9.1).
+
+One entry per clause: its result, the reason, the evidence files (with their SHA-256), and
+where the result is "does not conform" the explanation 9.1 b) ② asks for: a different measure
+with the same effect and its proof, or the measures taken and the plan to meet the requirement.
+Clauses checked by human review need the name of whoever signed them off.
+
+``assay measures init`` writes a template with every such clause; ``assay measures check``
+validates the file and names the line of every problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assay.errors import ConfigError
+from assay.standard.models import CheckMethod, Clause, Profile
+from assay.yamlfile import LineMap, load_yaml, validation_error
+
+Result = Literal["conforms", "not_conforms", "not_applicable", "undetermined"]
+
+
+class EvidenceFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: Path
+    sha256: str | None = None
+    note: str = ""
+
+
+class MeasureEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    result: Result = "undetermined"
+    reason: str = ""
+    evidence: list[EvidenceFile] = Field(default_factory=list)
+    alternative_measure: str = ""
+    remediation_plan: str = ""
+    reviewed_by: str = ""
+
+
+class MeasuresFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    clauses: dict[str, MeasureEntry] = Field(default_factory=dict)
+
+
+class Problem(BaseModel):
+    file: str
+    line: int | None
+    clause: str
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        fix = f" (fix: {self.fix})" if self.fix else ""
+        return f"{where}: {self.clause}: {self.message}{fix}"
+
+
+def evidence_clauses(profile: Profile, automatic: set[str]) -> list[Clause]:
+    """The clauses a provider answers for in measures.yaml: all those Assay does not measure."""
+    return [c for c in profile.clauses if c.id not in automatic]
+
+
+def template(profile: Profile, automatic: set[str]) -> str:
+    """A measures.yaml to fill in, with every evidence clause and what it expects."""
+    lines = [
+        "# measures.yaml — evidence for the clauses of chapters 5 to 8 that Assay cannot measure",
+        f"# profile: {profile.id}. For each clause: result (conforms / not_conforms / not_applicable /",
+        "# undetermined), reason, evidence files (their sha256 is checked when given), and for",
+        "# not_conforms the alternative measure with its proof or the remediation plan (9.1 b) ②).",
+        "# Clauses checked by human review also need reviewed_by. `assay measures check` validates this file.",
+        "clauses:",
+    ]
+    for clause in evidence_clauses(profile, automatic):
+        checks = ", ".join(m.value for m in clause.checks)
+        force = (
+            "应 shall"
+            if clause.force.value == "shall"
+            else "宜 should (does not affect the overall conclusion)"
+        )
+        lines += [
+            f"  # {clause.title_zh}",
+            f"  # {clause.title_en}",
+            f"  # force: {force}; checked by: {checks}; expects: {_expects(clause)}",
+            f"  {_key(clause.id)}:",
+            "    result: undetermined",
+            '    reason: ""',
+            "    evidence: []",
+        ]
+        if CheckMethod.HUMAN in clause.checks:
+            lines.append('    reviewed_by: ""')
+    return "\n".join(lines) + "\n"
+
+
+def load(path: Path) -> tuple[MeasuresFile, LineMap]:
+    data, lines = load_yaml(path)
+    try:
+        return MeasuresFile.model_validate(data or {}), lines
+    except ValidationError as exc:
+        raise validation_error(exc, path, lines) from None
+
+
+def check(path: Path, profile: Profile, automatic: set[str]) -> tuple[MeasuresFile, list[Problem]]:
+    """Validate measures.yaml against the profile; every problem names its line."""
+    measures, lines = load(path)
+    known = {c.id: c for c in profile.clauses}
+    problems: list[Problem] = []
+
+    def problem(clause: str, field: str | None, message: str, fix: str = "") -> None:
+        loc: tuple[str | int, ...] = ("clauses", clause) + ((field,) if field else ())
+        problems.append(
+            Problem(file=str(path), line=lines.line(loc), clause=clause, message=message, fix=fix)
+        )
+
+    for clause_id, entry in measures.clauses.items():
+        clause = known.get(clause_id)
+        if clause is None:
+            problem(
+                clause_id, None, "not a clause of the profile", "check the clause id (e.g. 5.1.c.1)"
+            )
+            continue
+        if clause_id in automatic:
+            problem(
+                clause_id,
+                None,
+                "Assay measures this clause itself; the entry is ignored",
+                "remove it from measures.yaml",
+            )
+        if entry.result == "conforms" and not entry.evidence:
+            problem(
+                clause_id,
+                "evidence",
+                "'conforms' needs evidence (9.1 b) ①)",
+                "list the evidence files",
+            )
+        if entry.result in ("not_applicable", "not_conforms") and not entry.reason.strip():
+            problem(
+                clause_id, "reason", f"'{entry.result}' needs a reason (9.1 b))", "write the reason"
+            )
+        if entry.result == "not_conforms" and not (
+            entry.alternative_measure or entry.remediation_plan
+        ):
+            problem(
+                clause_id,
+                "result",
+                "'not_conforms' should explain the alternative measure or the plan",
+                "fill in alternative_measure or remediation_plan",
+            )
+        if (
+            entry.result != "undetermined"
+            and CheckMethod.HUMAN in clause.checks
+            and not entry.reviewed_by
+        ):
+            problem(
+                clause_id,
+                "result",
+                "a human-review clause needs the reviewer's sign-off",
+                "fill in reviewed_by",
+            )
+        for i, evidence in enumerate(entry.evidence):
+            file = evidence.path if evidence.path.is_absolute() else path.parent / evidence.path
+            loc_field = f"evidence.{i}"
+            if not file.is_file():
+                problems.append(
+                    Problem(
+                        file=str(path),
+                        line=lines.line(("clauses", clause_id, "evidence", i)),
+                        clause=clause_id,
+                        message=f"evidence file {evidence.path} not found",
+                        fix="check the path (relative to measures.yaml)",
+                    )
+                )
+                continue
+            if evidence.sha256 and sha256(file) != evidence.sha256:
+                problems.append(
+                    Problem(
+                        file=str(path),
+                        line=lines.line(("clauses", clause_id, "evidence", i)),
+                        clause=clause_id,
+                        message=f"{loc_field}: sha256 does not match {evidence.path}",
+                        fix="the file changed since it was recorded: update the hash",
+                    )
+                )
+    return measures, problems
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _key(clause_id: str) -> str:
+    return yaml.safe_dump(clause_id).strip().removesuffix("...").strip()
+
+
+def _expects(clause: Clause) -> str:
+    if CheckMethod.EVIDENCE in clause.checks:
+        return "documents (policies, contracts, records, screenshots)"
+    if CheckMethod.HUMAN in clause.checks:
+        return "a reviewer's judgment, signed off"
+    return "measurements or records"
+
+
+def require(path: Path) -> None:
+    if not path.is_file():
+        raise ConfigError(
+            "measures file not found", file=path, fix="create it with assay measures init"
+        )

@@ -1,0 +1,244 @@
+"""``assay assess``, ``assay report``, ``assay measures``: the report and the filing package."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assay.assess import run as stages
+from assay.assess.clauses import automatic_clauses
+from assay.assess.execute import Budget
+from assay.assess.measures import MeasuresFile, check, template
+from assay.assess.results import results
+from assay.banks.check import CheckReport, check_files
+from assay.banks.io import ReadOptions, load_keywords
+from assay.banks.models import KeywordLibrary
+from assay.cli.assess import StoreOpt, _run_context, _store, _target
+from assay.cli.common import (
+    ConfigOpt,
+    Lang,
+    LangOpt,
+    ProfileOpt,
+    check_lang,
+    default_lang,
+    err_console,
+    profile_for,
+    project,
+    t,
+)
+from assay.config import ProjectConfig
+from assay.errors import EXIT_FINDINGS, ConfigError
+from assay.reports.build import build_report
+from assay.reports.model import Signatory
+from assay.reports.package import FORMATS, write_package
+from assay.standard.models import Profile
+from assay.store.runstore import RunStore
+
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the package.")]
+FormatOpt = Annotated[
+    list[str] | None,
+    typer.Option("--format", "-f", help="json, html, md, xlsx (repeatable; default all)."),
+]
+
+measures_app = typer.Typer(
+    help="measures.yaml: the provider's evidence for the clauses Assay cannot measure."
+)
+
+
+def assess(
+    config: Annotated[
+        Path | None, typer.Argument(help="Project file (default: ./assay.yaml).")
+    ] = None,
+    out: OutOpt = Path("out/assessment"),
+    formats: FormatOpt = None,
+    store: StoreOpt = None,
+    run_id: Annotated[
+        str | None, typer.Option(help="Id of the new run (default: a timestamp).")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Check freshness as of this date (YYYY-MM-DD).")
+    ] = None,
+    lang: LangOpt = default_lang(),
+) -> None:
+    """Run everything the project file asks for (bank checks, the model assessment, measures)
+    and write the whole package: report.json/html/md and the XLSX filing attachments."""
+    code = check_lang(lang)
+    cfg = project(config)
+    if cfg is None:
+        raise ConfigError("no project file", fix="pass the path of assay.yaml or run in its folder")
+    prof = profile_for(None, cfg, code)
+    banks = check_files(cfg.banks.sources(), prof, today=_day(today), options=ReadOptions())
+    runs = _store(store, cfg)
+    the_run: str | None = None
+    if cfg.target is not None and any(cfg.banks.sources()[k] for k in cfg.banks.sources()):
+        target = _target(None, None, "OPENAI_API_KEY", None, cfg)
+        settings = cfg.run
+        the_run = stages.start(
+            runs,
+            cfg,
+            prof,
+            target,
+            kind="all",
+            seed=settings.seed,
+            shared_draw=settings.shared_draw,
+            stratify=settings.stratify,
+            run_id=run_id,
+        )
+        err_console().print(t(code, f"运行 {the_run}", f"run {the_run}"))
+        asyncio.run(
+            stages.run_target(
+                runs,
+                the_run,
+                target,
+                workers=settings.concurrency,
+                budget=Budget(settings.max_requests, settings.max_tokens),
+            )
+        )
+        stages.judge(runs, the_run, cfg, prof)
+    _package(cfg, prof, banks, runs, the_run, out, formats, code)
+
+
+def report(
+    run_id: Annotated[str, typer.Argument(help="Run id (see assay results --list).")],
+    out: OutOpt = Path("out/report"),
+    formats: FormatOpt = None,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    store: StoreOpt = None,
+    today: Annotated[
+        str | None, typer.Option(help="Check freshness as of this date (YYYY-MM-DD).")
+    ] = None,
+    lang: LangOpt = default_lang(),
+) -> None:
+    """Write the report of a stored run (and the project's bank checks and measures)."""
+    code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
+    banks = check_files(cfg.banks.sources(), prof, today=_day(today)) if cfg else None
+    _package(cfg, prof, banks, runs, run_id, out, formats, code)
+
+
+@measures_app.command("init")
+def measures_init(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write.")] = Path(
+        "measures.yaml"
+    ),
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    lang: LangOpt = default_lang(),
+) -> None:
+    """Write a measures.yaml template with every clause Assay cannot measure, its text in
+    Chinese and English, and the evidence it expects."""
+    code = check_lang(lang)
+    prof = profile_for(profile, project(config), code)
+    if out.exists() and not force:
+        raise ConfigError("the file exists", file=out, fix="pass --force to overwrite it")
+    out.write_text(template(prof, automatic_clauses(prof)), encoding="utf-8")
+    typer.echo(t(code, f"已写入 {out}", f"wrote {out}"))
+
+
+@measures_app.command("check")
+def measures_check(
+    path: Annotated[
+        Path | None, typer.Argument(help="measures.yaml (default: the project's).")
+    ] = None,
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    lang: LangOpt = default_lang(),
+) -> None:
+    """Validate measures.yaml: unknown clauses, 'conforms' without evidence, 'not applicable' or
+    'not conforms' without a reason, missing evidence files, changed hashes. Exit 1 on problems."""
+    code = check_lang(lang)
+    cfg = project(config)
+    prof = profile_for(profile, cfg, code)
+    file = path or (cfg.measures if cfg else Path("measures.yaml"))
+    if not file.is_file():
+        raise ConfigError(
+            "measures file not found", file=file, fix="create it with assay measures init"
+        )
+    _, problems = check(file, prof, automatic_clauses(prof))
+    for problem in problems:
+        typer.echo(f"✗ {problem}")
+    typer.echo(t(code, f"{len(problems)} 个问题", f"{len(problems)} problems"))
+    if problems:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _package(
+    cfg: ProjectConfig | None,
+    prof: Profile,
+    banks: CheckReport | None,
+    runs: RunStore,
+    run_id: str | None,
+    out: Path,
+    formats: list[str] | None,
+    lang: Lang,
+) -> None:
+    chosen = formats or list(FORMATS)
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise ConfigError(f"unknown format {unknown[0]!r}", fix=f"use {', '.join(FORMATS)}")
+    measures = _measures(cfg, prof)
+    run = results(runs, run_id, prof) if run_id else None
+    signatories = (
+        [Signatory(role=s.role, name=s.name, title=s.title) for s in cfg.signatories] if cfg else []
+    )
+    built = build_report(
+        project=cfg.name if cfg else "assay project",
+        profile=prof,
+        banks=banks,
+        store=runs,
+        run=run,
+        measures=measures,
+        signatories=signatories,
+        signatory_note=cfg.signatory_note if cfg else "",
+    )
+    keywords = _keywords(cfg, prof)
+    for path in write_package(
+        built, out, formats=chosen, lang=lang, profile=prof, store=runs, keywords=keywords
+    ):
+        typer.echo(str(path))
+    c = built.conclusion
+    overall = {
+        "full": ("全部符合要求", "conforms in full"),
+        "partial": ("部分符合要求", "conforms in part"),
+        "none": ("全部不符合要求", "does not conform"),
+    }[c.overall]
+    note = t(
+        lang,
+        f"（暂定：{len(c.undetermined)} 条应条款待定）",
+        f" (provisional: {len(c.undetermined)} mandatory clauses undetermined)",
+    )
+    err_console().print(
+        t(lang, "整体评估结论：", "overall: ")
+        + overall[0 if lang == "zh" else 1]
+        + (note if c.provisional else "")
+    )
+
+
+def _measures(cfg: ProjectConfig | None, prof: Profile) -> MeasuresFile | None:
+    if cfg is None or not cfg.measures.is_file():
+        return None
+    measures, problems = check(cfg.measures, prof, automatic_clauses(prof))
+    for problem in problems:
+        err_console().print(f"! {problem}", soft_wrap=True, markup=False)
+    return measures
+
+
+def _keywords(cfg: ProjectConfig | None, prof: Profile) -> KeywordLibrary | None:
+    if cfg is None or cfg.banks.keywords is None:
+        return None
+    library, _ = load_keywords(cfg.banks.keywords.path, prof)
+    return library
+
+
+def _day(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"--today {text!r} is not a date", fix="write it as YYYY-MM-DD") from None

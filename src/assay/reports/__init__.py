@@ -1,0 +1,1 @@
+"""Reports: the canonical JSON of an assessment and its renderings."""

@@ -1,0 +1,176 @@
+"""Build the report of a run from the store, the bank check and ``measures.yaml``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from assay import __version__
+from assay.assess.clauses import clause_results, conclude
+from assay.assess.measures import MeasuresFile
+from assay.assess.plan import Method
+from assay.assess.results import RunResults
+from assay.banks.check import CheckReport
+from assay.reports.model import BankSummary, Manifest, ProfileInfo, Report, Sample, Signatory
+from assay.standard.models import Profile
+from assay.store.runstore import ReviewRecord, RunStore, VerdictRecord
+from assay.text.pii import mask
+
+_SAMPLES_PER_METHOD = 10
+_MAX_CHARS = 600
+
+
+def build_report(
+    *,
+    project: str,
+    profile: Profile,
+    banks: CheckReport | None,
+    store: RunStore | None,
+    run: RunResults | None,
+    measures: MeasuresFile | None,
+    signatories: list[Signatory],
+    signatory_note: str = "",
+    mask_pii: bool = True,
+) -> Report:
+    clauses = clause_results(profile, banks=banks, run=run, measures=measures)
+    samples = _samples(store, run, mask_pii) if store is not None and run is not None else []
+    return Report(
+        project=project,
+        generated_at=datetime.now(UTC),
+        profile=ProfileInfo(
+            id=profile.id,
+            code=profile.code,
+            title_zh=profile.title_zh,
+            title_en=profile.title_en,
+            status=profile.status,
+            notice_zh=profile.notice_zh,
+            notice_en=profile.notice_en,
+        ),
+        conclusion=conclude(clauses),
+        clauses=clauses,
+        methods=run.methods if run else [],
+        banks=[
+            BankSummary(
+                bank=b.bank.value,
+                file=b.file,
+                distinct=b.distinct,
+                total_need=b.total_need,
+                shortfalls=sum(f.severity == "shortfall" for f in b.findings),
+                warnings=sum(f.severity == "warning" for f in b.findings),
+            )
+            for b in (banks.banks if banks else [])
+        ],
+        samples=samples,
+        signatories=signatories,
+        signatory_note=signatory_note,
+        pii_masked=mask_pii,
+        manifest=_manifest(profile, store, run),
+    )
+
+
+def _manifest(profile: Profile, store: RunStore | None, run: RunResults | None) -> Manifest:
+    info = store.run(run.run_id) if store is not None and run is not None else None
+    settings = info.settings if info else {}
+    banks = settings.get("banks", {})
+    seed = settings.get("seed")
+    return Manifest(
+        assay_version=__version__,
+        profile_id=profile.id,
+        profile_sha256=info.profile_sha256 if info else "",
+        banks=banks if isinstance(banks, dict) else {},
+        seed=seed if isinstance(seed, int) else None,
+        draws=store.plan(run.run_id) if store is not None and run is not None else {},
+        target=info.target if info else {},
+        judges=store.judge_specs(run.run_id) if store is not None and run is not None else {},
+        thresholds={
+            f"{g}.{n}": float(p.value)
+            for g, n, p in profile.parameter_rows()
+            if isinstance(p.value, int | float)
+        },
+        run_id=run.run_id if run else None,
+        started_at=info.created_at if info else None,
+        finished_at=datetime.now(UTC),
+    )
+
+
+def _samples(store: RunStore, run: RunResults, mask_pii: bool) -> list[Sample]:
+    """A few answers per method, the ones that went wrong first."""
+    plan = store.plan(run.run_id)
+    questions = store.questions(run.run_id)
+    replies = store.latest_replies(run.run_id)
+    keyword = store.verdicts(run.run_id, "keyword")
+    refusal = store.verdicts(run.run_id, "refusal")
+    reviews = store.reviews(run.run_id)
+    out: list[Sample] = []
+    for method in (Method.MANUAL, Method.KEYWORD, Method.MUST_REFUSE, Method.MUST_ANSWER):
+        rows: list[tuple[int, Sample]] = []
+        for qid in plan.get(method.value, []):
+            reply = replies.get(qid)
+            question = questions[qid]
+            if reply is None:
+                continue
+            outcome, detail, risks, bad = _outcome(
+                method, qid, reply.ok, reply.error, keyword, refusal, reviews
+            )
+            answer = reply.answer if reply.ok and reply.answer is not None else ""
+            answer = answer[:_MAX_CHARS] + ("…" if len(answer) > _MAX_CHARS else "")
+            text = question.text
+            if mask_pii:
+                answer, text = mask(answer), mask(text)
+            rows.append(
+                (
+                    0 if bad else 1,
+                    Sample(
+                        method=method.value,
+                        question_id=qid,
+                        question=text,
+                        answer=answer,
+                        outcome=outcome,
+                        risk_ids=risks,
+                        detail=detail,
+                    ),
+                )
+            )
+        rows.sort(key=lambda r: r[0])  # stable: problems first, then the draw order
+        out += [sample for _, sample in rows[:_SAMPLES_PER_METHOD]]
+    return out
+
+
+def _outcome(
+    method: Method,
+    qid: str,
+    ok: bool,
+    error: str | None,
+    keyword: dict[str, VerdictRecord],
+    refusal: dict[str, VerdictRecord],
+    reviews: dict[str, list[ReviewRecord]],
+) -> tuple[str, str, list[str], bool]:
+    if not ok:
+        return "error", error or "", [], True
+    if method is Method.MANUAL:
+        done = reviews.get(qid)
+        if not done:
+            return "pending", "awaiting review", [], False
+        good = all(r.qualified for r in done)
+        risks = sorted({x for r in done for x in r.risk_ids})
+        return ("qualified" if good else "unqualified"), "", risks, not good
+    if method is Method.KEYWORD:
+        verdict = keyword.get(qid)
+        if verdict is None:
+            return "pending", "not judged", [], False
+        flagged = verdict.flagged
+        return (
+            ("unqualified" if flagged else "qualified"),
+            verdict.reason,
+            list(verdict.risk_ids),
+            flagged,
+        )
+    verdict = refusal.get(qid)
+    if verdict is None:
+        return "pending", "not judged", [], False
+    if verdict.uncertain:
+        return "uncertain", verdict.reason, [], True
+    refused = bool(verdict.refused)
+    wrong = (method is Method.MUST_REFUSE and not refused) or (
+        method is Method.MUST_ANSWER and refused
+    )
+    return ("refused" if refused else "answered"), verdict.reason, [], wrong

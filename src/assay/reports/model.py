@@ -1,0 +1,92 @@
+"""The report: the canonical, versioned JSON of an assessment. Everything people read (HTML,
+Markdown, the filing spreadsheets) is rendered from it. ``report.schema.json`` beside this
+module is its published JSON Schema (``scripts/make_report_schema.py`` writes it; a test checks
+it is current and that reports validate against it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assay.assess.clauses import ClauseResult, Conclusion
+from assay.assess.results import MethodResult
+
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
+
+Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
+
+
+class Signatory(BaseModel):
+    """One of the three signatories of a self-assessment report (9.1 e))."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    name: str
+    title: str = ""
+
+
+class ProfileInfo(BaseModel):
+    id: str
+    code: str
+    title_zh: str
+    title_en: str
+    status: str
+    notice_zh: str = ""
+    notice_en: str = ""
+
+
+class BankSummary(BaseModel):
+    bank: str
+    file: str | None
+    distinct: int
+    total_need: int | None
+    shortfalls: int
+    warnings: int
+
+
+class Sample(BaseModel):
+    """One sampled answer shown as evidence (personal information masked)."""
+
+    method: str
+    question_id: str
+    question: str
+    answer: str
+    outcome: str  # qualified / unqualified / refused / answered / uncertain / error
+    risk_ids: list[str] = Field(default_factory=list)
+    detail: str = ""
+
+
+class Manifest(BaseModel):
+    """What it takes to reproduce the assessment."""
+
+    assay_version: str
+    profile_id: str
+    profile_sha256: str
+    banks: dict[str, dict[str, str]]
+    seed: int | None
+    draws: dict[str, list[str]]
+    target: dict[str, Any]
+    judges: dict[str, dict[str, Any]]
+    thresholds: dict[str, float]
+    run_id: str | None
+    started_at: datetime | None
+    finished_at: datetime
+
+
+class Report(BaseModel):
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    project: str
+    generated_at: datetime
+    profile: ProfileInfo
+    conclusion: Conclusion
+    clauses: list[ClauseResult]
+    methods: list[MethodResult]
+    banks: list[BankSummary]
+    samples: list[Sample]
+    signatories: list[Signatory]
+    signatory_note: str = ""
+    pii_masked: bool = True
+    manifest: Manifest

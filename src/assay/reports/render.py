@@ -1,0 +1,252 @@
+"""Render a :class:`Report` as Markdown and as one self-contained HTML file.
+
+Everything from the model or the user is untrusted: in HTML it is escaped with
+``html.escape`` (an answer holding ``<script>`` shows as text); in Markdown, characters that
+Markdown or HTML would act on are escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from assay.assess.results import MethodResult
+from assay.reports.labels import label
+from assay.reports.model import Report
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")
+
+
+def _md(text: object) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def _rate(m: MethodResult, lang: str) -> tuple[str, str]:
+    if m.status != "measured" or m.rate.value is None or m.rate.low is None or m.rate.high is None:
+        return (label(f"status_{m.status}", lang), "-")
+    return (f"{m.rate.value:.1%} ({m.positive}/{m.judged})", f"{m.rate.low:.1%}–{m.rate.high:.1%}")
+
+
+def _bound(m: MethodResult) -> str:
+    return ("≥ " if m.direction.value == "min" else "≤ ") + f"{m.threshold:.0%}"
+
+
+def markdown(report: Report, lang: str = "zh") -> str:
+    def lb(key: str) -> str:
+        return label(key, lang)
+
+    c = report.conclusion
+    out = [
+        f"# {lb('title')}",
+        "",
+        f"- {lb('project')}: {_md(report.project)}",
+        f"- {lb('profile')}: {_md(report.profile.code)} ({_md(report.profile.id)}, {report.profile.status})",
+        f"- {lb('generated')}: {report.generated_at:%Y-%m-%d %H:%M} UTC",
+        "",
+    ]
+    notice = report.profile.notice_zh if lang == "zh" else report.profile.notice_en
+    if notice:
+        out += [f"> {_md(notice)}", ""]
+    out += [
+        f"## {lb('conclusion')}",
+        "",
+        f"**{lb(c.overall)}**" + (f" {lb('provisional')}" if c.provisional else ""),
+        "",
+    ]
+    if c.provisional:
+        out += [", ".join(c.undetermined), ""]
+    out += [
+        f"## {lb('methods')}",
+        "",
+        f"| {lb('method')} | {lb('drawn')} | {lb('answered')} | {lb('errors')} | {lb('uncertain')} | {lb('rate')} | "
+        f"{lb('interval')} | {lb('threshold')} | {lb('decision')} |",
+        "|" + "---|" * 9,
+    ]
+    for m in report.methods:
+        rate, interval = _rate(m, lang)
+        out.append(
+            f"| {lb(m.method.value)} {m.clause} | {m.drawn} | {m.answered} | {m.errors} | {m.uncertain} | "
+            f"{rate} | {interval} | {_bound(m)} | {lb(m.decision.value)} |"
+        )
+    out += [
+        "",
+        f"## {lb('banks')}",
+        "",
+        f"| {lb('bank')} | {lb('distinct')} | {lb('needed')} | {lb('shortfalls')} |",
+        "|---|---|---|---|",
+    ]
+    out += [
+        f"| {_md(b.bank)} | {b.distinct} | {b.total_need or '-'} | {b.shortfalls} |"
+        for b in report.banks
+    ]
+    out += [
+        "",
+        f"## {lb('clauses')}",
+        "",
+        f"| {lb('clause')} | {lb('requirement')} | {lb('force')} | {lb('result')} | {lb('source')} | {lb('reason')} |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in report.clauses:
+        title = r.title_zh if lang == "zh" else r.title_en
+        out.append(
+            f"| {r.clause} | {_md(title)} | {lb(r.force.value)} | {lb(r.result)} | {lb('source_' + r.source)} | "
+            f"{_md(r.reason)} |"
+        )
+    out += ["", f"## {lb('samples')}", ""]
+    for s in report.samples:
+        out.append(
+            f"- **{lb(s.method)}** `{_md(s.question_id)}` {lb('question')}: {_md(s.question)} — "
+            f"{lb('answer')}: {_md(s.answer)} — {lb('outcome')}: {_md(s.outcome)} {_md(s.detail)}"
+        )
+    out += ["", f"## {lb('signatories')}", ""]
+    out += [f"- {lb(s.role)}: {_md(s.name)} {_md(s.title)}" for s in report.signatories]
+    if report.signatory_note:
+        out.append(f"- {_md(report.signatory_note)}")
+    man = report.manifest
+    out += [
+        "",
+        f"## {lb('manifest')}",
+        "",
+        f"- Assay {man.assay_version}; run `{_md(man.run_id)}`; seed {man.seed}",
+        f"- profile {man.profile_id} sha256 `{man.profile_sha256}`",
+    ]
+    out += [
+        f"- {_md(k)}: {_md(v.get('path', ''))} sha256 `{v.get('sha256', '')}`"
+        for k, v in man.banks.items()
+    ]
+    out.append(f"- judges: {', '.join(sorted(man.judges))}")
+    return "\n".join(out) + "\n"
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;
+margin:2rem auto;max-width:1100px;color:#1b1b1b;line-height:1.5;padding:0 1rem}
+h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}
+th,td{border:1px solid #ddd;padding:.3rem .45rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}.conforms,.pass{color:#11643a}.not_conforms,.fail{color:#a11}
+.undetermined,.inconclusive,.no_data{color:#8a5a00}.overall{font-size:1.3rem;font-weight:bold}
+.notice{background:#fff7e0;border-left:4px solid #e0a800;padding:.5rem 1rem}
+.answer{white-space:pre-wrap;max-width:40rem}code{font-size:.85rem}
+"""
+
+
+def html_report(report: Report, lang: str = "zh") -> str:
+    def lb(key: str) -> str:
+        return html.escape(label(key, lang))
+
+    e = html.escape
+    c = report.conclusion
+    parts = [
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{lb('title')}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{lb('title')}</h1>",
+        f"<p>{lb('project')}: {e(report.project)}<br>{lb('profile')}: {e(report.profile.code)} "
+        f"({e(report.profile.id)}, {e(report.profile.status)})<br>{lb('generated')}: "
+        f"{report.generated_at:%Y-%m-%d %H:%M} UTC</p>",
+    ]
+    notice = report.profile.notice_zh if lang == "zh" else report.profile.notice_en
+    if notice:
+        parts.append(f'<p class="notice">{e(notice)}</p>')
+    parts.append(
+        f'<h2>{lb("conclusion")}</h2><p class="overall {e(c.overall)}">{lb(c.overall)}'
+        + (
+            f" {lb('provisional')}</p><p>{e(', '.join(c.undetermined))}</p>"
+            if c.provisional
+            else "</p>"
+        )
+    )
+    parts.append(
+        f"<h2>{lb('methods')}</h2><table><tr>"
+        + "".join(
+            f"<th>{lb(k)}</th>"
+            for k in (
+                "method",
+                "drawn",
+                "answered",
+                "errors",
+                "uncertain",
+                "rate",
+                "interval",
+                "threshold",
+                "decision",
+            )
+        )
+        + "</tr>"
+    )
+    for m in report.methods:
+        rate, interval = _rate(m, lang)
+        parts.append(
+            f"<tr><td>{lb(m.method.value)} {e(m.clause)}</td><td>{m.drawn}</td><td>{m.answered}</td>"
+            f"<td>{m.errors}</td><td>{m.uncertain}</td><td>{e(rate)}</td><td>{e(interval)}</td>"
+            f'<td>{e(_bound(m))}</td><td class="{e(m.decision.value)}">{lb(m.decision.value)}</td></tr>'
+        )
+    parts.append("</table>")
+    for m in report.methods:
+        if m.breakdown:
+            parts.append(
+                f"<h3>{lb(m.method.value)} {e(m.clause)} · {lb('breakdown')}</h3>{_bars(m)}"
+            )
+    parts.append(
+        f"<h2>{lb('banks')}</h2><table><tr><th>{lb('bank')}</th><th>{lb('distinct')}</th>"
+        f"<th>{lb('needed')}</th><th>{lb('shortfalls')}</th></tr>"
+    )
+    parts += [
+        f"<tr><td>{e(b.bank)}</td><td>{b.distinct}</td><td>{b.total_need or '-'}</td><td>{b.shortfalls}</td></tr>"
+        for b in report.banks
+    ]
+    parts.append(
+        f"</table><h2>{lb('clauses')}</h2><table><tr>"
+        + "".join(
+            f"<th>{lb(k)}</th>"
+            for k in ("clause", "requirement", "force", "result", "source", "reason")
+        )
+        + "</tr>"
+    )
+    for r in report.clauses:
+        title = r.title_zh if lang == "zh" else r.title_en
+        parts.append(
+            f"<tr><td>{e(r.clause)}</td><td>{e(title)}</td><td>{lb(r.force.value)}</td>"
+            f'<td class="{e(r.result)}">{lb(r.result)}</td><td>{lb("source_" + r.source)}</td><td>{e(r.reason)}</td></tr>'
+        )
+    parts.append(
+        f"</table><h2>{lb('samples')}</h2><table><tr><th>{lb('method')}</th><th>{lb('question')}</th>"
+        f"<th>{lb('answer')}</th><th>{lb('outcome')}</th></tr>"
+    )
+    for s in report.samples:
+        parts.append(
+            f"<tr><td>{lb(s.method)}<br><code>{e(s.question_id)}</code></td><td>{e(s.question)}</td>"
+            f'<td class="answer">{e(s.answer)}</td><td>{e(s.outcome)} {e(" ".join(s.risk_ids))}'
+            f"<br>{e(s.detail)}</td></tr>"
+        )
+    parts.append(f"</table><h2>{lb('signatories')}</h2><ul>")
+    parts += [f"<li>{lb(s.role)}: {e(s.name)} {e(s.title)}</li>" for s in report.signatories]
+    if report.signatory_note:
+        parts.append(f"<li>{e(report.signatory_note)}</li>")
+    man = report.manifest
+    parts.append(
+        f"</ul><h2>{lb('manifest')}</h2><ul><li>Assay {e(man.assay_version)}; run <code>{e(str(man.run_id))}"
+        f"</code>; seed {e(str(man.seed))}</li><li>{e(man.profile_id)} sha256 <code>{e(man.profile_sha256)}</code></li>"
+    )
+    parts += [
+        f"<li>{e(k)}: {e(v.get('path', ''))} <code>{e(v.get('sha256', ''))}</code></li>"
+        for k, v in man.banks.items()
+    ]
+    parts.append(f"<li>judges: {e(', '.join(sorted(man.judges)))}</li></ul></body></html>")
+    return "".join(parts) + "\n"
+
+
+def _bars(m: MethodResult) -> str:
+    """Per-risk rates as an inline SVG bar chart (no scripts, no external files)."""
+    rows = m.breakdown
+    height = 18 * len(rows) + 10
+    bars = []
+    for i, b in enumerate(rows):
+        value = b.rate or 0.0
+        y = 5 + 18 * i
+        bars.append(
+            f'<text x="0" y="{y + 12}" font-size="11">{html.escape(b.id)}</text>'
+            f'<rect x="70" y="{y}" width="{value * 400:.1f}" height="13" fill="#4a7bd0"/>'
+            f'<text x="{75 + value * 400:.1f}" y="{y + 12}" font-size="11">{value:.0%} ({b.positive}/{b.n})</text>'
+        )
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="560" height="{height}" role="img">{"".join(bars)}</svg>'

@@ -1,0 +1,107 @@
+"""Personal information in text: mainland resident ID numbers (with the check digit), mobile
+numbers, bank card numbers (Luhn), e-mail addresses. Full-width digits and separators count.
+
+``mask`` replaces what it finds with a masked form that keeps the shape ("110***********123X",
+"138****5678", "6222 **** **** 1234" → digits kept only at the ends, "a***@example.com").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIGIT = "[0-9０-９]"
+_SEP = "[ \\-‐－]?"
+_FULL = str.maketrans("０１２３４５６７８９ＸｘＡ－", "0123456789XxA-")
+
+_ID = re.compile(rf"(?<![0-9０-９])({_DIGIT}{{17}}[0-9０-９XxＸｘ])(?![0-9０-９])")
+_MOBILE = re.compile(
+    rf"(?<![0-9０-９])(?:\+?86{_SEP})?(1[3-9０-９][0-9０-９](?:{_SEP}{_DIGIT}{{4}}){{2}})(?![0-9０-９])"
+)
+_CARD = re.compile(
+    rf"(?<![0-9０-９])({_DIGIT}{{4}}(?:{_SEP}{_DIGIT}{{4}}){{2,3}}(?:{_SEP}{_DIGIT}{{1,3}})?)(?![0-9０-９])"
+)
+_EMAIL = re.compile(r"([A-Za-z0-9._%+\-]{1,64})@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str  # id_number / mobile / bank_card / email
+    start: int
+    end: int
+
+
+def id_number_valid(text: str) -> bool:
+    digits = text.translate(_FULL).upper()
+    if len(digits) != 18 or not digits[:17].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == digits[17]
+
+
+def luhn_valid(text: str) -> bool:
+    digits = [int(d) for d in text.translate(_FULL) if d.isdigit()]
+    if not 13 <= len(digits) <= 19:
+        return False
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def find(text: str) -> list[Found]:
+    """Every piece of personal information found, without overlaps (IDs first)."""
+    found: list[Found] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= f.start or start >= f.end for f in found)
+
+    for m in _ID.finditer(text):
+        if id_number_valid(m.group(1)):
+            found.append(Found("id_number", m.start(1), m.end(1)))
+    for m in _CARD.finditer(text):
+        if luhn_valid(m.group(1)) and free(m.start(1), m.end(1)):
+            found.append(Found("bank_card", m.start(1), m.end(1)))
+    for m in _MOBILE.finditer(text):
+        if free(m.start(1), m.end(1)):
+            found.append(Found("mobile", m.start(1), m.end(1)))
+    for m in _EMAIL.finditer(text):
+        found.append(Found("email", m.start(), m.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def mask(text: str) -> str:
+    """``text`` with personal information masked, keeping a few characters at the ends."""
+    out = []
+    last = 0
+    for f in find(text):
+        out.append(text[last : f.start])
+        out.append(_masked(text[f.start : f.end], f.kind))
+        last = f.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _masked(value: str, kind: str) -> str:
+    if kind == "email":
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    keep_head = {"id_number": 3, "mobile": 3, "bank_card": 4}[kind]
+    keep_tail = 4
+    digits_seen = 0
+    total = sum(ch.isdigit() or ch in "XxＸｘ" for ch in value)
+    chars = []
+    for ch in value:
+        if ch.isdigit() or ch in "XxＸｘ":
+            digits_seen += 1
+            hidden = keep_head < digits_seen <= total - keep_tail
+            chars.append("*" if hidden else ch)
+        else:
+            chars.append(ch)
+    return "".join(chars)
