@@ -1,6 +1,6 @@
 """Write src/assay/reports/report.schema.json, the published JSON Schema of report.json.
 
-    python scripts/make_report_schema.py
+python scripts/make_report_schema.py
 """
 
 from __future__ import annotations

@@ -249,4 +249,7 @@ def _bars(m: MethodResult) -> str:
             f'<rect x="70" y="{y}" width="{value * 400:.1f}" height="13" fill="#4a7bd0"/>'
             f'<text x="{75 + value * 400:.1f}" y="{y + 12}" font-size="11">{value:.0%} ({b.positive}/{b.n})</text>'
         )
-    return f'<svg xmlns="http://www.w3.org/2000/svg" width="560" height="{height}" role="img">{"".join(bars)}</svg>'
+    namespace = "http://www.w3.org/2000/svg"  # the SVG namespace: not a number of the standard
+    return (
+        f'<svg xmlns="{namespace}" width="560" height="{height}" role="img">{"".join(bars)}</svg>'
+    )
