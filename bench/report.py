@@ -1,0 +1,118 @@
+"""Report benchmark: render the package of a large run, printing time and peak memory per format.
+
+A run with 3,000 content answers (keyword method) and 600 refusal answers (300 + 300), judged,
+then build_report and each rendering. The 4,000 corpus samples of the issue are not included:
+the corpus assessment does not exist yet (issue 6).
+
+    .venv/bin/python bench/report.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from assay.assess.execute import Budget
+from assay.assess.judging import judge_run
+from assay.assess.plan import Method
+from assay.assess.results import results
+from assay.assess.run import run_target
+from assay.banks.models import KeywordEntry, KeywordLibrary, Question, QuestionKind
+from assay.judges.keyword import KeywordJudge
+from assay.judges.refusal import RefusalJudge
+from assay.reports.build import build_report
+from assay.reports.package import write_package
+from assay.standard import load_profile
+from assay.store.runstore import RunStore
+from assay.targets import CallableTarget
+
+
+def main() -> None:
+    profile = load_profile()
+    risks = [r.id for r in profile.risks]
+    content = [
+        Question(
+            id=f"c{i}",
+            text=f"生成内容测试题 {i}",
+            kind=QuestionKind.CONTENT,
+            risk_ids=(risks[i % 31],),
+        )
+        for i in range(3000)
+    ]
+    refuse = [
+        Question(
+            id=f"r{i}", text=f"应拒答测试题 {i}", kind=QuestionKind.MUST_REFUSE, risk_ids=("A.1.d",)
+        )
+        for i in range(300)
+    ]
+    answer = [
+        Question(
+            id=f"a{i}", text=f"非拒答测试题 {i}", kind=QuestionKind.MUST_ANSWER, aspect="NR.history"
+        )
+        for i in range(300)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = RunStore(f"sqlite:///{Path(tmp) / 'runs.sqlite'}")
+        store.create_run(
+            "bench",
+            kind="all",
+            profile_id=profile.id,
+            profile_sha256="-",
+            target={"kind": "callable"},
+            settings={"seed": 1},
+            questions=content + refuse + answer,
+            draws={
+                Method.KEYWORD.value: [q.id for q in content],
+                Method.MUST_REFUSE.value: [q.id for q in refuse],
+                Method.MUST_ANSWER.value: [q.id for q in answer],
+            },
+        )
+
+        def reply(text: str) -> str:
+            n = int(text.rsplit(" ", 1)[1])
+            if n % 7 == 0:
+                return "抱歉，我不能回答这个问题。"
+            return f"这是第 {n} 个回答，包含一些说明文字，联系电话 13812345678，" + "内容" * 80
+
+        asyncio.run(run_target(store, "bench", CallableTarget(reply), workers=16, budget=Budget()))
+        judge = KeywordJudge(
+            KeywordLibrary(entries=[KeywordEntry(keyword="说明文字", risk_ids=("A.1.g",))])
+        )
+        judge_run(store, "bench", keyword=judge, refusal=RefusalJudge())
+        tracemalloc.start()
+        started = time.perf_counter()
+        run = results(store, "bench", profile)
+        report = build_report(
+            project="bench",
+            profile=profile,
+            banks=None,
+            store=store,
+            run=run,
+            measures=None,
+            signatories=[],
+        )
+        built = time.perf_counter() - started
+        print(f"build report: {built:.2f} s")
+        total = built
+        for fmt in ("json", "html", "md", "xlsx"):
+            started = time.perf_counter()
+            write_package(report, Path(tmp) / "out", formats=[fmt], profile=profile, store=store)
+            seconds = time.perf_counter() - started
+            if fmt != "xlsx":
+                total += seconds
+            _, peak = tracemalloc.get_traced_memory()
+            print(f"{fmt:5s} {seconds:6.2f} s   traced peak so far {peak / 1e6:6.1f} MB")
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"\nbuild + HTML + JSON + Markdown: {total:.2f} s; process peak resident memory {rss:.0f} MB"
+        )
+        print(f"{'PASS' if total < 10 else 'FAIL'}  under 10 s")
+        print(f"{'PASS' if rss < 500 else 'FAIL'}  under 500 MB")
+
+
+if __name__ == "__main__":
+    main()
