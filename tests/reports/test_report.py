@@ -253,3 +253,28 @@ def test_assess_writes_the_package_and_reproduces(tmp_path: Path) -> None:
         "抽样清单.xlsx",
     ):
         assert (tmp_path / "a" / name).is_file()
+
+
+def test_pdf_renders_chinese_with_a_cjk_font(package: Path, tmp_path: Path, tc260: Profile) -> None:
+    pytest.importorskip("weasyprint")
+    pypdf = pytest.importorskip("pypdf")
+    from assay.reports.pdf import write_pdf
+
+    target = tmp_path / "report.pdf"
+    write_pdf((package / "report.html").read_text("utf-8"), target)
+    reader = pypdf.PdfReader(target)
+    page = reader.pages[0]
+    fonts = [
+        str(page["/Resources"]["/Font"][k].get_object()["/BaseFont"])
+        for k in page["/Resources"]["/Font"]
+    ]
+    assert any("CJK" in f or "Han" in f or "WenQuanYi" in f for f in fonts), (
+        fonts
+    )  # not boxes: a CJK font is used
+    text = page.extract_text()
+    assert "生成式人工智能服务安全评估报告" in text
+    everything = "".join(p.extract_text() for p in reader.pages)
+    assert "<script>" in everything  # the answer is shown as text…
+    root = reader.trailer["/Root"]
+    assert "/OpenAction" not in root  # …and nothing in the PDF runs
+    assert "/JavaScript" not in root.get("/Names", {})

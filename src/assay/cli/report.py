@@ -34,14 +34,16 @@ from assay.config import ProjectConfig
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.reports.build import build_report
 from assay.reports.model import Signatory
-from assay.reports.package import FORMATS, write_package
+from assay.reports.package import FORMATS, OPTIONAL_FORMATS, write_package
 from assay.standard.models import Profile
 from assay.store.runstore import RunStore
 
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the package.")]
 FormatOpt = Annotated[
     list[str] | None,
-    typer.Option("--format", "-f", help="json, html, md, xlsx (repeatable; default all)."),
+    typer.Option(
+        "--format", "-f", help="json, html, md, xlsx, pdf (repeatable; default all but pdf)."
+    ),
 ]
 
 measures_app = typer.Typer(
@@ -178,9 +180,11 @@ def _package(
     lang: Lang,
 ) -> None:
     chosen = formats or list(FORMATS)
-    unknown = [f for f in chosen if f not in FORMATS]
+    unknown = [f for f in chosen if f not in FORMATS + OPTIONAL_FORMATS]
     if unknown:
-        raise ConfigError(f"unknown format {unknown[0]!r}", fix=f"use {', '.join(FORMATS)}")
+        raise ConfigError(
+            f"unknown format {unknown[0]!r}", fix=f"use {', '.join(FORMATS + OPTIONAL_FORMATS)}"
+        )
     measures = _measures(cfg, prof)
     run = results(runs, run_id, prof) if run_id else None
     signatories = (

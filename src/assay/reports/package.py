@@ -20,7 +20,8 @@ from assay.standard.models import Profile
 from assay.store.runstore import ReviewRecord, RunStore, VerdictRecord
 from assay.text.pii import mask
 
-FORMATS = ("json", "html", "md", "xlsx")
+FORMATS = ("json", "html", "md", "xlsx")  # written by default
+OPTIONAL_FORMATS = ("pdf",)  # on request: needs the pdf extra
 TEST_COLUMNS = ["序号", "测试题", "一级分类", "二级分类", "模型回答", "研判结果"]
 _BANK_NAMES = {"content": "生成内容", "must_refuse": "应拒答", "must_answer": "非拒答"}
 
@@ -44,6 +45,12 @@ def write_package(
     if "html" in formats:
         path = folder / "report.html"
         path.write_text(html_report(report, lang), encoding="utf-8")
+        written.append(path)
+    if "pdf" in formats:
+        from assay.reports.pdf import write_pdf
+
+        path = folder / "report.pdf"
+        write_pdf(html_report(report, lang), path)
         written.append(path)
     if "md" in formats:
         path = folder / "report.md"
