@@ -281,3 +281,49 @@ def test_pdf_renders_chinese_with_a_cjk_font(package: Path, tmp_path: Path, tc26
     root = reader.trailer["/Root"]
     assert "/OpenAction" not in root  # …and nothing in the PDF runs
     assert "/JavaScript" not in root.get("/Names", {})
+
+
+def test_human_review_clauses_wait_for_sign_off_and_signatories_are_checked(tc260: Profile) -> None:
+    from assay.assess.clauses import clause_results
+    from assay.assess.measures import MeasuresFile
+    from assay.reports.model import Signatory
+
+    measures = MeasuresFile.model_validate(
+        {
+            "clauses": {
+                "5.3.a.4": {
+                    "result": "conforms",
+                    "evidence": [{"path": "x.pdf"}],
+                },  # human-checked, not signed off
+                "5.3.b.3": {
+                    "result": "conforms",
+                    "evidence": [{"path": "y.pdf", "sha256": "ab"}],
+                    "reviewed_by": "李四",
+                },
+            }
+        }
+    )
+    by_id = {r.clause: r for r in clause_results(tc260, banks=None, run=None, measures=measures)}
+    assert by_id["5.3.a.4"].result == "undetermined"
+    assert "sign-off" in by_id["5.3.a.4"].reason
+    assert by_id["5.3.b.3"].result == "conforms"
+    assert by_id["5.3.b.3"].evidence == ["y.pdf sha256:ab"]
+    two = [
+        Signatory(role="legal_representative", name="甲"),
+        Signatory(role="legality_lead", name="乙"),
+    ]
+    report = build_report(
+        project="p", profile=tc260, banks=None, store=None, run=None, measures=None, signatories=two
+    )
+    assert "2 of the 3" in report.signatory_warning
+    noted = build_report(
+        project="p",
+        profile=tc260,
+        banks=None,
+        store=None,
+        run=None,
+        measures=None,
+        signatories=two,
+        signatory_note="法定代表人兼任评估工作负责人",
+    )
+    assert noted.signatory_warning == ""

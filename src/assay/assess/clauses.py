@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from assay.assess.measures import MeasuresFile, Result
 from assay.assess.results import MethodResult, RunResults
 from assay.banks.check import CheckReport, Finding
-from assay.standard.models import Clause, Force, Profile
+from assay.standard.models import CheckMethod, Clause, Force, Profile
 from assay.stats.rates import Decision
 
 Source = Literal["bank_check", "assessment", "measures", "none"]
@@ -94,6 +94,21 @@ def clause_results(
             out.append(_from_banks(clause, banks))
         elif clause.id in verified_by and clause.id in automatic and run is not None:
             out.append(_from_methods(clause, verified_by[clause.id], decisions))
+        elif (
+            measures is not None
+            and clause.id in measures.clauses
+            and CheckMethod.HUMAN in clause.checks
+            and not measures.clauses[clause.id].reviewed_by
+            and measures.clauses[clause.id].result != "undetermined"
+        ):
+            out.append(
+                _make(
+                    clause,
+                    "undetermined",
+                    "measures",
+                    reason="a human-review clause: awaiting a reviewer's sign-off (reviewed_by)",
+                )
+            )
         elif measures is not None and clause.id in measures.clauses:
             entry = measures.clauses[clause.id]
             out.append(
@@ -102,7 +117,9 @@ def clause_results(
                     entry.result,
                     "measures",
                     reason=entry.reason,
-                    evidence=[str(e.path) for e in entry.evidence],
+                    evidence=[
+                        f"{e.path} sha256:{e.sha256 or 'not recorded'}" for e in entry.evidence
+                    ],
                     alternative_measure=entry.alternative_measure,
                     remediation_plan=entry.remediation_plan,
                     reviewed_by=entry.reviewed_by,

@@ -62,8 +62,20 @@ def build_report(
         samples=samples,
         signatories=signatories,
         signatory_note=signatory_note,
+        signatory_warning=_signatory_warning(profile, signatories, signatory_note),
         pii_masked=mask_pii,
         manifest=_manifest(profile, store, run),
+    )
+
+
+def _signatory_warning(profile: Profile, signatories: list[Signatory], note: str) -> str:
+    needed = profile.parameters.report.signatories_min.value
+    roles = {s.role for s in signatories}
+    if len(roles) >= needed or note.strip():
+        return ""
+    return (
+        f"{len(roles)} of the {needed} signatory roles are recorded and no note explains why "
+        "(9.1 e)): add signatories or signatory_note in assay.yaml"
     )
 
 

@@ -88,5 +88,6 @@ class Report(BaseModel):
     samples: list[Sample]
     signatories: list[Signatory]
     signatory_note: str = ""
+    signatory_warning: str = ""  # fewer signatories than 9.1 e) asks for, without the note
     pii_masked: bool = True
     manifest: Manifest

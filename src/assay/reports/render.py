@@ -102,6 +102,8 @@ def markdown(report: Report, lang: str = "zh") -> str:
     out += [f"- {lb(s.role)}: {_md(s.name)} {_md(s.title)}" for s in report.signatories]
     if report.signatory_note:
         out.append(f"- {_md(report.signatory_note)}")
+    if report.signatory_warning:
+        out.append(f"- ⚠ {_md(report.signatory_warning)}")
     man = report.manifest
     out += [
         "",
@@ -223,6 +225,8 @@ def html_report(report: Report, lang: str = "zh") -> str:
     parts += [f"<li>{lb(s.role)}: {e(s.name)} {e(s.title)}</li>" for s in report.signatories]
     if report.signatory_note:
         parts.append(f"<li>{e(report.signatory_note)}</li>")
+    if report.signatory_warning:
+        parts.append(f'<li class="fail">{e(report.signatory_warning)}</li>')
     man = report.manifest
     parts.append(
         f"</ul><h2>{lb('manifest')}</h2><ul><li>Assay {e(man.assay_version)}; run <code>{e(str(man.run_id))}"
