@@ -7,6 +7,7 @@ the file, the line and the field.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +75,28 @@ def validation_error(
     error: type[ConfigError] = ConfigError,
 ) -> ConfigError:
     """The first problem of ``exc`` as one error naming file, line and field."""
-    first = exc.errors()[0]
+    errors = exc.errors()
+    first = errors[0]
     loc: Loc = tuple(p for p in first["loc"] if not _is_union_tag(p))
+    text = str(first["msg"]).removeprefix("Value error, ")
+    named = _NAMED.match(text)
+    if not loc and named:  # a cross-check names its own field: "parameters.x.y: ..."
+        loc = tuple(named.group(1).split("."))
+        text = text[named.end() :].strip()
+    if first["type"] in ("model_type", "dict_type", "model_attributes_type"):
+        text = "should be a mapping"
     field = ".".join(str(p) for p in loc) or "(top level)"
-    more = len(exc.errors()) - 1
-    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    message = f"{field}: {first['msg']}{suffix}"
+    others = [".".join(str(p) for p in e["loc"] if not _is_union_tag(p)) for e in errors[1:4]]
+    suffix = (
+        f" (and {len(errors) - 1} more: {', '.join(others)}{', …' if len(errors) > 4 else ''})"
+        if others
+        else ""
+    )
+    message = f"{field}: {text}{suffix}"
     return error(message, file=file, line=lines.line(loc), fix=_fix_for(first["type"]))
+
+
+_NAMED = re.compile(r"^([A-Za-z_][\w]*(?:\.[\w]+)+):")
 
 
 def _is_union_tag(part: str | int) -> bool:
@@ -91,6 +107,8 @@ def _fix_for(error_type: str) -> str | None:
     return {
         "extra_forbidden": "remove the field or correct its spelling",
         "missing": "add the field",
+        "model_type": "write a mapping, e.g. {value: 5}",
+        "dict_type": "write a mapping, e.g. {value: 5}",
         "less_than_equal": "use a value within the allowed range",
         "greater_than_equal": "use a value within the allowed range",
     }.get(error_type)

@@ -262,3 +262,23 @@ def test_a_users_profile_is_never_reported_as_the_official_one(tmp_path: Path) -
     assert mine.parameters.content_bank.total_min.prov.tags != (
         "I",
     )  # untouched values keep theirs
+
+
+def test_cross_check_errors_name_the_field_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "extends: tc260-003-2024\nparameters:\n  keyword_library:\n    per_risk_min: {value: {A.9: 5}}\n",
+        "utf-8",
+    )
+    with pytest.raises(ProfileError) as info:
+        load_profile(path)
+    assert info.value.line == 4
+    assert info.value.message.startswith("parameters.keyword_library.per_risk_min: key A.9")
+    scalar = tmp_path / "scalar.yaml"
+    scalar.write_text(
+        "extends: tc260-003-2024\nparameters:\n  keyword_library:\n    total_min: 5\n", "utf-8"
+    )
+    with pytest.raises(ProfileError) as info:
+        load_profile(scalar)
+    assert "should be a mapping" in info.value.message
+    assert "{value: 5}" in (info.value.fix or "")
