@@ -63,7 +63,7 @@ def load_keywords(
     result = read_rows(path, fmt=opts.fmt, encoding=opts.encoding)
     columns = column_map(result.columns)
     if "keyword" not in columns:
-        raise _missing_column(path, "关键词 (or keyword)", result.columns)
+        raise _missing_column(path, "关键词 (or keyword)", result.columns, keywords=True)
     reader = RowReader(NameResolver(profile), columns)
     entries, report = _convert(
         path, result.rows, BankKind.KEYWORDS, lambda raw: reader.keyword(raw.values, raw.row), opts
@@ -85,7 +85,7 @@ def load_questions(
     result = read_rows(path, fmt=opts.fmt, encoding=opts.encoding)
     columns = column_map(result.columns)
     if "text" not in columns:
-        raise _missing_column(path, "测试题 (or text)", result.columns)
+        raise _missing_column(path, "测试题 (or text)", result.columns, keywords=False)
     reader = RowReader(NameResolver(profile), columns)
     make_id = id_maker()
     bank_kind = BankKind(kind.value) if kind else BankKind.CONTENT
@@ -179,13 +179,19 @@ def _write_quarantine(path: Path, bad: list[BadRow], opts: ReadOptions) -> Path:
     return target
 
 
-def _missing_column(path: Path, name: str, found: list[str]) -> InputFormatError:
+def _missing_column(path: Path, name: str, found: list[str], *, keywords: bool) -> InputFormatError:
     shown = ", ".join(found[:10]) or "none"
+    columns = column_map(found)
+    if keywords and "text" in columns:
+        fix = "this looks like a question bank: pass --kind content, must_refuse or must_answer"
+    elif not keywords and "keyword" in columns:
+        fix = "this looks like a keyword library: pass --kind keywords"
+    elif keywords:
+        fix = "use the native layout (keyword, risk_ids, …) or the filing layout 序号/关键词/一级分类/二级分类"
+    else:
+        fix = "use the native layout (id, text, risk_ids, …) or the filing layout 序号/测试题/一级分类/二级分类"
     return InputFormatError(
-        f"no {name} column (columns found: {shown})",
-        file=path,
-        line=1,
-        fix="use the native layout or the filing layout 序号/关键词/一级分类/二级分类",
+        f"no {name} column (columns found: {shown})", file=path, line=1, fix=fix
     )
 
 
