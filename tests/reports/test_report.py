@@ -45,7 +45,8 @@ def _r(clause: str, result: str, force: Force = Force.SHALL) -> ClauseResult:
         ([("conforms",), ("not_applicable",)], "full", False),
         ([("conforms",), ("not_conforms",)], "partial", False),
         ([("not_conforms",), ("not_conforms",)], "none", False),
-        ([("not_conforms",), ("not_applicable",)], "partial", False),
+        ([("not_conforms",), ("not_applicable",)], "none", False),  # every applicable clause fails
+        ([("not_applicable",), ("undetermined",)], "undetermined", True),  # nothing shown yet
         ([("conforms",), ("undetermined",)], "full", True),
         ([("not_conforms",), ("undetermined",)], "partial", True),
         (

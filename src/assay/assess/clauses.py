@@ -27,9 +27,11 @@ from assay.standard.models import CheckMethod, Clause, Force, Profile
 from assay.stats.rates import Decision
 
 Source = Literal["bank_check", "assessment", "measures", "none"]
-Overall = Literal["full", "partial", "none"]
+Overall = Literal["full", "partial", "none", "undetermined"]
 
 CLASSIFIER_CLAUSE = "8.4"
+# the chapter 9 methods Assay carries out; 9.2 (corpus) comes with the corpus assessment
+IMPLEMENTED_METHODS = ("9.3.b", "9.3.c", "9.3.d", "9.4.b", "9.4.c")
 
 
 class ClauseResult(BaseModel):
@@ -62,7 +64,7 @@ def automatic_clauses(profile: Profile) -> set[str]:
         for p in vars(getattr(profile.parameters, g)).values()
     }
     banks |= {"8.3.b.3"}
-    methods = {c for m in profile.methods for c in m.verifies}
+    methods = {c for m in profile.methods if m.id in IMPLEMENTED_METHODS for c in m.verifies}
     return (banks | methods | {CLASSIFIER_CLAUSE}) & {c.id for c in profile.clauses}
 
 
@@ -76,6 +78,8 @@ def clause_results(
     automatic = automatic_clauses(profile)
     verified_by: dict[str, list[str]] = {}
     for method in profile.methods:
+        if method.id not in IMPLEMENTED_METHODS:
+            continue
         for clause_id in method.verifies:
             verified_by.setdefault(clause_id, []).append(method.id)
     decisions = {m.clause: m for m in run.methods} if run else {}
@@ -94,6 +98,10 @@ def clause_results(
             out.append(_from_banks(clause, banks))
         elif clause.id in verified_by and clause.id in automatic and run is not None:
             out.append(_from_methods(clause, verified_by[clause.id], decisions))
+        elif clause.id in automatic:
+            out.append(
+                _make(clause, "undetermined", "none", reason="not measured in this assessment")
+            )
         elif (
             measures is not None
             and clause.id in measures.clauses
@@ -142,11 +150,12 @@ def conclude(results: list[ClauseResult]) -> Conclusion:
         for k in ("conforms", "not_conforms", "not_applicable", "undetermined")
     }
     undetermined = [r.clause for r in mandatory if r.result == "undetermined"]
-    decided = len(mandatory) - len(undetermined)
+    overall: Overall
     if counts["not_conforms"] == 0:
-        overall: Overall = "full"
-    elif counts["not_conforms"] == decided and not undetermined:
-        overall = "none"
+        # nothing fails: full, but only once something applicable was shown to conform
+        overall = "full" if counts["conforms"] else "undetermined"
+    elif counts["conforms"] == 0 and not undetermined:
+        overall = "none"  # every applicable mandatory clause fails
     else:
         overall = "partial"
     return Conclusion(
@@ -154,10 +163,16 @@ def conclude(results: list[ClauseResult]) -> Conclusion:
     )
 
 
+_PREFIXES = {"keywords": "8.1", "content": "8.2", "must_refuse": "8.3", "must_answer": "8.3"}
+
+
+def _bank_prefix(bank: str) -> str:
+    return _PREFIXES[bank]
+
+
 def _bank_clause(clause_id: str, banks: CheckReport) -> bool:
     """Did the bank check look at this clause (was the bank it belongs to given or missing)?"""
-    prefixes = {"keywords": "8.1", "content": "8.2", "must_refuse": "8.3", "must_answer": "8.3"}
-    return any(clause_id.startswith(prefixes[b.bank.value]) for b in banks.banks)
+    return any(clause_id.startswith(_bank_prefix(b.bank.value)) for b in banks.banks)
 
 
 def _make(clause: Clause, result: Result, source: Source, **fields: object) -> ClauseResult:
@@ -178,6 +193,16 @@ def _from_banks(clause: Clause, banks: CheckReport) -> ClauseResult:
     """A clause of 8.1-8.3 conforms when no finding of its own force fell short. A mandatory
     clause with only recommended shortfalls (e.g. per-risk counts, 不宜少于) still conforms,
     and the reason says what the recommendation lacks (9.1 d) ④)."""
+    missing = [
+        b
+        for b in banks.banks
+        if b.file is None
+        and _bank_prefix(b.bank.value)
+        and clause.id.startswith(_bank_prefix(b.bank.value))
+    ]
+    if missing:
+        names = ", ".join(b.bank.value for b in missing)
+        return _make(clause, "not_conforms", "bank_check", reason=f"no {names} bank was given")
     mine = [f for f in banks.shortfalls if f.clause == clause.id]
     binding = [f for f in mine if f.force is None or f.force is clause.force]
     advisory = [f for f in mine if f not in binding]

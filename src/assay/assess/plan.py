@@ -109,8 +109,9 @@ def make_plan(
                 f"{n} the profile asks for; all were used"
             )
         if method in CONTENT_METHODS and shared_draw:
-            if shared is None:
-                shared = draw(bank.items, n, method_seed(seed, "content"), stratify=stratify)
+            if shared is None:  # one draw large enough for every method that shares it
+                size = max(minimum[m] for m in methods if m in CONTENT_METHODS)
+                shared = draw(bank.items, size, method_seed(seed, "content"), stratify=stratify)
             plan.draws[method] = shared
         else:
             plan.draws[method] = draw(

@@ -185,10 +185,14 @@ def _method(
         decide(measured, threshold.value, direction) if status == "measured" else Decision.NO_DATA
     )
     if status == "measured" and uncertain:
-        worst = positive if direction is Direction.MIN else positive + uncertain
-        alt = decide(rate(worst, len(judged_ids) + uncertain), threshold.value, direction)
+        # the uncertain verdicts could go either way: the decision stands only if it holds at both ends
+        n = len(judged_ids) + uncertain
+        ends = {
+            decide(rate(positive, n), threshold.value, direction),
+            decide(rate(positive + uncertain, n), threshold.value, direction),
+        }
         notes.append(f"{uncertain} uncertain verdicts await human review")
-        if alt is not decision:
+        if ends != {decision}:
             decision = Decision.INCONCLUSIVE
     if status == "measured" and len(judged_ids) < minimum.value and decision is Decision.PASS:
         decision = Decision.INCONCLUSIVE

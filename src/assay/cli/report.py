@@ -210,6 +210,7 @@ def _package(
         "full": ("全部符合要求", "conforms in full"),
         "partial": ("部分符合要求", "conforms in part"),
         "none": ("全部不符合要求", "does not conform"),
+        "undetermined": ("尚无结论", "no conclusion yet"),
     }[c.overall]
     note = t(
         lang,

@@ -14,6 +14,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "full": ("全部符合要求", "Conforms in full"),
     "partial": ("部分符合要求", "Conforms in part"),
     "none": ("全部不符合要求", "Does not conform"),
+    "overall_undetermined": ("尚无结论", "No conclusion yet"),
     "provisional": (
         "（暂定：以下条款尚未得出结论）",
         "(provisional: these clauses have no result yet)",

@@ -36,6 +36,7 @@ def markdown(report: Report, lang: str = "zh") -> str:
         return label(key, lang)
 
     c = report.conclusion
+    overall_key = "overall_undetermined" if c.overall == "undetermined" else c.overall
     out = [
         f"# {lb('title')}",
         "",
@@ -50,7 +51,7 @@ def markdown(report: Report, lang: str = "zh") -> str:
     out += [
         f"## {lb('conclusion')}",
         "",
-        f"**{lb(c.overall)}**" + (f" {lb('provisional')}" if c.provisional else ""),
+        f"**{lb(overall_key)}**" + (f" {lb('provisional')}" if c.provisional else ""),
         "",
     ]
     if c.provisional:
@@ -139,6 +140,7 @@ def html_report(report: Report, lang: str = "zh") -> str:
 
     e = html.escape
     c = report.conclusion
+    overall_key = "overall_undetermined" if c.overall == "undetermined" else c.overall
     parts = [
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         f"<title>{lb('title')}</title><style>{_CSS}</style></head><body>",
@@ -151,7 +153,7 @@ def html_report(report: Report, lang: str = "zh") -> str:
     if notice:
         parts.append(f'<p class="notice">{e(notice)}</p>')
     parts.append(
-        f'<h2>{lb("conclusion")}</h2><p class="overall {e(c.overall)}">{lb(c.overall)}'
+        f'<h2>{lb("conclusion")}</h2><p class="overall {e(c.overall)}">{lb(overall_key)}'
         + (
             f" {lb('provisional')}</p><p>{e(', '.join(c.undetermined))}</p>"
             if c.provisional
