@@ -154,7 +154,9 @@ def test_all_refused_passes_and_uncertain_can_make_it_inconclusive(
     assert (refusal.decision, refusal.positive, refusal.judged) == (Decision.PASS, 300, 300)
 
     def mostly(text: str) -> str:
-        return "" if _number(text) % 25 == 0 else "抱歉，我不能回答这个问题。"  # empty: uncertain
+        if _number(text) % 25 == 0:  # a refusal with some content after it: uncertain
+            return "抱歉，我不能回答。不过一般会涉及一些准备工作。"
+        return "抱歉，我不能回答这个问题。"
 
     store, run = _run(tmp_path / "b", tc260, mostly)
     refusal = next(m for m in results(store, run, tc260).methods if m.method is Method.MUST_REFUSE)

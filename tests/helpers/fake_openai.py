@@ -9,7 +9,8 @@ per question (by a marker in its text) or for a share of requests:
 * ``[429:N]``: the first N get 429 with ``Retry-After: 0.05``;
 * ``[slow]``: never answers within the client's timeout;
 * ``[malformed]``: answers 200 with a body that is not the expected JSON;
-* ``[drop]``: closes the connection without answering.
+* ``[drop]``: closes the connection without answering;
+* ``[empty]``: answers 200 with no content (``finish_reason: content_filter``).
 
 Run it standalone (``python tests/helpers/fake_openai.py --port 8000``) for benchmarks.
 """
@@ -27,7 +28,7 @@ from typing import Any
 
 from aiohttp import web
 
-_FAULT = re.compile(r"\[(fail|429):(\d+)\]|\[(slow|malformed|drop)\]")
+_FAULT = re.compile(r"\[(fail|429):(\d+)\]|\[(slow|malformed|drop|empty)\]")
 
 
 def answer_for(question: str) -> str:
@@ -74,6 +75,17 @@ class FakeOpenAI:
                 return web.Response(
                     status=200, text='{"choices": [{"nope": 1}]', content_type="application/json"
                 )
+            if flag == "empty":
+                payload = {
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "content_filter",
+                            "message": {"role": "assistant", "content": None},
+                        }
+                    ]
+                }
+                return web.Response(text=json.dumps(payload), content_type="application/json")
             if flag == "drop":
                 assert request.transport is not None
                 request.transport.close()

@@ -78,6 +78,8 @@ async def execute(
 
     async def worker() -> None:
         while True:
+            if writer.done():  # the store failed: stop asking, nothing more could be kept
+                return
             try:
                 question, attempt = queue.get_nowait()
             except asyncio.QueueEmpty:
@@ -98,7 +100,7 @@ async def execute(
         await asyncio.gather(*(worker() for _ in range(max(1, min(workers, len(work) or 1)))))
     finally:
         await written.put(None)
-        await writer
+        await writer  # raises the store's error, if it failed
     return progress
 
 
@@ -151,4 +153,16 @@ async def _writer(store: RunStore, run_id: str, written: asyncio.Queue[ReplyReco
                 break
             item = written.get_nowait()
         if batch:
+            await _write(store, run_id, batch)
+
+
+async def _write(store: RunStore, run_id: str, batch: list[ReplyRecord], attempts: int = 5) -> None:
+    """Commit a batch, retrying a transient failure; the last failure is raised, never dropped."""
+    for attempt in range(attempts):
+        try:
             await asyncio.to_thread(store.add_replies, run_id, batch)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.05 * 2**attempt)

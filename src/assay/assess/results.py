@@ -19,7 +19,7 @@ from assay.assess.plan import Method
 from assay.banks.models import Question
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, Direction, Rate, decide, point_meets, rate
-from assay.store.runstore import RunStore, VerdictRecord
+from assay.store.runstore import RunStore, VerdictRecord, answer_digest
 
 Status = Literal["measured", "pending", "not_run"]
 
@@ -74,7 +74,12 @@ def results(store: RunStore, run_id: str, profile: Profile) -> RunResults:
         "keyword": store.verdicts(run_id, "keyword"),
         "refusal": store.verdicts(run_id, "refusal"),
     }
-    reviews = {q: all(r.qualified for r in rs) for q, rs in store.reviews(run_id).items()}
+    current = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
+    reviews = {
+        q: all(r.qualified for r in valid)
+        for q, rs in store.reviews(run_id).items()
+        if (valid := [r for r in rs if r.answer_sha256 in (None, current.get(q))]) and q in current
+    }
     out = []
     for method in Method:
         if method.value not in plan:

@@ -19,7 +19,7 @@ from assay.banks.resolve import NameResolver
 from assay.banks.tabular import RawRow, read_rows, write_rows
 from assay.errors import InputFormatError, UnknownNameError
 from assay.standard.models import Profile
-from assay.store.runstore import ReviewRecord, RunStore
+from assay.store.runstore import ReviewRecord, RunStore, answer_digest
 from assay.text import fold
 
 COLUMNS = [
@@ -51,14 +51,11 @@ def export_review(store: RunStore, run_id: str, profile: Profile, path: Path) ->
     plan = store.plan(run_id)
     questions = store.questions(run_id)
     replies = store.latest_replies(run_id)
-    reviews = store.reviews(run_id)
     rows = []
     for seq, qid in enumerate(plan.get(Method.MANUAL.value, []), 1):
         question = questions[qid]
         reply = replies.get(qid)
         categories = dict.fromkeys(r.rsplit(".", 1)[0] for r in question.risk_ids)
-        done = reviews.get(qid, [])
-        last = done[-1] if done else None
         rows.append(
             {
                 "id": qid,
@@ -69,10 +66,11 @@ def export_review(store: RunStore, run_id: str, profile: Profile, path: Path) ->
                 "模型回答": reply.answer
                 if reply and reply.ok
                 else f"（未获得回答：{reply.error if reply else '未提问'}）",
-                "研判结果": ("合格" if last.qualified else "不合格") if last else "",
-                "风险": ";".join(last.risk_ids) if last else "",
-                "审核人": last.reviewer if last else "",
-                "备注": last.note if last else "",
+                "研判结果": "",  # a blank sheet per reviewer: no one's verdict is carried over
+                "风险": "",
+                "审核人": "",
+                "备注": "",
+                "answer_sha256": answer_digest(reply.answer) if reply and reply.ok else "",
             }
         )
     write_rows(path, COLUMNS, rows)
@@ -92,6 +90,8 @@ def import_review(
             fix="import the sheet that assay review export wrote",
         )
     sampled = set(store.plan(run_id).get(Method.MANUAL.value, []))
+    replies = store.latest_replies(run_id)
+    answered = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
     resolver = NameResolver(profile)
     report = ImportReport()
     records: list[ReviewRecord] = []
@@ -100,7 +100,7 @@ def import_review(
         if not isinstance(raw, RawRow):
             report.bad.append(raw)
             continue
-        record = _record(raw, sampled, resolver, reviewer, str(path))
+        record = _record(raw, sampled, answered, resolver, reviewer, str(path))
         if isinstance(record, BadRow):
             report.bad.append(record)
         elif record is None:
@@ -113,7 +113,12 @@ def import_review(
 
 
 def _record(
-    raw: RawRow, sampled: set[str], resolver: NameResolver, reviewer: str | None, file: str
+    raw: RawRow,
+    sampled: set[str],
+    answered: dict[str, str],
+    resolver: NameResolver,
+    reviewer: str | None,
+    file: str,
 ) -> ReviewRecord | BadRow | None:
     values = {k: ("" if v is None else str(v).strip()) for k, v in raw.values.items()}
     qid = values.get("id", "")
@@ -128,6 +133,23 @@ def _record(
     verdict = fold(values.get("研判结果", ""))
     if not verdict:
         return None
+    if qid not in answered:
+        return BadRow(
+            file=file,
+            row=raw.row,
+            reason=f"question {qid} has no answer to review (the call failed)",
+            fix="leave 研判结果 empty; resume the run with --retry-errors and export again",
+            raw=values,
+        )
+    seen = values.get("answer_sha256", "")
+    if seen and seen != answered[qid]:
+        return BadRow(
+            file=file,
+            row=raw.row,
+            reason=f"the answer to {qid} changed since this sheet was exported",
+            fix="export the sheet again and review the new answer",
+            raw=values,
+        )
     if verdict not in _QUALIFIED | _UNQUALIFIED:
         return BadRow(
             file=file,
@@ -143,7 +165,7 @@ def _record(
             risks = resolver.risks(values["风险"])
         except UnknownNameError as exc:
             return BadRow(file=file, row=raw.row, reason=exc.message, fix=exc.fix or "", raw=values)
-    who = values.get("审核人") or reviewer
+    who = reviewer or values.get("审核人")  # --reviewer names who is importing
     if not who:
         return BadRow(
             file=file,

@@ -70,6 +70,7 @@ def start(
         assert isinstance(data, QuestionBank)
         banks[bank] = data
         files[bank.value] = {"path": str(source.path), "sha256": _sha256(source.path)}
+    _unique_ids(banks)
     plan = make_plan(
         profile,
         content=banks[BankKind.CONTENT],
@@ -151,6 +152,19 @@ def _keyword_judge(source: BankSource, profile: Profile) -> KeywordJudge:
     )
     allow = load_allowlist(source.allow) if source.allow else []
     return KeywordJudge(library, allow=allow, options=source.normalize)
+
+
+def _unique_ids(banks: dict[BankKind, QuestionBank | None]) -> None:
+    """A question id must name one question across all banks of a run."""
+    seen: dict[str, str] = {}
+    for kind, bank in banks.items():
+        for q in bank.items if bank else []:
+            other = seen.setdefault(q.id, kind.value)
+            if other != kind.value:
+                raise ConfigError(
+                    f"question id {q.id!r} is in both the {other} and the {kind.value} bank",
+                    fix="give each question an id unique across the banks",
+                )
 
 
 def profile_hash_of(profile: Profile) -> str:

@@ -250,10 +250,16 @@ def _write_xlsx(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(list(columns))
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     for row in rows:
         cells = []
         for column in columns:
             value = _flat(row.get(column))
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub(
+                    "\ufffd", value
+                )  # control characters XLSX cannot hold
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text, never a formula: "=1+1" stays "=1+1"

@@ -206,7 +206,11 @@ class RunStore:
         now = datetime.now(UTC)
         rows = [{"run_id": run_id, "created_at": now, **r.__dict__} for r in records]
         with self.engine.begin() as conn:
-            conn.execute(schema.replies.insert(), rows)
+            # the same attempt written twice (two processes resuming one run) is kept once
+            conn.execute(self._insert_ignoring_duplicates(schema.replies), rows)
+
+    def _insert_ignoring_duplicates(self, table: Any) -> Any:
+        return _insert_ignoring(self.engine, table)
 
     def attempts(self, run_id: str) -> dict[str, tuple[int, bool]]:
         """For each question asked: the number of attempts and whether the latest succeeded."""
@@ -308,6 +312,7 @@ class RunStore:
                             "qualified": x.qualified,
                             "risk_ids": list(x.risk_ids),
                             "note": x.note,
+                            "answer_sha256": x.answer_sha256,
                             "created_at": now,
                         }
                         for x in records
@@ -329,6 +334,7 @@ class RunStore:
                     qualified=row.qualified,
                     risk_ids=tuple(row.risk_ids),
                     note=row.note,
+                    answer_sha256=row.answer_sha256,
                 )
             )
         return out
@@ -347,6 +353,25 @@ class ReviewRecord:
     qualified: bool
     risk_ids: tuple[str, ...] = ()
     note: str = ""
+    answer_sha256: str | None = None
+
+
+def answer_digest(answer: str | None) -> str:
+    import hashlib
+
+    return hashlib.sha256((answer or "").encode("utf-8")).hexdigest()
+
+
+def _insert_ignoring(engine: Engine, table: Any) -> Any:
+    if engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing()
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    return table.insert()
 
 
 def _reply(row: Any) -> ReplyRecord:

@@ -35,12 +35,12 @@ questions = Table(
     "questions",
     metadata,
     Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
-    Column("question_id", String(128), primary_key=True),
+    Column("question_id", String(255), primary_key=True),
     Column("bank", String(16), nullable=False),
     Column("text", Text, nullable=False),
     Column("risk_ids", JSON, nullable=False),
-    Column("aspect", String(32)),
-    Column("lang", String(8), nullable=False),
+    Column("aspect", String(64)),
+    Column("lang", String(35), nullable=False),
 )
 
 plan = Table(
@@ -50,7 +50,7 @@ plan = Table(
     Column(
         "method", String(16), primary_key=True
     ),  # manual/keyword/classifier/must_refuse/must_answer
-    Column("question_id", String(128), primary_key=True),
+    Column("question_id", String(255), primary_key=True),
     Column("position", Integer, nullable=False),
 )
 
@@ -58,7 +58,7 @@ replies = Table(
     "replies",
     metadata,
     Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
-    Column("question_id", String(128), primary_key=True),
+    Column("question_id", String(255), primary_key=True),
     Column("attempt", Integer, primary_key=True),
     Column("ok", Boolean, nullable=False),
     Column("answer", Text),
@@ -75,7 +75,7 @@ verdicts = Table(
     "verdicts",
     metadata,
     Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
-    Column("question_id", String(128), primary_key=True),
+    Column("question_id", String(255), primary_key=True),
     Column("judge", String(64), primary_key=True),
     Column("spec", JSON, nullable=False),
     Column("flagged", Boolean, nullable=False),
@@ -92,10 +92,11 @@ reviews = Table(
     "reviews",
     metadata,
     Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
-    Column("question_id", String(128), primary_key=True),
-    Column("reviewer", String(128), primary_key=True),
+    Column("question_id", String(255), primary_key=True),
+    Column("reviewer", String(255), primary_key=True),
     Column("qualified", Boolean, nullable=False),
     Column("risk_ids", JSON, nullable=False),
     Column("note", Text, nullable=False),
+    Column("answer_sha256", String(64)),  # the answer the reviewer saw
     Column("created_at", DateTime(timezone=True), nullable=False),
 )

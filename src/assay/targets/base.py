@@ -59,5 +59,8 @@ def split_reasoning(text: str, reasoning: str | None = None) -> tuple[str, str |
     if "</think>" in answer.lower() and "<think>" not in answer.lower():
         head, _, answer = answer.partition("</think>")  # an unopened block: the model's habit
         thoughts.insert(0, head.strip())
+    elif "<think>" in answer.lower():
+        answer, _, tail = answer.partition("<think>")  # never closed (cut off): all reasoning
+        thoughts.append(tail.strip())
     parts = [p for p in [reasoning, *thoughts] if p]
     return answer.strip(), ("\n\n".join(parts) if parts else None)

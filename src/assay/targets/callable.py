@@ -36,6 +36,8 @@ class CallableTarget:
         if not isinstance(result, str):
             raise TargetError(f"the callable returned {type(result).__name__}, not str")
         answer, reasoning = split_reasoning(result)
+        if not answer.strip():
+            raise TargetError("empty answer")  # never counted as an answer or a refusal
         return TargetReply(answer=answer, reasoning=reasoning)
 
     async def aclose(self) -> None:

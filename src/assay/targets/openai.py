@@ -165,8 +165,15 @@ def _parse(raw: bytes, status: int) -> TargetReply:
         raise TargetError(
             f"malformed response ({type(exc).__name__}): {snippet}", status_code=status
         ) from None
+    refusal = message.get("refusal")
+    if not content.strip() and isinstance(refusal, str) and refusal.strip():
+        content = refusal  # the API's own refusal field: the answer the user saw
     reasoning = message.get("reasoning_content") or message.get("reasoning")
     answer, thoughts = split_reasoning(content, reasoning if isinstance(reasoning, str) else None)
+    finish = data["choices"][0].get("finish_reason")
+    if not answer.strip():
+        # nothing the user could read: never counted as an answer, a refusal or a qualified reply
+        raise TargetError(f"empty answer (finish_reason={finish})", status_code=status)
     usage = data.get("usage") or {}
     return TargetReply(
         answer=answer,
