@@ -110,6 +110,7 @@ def run(
     if resume:
         the_run = resume
         target = _resumed_target(runs, resume, cfg)
+        _warn_profile_change(prof, runs.run(resume).profile_sha256, code)
     else:
         if cfg is None:
             raise ConfigError(
@@ -310,9 +311,23 @@ def _run_context(
     code = check_lang(lang)
     cfg = project(config)
     runs = _store(store, cfg)
-    used = runs.run(run_id).profile_id
-    chosen = profile or (used if used in builtin_profiles() else None)
-    return code, cfg, runs, profile_for(chosen, cfg, code)
+    info = runs.run(run_id)
+    chosen = profile or (info.profile_id if info.profile_id in builtin_profiles() else None)
+    prof = profile_for(chosen, cfg, code)
+    _warn_profile_change(prof, info.profile_sha256, code)
+    return code, cfg, runs, prof
+
+
+def _warn_profile_change(prof: Profile, recorded: str, lang: Lang) -> None:
+    if recorded not in ("", "-") and stages.profile_hash_of(prof) != recorded:
+        err_console().print(
+            t(
+                lang,
+                f"! 档案 {prof.id} 与运行时记录的不同：阈值以当前档案为准",
+                f"! profile {prof.id} differs from the one the run recorded: thresholds come from the current one",
+            ),
+            soft_wrap=True,
+        )
 
 
 def _store(url: str | None, cfg: ProjectConfig | None) -> RunStore:
