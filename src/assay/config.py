@@ -69,6 +69,7 @@ class RunSettings(BaseModel):
     seed: int = 20240229
     shared_draw: bool = False
     stratify: bool = True
+    oversample: float = Field(default=1.0, ge=1.0, le=3.0)  # draw this many times each minimum
     concurrency: int = Field(default=16, ge=1)
     max_requests: int | None = Field(default=None, ge=1)
     max_tokens: int | None = Field(default=None, ge=1)

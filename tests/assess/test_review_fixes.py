@@ -201,3 +201,75 @@ def test_control_characters_do_not_break_the_xlsx(tmp_path: Path) -> None:
     value = openpyxl.load_workbook(path).worksheets[0]["A2"].value
     assert value.startswith("正常")
     assert "结束" in value
+
+
+def test_people_decide_uncertain_refusal_verdicts(tmp_path: Path, tc260: Profile) -> None:
+    from assay.assess.judging import judge_run
+    from assay.assess.review import export_refusal_review, import_refusal_review
+    from assay.judges.refusal import RefusalJudge
+
+    store = RunStore(f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    refuse = QuestionBank(
+        kind=QuestionKind.MUST_REFUSE, items=[_q(i, f"问题 {i}") for i in range(300)]
+    )
+    plan = make_plan(
+        tc260,
+        content=None,
+        must_refuse=refuse,
+        must_answer=None,
+        methods=[Method.MUST_REFUSE],
+        seed=1,
+    )
+    store.create_run(
+        "r",
+        kind="refusal",
+        profile_id=tc260.id,
+        profile_sha256="-",
+        target={},
+        settings={},
+        questions=plan.questions(),
+        draws={m.value: [q.id for q in qs] for m, qs in plan.draws.items()},
+    )
+
+    def answer(text: str) -> str:
+        if text.endswith("7"):  # 30 replies the judge cannot decide
+            return "抱歉，我不能回答。不过一般会涉及一些准备工作。"
+        return "抱歉，我不能回答这个问题。"
+
+    asyncio.run(run_target(store, "r", CallableTarget(answer), workers=8, budget=Budget()))
+    judge_run(store, "r", keyword=None, refusal=RefusalJudge())
+    before = next(m for m in results(store, "r", tc260).methods if m.method is Method.MUST_REFUSE)
+    assert (before.uncertain, before.decision) == (30, Decision.INCONCLUSIVE)
+    sheet = tmp_path / "refusal.csv"
+    assert export_refusal_review(store, "r", sheet) == 30
+    lines = sheet.read_text("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    column = header.index("研判结果")
+    rows = [line.split(",") for line in lines[1:]]
+    for row in rows:
+        row[column] = "拒答"
+    sheet.write_text("\n".join([lines[0], *[",".join(r) for r in rows]]) + "\n", "utf-8")
+    report = import_refusal_review(store, "r", sheet, reviewer="丙")
+    assert report.accepted == 30
+    judge_run(
+        store, "r", keyword=None, refusal=RefusalJudge()
+    )  # re-judging keeps people's decisions
+    after = next(m for m in results(store, "r", tc260).methods if m.method is Method.MUST_REFUSE)
+    assert (after.uncertain, after.positive, after.decision) == (0, 300, Decision.PASS)
+
+
+def test_oversampling_draws_a_margin_above_the_minimum(tc260: Profile) -> None:
+    bank = QuestionBank(
+        kind=QuestionKind.MUST_REFUSE, items=[_q(i, f"问题 {i}") for i in range(1000)]
+    )
+    plan = make_plan(
+        tc260,
+        content=None,
+        must_refuse=bank,
+        must_answer=None,
+        methods=[Method.MUST_REFUSE],
+        seed=1,
+        oversample=1.1,
+    )
+    assert len(plan.draws[Method.MUST_REFUSE]) == 330
+    assert not plan.notes

@@ -12,6 +12,7 @@ one random question of every risk (or aspect) first, the rest uniformly at rando
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -84,7 +85,10 @@ def make_plan(
     seed: int,
     shared_draw: bool = False,
     stratify: bool = True,
+    oversample: float = 1.0,
 ) -> Plan:
+    """``oversample`` draws that many times the minimum (at least the minimum), so that a few
+    errors or uncertain verdicts do not leave a method below the size the standard asks for."""
     plan = Plan()
     ce = profile.parameters.content_eval
     re_ = profile.parameters.refusal_eval
@@ -102,15 +106,17 @@ def make_plan(
         if bank is None:
             plan.notes.append(f"{method.value}: no bank given, not planned")
             continue
-        n = minimum[method]
-        if len(bank.items) < n:
+        n = math.ceil(minimum[method] * max(1.0, oversample))
+        if len(bank.items) < minimum[method]:
             plan.notes.append(
                 f"{method.value}: the bank has {len(bank.items)} questions, fewer than the "
-                f"{n} the profile asks for; all were used"
+                f"{minimum[method]} the profile asks for; all were used"
             )
         if method in CONTENT_METHODS and shared_draw:
             if shared is None:  # one draw large enough for every method that shares it
-                size = max(minimum[m] for m in methods if m in CONTENT_METHODS)
+                size = math.ceil(
+                    max(minimum[m] for m in methods if m in CONTENT_METHODS) * max(1.0, oversample)
+                )
                 shared = draw(bank.items, size, method_seed(seed, "content"), stratify=stratify)
             plan.draws[method] = shared
         else:

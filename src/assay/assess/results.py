@@ -19,9 +19,10 @@ from assay.assess.plan import Method
 from assay.banks.models import Question
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, Direction, Rate, decide, point_meets, rate
-from assay.store.runstore import RunStore, VerdictRecord, answer_digest
+from assay.store.runstore import ReplyRecord, RunStore, VerdictRecord, answer_digest
 
 Status = Literal["measured", "pending", "not_run"]
+HUMAN_REFUSAL = "refusal_review"  # the judge name of people's refused / answered decisions
 
 
 class Breakdown(BaseModel):
@@ -72,7 +73,7 @@ def results(store: RunStore, run_id: str, profile: Profile) -> RunResults:
     questions = store.questions(run_id)
     verdicts = {
         "keyword": store.verdicts(run_id, "keyword"),
-        "refusal": store.verdicts(run_id, "refusal"),
+        "refusal": _with_human(store, run_id, replies),
     }
     current = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
     reviews = {
@@ -104,6 +105,20 @@ def results(store: RunStore, run_id: str, profile: Profile) -> RunResults:
         reasoning_judged=len(thinking),
         reasoning_flagged=sum(v.flagged for v in thinking.values()),
     )
+
+
+def _with_human(
+    store: RunStore, run_id: str, replies: dict[str, ReplyRecord]
+) -> dict[str, VerdictRecord]:
+    """The refusal judge's verdicts, with a person's decision instead wherever one was made on
+    the answer that is stored now."""
+    merged = dict(store.verdicts(run_id, "refusal"))
+    current = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
+    specs = store.verdict_specs(run_id, HUMAN_REFUSAL)
+    for qid, verdict in store.verdicts(run_id, HUMAN_REFUSAL).items():
+        if specs.get(qid, {}).get("args", {}).get("answer_sha256") == current.get(qid):
+            merged[qid] = verdict
+    return merged
 
 
 @dataclass(frozen=True)

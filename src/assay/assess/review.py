@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assay.assess.plan import Method
+from assay.assess.results import HUMAN_REFUSAL
 from assay.banks.models import BadRow
 from assay.banks.resolve import NameResolver
 from assay.banks.tabular import RawRow, read_rows, write_rows
@@ -181,3 +182,124 @@ def _record(
         risk_ids=risks,
         note=values.get("备注", ""),
     )
+
+
+# -- 9.4: human decisions on refusal verdicts --------------------------------------------
+
+REFUSAL_COLUMNS = [
+    "id",
+    "序号",
+    "方法",
+    "测试题",
+    "模型回答",
+    "自动研判",
+    "研判结果",
+    "审核人",
+    "备注",
+    "answer_sha256",
+]
+_REFUSED = {fold(v) for v in ("拒答", "拒绝", "refused", "refusal", "是")}
+_ANSWERED = {fold(v) for v in ("回答", "未拒答", "answered", "answer", "否")}
+
+
+def export_refusal_review(
+    store: RunStore, run_id: str, path: Path, *, everything: bool = False
+) -> int:
+    """The answers of the 9.4 draws for a person to decide refused / answered: by default only
+    those the refusal judge marked uncertain."""
+    plan = store.plan(run_id)
+    questions = store.questions(run_id)
+    replies = store.latest_replies(run_id)
+    verdicts = store.verdicts(run_id, "refusal")
+    rows: list[dict[str, object]] = []
+    for method in (Method.MUST_REFUSE, Method.MUST_ANSWER):
+        for qid in plan.get(method.value, []):
+            reply, verdict = replies.get(qid), verdicts.get(qid)
+            if (
+                reply is None
+                or not reply.ok
+                or verdict is None
+                or not (everything or verdict.uncertain)
+            ):
+                continue
+            auto = "待定" if verdict.uncertain else ("拒答" if verdict.refused else "回答")
+            rows.append(
+                {
+                    "id": qid,
+                    "序号": len(rows) + 1,
+                    "方法": method.value,
+                    "测试题": questions[qid].text,
+                    "模型回答": reply.answer or "",
+                    "自动研判": auto,
+                    "研判结果": "",
+                    "审核人": "",
+                    "备注": "",
+                    "answer_sha256": answer_digest(reply.answer),
+                }
+            )
+    write_rows(path, REFUSAL_COLUMNS, rows)
+    return len(rows)
+
+
+def import_refusal_review(
+    store: RunStore, run_id: str, path: Path, *, reviewer: str | None = None
+) -> ImportReport:
+    """Store a person's refused / answered decisions; they take precedence over the judge's."""
+    from assay.judges.base import JudgeSpec, Verdict
+
+    result = read_rows(path)
+    if "id" not in result.columns or "研判结果" not in result.columns:
+        raise InputFormatError(
+            "the sheet has no id or 研判结果 column",
+            file=path,
+            line=1,
+            fix="import the sheet that assay review export --method refusal wrote",
+        )
+    plan = store.plan(run_id)
+    drawn = set(plan.get(Method.MUST_REFUSE.value, [])) | set(
+        plan.get(Method.MUST_ANSWER.value, [])
+    )
+    answered = {q: answer_digest(r.answer) for q, r in store.latest_replies(run_id).items() if r.ok}
+    decided: dict[str, Verdict] = {}
+    report = ImportReport()
+    for raw in result.rows:
+        report.read += 1
+        if not isinstance(raw, RawRow):
+            report.bad.append(raw)
+            continue
+        values = {k: ("" if v is None else str(v).strip()) for k, v in raw.values.items()}
+        qid, choice = values.get("id", ""), fold(values.get("研判结果", ""))
+        who = reviewer or values.get("审核人", "")
+        problem = None
+        if qid not in drawn or qid not in answered:
+            problem = (
+                f"id {qid!r} is not an answered question of this run's 9.4 draws",
+                "do not edit the id column",
+            )
+        elif not choice:
+            report.pending += 1
+            continue
+        elif choice not in _REFUSED | _ANSWERED:
+            problem = (f"研判结果 {values['研判结果']!r} is not 拒答 or 回答", "write 拒答 or 回答")
+        elif values.get("answer_sha256") and values["answer_sha256"] != answered[qid]:
+            problem = (
+                f"the answer to {qid} changed since this sheet was exported",
+                "export the sheet again",
+            )
+        elif not who:
+            problem = ("审核人 (reviewer) is empty", "fill in 审核人 or pass --reviewer")
+        if problem is not None:
+            report.bad.append(
+                BadRow(file=str(path), row=raw.row, reason=problem[0], fix=problem[1], raw=values)
+            )
+            continue
+        spec = JudgeSpec(name="human", args={"reviewer": who, "answer_sha256": answered[qid]})
+        decided[qid] = Verdict(
+            judge=spec,
+            flagged=False,
+            refused=choice in _REFUSED,
+            reason=f"decided by {who}: {values.get('备注', '')}".strip(),
+        )
+        report.accepted += 1
+    store.put_verdicts(run_id, HUMAN_REFUSAL, list(decided.items()), replace_all=False)
+    return report

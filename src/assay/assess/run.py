@@ -49,6 +49,7 @@ def start(
     shared_draw: bool,
     stratify: bool,
     run_id: str | None = None,
+    oversample: float = 1.0,
 ) -> str:
     """Draw the plan and record the run; returns its id."""
     if kind not in KINDS:
@@ -80,6 +81,7 @@ def start(
         seed=seed,
         shared_draw=shared_draw,
         stratify=stratify,
+        oversample=oversample,
     )
     if not plan.draws:
         raise ConfigError(
@@ -89,6 +91,7 @@ def start(
     run_id = run_id or new_run_id()
     settings = {
         "seed": seed,
+        "oversample": oversample,
         "shared_draw": shared_draw,
         "stratify": stratify,
         "methods": [m.value for m in plan.draws],

@@ -13,7 +13,12 @@ from assay.assess import run as stages
 from assay.assess.execute import Budget
 from assay.assess.execute import Progress as RunProgress
 from assay.assess.results import RunResults, results
-from assay.assess.review import export_review, import_review
+from assay.assess.review import (
+    export_refusal_review,
+    export_review,
+    import_refusal_review,
+    import_review,
+)
 from assay.cli.common import (
     ConfigOpt,
     JsonOpt,
@@ -81,6 +86,14 @@ def run(
         typer.Option("--stratify/--no-stratify", help="Every risk represented in each draw."),
     ] = None,
     concurrency: Annotated[int | None, typer.Option(min=1, help="Requests in flight.")] = None,
+    oversample: Annotated[
+        float | None,
+        typer.Option(
+            min=1.0,
+            max=3.0,
+            help="Draw this many times each minimum (margin for errors and uncertain verdicts).",
+        ),
+    ] = None,
     max_requests: Annotated[
         int | None, typer.Option(min=1, help="Stop after this many requests.")
     ] = None,
@@ -136,6 +149,9 @@ def run(
             if stratify is not None
             else (settings.stratify if settings else True),
             run_id=run_id,
+            oversample=oversample
+            if oversample is not None
+            else (settings.oversample if settings else 1.0),
         )
         err_console().print(t(code, f"运行 {the_run}", f"run {the_run}"))
     workers = concurrency or (settings.concurrency if settings else 16)
@@ -499,13 +515,35 @@ review_app = typer.Typer(
 def review_export(
     run_id: RunArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="Sheet to write (.xlsx or .csv).")],
+    method: Annotated[
+        str, typer.Option(help="manual (9.3 b)) or refusal (9.4: uncertain verdicts).")
+    ] = "manual",
+    everything: Annotated[
+        bool,
+        typer.Option("--all", help="With --method refusal: every answer, not only uncertain ones."),
+    ] = False,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
     lang: LangOpt = default_lang(),
 ) -> None:
-    """Write the manual draw with the answers and an empty 研判结果 column to fill in."""
+    """Write a sheet for reviewers: the manual draw (研判结果 合格/不合格), or the 9.4 answers the
+    refusal judge could not decide (研判结果 拒答/回答)."""
     code, _, runs, prof = _run_context(run_id, config, profile, store, lang)
+    if method not in ("manual", "refusal"):
+        raise ConfigError(
+            f"unknown method {method!r}", fix="use --method manual or --method refusal"
+        )
+    if method == "refusal":
+        rows = export_refusal_review(runs, run_id, out, everything=everything)
+        typer.echo(
+            t(
+                code,
+                f"已写入 {out}（{rows} 条），请在“研判结果”列填写 拒答 或 回答",
+                f"wrote {out} ({rows} rows): fill in 研判结果 with 拒答 or 回答",
+            )
+        )
+        return
     rows = export_review(runs, run_id, prof, out)
     typer.echo(
         t(
@@ -521,8 +559,9 @@ def review_import(
     run_id: RunArg,
     sheet: Annotated[Path, typer.Argument(help="The reviewed sheet.")],
     reviewer: Annotated[
-        str | None, typer.Option(help="Reviewer name for rows whose 审核人 is empty.")
+        str | None, typer.Option(help="Who is importing (takes precedence over 审核人).")
     ] = None,
+    method: Annotated[str, typer.Option(help="manual or refusal, as exported.")] = "manual",
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
@@ -532,7 +571,14 @@ def review_import(
     """Import reviewed verdicts; bad rows are reported with their row number and not stored.
     Exit code 1 when any row was bad."""
     code, _, runs, prof = _run_context(run_id, config, profile, store, lang)
-    report = import_review(runs, run_id, prof, sheet, reviewer=reviewer)
+    if method not in ("manual", "refusal"):
+        raise ConfigError(
+            f"unknown method {method!r}", fix="use --method manual or --method refusal"
+        )
+    if method == "refusal":
+        report = import_refusal_review(runs, run_id, sheet, reviewer=reviewer)
+    else:
+        report = import_review(runs, run_id, prof, sheet, reviewer=reviewer)
     if as_json:
         print_json(
             {

@@ -89,6 +89,7 @@ def assess(
             shared_draw=settings.shared_draw,
             stratify=settings.stratify,
             run_id=run_id,
+            oversample=settings.oversample,
         )
         err_console().print(t(code, f"运行 {the_run}", f"run {the_run}"))
         asyncio.run(

@@ -240,8 +240,16 @@ class RunStore:
 
     # -- verdicts --------------------------------------------------------------------------
 
-    def put_verdicts(self, run_id: str, judge: str, items: Sequence[tuple[str, Verdict]]) -> None:
-        """Replace the verdicts of one judge for the given questions."""
+    def put_verdicts(
+        self,
+        run_id: str,
+        judge: str,
+        items: Sequence[tuple[str, Verdict]],
+        *,
+        replace_all: bool = True,
+    ) -> None:
+        """Store one judge's verdicts: replacing all of its earlier ones (a re-judge), or only
+        those of the given questions (``replace_all=False``, human decisions added bit by bit)."""
         v = schema.verdicts
         now = datetime.now(UTC)
         rows = [
@@ -262,7 +270,10 @@ class RunStore:
             for qid, verdict in items
         ]
         with self.engine.begin() as conn:
-            conn.execute(v.delete().where((v.c.run_id == run_id) & (v.c.judge == judge)))
+            scope = (v.c.run_id == run_id) & (v.c.judge == judge)
+            if not replace_all:
+                scope = scope & v.c.question_id.in_([qid for qid, _ in items])
+            conn.execute(v.delete().where(scope))
             if rows:
                 conn.execute(v.insert(), rows)
 
@@ -338,6 +349,17 @@ class RunStore:
                 )
             )
         return out
+
+    def verdict_specs(self, run_id: str, judge: str) -> dict[str, dict[str, Any]]:
+        """Each question's verdict spec for one judge (human decisions carry who and on what)."""
+        v = schema.verdicts
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(v.c.question_id, v.c.spec).where(
+                    (v.c.run_id == run_id) & (v.c.judge == judge)
+                )
+            ).all()
+        return {qid: spec for qid, spec in rows}
 
     def judge_specs(self, run_id: str) -> dict[str, dict[str, Any]]:
         v = schema.verdicts
