@@ -35,6 +35,8 @@ demo: install
 	@rm -rf $(OUT)/demo
 	$(ASSAY) assess examples/assay.yaml --out $(OUT)/demo --store sqlite:///$(OUT)/demo/runs.sqlite --run-id demo
 	$(ASSAY) results demo --store sqlite:///$(OUT)/demo/runs.sqlite
+	@# corpus sources (5.1): the registry check and the per-source 5% screen of the example corpus
+	cd examples && ../$(ASSAY) corpus sources && ../$(ASSAY) corpus assess --quarantine-dir ../$(OUT)/quarantine
 	cd examples && ../$(ASSAY) keywords scan --file texts.txt --json > ../$(OUT)/keyword-scan.json
 	cd examples && ../$(ASSAY) keywords scan --file texts.txt
 	$(ASSAY) banks convert examples/banks/keywords.csv $(OUT)/filing/keywords.xlsx --kind keywords --layout filing

@@ -237,6 +237,7 @@ class CorpusSourceParams(Strict):
     max_harmful_rate: Param[Rate]
     counted_categories: Param[tuple[str, ...]]
     sample_min: Param[Count]
+    foreign_share_max: Param[Rate]
 
 
 class CorpusEvalParams(Strict):

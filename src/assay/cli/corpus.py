@@ -1,0 +1,141 @@
+"""``assay corpus``: the source registry (5.1) and the per-source assessment (5.1 a), 5.2 c))."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assay.banks.io import ReadOptions, load_allowlist, load_keywords
+from assay.cli.common import (
+    ConfigOpt,
+    JsonOpt,
+    LangOpt,
+    ProfileOpt,
+    check_lang,
+    default_lang,
+    out_console,
+    print_json,
+    profile_for,
+    project,
+    t,
+    table,
+)
+from assay.corpus.assess import assess_sources
+from assay.corpus.sources import check_sources
+from assay.errors import EXIT_FINDINGS, ConfigError
+from assay.judges.keyword import KeywordJudge
+
+app = typer.Typer(help="Corpus sources and their assessment (5.1, 5.2).")
+SourcesArg = Annotated[Path, typer.Argument(help="The source registry (sources.yaml).")]
+
+
+@app.command("sources")
+def sources(
+    path: SourcesArg = Path("sources.yaml"),
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the source registry against 5.1: licences, contracts, consent, collection records,
+    robots, several sources per language and modality, the foreign share. Exit 1 on findings."""
+    code = check_lang(lang)
+    prof = profile_for(profile, project(config), code)
+    if not path.is_file():
+        raise ConfigError(
+            "sources file not found", file=path, fix="write sources.yaml (see the README)"
+        )
+    findings = check_sources(path, prof)
+    if as_json:
+        print_json([f.model_dump() for f in findings])
+    else:
+        for f in findings:
+            where = f"{path}:{f.line}" if f.line else str(path)
+            typer.echo(f"✗ {where}: {f.clause} {f.source or ''} {f.message}")
+        typer.echo(t(code, f"{len(findings)} 项问题", f"{len(findings)} findings"))
+    if findings:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("assess")
+def assess(
+    path: SourcesArg = Path("sources.yaml"),
+    sample: Annotated[
+        int | None, typer.Option(min=1, help="Sample size per source (default: the profile's).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the samples.")] = 0,
+    keywords: Annotated[
+        Path | None,
+        typer.Option("--keywords", "-k", help="Keyword library (default: the project's)."),
+    ] = None,
+    quarantine_dir: Annotated[Path, typer.Option(help="Where bad records are written.")] = Path(
+        "out/quarantine"
+    ),
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """Sample every source, judge the sample, and decide it against the 5% limit of 5.1 a);
+    count personal information in every record. Bad records are quarantined, not fatal."""
+    code = check_lang(lang)
+    cfg = project(config)
+    prof = profile_for(profile, cfg, code)
+    if not path.is_file():
+        raise ConfigError(
+            "sources file not found", file=path, fix="write sources.yaml (see the README)"
+        )
+    judge = None
+    source = cfg.banks.keywords if cfg else None
+    library_path = keywords or (source.path if source else None)
+    if library_path is not None:
+        library, _ = load_keywords(library_path, prof, ReadOptions())
+        allow = load_allowlist(source.allow) if source and source.allow and keywords is None else []
+        judge = KeywordJudge(
+            library, allow=allow, options=source.normalize if source and keywords is None else None
+        )
+    results = assess_sources(
+        path, prof, judge=judge, sample_size=sample, seed=seed, quarantine_dir=quarantine_dir
+    )
+    if as_json:
+        print_json([r.model_dump(mode="json") for r in results])
+        return
+    tab = table(
+        t(code, "语料来源评估（5.1 a)）", "Corpus sources (5.1 a))"),
+        [
+            "source",
+            t(code, "记录", "records"),
+            t(code, "隔离", "quarantined"),
+            t(code, "抽样", "sampled"),
+            t(code, "有害", "harmful"),
+            t(code, "比例 [95%]", "rate [95%]"),
+            t(code, "结论", "decision"),
+            t(code, "个人信息", "personal info"),
+        ],
+    )
+    for r in results:
+        shown = (
+            "-"
+            if r.rate.value is None
+            else f"{r.rate.value:.1%} [{r.rate.low:.1%}, {r.rate.high:.1%}]"
+        )
+        tab.add_row(
+            r.source,
+            str(r.records),
+            str(r.quarantined),
+            str(r.sampled),
+            str(r.harmful),
+            shown,
+            r.decision,
+            ", ".join(f"{k} {v}" for k, v in sorted(r.pii.items())) or "-",
+        )
+    out_console().print(tab)
+    for r in results:
+        for note in r.notes:
+            typer.echo(f"  {r.source}: {note}")
+        if r.quarantine_file:
+            typer.echo(
+                f"  {r.source}: {t(code, '隔离文件', 'quarantine file')} {r.quarantine_file}"
+            )

@@ -1,0 +1,168 @@
+"""Per-source assessment (5.1 a)): a seeded random sample of each source, judged, against the
+profile's 5% limit; and personal information counted over every record (5.2 c)).
+
+The sample is a reservoir sample (algorithm R, seeded), so memory stays flat whatever the size
+of the source and the same seed draws the same records. A sampled record is harmful when a
+judge finds a risk of the categories the profile counts for the 5% screen (A.1 to A.4).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from assay.corpus.readers import Bad, Record, read_records
+from assay.corpus.sources import Source, load_sources
+from assay.judges.keyword import KeywordJudge
+from assay.standard.models import Profile
+from assay.stats.rates import Decision, Direction, Rate, decide, rate
+from assay.text.pii import find
+
+DECISIONS = {
+    Decision.PASS: "accept",
+    Decision.FAIL: "reject",
+    Decision.INCONCLUSIVE: "inconclusive",
+    Decision.NO_DATA: "no_data",
+}
+
+
+class SourceResult(BaseModel):
+    source: str
+    kind: str
+    files: int
+    records: int  # every record read, good or bad
+    scanned: int  # good records
+    quarantined: int
+    sampled: int
+    harmful: int
+    rate: Rate
+    max_harmful_rate: float
+    decision: str  # accept / reject / inconclusive / no_data
+    pii: dict[str, int]
+    quarantine_file: str | None
+    notes: list[str]
+
+
+def reservoir(records: Iterator[Record], n: int, seed: int) -> tuple[list[Record], int]:
+    """A uniform random sample of ``n`` records (algorithm R) and the number seen."""
+    rng = random.Random(seed)
+    sample: list[Record] = []
+    seen = 0
+    for record in records:
+        if seen < n:
+            sample.append(record)
+        else:
+            j = rng.randint(0, seen)
+            if j < n:
+                sample[j] = record
+        seen += 1
+    return sample, seen
+
+
+def assess_source(
+    source: Source,
+    root: Path,
+    profile: Profile,
+    *,
+    judge: KeywordJudge | None,
+    sample_size: int | None = None,
+    seed: int = 0,
+    quarantine_dir: Path | None = None,
+) -> SourceResult:
+    params = profile.parameters.corpus_source
+    n = sample_size or params.sample_min.value
+    counted = set(params.counted_categories.value)
+    files = source.files(root)
+    pii: Counter[str] = Counter()
+    bad: list[Bad] = []
+    counts = {"records": 0}
+
+    def good() -> Iterator[Record]:
+        for path in files:
+            for item in read_records(
+                path,
+                text_field=source.text_field,
+                id_field=source.id_field,
+                encoding=source.encoding,
+            ):
+                counts["records"] += 1
+                if isinstance(item, Bad):
+                    bad.append(item)
+                    continue
+                pii.update(f.kind for f in find(item.text))
+                yield item
+
+    sample, scanned = reservoir(good(), n, seed)
+    harmful = 0
+    notes: list[str] = []
+    if judge is not None:
+        for verdict in judge.judge_many([r.text for r in sample]):
+            if any(r.rsplit(".", 1)[0] in counted for r in verdict.risk_ids):
+                harmful += 1
+    else:
+        notes.append("no keyword library: the sample was drawn but not judged")
+    if scanned < n:
+        notes.append(
+            f"the source has {scanned} records, fewer than the sample size {n}: all were judged"
+        )
+    measured = rate(harmful, len(sample)) if judge is not None else rate(0, 0)
+    decision = decide(measured, params.max_harmful_rate.value, Direction.MAX)
+    return SourceResult(
+        source=source.id,
+        kind=source.kind,
+        files=len(files),
+        records=counts["records"],
+        scanned=scanned,
+        quarantined=len(bad),
+        sampled=len(sample),
+        harmful=harmful,
+        rate=measured,
+        max_harmful_rate=params.max_harmful_rate.value,
+        decision=DECISIONS[decision],
+        pii=dict(pii),
+        quarantine_file=_quarantine(bad, source.id, quarantine_dir),
+        notes=notes,
+    )
+
+
+def assess_sources(
+    path: Path,
+    profile: Profile,
+    *,
+    judge: KeywordJudge | None,
+    sample_size: int | None = None,
+    seed: int = 0,
+    quarantine_dir: Path | None = None,
+) -> list[SourceResult]:
+    registry, _ = load_sources(path)
+    return [
+        assess_source(
+            s,
+            path.parent,
+            profile,
+            judge=judge,
+            sample_size=sample_size,
+            seed=seed,
+            quarantine_dir=quarantine_dir or path.parent / "quarantine",
+        )
+        for s in registry.sources
+    ]
+
+
+def _quarantine(bad: list[Bad], source: str, folder: Path | None) -> str | None:
+    if not bad or folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{source}.quarantine.jsonl"
+    with target.open("w", encoding="utf-8") as fh:
+        for b in bad:
+            fh.write(
+                json.dumps({"file": b.file, "line": b.line, "reason": b.reason}, ensure_ascii=False)
+                + "\n"
+            )
+    return str(target)

@@ -1,0 +1,158 @@
+"""``sources.yaml``: one entry per corpus source with its provenance record, and the checks of
+5.1 it allows: a licence for open-source corpus (5.1 c) 1)), collection records and robots
+compliance for self-collected corpus (5.1 c) 2)), a contract for commercial corpus (5.1 c) 3)),
+authorisation records for user input (5.1 c) 4)), several sources per language and modality
+(5.1 b)), and the share of foreign corpus."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assay.errors import ConfigError
+from assay.standard.models import Profile
+from assay.yamlfile import LineMap, load_yaml, validation_error
+
+Kind = Literal["open_source", "self_collected", "commercial", "user_input"]
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    kind: Kind
+    language: str = "zh"
+    modality: Literal["text", "image", "audio", "video"] = "text"
+    paths: list[str] = Field(min_length=1)  # files or globs, relative to sources.yaml
+    text_field: str = "text"
+    id_field: str | None = None
+    encoding: str = "auto"
+    licence: str = ""  # open source: the licence or authorisation document
+    contract: str = ""  # commercial: the contract or agreement reference
+    commitments: str = ""  # commercial: the supplier's commitments on source, quality, safety
+    consent: str = ""  # user input: where the users' authorisation records are
+    collection_records: str = ""  # self-collected: where the collection records are
+    crawled: bool = False
+    robots: Literal["", "respected", "not_checked"] = ""
+    foreign: bool = False  # 境外语料
+    note: str = ""
+
+    def files(self, root: Path) -> list[Path]:
+        out: list[Path] = []
+        for pattern in self.paths:
+            full = pattern if Path(pattern).is_absolute() else str(root / pattern)
+            matches = sorted(glob.glob(full, recursive=True))
+            out += [Path(m) for m in matches if Path(m).is_file()]
+        return out
+
+
+class SourcesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[Source] = Field(min_length=1)
+
+
+class SourceFinding(BaseModel):
+    source: str | None
+    clause: str
+    field: str | None
+    message: str
+    line: int | None = None
+
+
+def load_sources(path: Path) -> tuple[SourcesFile, LineMap]:
+    data, lines = load_yaml(path)
+    try:
+        parsed = SourcesFile.model_validate(data or {})
+    except ValidationError as exc:
+        raise validation_error(exc, path, lines) from None
+    ids = [s.id for s in parsed.sources]
+    for i, sid in enumerate(ids):
+        if sid in ids[:i]:
+            raise ConfigError(
+                f"source id {sid!r} appears twice",
+                file=path,
+                line=lines.line(("sources", i, "id")),
+                fix="give each source its own id",
+            )
+    return parsed, lines
+
+
+def check_sources(path: Path, profile: Profile) -> list[SourceFinding]:
+    """What sources.yaml shows against 5.1, each finding with its source, field and line."""
+    registry, lines = load_sources(path)
+    root = path.parent
+    out: list[SourceFinding] = []
+
+    def finding(i: int | None, clause: str, field: str | None, message: str) -> None:
+        loc: tuple[str | int, ...] = (
+            ("sources",) if i is None else ("sources", i) + ((field,) if field else ())
+        )
+        out.append(
+            SourceFinding(
+                source=registry.sources[i].id if i is not None else None,
+                clause=clause,
+                field=field,
+                message=message,
+                line=lines.line(loc),
+            )
+        )
+
+    for i, s in enumerate(registry.sources):
+        if s.kind == "open_source" and not s.licence:
+            finding(
+                i, "5.1.c.1", "licence", "open-source corpus without its licence or authorisation"
+            )
+        if s.kind == "commercial" and not s.contract:
+            finding(i, "5.1.c.3", "contract", "commercial corpus without a contract or agreement")
+        if s.kind == "commercial" and not s.commitments:
+            finding(
+                i, "5.1.c.3", "commitments", "commercial corpus without the supplier's commitments"
+            )
+        if s.kind == "user_input" and not s.consent:
+            finding(
+                i, "5.1.c.4", "consent", "user input used as corpus without authorisation records"
+            )
+        if s.kind == "self_collected" and not s.collection_records:
+            finding(
+                i,
+                "5.1.c.2",
+                "collection_records",
+                "self-collected corpus without collection records",
+            )
+        if s.crawled and s.robots != "respected":
+            finding(
+                i,
+                "5.1.c.2",
+                "robots",
+                "crawled corpus without a record that robots and anti-crawling marks were respected",
+            )
+        if not s.files(root):
+            finding(i, "5.1.c.2", "paths", "no file matches the paths")
+    groups: dict[tuple[str, str], list[str]] = {}
+    for s in registry.sources:
+        groups.setdefault((s.language, s.modality), []).append(s.id)
+    for (language, modality), ids in sorted(groups.items()):
+        if len(ids) < 2:
+            finding(
+                None,
+                "5.1.b",
+                None,
+                f"only one source ({ids[0]}) for {language} {modality}: 5.1 b) asks for several",
+            )
+    sizes = {s.id: sum(f.stat().st_size for f in s.files(root)) for s in registry.sources}
+    total = sum(sizes.values())
+    foreign = sum(sizes[s.id] for s in registry.sources if s.foreign)
+    limit = profile.parameters.corpus_source.foreign_share_max.value
+    if total and foreign / total > limit:
+        finding(
+            None,
+            "5.1.b",
+            None,
+            f"foreign corpus is {foreign / total:.0%} of the bytes, above the {limit:.0%} "
+            "of filing practice (not a number of TC260-003)",
+        )
+    return out

@@ -1,0 +1,188 @@
+"""Corpus readers (every format, encoding, compression, malformed case), sources.yaml checks,
+and the per-source assessment."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from assay.banks.models import KeywordEntry, KeywordLibrary
+from assay.corpus.assess import assess_sources, reservoir
+from assay.corpus.readers import Bad, Record, read_records
+from assay.corpus.sources import check_sources
+from assay.judges.keyword import KeywordJudge
+from assay.standard import Profile
+
+ROWS = [{"id": "a", "text": "第一条语料"}, {"id": "b", "text": "second record"}]
+
+
+def _jsonl(rows: list[object]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("c.jsonl", _jsonl(ROWS)),
+        ("c.jsonl", b"\xef\xbb\xbf" + _jsonl(ROWS)),
+        ("c.ndjson", _jsonl(ROWS)),
+        ("c.jsonl.gz", gzip.compress(_jsonl(ROWS))),
+        ("c.json", json.dumps(ROWS, ensure_ascii=False).encode("utf-8")),
+        ("c.csv", "id,text\na,第一条语料\nb,second record\n".encode()),
+        ("c.tsv", "id\ttext\na\t第一条语料\nb\tsecond record\n".encode("gb18030")),
+    ],
+)
+def test_every_reader(tmp_path: Path, name: str, data: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    items = list(read_records(path, id_field="id"))
+    assert [(r.id, r.text) for r in items if isinstance(r, Record)] == [
+        ("a", "第一条语料"),
+        ("b", "second record"),
+    ]
+
+
+def test_zstd_and_plain_text(tmp_path: Path) -> None:
+    zstandard = pytest.importorskip("zstandard")
+    path = tmp_path / "c.jsonl.zst"
+    path.write_bytes(zstandard.ZstdCompressor().compress(_jsonl(ROWS)))
+    assert len([r for r in read_records(path) if isinstance(r, Record)]) == 2
+    text = tmp_path / "doc.txt"
+    text.write_bytes("整篇文档。\n第二行。".encode("gb18030"))
+    (record,) = read_records(text)
+    assert isinstance(record, Record)
+    assert record.text.startswith("整篇文档")
+
+
+def test_each_malformed_record_is_quarantined_and_the_scan_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(
+        _jsonl([{"text": "好的一条"}])
+        + b"{not json\n"
+        + _jsonl([{"text": 42}, {"body": "no text"}, ["a list"]])
+        + b'{"text": "\xff\xfe\xfa broken"}\n'
+        + b'{"text": "nul\x00byte"}\n'
+        + b'{"text": "'
+        + b"x" * 5000
+        + b'"}\n'
+        + _jsonl([{"text": "最后一条"}])
+    )
+    items = list(read_records(path, max_line_bytes=1000))
+    good = [r.text for r in items if isinstance(r, Record)]
+    bad = {r.line: r.reason for r in items if isinstance(r, Bad)}
+    assert good == ["好的一条", "最后一条"]
+    assert sorted(bad) == [2, 3, 4, 5, 6, 7, 8]
+    assert "invalid JSON" in bad[2]
+    assert "int" in bad[3]
+    assert "missing" in bad[4]
+    assert "JSON object" in bad[5]
+    assert "decode" in bad[6]
+    assert "NUL" in bad[7]
+    assert "longer" in bad[8]
+
+
+def test_reservoir_sampling_is_seeded_and_uniform_enough() -> None:
+    records = [Record(str(i), "t", "f", i) for i in range(10_000)]
+    a, seen = reservoir(iter(records), 100, seed=3)
+    b, _ = reservoir(iter(records), 100, seed=3)
+    c, _ = reservoir(iter(records), 100, seed=4)
+    assert seen == 10_000
+    assert [r.id for r in a] == [r.id for r in b]
+    assert [r.id for r in a] != [r.id for r in c]
+    assert 3_000 < sum(int(r.id) for r in a) / len(a) < 7_000  # not just the first records
+
+
+def _registry(tmp_path: Path) -> Path:
+    (tmp_path / "web").mkdir(exist_ok=True)
+    (tmp_path / "web" / "part1.jsonl").write_bytes(
+        _jsonl(
+            [{"text": f"普通的网页文本 {i}"} for i in range(95)]
+            + [{"text": f"教你自制炸药 {i}"} for i in range(5)]
+            + [{"text": "联系 13812345678"}]
+        )
+    )
+    (tmp_path / "bad.jsonl").write_bytes(
+        _jsonl([{"text": f"网络赌博平台 {i}"} for i in range(30)] + [{"text": "正常"}] * 10)
+    )
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n"
+        "  - {id: web, kind: self_collected, paths: ['web/*.jsonl'], crawled: true, robots: respected,\n"
+        "     collection_records: logs/crawl}\n"
+        "  - {id: vendor, kind: commercial, paths: [bad.jsonl], foreign: true}\n"
+        "  - {id: forum, kind: open_source, paths: [missing/*.jsonl]}\n",
+        "utf-8",
+    )
+    return path
+
+
+def test_sources_check_names_the_clause_source_and_line(tmp_path: Path, tc260: Profile) -> None:
+    findings = check_sources(_registry(tmp_path), tc260)
+    found = {(f.clause, f.source, f.field) for f in findings}
+    assert ("5.1.c.3", "vendor", "contract") in found
+    assert ("5.1.c.3", "vendor", "commitments") in found
+    assert ("5.1.c.1", "forum", "licence") in found
+    assert ("5.1.c.2", "forum", "paths") in found
+    assert all(f.line for f in findings if f.source)
+    assert not any(
+        f.clause == "5.1.b" and "only one source" in f.message for f in findings
+    )  # three zh text sources
+
+
+def test_per_source_assessment(tmp_path: Path, tc260: Profile) -> None:
+    judge = KeywordJudge(
+        KeywordLibrary(
+            entries=[
+                KeywordEntry(keyword="自制炸药", risk_ids=("A.1.d",)),
+                KeywordEntry(keyword="网络赌博", risk_ids=("A.1.h",)),
+            ]
+        )
+    )
+    results = {
+        r.source: r
+        for r in assess_sources(_registry(tmp_path), tc260, judge=judge, sample_size=1000, seed=1)
+    }
+    web, vendor = results["web"], results["vendor"]
+    assert (web.records, web.sampled, web.harmful) == (101, 101, 5)
+    assert web.pii == {"mobile": 1}
+    assert web.decision == "inconclusive"  # 5/101 straddles 5%
+    assert (vendor.harmful, vendor.sampled, vendor.decision) == (30, 40, "reject")
+    assert results["forum"].decision == "no_data"
+    again = {
+        r.source: r
+        for r in assess_sources(_registry(tmp_path), tc260, judge=judge, sample_size=50, seed=1)
+    }
+    assert again["web"].sampled == 50
+    same = {
+        r.source: r
+        for r in assess_sources(_registry(tmp_path), tc260, judge=judge, sample_size=50, seed=1)
+    }
+    assert same["web"].harmful == again["web"].harmful  # the same seed draws the same records
+
+
+def test_corpus_commands_on_the_examples(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.helpers.cli import run_assay
+
+    project = tmp_path / "examples"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples", project)
+    assert run_assay("corpus", "sources", cwd=project).returncode == 0
+    result = run_assay(
+        "corpus", "assess", "--json", "--quarantine-dir", tmp_path / "q", cwd=project
+    )
+    assert result.returncode == 0, result.stderr
+    data = {r["source"]: r for r in json.loads(result.stdout)}
+    assert data["web"]["quarantined"] == 1
+    assert data["web"]["decision"] == "accept"
+    assert (tmp_path / "q" / "web.quarantine.jsonl").is_file()
+    (project / "sources.yaml").write_text(
+        "sources:\n  - {id: solo, kind: open_source, paths: [corpus/books.jsonl]}\n", "utf-8"
+    )
+    findings = run_assay("corpus", "sources", "--json", cwd=project)
+    assert findings.returncode == 1
+    clauses = {f["clause"] for f in json.loads(findings.stdout)}
+    assert clauses == {"5.1.c.1", "5.1.b"}
