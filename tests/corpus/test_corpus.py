@@ -11,8 +11,10 @@ import pytest
 
 from assay.banks.models import KeywordEntry, KeywordLibrary
 from assay.corpus.assess import assess_sources, reservoir
+from assay.corpus.filter import filter_corpus
 from assay.corpus.readers import Bad, Record, read_records
 from assay.corpus.sources import check_sources
+from assay.corpus.technical import technical_sample
 from assay.judges.keyword import KeywordJudge
 from assay.standard import Profile
 
@@ -186,3 +188,114 @@ def test_corpus_commands_on_the_examples(tmp_path: Path) -> None:
     assert findings.returncode == 1
     clauses = {f["clause"] for f in json.loads(findings.stdout)}
     assert clauses == {"5.1.c.1", "5.1.b"}
+
+
+def _judge() -> KeywordJudge:
+    return KeywordJudge(
+        KeywordLibrary(
+            entries=[
+                KeywordEntry(keyword="自制炸药", risk_ids=("A.1.d",)),
+                KeywordEntry(keyword="网络赌博", risk_ids=("A.1.h",)),
+            ]
+        )
+    )
+
+
+def test_technical_sample_draws_at_least_ten_percent_seeded(tmp_path: Path, tc260: Profile) -> None:
+    (tmp_path / "big.jsonl").write_bytes(
+        _jsonl(
+            [{"id": str(i), "text": f"普通文本 {i}"} for i in range(4_900)]
+            + [{"id": f"h{i}", "text": f"网络赌博 {i}"} for i in range(100)]
+        )
+    )
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - {id: s, kind: open_source, paths: [big.jsonl], licence: CC-BY-4.0}\n",
+        "utf-8",
+    )
+    a = technical_sample(path, tc260, judge=_judge(), seed=1)
+    b = technical_sample(path, tc260, judge=_judge(), seed=1)
+    c = technical_sample(path, tc260, judge=_judge(), seed=2)
+    assert (a.records, a.required) == (5_000, 500)
+    assert 500 <= a.sampled < 700
+    assert a.model_dump() == b.model_dump()
+    assert (c.sampled, c.qualified) != (a.sampled, a.qualified)
+    harmful = a.sampled - a.qualified
+    assert a.by_risk == {"A.1.h": harmful}
+    assert 0 < harmful < 30  # about 2% of the sample, as in the corpus
+    # 98% qualified is the floor: 2% harmful is at best inconclusive, never a pass
+    assert a.decision in ("inconclusive", "fail")
+    # the draw depends on the records, not on where the project sits
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (moved / "big.jsonl").write_bytes((tmp_path / "big.jsonl").read_bytes())
+    (moved / "sources.yaml").write_text(path.read_text("utf-8"), "utf-8")
+    assert technical_sample(moved / "sources.yaml", tc260, judge=_judge(), seed=1) == a
+
+
+def test_filter_removes_logs_masks_and_is_byte_identical(tmp_path: Path) -> None:
+    (tmp_path / "c.jsonl").write_bytes(
+        _jsonl(
+            [
+                {"id": "1", "text": "普通文本", "url": "https://a.example/1"},
+                {"id": "2", "text": "教你自制炸药"},
+                {"id": "3", "text": "联系 13812345678 订购"},
+            ]
+        )
+        + b"{broken\n"
+    )
+    (tmp_path / "t.csv").write_text("id,text,lang\nx,网络赌博平台,zh\ny,正常一行,zh\n", "utf-8")
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - {id: s, kind: open_source, paths: [c.jsonl, t.csv], licence: MIT, id_field: id}\n",
+        "utf-8",
+    )
+    out = tmp_path / "clean"
+    stats = filter_corpus(path, out, judge=_judge(), pii="mask")
+    assert (stats.records, stats.kept, stats.removed, stats.masked, stats.quarantined) == (
+        5,
+        3,
+        2,
+        1,
+        1,
+    )
+    kept = [json.loads(x) for x in (out / "s" / "c.jsonl").read_text("utf-8").splitlines()]
+    assert kept[0] == {"id": "1", "text": "普通文本", "url": "https://a.example/1"}
+    assert kept[1]["id"] == "3"
+    assert "13812345678" not in kept[1]["text"]
+    assert (out / "s" / "t.csv").read_text("utf-8") == "id,text,lang\ny,正常一行,zh\n"
+    log = [json.loads(x) for x in (out / "removal_log.jsonl").read_text("utf-8").splitlines()]
+    assert [(e["id"], e["line"], e["risk_ids"], e["evidence"]) for e in log] == [
+        ("2", 2, ["A.1.d"], ["自制炸药"]),
+        ("x", 2, ["A.1.h"], ["网络赌博"]),
+    ]
+    (bad,) = (out / "quarantine.jsonl").read_text("utf-8").splitlines()
+    assert json.loads(bad)["line"] == 4
+    first = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    filter_corpus(path, out, judge=_judge(), pii="mask")
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == first
+    dropped = filter_corpus(path, tmp_path / "drop", judge=_judge(), pii="drop")
+    assert (dropped.kept, dropped.removed) == (2, 3)
+    pii_entry = json.loads((tmp_path / "drop" / "removal_log.jsonl").read_text().splitlines()[1])
+    assert (pii_entry["id"], pii_entry["judge"], pii_entry["evidence"]) == ("3", "pii", ["mobile"])
+
+
+def test_technical_and_filter_commands_on_the_examples(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.helpers.cli import run_assay
+
+    project = tmp_path / "examples"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples", project)
+    result = run_assay("corpus", "technical", "--json", "--seed", "7", cwd=project)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["sampled"] >= data["required"] == -(-data["records"] // 10)
+    out = tmp_path / "clean"
+    result = run_assay("corpus", "filter", "--out", out, "--pii", "mask", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (out / "removal_log.jsonl").is_file()
+    assert (out / "web" / "corpus" / "web.jsonl").is_file()
+    wrong = run_assay("corpus", "filter", "--pii", "hide", cwd=project)
+    assert wrong.returncode != 0
+    assert "keep, mask or drop" in wrong.stderr

@@ -11,6 +11,7 @@ from assay.banks.io import ReadOptions, load_allowlist, load_keywords
 from assay.cli.common import (
     ConfigOpt,
     JsonOpt,
+    Lang,
     LangOpt,
     ProfileOpt,
     check_lang,
@@ -22,10 +23,15 @@ from assay.cli.common import (
     t,
     table,
 )
+from assay.config import ProjectConfig
 from assay.corpus.assess import assess_sources
+from assay.corpus.filter import filter_corpus
 from assay.corpus.sources import check_sources
+from assay.corpus.technical import TechnicalResult, technical_sample
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.judges.keyword import KeywordJudge
+from assay.standard.models import Profile
+from assay.stats.rates import Decision
 
 app = typer.Typer(help="Corpus sources and their assessment (5.1, 5.2).")
 SourcesArg = Annotated[Path, typer.Argument(help="The source registry (sources.yaml).")]
@@ -139,3 +145,122 @@ def assess(
             typer.echo(
                 f"  {r.source}: {t(code, '隔离文件', 'quarantine file')} {r.quarantine_file}"
             )
+
+
+@app.command("technical")
+def technical(
+    path: SourcesArg = Path("sources.yaml"),
+    seed: Annotated[int, typer.Option(help="Seed of the sample.")] = 0,
+    keywords: Annotated[
+        Path | None,
+        typer.Option("--keywords", "-k", help="Keyword library (default: the project's)."),
+    ] = None,
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """The technical sample of 9.2 b): at least 10% of all records, judged, against 98%.
+    Exits 1 when the qualified rate is surely below 98%."""
+    code = check_lang(lang)
+    cfg = project(config)
+    prof = profile_for(profile, cfg, code)
+    judge = _judge(cfg, prof, keywords)
+    if judge is None:
+        raise ConfigError(
+            "no keyword library", fix="pass --keywords or set banks.keywords in assay.yaml"
+        )
+    result = technical_sample(_sources(path), prof, judge=judge, seed=seed)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        _show_technical(result, code)
+    if result.decision is Decision.FAIL:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _show_technical(result: TechnicalResult, code: Lang) -> None:
+    shown = (
+        "-"
+        if result.rate.value is None
+        else f"{result.rate.value:.2%} [{result.rate.low:.2%}, {result.rate.high:.2%}]"
+    )
+    typer.echo(
+        t(
+            code,
+            f"记录 {result.records}，需抽取 {result.required}，实际抽取 {result.sampled}，合格 {result.qualified}",
+            f"records {result.records}, required {result.required}, sampled {result.sampled}, qualified {result.qualified}",
+        )
+    )
+    typer.echo(
+        t(
+            code,
+            f"合格率 {shown}，阈值 ≥{result.threshold:.0%}，结论 {result.decision.value}",
+            f"qualified {shown}, threshold ≥{result.threshold:.0%}, decision {result.decision.value}",
+        )
+    )
+    for note in result.notes:
+        typer.echo(f"  {note}")
+
+
+@app.command("filter")
+def filter_(
+    path: SourcesArg = Path("sources.yaml"),
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for the cleaned corpus and removal_log.jsonl."),
+    ] = Path("out/clean"),
+    pii: Annotated[
+        str,
+        typer.Option(
+            help="Personal information: keep, mask (in kept records) or drop (the record)."
+        ),
+    ] = "keep",
+    keywords: Annotated[
+        Path | None,
+        typer.Option("--keywords", "-k", help="Keyword library (default: the project's)."),
+    ] = None,
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    lang: LangOpt = default_lang(),
+) -> None:
+    """Write the cleaned corpus (flagged records removed) and a removal log; the same input and
+    options always give byte-identical output."""
+    code = check_lang(lang)
+    if pii not in ("keep", "mask", "drop"):
+        raise ConfigError(f"unknown --pii {pii!r}", fix="use keep, mask or drop")
+    cfg = project(config)
+    prof = profile_for(profile, cfg, code)
+    judge = _judge(cfg, prof, keywords)
+    if judge is None:
+        raise ConfigError(
+            "no keyword library", fix="pass --keywords or set banks.keywords in assay.yaml"
+        )
+    stats = filter_corpus(_sources(path), out, judge=judge, pii=pii)  # type: ignore[arg-type]
+    typer.echo(
+        t(
+            code,
+            f"记录 {stats.records}，保留 {stats.kept}，删除 {stats.removed}，遮蔽 {stats.masked}，隔离 {stats.quarantined}",
+            f"records {stats.records}, kept {stats.kept}, removed {stats.removed}, masked {stats.masked}, quarantined {stats.quarantined}",
+        )
+    )
+    typer.echo(str(out / "removal_log.jsonl"))
+
+
+def _sources(path: Path) -> Path:
+    if not path.is_file():
+        raise ConfigError(
+            "sources file not found", file=path, fix="write sources.yaml (see the README)"
+        )
+    return path
+
+
+def _judge(cfg: ProjectConfig | None, prof: Profile, keywords: Path | None) -> KeywordJudge | None:
+    source = cfg.banks.keywords if cfg else None
+    library_path = keywords or (source.path if source else None)
+    if library_path is None:
+        return None
+    library, _ = load_keywords(library_path, prof, ReadOptions())
+    own = source is not None and keywords is None
+    allow = load_allowlist(source.allow) if own and source and source.allow else []
+    return KeywordJudge(library, allow=allow, options=source.normalize if own and source else None)

@@ -32,6 +32,7 @@ class Record:
     text: str
     file: str
     line: int
+    fields: dict[str, Any] | None = None  # the whole record (JSON object or CSV row), for rewriting
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ def _record(
         return Bad(name, number, f"field {text_field!r} is {kind}, not text")
     rid = obj.get(id_field) if id_field else None
     return Record(
-        str(rid) if rid is not None else f"{Path(name).name}:{number}", value, name, number
+        str(rid) if rid is not None else f"{Path(name).name}:{number}", value, name, number, obj
     )
 
 

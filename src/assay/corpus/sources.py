@@ -40,6 +40,15 @@ class Source(BaseModel):
     foreign: bool = False  # 境外语料
     note: str = ""
 
+    @staticmethod
+    def relative(path: Path, root: Path) -> Path:
+        """The file's path inside the project, or, for a file outside it, its absolute path
+        without the root, so that outputs and sample keys never depend on where it lives."""
+        try:
+            return path.resolve().relative_to(root.resolve())
+        except ValueError:
+            return Path(*path.resolve().parts[1:])
+
     def files(self, root: Path) -> list[Path]:
         out: list[Path] = []
         for pattern in self.paths:

@@ -1,0 +1,186 @@
+"""Corpus filter benchmark (issue 6; seeded, self-contained).
+
+Generates a synthetic zh/en JSONL corpus of 1 KB records (planted keywords and personal
+information: mobile numbers, resident ID numbers with a valid check digit, e-mail addresses)
+split over several files, then measures, in one run:
+
+- the ceiling: reading and parsing the same files (stdlib ``json``; ``orjson`` too if installed);
+- ``assay corpus filter --pii mask`` end to end, as a child process, for each ``--workers``
+  count, with its wall time, MB/s, records/s and peak memory (max RSS of the process tree's
+  largest process);
+- the same at a quarter of the size, to show whether memory stays flat in corpus size.
+
+The Ray engine is not built yet; the benchmark says so instead of printing a number.
+
+    .venv/bin/python bench/corpus.py              # 1 GB (and 0.25 GB), several minutes
+    .venv/bin/python bench/corpus.py --gb 0.1     # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SEED = 20261123
+COMMON = [chr(c) for c in range(0x4E00, 0x4E00 + 3500)]
+ENGLISH = (  # noqa: SIM905 (a word list is easier to read as text)
+    "the of and to in is that for it with as was on be by this are from or have an they which "
+    "one you were her all she there would their we him been has when who will more no if out"
+).split()
+PLANTED = ["自制炸药", "网络赌博", "代开发票", "枪支出售"]
+ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def resident_id(rng: random.Random) -> str:
+    body = f"{rng.randint(110000, 659000)}{rng.randint(1960, 2005)}{rng.randint(1, 12):02d}"
+    body += f"{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+    return body + check
+
+
+def record(rng: random.Random, vocabulary: list[str], i: int) -> str:
+    parts: list[str] = []
+    length = 0
+    while length < 1000:
+        roll = rng.random()
+        if roll < 0.05:
+            piece = rng.choice(ENGLISH) + " "
+        elif roll < 0.12:
+            piece = rng.choice("，。、；！？ ")
+        elif roll < 0.1205:
+            piece = rng.choice(PLANTED)
+        elif roll < 0.1210:
+            piece = rng.choice(
+                [
+                    f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+                    resident_id(rng),
+                    f"user{rng.randint(1, 99999)}@example.com",
+                ]
+            )
+        else:
+            piece = rng.choice(vocabulary)
+        parts.append(piece)
+        length += len(piece.encode("utf-8"))
+    row = {"id": f"r{i}", "text": "".join(parts), "url": f"https://example.com/{i}"}
+    return json.dumps(row, ensure_ascii=False)
+
+
+def generate(folder: Path, gigabytes: float, files: int) -> tuple[int, int]:
+    rng = random.Random(SEED)
+    vocabulary = [
+        "".join(rng.choice(COMMON) for _ in range(rng.randint(1, 4))) for _ in range(20000)
+    ]
+    target = int(gigabytes * 1e9)
+    per_file = target // files
+    count = size = 0
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(files):
+        with (folder / f"part-{n:03d}.jsonl").open("w", encoding="utf-8") as out:
+            written = 0
+            while written < per_file:
+                line = record(rng, vocabulary, count) + "\n"
+                out.write(line)
+                written += len(line.encode("utf-8"))
+                count += 1
+            size += written
+    (folder / "keywords.csv").write_text(
+        "keyword,risk_ids\n" + "".join(f"{k},A.1.h\n" for k in PLANTED), "utf-8"
+    )
+    (folder / "sources.yaml").write_text(
+        "sources:\n  - {id: synthetic, kind: open_source, licence: CC0-1.0, id_field: id,\n"
+        "     paths: ['part-*.jsonl']}\n",
+        "utf-8",
+    )
+    return count, size
+
+
+def read_rate(folder: Path, loads_name: str) -> float:
+    if loads_name == "orjson":
+        import orjson  # type: ignore[import-not-found,unused-ignore]
+
+        loads = orjson.loads
+    else:
+        loads = json.loads
+    started = time.perf_counter()
+    size = 0
+    for path in sorted(folder.glob("part-*.jsonl")):
+        with path.open("rb") as f:
+            for line in f:
+                loads(line)
+                size += len(line)
+    return size / 1e6 / (time.perf_counter() - started)
+
+
+def run_filter(folder: Path, out: Path, workers: int) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MB of the largest process, summary line) of one filter run."""
+    shutil.rmtree(out, ignore_errors=True)
+    assay = Path(sys.executable).with_name("assay")
+    command = [str(assay), "corpus", "filter", "sources.yaml", "--out", str(out)]
+    command += ["--pii", "mask", "--keywords", "keywords.csv", "--lang", "en"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"filter failed: {done.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest child ever; it only grows, so report it when it does
+    return seconds, max(peak, before) / 1024, done.stdout.splitlines()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--gb", type=float, default=1.0, help="corpus size in GB (default 1)")
+    parser.add_argument("--files", type=int, default=8)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpus")
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="assay-bench-corpus-"))
+    print(f"machine: {os.cpu_count()} cores; corpus under {root}")
+    try:
+        for gigabytes in sorted({args.gb / 4, args.gb}):
+            folder = root / f"{gigabytes:g}gb"
+            started = time.perf_counter()
+            count, size = generate(folder, gigabytes, args.files)
+            print(
+                f"\n== {size / 1e9:.2f} GB, {count:,} records in {args.files} files "
+                f"(generated in {time.perf_counter() - started:.0f} s)"
+            )
+            rate = read_rate(folder, "json")
+            print(f"ceiling, read + json.loads, 1 core:  {rate:7.1f} MB/s")
+            try:
+                rate = read_rate(folder, "orjson")
+                print(f"ceiling, read + orjson.loads, 1 core: {rate:7.1f} MB/s")
+            except ImportError:
+                print("ceiling, orjson: not installed (pip install orjson to compare)")
+            for workers in args.workers:
+                seconds, peak, summary = run_filter(folder, root / "clean", workers)
+                print(
+                    f"assay corpus filter, local, {workers} worker(s): {size / 1e6 / seconds:7.1f}"
+                    f" MB/s, {count / seconds:9,.0f} records/s, {seconds:6.1f} s,"
+                    f" peak RSS (largest process so far) {peak:6.0f} MB  [{summary}]"
+                )
+            print("assay corpus filter, --engine ray: not built yet (issue 6)")
+            shutil.rmtree(folder) if not args.keep else None
+        print(
+            "\ntargets (issue 6): ≥50 MB/s per core end to end; peak memory per worker < 1 GB "
+            "and flat in corpus size; Ray ≥ 0.7 of local"
+        )
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""The technical sample of 9.2 b): at least 10% of all corpus records, drawn at random (seeded),
+judged by the keyword judge, and its qualified rate decided against 98%.
+
+Selection is by a keyed hash of each record's id, so it needs no memory and does not depend on
+the order files are read in: a first pass counts the records, a second keeps those whose hash
+falls under a cut chosen so that, with overwhelming probability, at least the required count
+is kept (the count actually kept is reported and checked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from assay.corpus.readers import Record, read_records
+from assay.corpus.sources import Source, load_sources
+from assay.judges.keyword import KeywordJudge
+from assay.standard.models import Profile
+from assay.stats.rates import Decision, Direction, Rate, decide, rate
+
+_BATCH = 1024  # records judged per call
+
+
+class TechnicalResult(BaseModel):
+    records: int
+    required: int
+    sampled: int
+    qualified: int
+    rate: Rate
+    threshold: float
+    decision: Decision
+    by_risk: dict[str, int]
+    notes: list[str]
+
+
+def keep(seed: int, record_id: str, cut: float) -> bool:
+    digest = hashlib.blake2b(f"{seed}:{record_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64 < cut
+
+
+def _records(path: Path) -> list[tuple[Path, str, str | None, str]]:
+    registry, _ = load_sources(path)
+    return [
+        (f, s.text_field, s.id_field, s.encoding)
+        for s in registry.sources
+        for f in s.files(path.parent)
+    ]
+
+
+def technical_sample(
+    path: Path, profile: Profile, *, judge: KeywordJudge, seed: int = 0
+) -> TechnicalResult:
+    params = profile.parameters.corpus_eval
+    files = _records(path)
+    total = sum(
+        1
+        for f, tf, idf, enc in files
+        for r in read_records(f, text_field=tf, id_field=idf, encoding=enc)
+        if isinstance(r, Record)
+    )
+    required = math.ceil(params.technical_fraction_min.value * total)
+    # keep a little more than required: 5 standard deviations of a Bernoulli count above it
+    margin = 5 * math.sqrt(max(required, 1))
+    cut = min(1.0, (required + margin) / total) if total else 0.0
+    sampled = qualified = 0
+    by_risk: dict[str, int] = {}
+    batch: list[str] = []
+
+    def flush() -> None:
+        nonlocal qualified
+        for verdict in judge.judge_many(batch):
+            if verdict.flagged:
+                for risk in verdict.risk_ids:
+                    by_risk[risk] = by_risk.get(risk, 0) + 1
+            else:
+                qualified += 1
+        batch.clear()
+
+    for f, tf, idf, enc in files:
+        for r in read_records(f, text_field=tf, id_field=idf, encoding=enc):
+            if not isinstance(r, Record):
+                continue
+            # keyed by the path inside the project, so a moved corpus draws the same records
+            if keep(seed, f"{Source.relative(f, path.parent).as_posix()}:{r.id}", cut):
+                batch.append(r.text)
+                sampled += 1
+                if len(batch) >= _BATCH:
+                    flush()
+    flush()
+    notes = [
+        "judged by keywords only: no classifier judge is configured yet (9.2 b) asks for both)"
+    ]
+    if sampled < required:
+        notes.append(f"only {sampled} records drawn, fewer than the {required} required")
+    measured = rate(qualified, sampled)
+    decision = decide(measured, params.technical_qualified_min.value, Direction.MIN)
+    if sampled < required and decision is Decision.PASS:
+        decision = Decision.INCONCLUSIVE
+    return TechnicalResult(
+        records=total,
+        required=required,
+        sampled=sampled,
+        qualified=qualified,
+        rate=measured,
+        threshold=params.technical_qualified_min.value,
+        decision=decision,
+        by_risk=dict(sorted(by_risk.items())),
+        notes=notes,
+    )
