@@ -10,7 +10,8 @@ split over several files, then measures, in one run:
   largest process);
 - the same at a quarter of the size, to show whether memory stays flat in corpus size.
 
-The Ray engine is not built yet; the benchmark says so instead of printing a number.
+The Ray engine is not built yet; the benchmark says so instead of printing a number. The filter
+runs one file per worker process, so the corpus is split into ``--files`` files.
 
     .venv/bin/python bench/corpus.py              # 1 GB (and 0.25 GB), several minutes
     .venv/bin/python bench/corpus.py --gb 0.1     # quicker
@@ -22,7 +23,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -120,23 +120,32 @@ def read_rate(folder: Path, loads_name: str) -> float:
     return size / 1e6 / (time.perf_counter() - started)
 
 
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "rc = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(rc)\n"
+)
+
+
 def run_filter(folder: Path, out: Path, workers: int) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB of the largest process, summary line) of one filter run."""
+    """(seconds, peak RSS in MB of the largest process, summary line) of one filter run.
+
+    The run goes through a fresh wrapper process, whose RUSAGE_CHILDREN max RSS is that of
+    the largest process of this run alone (the assay process or one of its workers).
+    """
     shutil.rmtree(out, ignore_errors=True)
     assay = Path(sys.executable).with_name("assay")
-    command = [str(assay), "corpus", "filter", "sources.yaml", "--out", str(out)]
-    command += ["--pii", "mask", "--keywords", "keywords.csv", "--lang", "en"]
-    if workers > 1:
-        command += ["--workers", str(workers)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    command = [sys.executable, "-c", _MEASURE, str(assay), "corpus", "filter", "sources.yaml"]
+    command += ["--out", str(out), "--pii", "mask", "--keywords", "keywords.csv", "--lang", "en"]
+    command += ["--workers", str(workers)]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"filter failed: {done.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest child ever; it only grows, so report it when it does
-    return seconds, max(peak, before) / 1024, done.stdout.splitlines()[0]
+    peak_kb = int(done.stderr.strip().splitlines()[-1])
+    return seconds, peak_kb / 1024, done.stdout.splitlines()[0]
 
 
 def main() -> None:
@@ -169,7 +178,7 @@ def main() -> None:
                 print(
                     f"assay corpus filter, local, {workers} worker(s): {size / 1e6 / seconds:7.1f}"
                     f" MB/s, {count / seconds:9,.0f} records/s, {seconds:6.1f} s,"
-                    f" peak RSS (largest process so far) {peak:6.0f} MB  [{summary}]"
+                    f" peak RSS (largest process) {peak:5.0f} MB  [{summary}]"
                 )
             print("assay corpus filter, --engine ray: not built yet (issue 6)")
             shutil.rmtree(folder) if not args.keep else None

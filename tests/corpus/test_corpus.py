@@ -299,3 +299,62 @@ def test_technical_and_filter_commands_on_the_examples(tmp_path: Path) -> None:
     wrong = run_assay("corpus", "filter", "--pii", "hide", cwd=project)
     assert wrong.returncode != 0
     assert "keep, mask or drop" in wrong.stderr
+
+
+def _many_files(tmp_path: Path) -> Path:
+    for n in range(4):
+        rows = [{"id": f"{n}-{i}", "text": f"文本 {i} 联系 1381234{i:04d}"} for i in range(50)]
+        rows += [{"id": f"{n}-x", "text": "网络赌博"}]
+        (tmp_path / f"p{n}.jsonl").write_bytes(_jsonl(rows) + b"{bad\n")
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - {id: s, kind: open_source, paths: ['p*.jsonl'], licence: MIT, id_field: id}\n",
+        "utf-8",
+    )
+    return path
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_filter_output_is_the_same_for_any_worker_count(tmp_path: Path) -> None:
+    path = _many_files(tmp_path)
+    one = filter_corpus(path, tmp_path / "one", judge=_judge(), pii="mask", workers=1)
+    two = filter_corpus(path, tmp_path / "two", judge=_judge(), pii="mask", workers=2)
+    assert (one.records, one.removed, one.masked, one.quarantined) == (204, 4, 200, 4)
+    assert (two.records, two.removed, two.masked, two.quarantined) == (204, 4, 200, 4)
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    assert len(_tree(tmp_path / "one")) == 6  # four files and the two logs; no .parts left
+
+
+def test_a_killed_filter_resumes_after_its_last_finished_file(tmp_path: Path) -> None:
+    path = _many_files(tmp_path)
+    clean = filter_corpus(path, tmp_path / "clean", judge=_judge(), pii="mask")
+
+    class KilledError(Exception):
+        pass
+
+    def kill_after_two(stats: object, done: int, total: int) -> None:
+        if done == 2:
+            raise KilledError
+
+    out = tmp_path / "out"
+    with pytest.raises(KilledError):
+        filter_corpus(path, out, judge=_judge(), pii="mask", progress=kill_after_two)
+    seen: list[int] = []
+    resumed = filter_corpus(
+        path,
+        out,
+        judge=_judge(),
+        pii="mask",
+        resume=True,
+        progress=lambda stats, done, total: seen.append(done),
+    )
+    assert seen == [2, 3, 4]  # two files kept from the killed run, two redone
+    assert (resumed.records, resumed.kept, resumed.removed) == (
+        clean.records,
+        clean.kept,
+        clean.removed,
+    )
+    assert _tree(out) == _tree(tmp_path / "clean")

@@ -1,11 +1,15 @@
-"""``assay corpus``: the source registry (5.1) and the per-source assessment (5.1 a), 5.2 c))."""
+"""``assay corpus``: the source registry (5.1), the per-source assessment (5.1 a), 5.2 c)), the
+9.2 b) technical sample and the filter (5.2 a))."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from assay.banks.io import ReadOptions, load_allowlist, load_keywords
 from assay.cli.common import (
@@ -16,6 +20,7 @@ from assay.cli.common import (
     ProfileOpt,
     check_lang,
     default_lang,
+    err_console,
     out_console,
     print_json,
     profile_for,
@@ -25,7 +30,7 @@ from assay.cli.common import (
 )
 from assay.config import ProjectConfig
 from assay.corpus.assess import assess_sources
-from assay.corpus.filter import filter_corpus
+from assay.corpus.filter import FilterStats, filter_corpus
 from assay.corpus.sources import check_sources
 from assay.corpus.technical import TechnicalResult, technical_sample
 from assay.errors import EXIT_FINDINGS, ConfigError
@@ -220,12 +225,19 @@ def filter_(
         Path | None,
         typer.Option("--keywords", "-k", help="Keyword library (default: the project's)."),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Processes, one file at a time each (default: every core).")
+    ] = 0,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Keep the files an interrupted run finished.")
+    ] = False,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     lang: LangOpt = default_lang(),
 ) -> None:
-    """Write the cleaned corpus (flagged records removed) and a removal log; the same input and
-    options always give byte-identical output."""
+    """Write the cleaned corpus (flagged records removed), removal_log.jsonl and
+    quarantine.jsonl; the same input and options give byte-identical output, whatever the
+    number of workers."""
     code = check_lang(lang)
     if pii not in ("keep", "mask", "drop"):
         raise ConfigError(f"unknown --pii {pii!r}", fix="use keep, mask or drop")
@@ -236,7 +248,30 @@ def filter_(
         raise ConfigError(
             "no keyword library", fix="pass --keywords or set banks.keywords in assay.yaml"
         )
-    stats = filter_corpus(_sources(path), out, judge=judge, pii=pii)  # type: ignore[arg-type]
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[records]} · {task.fields[rate]}/s"),
+        TimeRemainingColumn(),
+        console=err_console(),
+    ) as bar:
+        task = bar.add_task(t(code, "文件", "files"), total=None, records=0, rate="0")
+
+        def update(stats: FilterStats, done: int, total: int) -> None:
+            rate = stats.records / max(1e-6, time.perf_counter() - started)
+            bar.update(task, completed=done, total=total, records=stats.records, rate=f"{rate:.0f}")
+
+        stats = filter_corpus(
+            _sources(path),
+            out,
+            judge=judge,
+            pii=pii,  # type: ignore[arg-type]
+            workers=workers or os.cpu_count() or 1,
+            resume=resume,
+            progress=update,
+        )
     typer.echo(
         t(
             code,

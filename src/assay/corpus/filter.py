@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import shutil
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
 
@@ -37,24 +39,140 @@ class FilterStats:
     quarantined: int = 0
     files: list[str] = field(default_factory=list)
 
+    def add(self, other: FilterStats) -> None:
+        self.records += other.records
+        self.kept += other.kept
+        self.removed += other.removed
+        self.masked += other.masked
+        self.quarantined += other.quarantined
+
 
 def filter_corpus(
-    sources: Path, out: Path, *, judge: KeywordJudge, pii: Pii = "keep"
+    sources: Path,
+    out: Path,
+    *,
+    judge: KeywordJudge,
+    pii: Pii = "keep",
+    workers: int = 1,
+    resume: bool = False,
+    progress: Callable[[FilterStats, int, int], None] | None = None,
 ) -> FilterStats:
+    """Filter every file of every source into ``out``; files run in ``workers`` processes.
+
+    Each file writes its own part of the removal and quarantine logs under ``out/.parts`` and a
+    marker when done; the logs are then joined in file order, so any worker count gives the
+    same bytes. With ``resume``, files whose marker matches the input (size and mtime) are not
+    redone. ``.parts`` is removed once the whole run is complete.
+    """
     registry, _ = load_sources(sources)
-    out.mkdir(parents=True, exist_ok=True)
-    stats = FilterStats()
+    parts = out / ".parts"
+    if not resume:
+        shutil.rmtree(parts, ignore_errors=True)
+    parts.mkdir(parents=True, exist_ok=True)
+    jobs: list[_Job] = []
+    for source in registry.sources:
+        for path in source.files(sources.parent):
+            target = out / source.id / Source.relative(path, sources.parent)
+            jobs.append(_Job(len(jobs), path, target, source, pii, parts))
+    todo = [job for job in jobs if not (resume and job.done())]
+    waiting = {job.n for job in todo}
+    done: dict[int, FilterStats] = {job.n: job.stats() for job in jobs if job.n not in waiting}
+    total = FilterStats()
+    for stats in done.values():
+        total.add(stats)
+    if progress:
+        progress(total, len(done), len(jobs))
+    if workers > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(
+            min(workers, len(todo)), initializer=_init, initargs=(judge,)
+        ) as pool:
+            for job, stats in zip(todo, pool.map(_run, todo), strict=True):
+                done[job.n] = stats
+                total.add(stats)
+                if progress:
+                    progress(total, len(done), len(jobs))
+    else:
+        for job in todo:
+            done[job.n] = stats = job.run(judge)
+            total.add(stats)
+            if progress:
+                progress(total, len(done), len(jobs))
     with (
-        (out / "removal_log.jsonl").open("w", encoding="utf-8", newline="\n") as log,
-        (out / "quarantine.jsonl").open("w", encoding="utf-8", newline="\n") as bad,
+        (out / "removal_log.jsonl").open("wb") as log,
+        (out / "quarantine.jsonl").open("wb") as bad,
     ):
-        for source in registry.sources:
-            for path in source.files(sources.parent):
-                target = out / source.id / Source.relative(path, sources.parent)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _filter_file(path, target, source, judge, pii, (log, bad), stats)
-                stats.files.append(str(target))
-    return stats
+        for job in jobs:
+            log.write(job.removal.read_bytes())
+            bad.write(job.quarantine.read_bytes())
+    shutil.rmtree(parts)
+    total.files = [str(job.written) for job in jobs]
+    return total
+
+
+@dataclass(frozen=True)
+class _Job:
+    n: int
+    path: Path
+    target: Path
+    source: Source
+    pii: Pii
+    parts: Path
+
+    @property
+    def removal(self) -> Path:
+        return self.parts / f"{self.n}.removal.jsonl"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.parts / f"{self.n}.quarantine.jsonl"
+
+    @property
+    def marker(self) -> Path:
+        return self.parts / f"{self.n}.done.json"
+
+    @property
+    def written(self) -> Path:
+        fmt, compression = kind_of(self.path)
+        target = self.target.with_suffix("") if compression else self.target
+        return target.with_suffix(".jsonl") if fmt == "json" else target
+
+    def _stamp(self) -> dict[str, object]:
+        info = self.path.stat()
+        return {"path": str(self.path), "size": info.st_size, "mtime_ns": info.st_mtime_ns}
+
+    def done(self) -> bool:
+        if not self.marker.is_file() or not self.written.is_file():
+            return False
+        return bool(json.loads(self.marker.read_text("utf-8"))["input"] == self._stamp())
+
+    def stats(self) -> FilterStats:
+        return FilterStats(**json.loads(self.marker.read_text("utf-8"))["stats"])
+
+    def run(self, judge: KeywordJudge) -> FilterStats:
+        stats = FilterStats()
+        self.written.parent.mkdir(parents=True, exist_ok=True)
+        with (
+            self.removal.open("w", encoding="utf-8", newline="\n") as log,
+            self.quarantine.open("w", encoding="utf-8", newline="\n") as bad,
+        ):
+            _filter_file(self.path, self.written, self.source, judge, self.pii, (log, bad), stats)
+        counts = {k: v for k, v in asdict(stats).items() if k != "files"}
+        marker = {"input": self._stamp(), "stats": counts}
+        self.marker.write_text(json.dumps(marker), "utf-8")
+        return stats
+
+
+_JUDGE: KeywordJudge | None = None
+
+
+def _init(judge: KeywordJudge) -> None:
+    global _JUDGE
+    _JUDGE = judge
+
+
+def _run(job: _Job) -> FilterStats:
+    assert _JUDGE is not None
+    return job.run(_JUDGE)
 
 
 def _filter_file(
@@ -67,11 +185,7 @@ def _filter_file(
     stats: FilterStats,
 ) -> None:
     log, bad = logs
-    fmt, compression = kind_of(path)
-    if compression is not None:
-        target = target.with_suffix("")  # written uncompressed
-    if fmt == "json":
-        target = target.with_suffix(".jsonl")  # a JSON array is written one record per line
+    fmt, _ = kind_of(path)  # written uncompressed; a JSON array one record per line
     records = read_records(
         path, text_field=source.text_field, id_field=source.id_field, encoding=source.encoding
     )

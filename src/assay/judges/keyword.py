@@ -23,6 +23,7 @@ class KeywordJudge:
         options: NormalizeOptions | None = None,
         backend: str | None = None,
     ) -> None:
+        self._args = (library, tuple(allow), options, backend)
         self.engine = KeywordEngine(library.entries, allow=allow, options=options, backend=backend)
         self.spec = JudgeSpec(
             name="keyword",
@@ -34,6 +35,11 @@ class KeywordJudge:
                 "source": str(library.source) if library.source else None,
             },
         )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its inputs and rebuilt on the other side (for worker processes)."""
+        library, allow, options, backend = self._args
+        return (_rebuild, (library, allow, options, backend))
 
     def judge(self, text: str, *, context: str | None = None) -> Verdict:
         """Judge one text. Keywords look at the text alone; ``context`` is accepted and ignored."""
@@ -75,3 +81,12 @@ def library_digest(library: KeywordLibrary, allow: Sequence[str] = ()) -> str:
     ]
     blob = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()
+
+
+def _rebuild(
+    library: KeywordLibrary,
+    allow: tuple[str, ...],
+    options: NormalizeOptions | None,
+    backend: str | None,
+) -> KeywordJudge:
+    return KeywordJudge(library, allow=allow, options=options, backend=backend)

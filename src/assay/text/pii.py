@@ -21,6 +21,9 @@ _MOBILE = re.compile(
 _CARD = re.compile(
     rf"(?<![0-9０-９])({_DIGIT}{{4}}(?:{_SEP}{_DIGIT}{{4}}){{2,3}}(?:{_SEP}{_DIGIT}{{1,3}})?)(?![0-9０-９])"
 )
+# A run of at least 11 digits and separators (a "+" may lead): every ID, card or mobile number
+# lies inside one, so the exact patterns only run over these windows, not the whole text.
+_CANDIDATE = re.compile(r"[0-9０-９+][0-9０-９ \-‐－]{9,}[0-9０-９XxＸｘ]")
 _EMAIL = re.compile(r"([A-Za-z0-9._%+\-]{1,64})@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -62,17 +65,23 @@ def find(text: str) -> list[Found]:
     def free(start: int, end: int) -> bool:
         return all(end <= f.start or start >= f.end for f in found)
 
-    for m in _ID.finditer(text):
-        if id_number_valid(m.group(1)):
-            found.append(Found("id_number", m.start(1), m.end(1)))
-    for m in _CARD.finditer(text):
-        if luhn_valid(m.group(1)) and free(m.start(1), m.end(1)):
-            found.append(Found("bank_card", m.start(1), m.end(1)))
-    for m in _MOBILE.finditer(text):
-        if free(m.start(1), m.end(1)):
-            found.append(Found("mobile", m.start(1), m.end(1)))
-    for m in _EMAIL.finditer(text):
-        found.append(Found("email", m.start(), m.end()))
+    windows = [(m.start(), m.end()) for m in _CANDIDATE.finditer(text)]
+    # lookbehinds still see the text before a window; the lookahead needs the next character
+    for start, end in windows:
+        for m in _ID.finditer(text, start, end + 1):
+            if id_number_valid(m.group(1)):
+                found.append(Found("id_number", m.start(1), m.end(1)))
+    for start, end in windows:
+        for m in _CARD.finditer(text, start, end + 1):
+            if luhn_valid(m.group(1)) and free(m.start(1), m.end(1)):
+                found.append(Found("bank_card", m.start(1), m.end(1)))
+    for start, end in windows:
+        for m in _MOBILE.finditer(text, start, end + 1):
+            if free(m.start(1), m.end(1)):
+                found.append(Found("mobile", m.start(1), m.end(1)))
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            found.append(Found("email", m.start(), m.end()))
     return sorted(found, key=lambda f: f.start)
 
 

@@ -1,0 +1,83 @@
+"""Personal-information detectors: the ID check digit, Luhn, full-width forms, and the windowed
+search giving exactly what a whole-text search gives."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from assay.text import pii
+from assay.text.pii import Found, find, id_number_valid, luhn_valid, mask
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        ("11010519491231002X", True),
+        ("11010519491231002x", True),
+        ("110105194912310021", False),  # wrong check digit
+        ("１１０１０５１９４９１２３１００２Ｘ", True),  # full-width
+        ("11010519491231002", False),  # 17 digits
+    ],
+)
+def test_resident_id_check_digit(number: str, valid: bool) -> None:
+    assert id_number_valid(number) is valid
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        ("4111111111111111", True),
+        ("4111 1111 1111 1111", True),
+        ("4111111111111112", False),
+        ("6222021234567894", True),
+        ("123456789012", False),  # too short for a card
+    ],
+)
+def test_bank_card_luhn(number: str, valid: bool) -> None:
+    assert luhn_valid(number) is valid
+
+
+def test_forms_in_running_text() -> None:
+    text = "电话：+86 138-1234-5678，卡号４１１１ １１１１ １１１１ １１１１。邮箱 a.b@example.cn"
+    assert [f.kind for f in find(text)] == ["mobile", "bank_card", "email"]
+    assert "1234-5678" not in mask(text)
+    assert find("2024年营收 13800 万元，订单 12345678901234567890123") == []
+
+
+def _whole_text(text: str) -> list[Found]:
+    """The reference: each exact pattern over the whole text."""
+    found: list[Found] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= f.start or start >= f.end for f in found)
+
+    for m in pii._ID.finditer(text):
+        if id_number_valid(m.group(1)):
+            found.append(Found("id_number", m.start(1), m.end(1)))
+    for m in pii._CARD.finditer(text):
+        if luhn_valid(m.group(1)) and free(m.start(1), m.end(1)):
+            found.append(Found("bank_card", m.start(1), m.end(1)))
+    for m in pii._MOBILE.finditer(text):
+        if free(m.start(1), m.end(1)):
+            found.append(Found("mobile", m.start(1), m.end(1)))
+    for m in pii._EMAIL.finditer(text):
+        found.append(Found("email", m.start(), m.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def test_windowed_search_equals_whole_text_search() -> None:
+    rng = random.Random(7)
+    alphabet = list("0123456789０１２３４５６７８９ -－‐+Xx字a@.") + [
+        "86",
+        "138",
+        "11010519491231002X",
+    ]
+    hits = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(5, 60)))
+        expected = _whole_text(text)
+        assert find(text) == expected, text
+        hits += bool(expected)
+    assert hits > 300  # the random texts do hold personal information
