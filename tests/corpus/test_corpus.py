@@ -358,3 +358,17 @@ def test_a_killed_filter_resumes_after_its_last_finished_file(tmp_path: Path) ->
         clean.removed,
     )
     assert _tree(out) == _tree(tmp_path / "clean")
+    # finished files of a run with other settings are redone, not mixed in
+    with pytest.raises(KilledError):
+        filter_corpus(path, out, judge=_judge(), pii="drop", progress=kill_after_two)
+    seen.clear()
+    filter_corpus(
+        path,
+        out,
+        judge=_judge(),
+        pii="mask",
+        resume=True,
+        progress=lambda stats, done, total: seen.append(done),
+    )
+    assert seen == [0, 1, 2, 3, 4]
+    assert _tree(out) == _tree(tmp_path / "clean")

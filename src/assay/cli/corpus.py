@@ -40,6 +40,10 @@ from assay.stats.rates import Decision
 
 app = typer.Typer(help="Corpus sources and their assessment (5.1, 5.2).")
 SourcesArg = Annotated[Path, typer.Argument(help="The source registry (sources.yaml).")]
+KeywordsOpt = Annotated[
+    Path | None,
+    typer.Option("--keywords", "-k", help="Keyword library (default: the project's)."),
+]
 
 
 @app.command("sources")
@@ -77,10 +81,7 @@ def assess(
         int | None, typer.Option(min=1, help="Sample size per source (default: the profile's).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the samples.")] = 0,
-    keywords: Annotated[
-        Path | None,
-        typer.Option("--keywords", "-k", help="Keyword library (default: the project's)."),
-    ] = None,
+    keywords: KeywordsOpt = None,
     quarantine_dir: Annotated[Path, typer.Option(help="Where bad records are written.")] = Path(
         "out/quarantine"
     ),
@@ -94,21 +95,14 @@ def assess(
     code = check_lang(lang)
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
-    if not path.is_file():
-        raise ConfigError(
-            "sources file not found", file=path, fix="write sources.yaml (see the README)"
-        )
-    judge = None
-    source = cfg.banks.keywords if cfg else None
-    library_path = keywords or (source.path if source else None)
-    if library_path is not None:
-        library, _ = load_keywords(library_path, prof, ReadOptions())
-        allow = load_allowlist(source.allow) if source and source.allow and keywords is None else []
-        judge = KeywordJudge(
-            library, allow=allow, options=source.normalize if source and keywords is None else None
-        )
+    judge = _judge(cfg, prof, keywords)
     results = assess_sources(
-        path, prof, judge=judge, sample_size=sample, seed=seed, quarantine_dir=quarantine_dir
+        _sources(path),
+        prof,
+        judge=judge,
+        sample_size=sample,
+        seed=seed,
+        quarantine_dir=quarantine_dir,
     )
     if as_json:
         print_json([r.model_dump(mode="json") for r in results])
@@ -156,10 +150,7 @@ def assess(
 def technical(
     path: SourcesArg = Path("sources.yaml"),
     seed: Annotated[int, typer.Option(help="Seed of the sample.")] = 0,
-    keywords: Annotated[
-        Path | None,
-        typer.Option("--keywords", "-k", help="Keyword library (default: the project's)."),
-    ] = None,
+    keywords: KeywordsOpt = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     lang: LangOpt = default_lang(),
@@ -170,11 +161,7 @@ def technical(
     code = check_lang(lang)
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
-    judge = _judge(cfg, prof, keywords)
-    if judge is None:
-        raise ConfigError(
-            "no keyword library", fix="pass --keywords or set banks.keywords in assay.yaml"
-        )
+    judge = _needed(_judge(cfg, prof, keywords))
     result = technical_sample(_sources(path), prof, judge=judge, seed=seed)
     if as_json:
         print_json(result.model_dump(mode="json"))
@@ -221,10 +208,7 @@ def filter_(
             help="Personal information: keep, mask (in kept records) or drop (the record)."
         ),
     ] = "keep",
-    keywords: Annotated[
-        Path | None,
-        typer.Option("--keywords", "-k", help="Keyword library (default: the project's)."),
-    ] = None,
+    keywords: KeywordsOpt = None,
     workers: Annotated[
         int, typer.Option(help="Processes, one file at a time each (default: every core).")
     ] = 0,
@@ -243,11 +227,7 @@ def filter_(
         raise ConfigError(f"unknown --pii {pii!r}", fix="use keep, mask or drop")
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
-    judge = _judge(cfg, prof, keywords)
-    if judge is None:
-        raise ConfigError(
-            "no keyword library", fix="pass --keywords or set banks.keywords in assay.yaml"
-        )
+    judge = _needed(_judge(cfg, prof, keywords))
     started = time.perf_counter()
     with Progress(
         TextColumn("{task.description}"),
@@ -288,6 +268,14 @@ def _sources(path: Path) -> Path:
             "sources file not found", file=path, fix="write sources.yaml (see the README)"
         )
     return path
+
+
+def _needed(judge: KeywordJudge | None) -> KeywordJudge:
+    if judge is None:
+        raise ConfigError(
+            "no keyword library", fix="pass --keywords or set banks.keywords in assay.yaml"
+        )
+    return judge
 
 
 def _judge(cfg: ProjectConfig | None, prof: Profile, keywords: Path | None) -> KeywordJudge | None:

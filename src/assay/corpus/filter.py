@@ -61,19 +61,21 @@ def filter_corpus(
 
     Each file writes its own part of the removal and quarantine logs under ``out/.parts`` and a
     marker when done; the logs are then joined in file order, so any worker count gives the
-    same bytes. With ``resume``, files whose marker matches the input (size and mtime) are not
-    redone. ``.parts`` is removed once the whole run is complete.
+    same bytes. With ``resume``, files whose marker matches the input (size, mtime) and the
+    settings (judge, ``pii``) are not redone. ``.parts`` is removed once the whole run is complete.
     """
     registry, _ = load_sources(sources)
     parts = out / ".parts"
     if not resume:
         shutil.rmtree(parts, ignore_errors=True)
     parts.mkdir(parents=True, exist_ok=True)
+    # a resumed file counts only if it was filtered with the same judge and options
+    settings = json.dumps([judge.spec.model_dump(mode="json"), pii], sort_keys=True)
     jobs: list[_Job] = []
     for source in registry.sources:
         for path in source.files(sources.parent):
             target = out / source.id / Source.relative(path, sources.parent)
-            jobs.append(_Job(len(jobs), path, target, source, pii, parts))
+            jobs.append(_Job(len(jobs), path, target, source, pii, parts, settings))
     todo = [job for job in jobs if not (resume and job.done())]
     waiting = {job.n for job in todo}
     done: dict[int, FilterStats] = {job.n: job.stats() for job in jobs if job.n not in waiting}
@@ -117,6 +119,7 @@ class _Job:
     source: Source
     pii: Pii
     parts: Path
+    settings: str
 
     @property
     def removal(self) -> Path:
@@ -138,7 +141,12 @@ class _Job:
 
     def _stamp(self) -> dict[str, object]:
         info = self.path.stat()
-        return {"path": str(self.path), "size": info.st_size, "mtime_ns": info.st_mtime_ns}
+        return {
+            "path": str(self.path),
+            "size": info.st_size,
+            "mtime_ns": info.st_mtime_ns,
+            "settings": self.settings,
+        }
 
     def done(self) -> bool:
         if not self.marker.is_file() or not self.written.is_file():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from assay.banks.models import KeywordLibrary
 from assay.judges.base import Evidence, JudgeSpec, Verdict
@@ -53,6 +54,18 @@ class KeywordJudge:
         ]
 
     def _verdict(self, text: str, hits: list[KeywordHit]) -> Verdict:
+        if not hits:  # the common case on a corpus: nothing to validate, built directly
+            return Verdict.model_construct(
+                judge=self.spec,
+                flagged=False,
+                risk_ids=(),
+                score=0.0,
+                refused=None,
+                uncertain=False,
+                evidence=(),
+                reason="",
+                at=datetime.now(UTC),
+            )
         risk_ids = tuple(sorted({r for h in hits for r in h.risk_ids}))
         evidence = tuple(
             Evidence(
