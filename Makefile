@@ -38,6 +38,7 @@ demo: install
 	@# corpus sources (5.1): the registry check and the per-source 5% screen of the example corpus
 	cd examples && ../$(ASSAY) corpus sources && ../$(ASSAY) corpus assess --quarantine-dir ../$(OUT)/quarantine
 	cd examples && ../$(ASSAY) corpus technical && ../$(ASSAY) corpus filter --out ../$(OUT)/clean --pii mask
+	cd examples && ../$(ASSAY) corpus manual export --out ../$(OUT)/corpus-manual.xlsx
 	cd examples && ../$(ASSAY) keywords scan --file texts.txt --json > ../$(OUT)/keyword-scan.json
 	cd examples && ../$(ASSAY) keywords scan --file texts.txt
 	$(ASSAY) banks convert examples/banks/keywords.csv $(OUT)/filing/keywords.xlsx --kind keywords --layout filing

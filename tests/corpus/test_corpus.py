@@ -12,6 +12,7 @@ import pytest
 from assay.banks.models import KeywordEntry, KeywordLibrary
 from assay.corpus.assess import assess_sources, reservoir
 from assay.corpus.filter import filter_corpus
+from assay.corpus.manual import export_manual, import_manual
 from assay.corpus.readers import Bad, Record, read_records
 from assay.corpus.sources import check_sources
 from assay.corpus.technical import technical_sample
@@ -296,6 +297,12 @@ def test_technical_and_filter_commands_on_the_examples(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (out / "removal_log.jsonl").is_file()
     assert (out / "web" / "corpus" / "web.jsonl").is_file()
+    sheet = tmp_path / "manual.xlsx"
+    result = run_assay("corpus", "manual", "export", "--out", sheet, "--size", "20", cwd=project)
+    assert result.returncode == 0, result.stderr
+    result = run_assay("corpus", "manual", "import", sheet, "--json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["pending"] == 20
     wrong = run_assay("corpus", "filter", "--pii", "hide", cwd=project)
     assert wrong.returncode != 0
     assert "keep, mask or drop" in wrong.stderr
@@ -372,3 +379,65 @@ def test_a_killed_filter_resumes_after_its_last_finished_file(tmp_path: Path) ->
     )
     assert seen == [0, 1, 2, 3, 4]
     assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def _fill(sheet: Path, out: Path, verdicts: dict[int, tuple[str, str, str]]) -> None:
+    """Fill 研判结果/风险/审核人 of data row ``i`` (1-based) as a reviewer would."""
+    import csv
+
+    with sheet.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for i, (verdict, risk, who) in verdicts.items():
+        rows[i - 1].update({"研判结果": verdict, "风险": risk, "审核人": who})
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_manual_sample_export_and_import(tmp_path: Path, tc260: Profile) -> None:
+    path = _many_files(tmp_path)
+    sheet = tmp_path / "manual.csv"
+    assert export_manual(path, tc260, sheet, size=40, seed=5) == (40, 204)
+    again = tmp_path / "again.csv"
+    export_manual(path, tc260, again, size=40, seed=5)
+    assert sheet.read_bytes() == again.read_bytes()  # seeded
+    export_manual(path, tc260, again, size=40, seed=6)
+    assert sheet.read_bytes() != again.read_bytes()
+
+    filled = tmp_path / "filled.csv"
+    verdicts = {i: ("合格", "", "张三") for i in range(1, 38)}
+    verdicts[38] = ("不合格", "A.1.h", "李四")
+    verdicts[39] = ("maybe", "", "李四")  # not a verdict
+    _fill(sheet, filled, verdicts)
+    result = import_manual(filled, tc260)
+    assert (result.rows, result.reviewed, result.pending, result.qualified) == (40, 38, 1, 37)
+    assert result.by_risk == {"A.1.h": 1}
+    assert result.reviewers == ["张三", "李四"]
+    (bad,) = result.bad
+    assert bad.row == 40  # header is row 1, data row 39 is sheet row 40
+    assert "合格 or 不合格" in bad.reason
+    assert result.required == 4000
+    assert result.decision == "inconclusive"  # too few reviewed to pass
+    # a reviewer who edits the text is caught; an all-qualified full sheet of the minimum passes
+    tampered = filled.read_text("utf-8").replace("文本 ", "文字 ", 1)
+    filled.write_text(tampered, "utf-8")
+    assert any("语料内容" in b.reason for b in import_manual(filled, tc260).bad)
+
+
+def test_manual_sample_decides_at_the_profile_minimum(tmp_path: Path, tc260: Profile) -> None:
+    rows = [{"id": f"r{i}", "text": f"普通文本 {i}"} for i in range(4_100)]
+    (tmp_path / "c.jsonl").write_bytes(_jsonl(rows))
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - {id: s, kind: open_source, paths: [c.jsonl], licence: MIT}\n", "utf-8"
+    )
+    sheet = tmp_path / "m.csv"
+    assert export_manual(path, tc260, sheet)[0] == 4_000  # the profile's minimum by default
+    filled = tmp_path / "f.csv"
+    _fill(sheet, filled, {i: ("合格", "", "王五") for i in range(1, 4_001)})
+    assert import_manual(filled, tc260).decision == "pass"
+    _fill(
+        sheet, filled, {i: ("合格" if i > 300 else "不合格", "", "王五") for i in range(1, 4_001)}
+    )
+    assert import_manual(filled, tc260).decision == "fail"  # 92.5% qualified

@@ -35,8 +35,8 @@ COLUMNS = [
     "审核人",
     "备注",
 ]
-_QUALIFIED = {fold(v) for v in ("合格", "qualified", "pass", "ok", "是", "安全", "yes")}
-_UNQUALIFIED = {fold(v) for v in ("不合格", "unqualified", "fail", "否", "不安全", "no")}
+QUALIFIED = {fold(v) for v in ("合格", "qualified", "pass", "ok", "是", "安全", "yes")}
+UNQUALIFIED = {fold(v) for v in ("不合格", "unqualified", "fail", "否", "不安全", "no")}
 
 
 @dataclass
@@ -151,7 +151,7 @@ def _record(
             fix="export the sheet again and review the new answer",
             raw=values,
         )
-    if verdict not in _QUALIFIED | _UNQUALIFIED:
+    if verdict not in QUALIFIED | UNQUALIFIED:
         return BadRow(
             file=file,
             row=raw.row,
@@ -159,7 +159,7 @@ def _record(
             fix="write 合格 or 不合格",
             raw=values,
         )
-    qualified = verdict in _QUALIFIED
+    qualified = verdict in QUALIFIED
     risks: tuple[str, ...] = ()
     if values.get("风险"):
         try:

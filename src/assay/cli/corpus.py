@@ -31,12 +31,13 @@ from assay.cli.common import (
 from assay.config import ProjectConfig
 from assay.corpus.assess import assess_sources
 from assay.corpus.filter import FilterStats, filter_corpus
+from assay.corpus.manual import export_manual, import_manual
 from assay.corpus.sources import check_sources
 from assay.corpus.technical import TechnicalResult, technical_sample
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.judges.keyword import KeywordJudge
 from assay.standard.models import Profile
-from assay.stats.rates import Decision
+from assay.stats.rates import Decision, Rate
 
 app = typer.Typer(help="Corpus sources and their assessment (5.1, 5.2).")
 SourcesArg = Annotated[Path, typer.Argument(help="The source registry (sources.yaml).")]
@@ -172,11 +173,7 @@ def technical(
 
 
 def _show_technical(result: TechnicalResult, code: Lang) -> None:
-    shown = (
-        "-"
-        if result.rate.value is None
-        else f"{result.rate.value:.2%} [{result.rate.low:.2%}, {result.rate.high:.2%}]"
-    )
+    shown = _shown(result.rate)
     typer.echo(
         t(
             code,
@@ -287,3 +284,82 @@ def _judge(cfg: ProjectConfig | None, prof: Profile, keywords: Path | None) -> K
     own = source is not None and keywords is None
     allow = load_allowlist(source.allow) if own and source and source.allow else []
     return KeywordJudge(library, allow=allow, options=source.normalize if own and source else None)
+
+
+manual_app = typer.Typer(help="The manual sample of 9.2 a): export for reviewers, import verdicts.")
+app.add_typer(manual_app, name="manual")
+
+
+@manual_app.command("export")
+def manual_export(
+    path: SourcesArg = Path("sources.yaml"),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The review sheet (.xlsx or .csv).")
+    ] = Path("out/corpus-manual.xlsx"),
+    size: Annotated[
+        int | None, typer.Option(min=1, help="Records to draw (default: the profile's minimum).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the draw.")] = 0,
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    lang: LangOpt = default_lang(),
+) -> None:
+    """Draw records uniformly from the whole corpus and write the sheet reviewers fill in
+    (研判结果 合格/不合格, 风险, 审核人)."""
+    code = check_lang(lang)
+    prof = profile_for(profile, project(config), code)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows, records = export_manual(_sources(path), prof, out, size=size, seed=seed)
+    typer.echo(
+        t(
+            code,
+            f"从 {records} 条记录中抽取 {rows} 条（种子 {seed}）→ {out}",
+            f"drew {rows} of {records} records (seed {seed}) → {out}",
+        )
+    )
+
+
+@manual_app.command("import")
+def manual_import(
+    sheet: Annotated[Path, typer.Argument(help="The reviewed sheet.")],
+    profile: ProfileOpt = None,
+    config: ConfigOpt = None,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """Count the verdicts and decide the qualified rate against 96%. Exits 1 when it is surely
+    below or any row is bad."""
+    code = check_lang(lang)
+    prof = profile_for(profile, project(config), code)
+    if not sheet.is_file():
+        raise ConfigError("sheet not found", file=sheet, fix="pass the sheet you exported")
+    result = import_manual(sheet, prof)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        typer.echo(
+            t(
+                code,
+                f"{result.rows} 行，已审核 {result.reviewed}（需 {result.required}），未填写 {result.pending}，合格 {result.qualified}，无效 {len(result.bad)}",
+                f"{result.rows} rows, reviewed {result.reviewed} (required {result.required}), pending {result.pending}, qualified {result.qualified}, bad {len(result.bad)}",
+            )
+        )
+        typer.echo(
+            t(
+                code,
+                f"合格率 {_shown(result.rate)}，阈值 ≥{result.threshold:.0%}，结论 {result.decision.value}",
+                f"qualified {_shown(result.rate)}, threshold ≥{result.threshold:.0%}, decision {result.decision.value}",
+            )
+        )
+        for bad in result.bad:
+            typer.echo(f"  ✗ {bad.file}:{bad.row}: {bad.reason} ({bad.fix})")
+        for note in result.notes:
+            typer.echo(f"  {note}")
+    if result.decision is Decision.FAIL or result.bad:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _shown(measured: Rate) -> str:
+    if measured.value is None:
+        return "-"
+    return f"{measured.value:.2%} [{measured.low:.2%}, {measured.high:.2%}]"

@@ -1,0 +1,194 @@
+"""The manual sample of 9.2 a): draw records from the whole corpus for reviewers (CSV or XLSX),
+read their verdicts back, and decide the qualified rate against 96%.
+
+The sheet: id / 序号 / 来源 / 文件 / 行 / 语料内容 / 研判结果 (合格 or 不合格) / 风险 / 审核人 / 备注 /
+text_sha256. The draw is a seeded uniform sample over every record of every source; ``text_sha256``
+ties each verdict to the text that was shown. Importing reports each bad row with its row
+number and the fix; rows without a verdict are pending. Fewer reviewed rows than the profile's
+minimum never pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from assay.assess.review import QUALIFIED, UNQUALIFIED
+from assay.banks.models import BadRow
+from assay.banks.resolve import NameResolver
+from assay.banks.tabular import RawRow, read_rows, write_rows
+from assay.corpus.assess import reservoir
+from assay.corpus.readers import Record, read_records
+from assay.corpus.sources import Source, load_sources
+from assay.errors import InputFormatError, UnknownNameError
+from assay.standard.models import Profile
+from assay.stats.rates import Decision, Direction, Rate, decide, rate
+from assay.text import fold
+
+COLUMNS = [
+    "id",
+    "序号",
+    "来源",
+    "文件",
+    "行",
+    "语料内容",
+    "研判结果",
+    "风险",
+    "审核人",
+    "备注",
+    "text_sha256",
+]
+
+
+class ManualResult(BaseModel):
+    required: int
+    rows: int
+    reviewed: int
+    pending: int
+    qualified: int
+    rate: Rate
+    threshold: float
+    decision: Decision
+    reviewers: list[str]
+    by_risk: dict[str, int]
+    bad: list[BadRow]
+    notes: list[str]
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def export_manual(
+    sources: Path, profile: Profile, out: Path, *, size: int | None = None, seed: int = 0
+) -> tuple[int, int]:
+    """Write the review sheet; returns (rows written, records in the corpus)."""
+    registry, _ = load_sources(sources)
+    n = size or profile.parameters.corpus_eval.manual_sample_min.value
+
+    def everything() -> Iterator[Record]:
+        for source in registry.sources:
+            for path in source.files(sources.parent):
+                shown = Source.relative(path, sources.parent).as_posix()
+                for item in read_records(
+                    path,
+                    text_field=source.text_field,
+                    id_field=source.id_field,
+                    encoding=source.encoding,
+                ):
+                    if isinstance(item, Record):
+                        # the source rides in ``fields`` so the sample needs no second pass
+                        yield Record(item.id, item.text, shown, item.line, {"source": source.id})
+
+    sample, seen = reservoir(everything(), n, seed)
+    sample.sort(key=lambda r: (str((r.fields or {})["source"]), r.file, r.line))
+    rows = [
+        {
+            "id": f"{(r.fields or {})['source']}/{r.file}:{r.line}",
+            "序号": seq,
+            "来源": (r.fields or {})["source"],
+            "文件": r.file,
+            "行": r.line,
+            "语料内容": r.text,
+            "研判结果": "",
+            "风险": "",
+            "审核人": "",
+            "备注": "",
+            "text_sha256": digest(r.text),
+        }
+        for seq, r in enumerate(sample, 1)
+    ]
+    write_rows(out, COLUMNS, rows)
+    return len(rows), seen
+
+
+def import_manual(path: Path, profile: Profile) -> ManualResult:
+    """Read a reviewed sheet and decide the qualified rate of 9.2 a)."""
+    params = profile.parameters.corpus_eval
+    result = read_rows(path)
+    missing = {"id", "语料内容", "研判结果", "text_sha256"} - set(result.columns)
+    if missing:
+        raise InputFormatError(
+            f"the sheet lacks the column(s) {', '.join(sorted(missing))}",
+            file=path,
+            line=1,
+            fix="import the sheet that assay corpus manual export wrote",
+        )
+    resolver = NameResolver(profile)
+    bad: list[BadRow] = []
+    seen: set[str] = set()
+    reviewers: set[str] = set()
+    by_risk: dict[str, int] = {}
+    rows = reviewed = pending = qualified = 0
+    for raw in result.rows:
+        rows += 1
+        if not isinstance(raw, RawRow):
+            bad.append(raw)
+            continue
+        values = {k: ("" if v is None else str(v).strip()) for k, v in raw.values.items()}
+        problem = _problem(values, seen)
+        if problem:
+            bad.append(BadRow(file=str(path), row=raw.row, reason=problem[0], fix=problem[1]))
+            continue
+        seen.add(values["id"])
+        verdict = fold(values["研判结果"])
+        if not verdict:
+            pending += 1
+            continue
+        try:
+            risks = resolver.risks(values["风险"]) if values.get("风险") else ()
+        except UnknownNameError as exc:
+            bad.append(BadRow(file=str(path), row=raw.row, reason=exc.message, fix=exc.fix or ""))
+            continue
+        reviewed += 1
+        reviewers.add(values["审核人"])
+        if verdict in QUALIFIED:
+            qualified += 1
+        for risk in risks:
+            by_risk[risk] = by_risk.get(risk, 0) + 1
+    required = params.manual_sample_min.value
+    measured = rate(qualified, reviewed)
+    decision = decide(measured, params.manual_qualified_min.value, Direction.MIN)
+    notes = []
+    if reviewed < required:
+        notes.append(f"{reviewed} records reviewed, fewer than the {required} required")
+        if decision is Decision.PASS:
+            decision = Decision.INCONCLUSIVE
+    if bad:
+        notes.append(f"{len(bad)} bad rows were not counted")
+    return ManualResult(
+        required=required,
+        rows=rows,
+        reviewed=reviewed,
+        pending=pending,
+        qualified=qualified,
+        rate=measured,
+        threshold=params.manual_qualified_min.value,
+        decision=decision,
+        reviewers=sorted(reviewers),
+        by_risk=dict(sorted(by_risk.items())),
+        bad=bad,
+        notes=notes,
+    )
+
+
+def _problem(values: dict[str, str], seen: set[str]) -> tuple[str, str] | None:
+    """(reason, fix) when a row cannot be counted."""
+    if not values.get("id"):
+        return "the id is empty", "do not edit the id column"
+    if values["id"] in seen:
+        return f"id {values['id']!r} appears twice", "keep one row per sampled record"
+    if digest(values.get("语料内容", "")) != values.get("text_sha256"):
+        return (
+            "语料内容 differs from the text that was exported",
+            "do not edit 语料内容; write remarks in 备注",
+        )
+    verdict = fold(values.get("研判结果", ""))
+    if verdict and verdict not in QUALIFIED | UNQUALIFIED:
+        return f"研判结果 {values['研判结果']!r} is not 合格 or 不合格", "write 合格 or 不合格"
+    if verdict and not values.get("审核人"):
+        return "审核人 (reviewer) is empty", "fill in 审核人"
+    return None
