@@ -104,8 +104,9 @@ def filter_corpus(
         (out / "quarantine.jsonl").open("wb") as bad,
     ):
         for job in jobs:
-            log.write(job.removal.read_bytes())
-            bad.write(job.quarantine.read_bytes())
+            for part, sink in ((job.removal, log), (job.quarantine, bad)):
+                with part.open("rb") as piece:
+                    shutil.copyfileobj(piece, sink)
     shutil.rmtree(parts)
     total.files = [str(job.written) for job in jobs]
     return total
