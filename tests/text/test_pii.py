@@ -46,6 +46,17 @@ def test_forms_in_running_text() -> None:
     assert find("2024年营收 13800 万元，订单 12345678901234567890123") == []
 
 
+def test_landlines_and_passports() -> None:
+    text = "座机 010-62345678，深圳 0755 2234567，全角 ０２１－６２３４５６７８；护照 E12345678、EA1234567"
+    assert [f.kind for f in find(text)] == ["landline"] * 3 + ["passport"] * 2
+    masked = mask(text)
+    assert "010-******78" in masked
+    assert "０２１－******７８" in masked
+    assert "E******78" in masked
+    # not landlines or passports: a local number cannot start with 0 or 1; codes run on
+    assert find("区间 2024-2025，010-12345678，型号 E1234567890，XE12345678") == []
+
+
 def _whole_text(text: str) -> list[Found]:
     """The reference: each exact pattern over the whole text."""
     found: list[Found] = []
@@ -62,6 +73,11 @@ def _whole_text(text: str) -> list[Found]:
     for m in pii._MOBILE.finditer(text):
         if free(m.start(1), m.end(1)):
             found.append(Found("mobile", m.start(1), m.end(1)))
+    for m in pii._LANDLINE.finditer(text):
+        if free(m.start(1), m.end(1)):
+            found.append(Found("landline", m.start(1), m.end(1)))
+    for m in pii._PASSPORT.finditer(text):
+        found.append(Found("passport", m.start(1), m.end(1)))
     for m in pii._EMAIL.finditer(text):
         found.append(Found("email", m.start(), m.end()))
     return sorted(found, key=lambda f: f.start)

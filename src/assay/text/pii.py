@@ -1,5 +1,6 @@
 """Personal information in text: mainland resident ID numbers (with the check digit), mobile
-numbers, bank card numbers (Luhn), e-mail addresses. Full-width digits and separators count.
+numbers, landlines with an area code and separator, bank card numbers (Luhn), PRC passport
+numbers, e-mail addresses. Full-width digits and separators count.
 
 ``mask`` replaces what it finds with a masked form that keeps the shape ("110***********123X",
 "138****5678", "6222 **** **** 1234" → digits kept only at the ends, "a***@example.com").
@@ -21,6 +22,12 @@ _MOBILE = re.compile(
 _CARD = re.compile(
     rf"(?<![0-9０-９])({_DIGIT}{{4}}(?:{_SEP}{_DIGIT}{{4}}){{2,3}}(?:{_SEP}{_DIGIT}{{1,3}})?)(?![0-9０-９])"
 )
+# a mainland landline with its area code and a separator: 010-12345678, 0755 1234567
+_LANDLINE = re.compile(
+    r"(?<![0-9０-９])([0０][1-9１-９][0-9０-９]{1,2}[\-－ ][2-9２-９][0-9０-９]{6,7})(?![0-9０-９])"
+)
+# a PRC passport number: E or G and 8 digits, or E, a letter (not I or O) and 7 digits
+_PASSPORT = re.compile(r"(?<![A-Za-z0-9])([EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})(?![A-Za-z0-9])")
 # A run of at least 11 digits and separators (a "+" may lead): every ID, card or mobile number
 # lies inside one, so the exact patterns only run over these windows, not the whole text.
 _CANDIDATE = re.compile(r"[0-9０-９+][0-9０-９ \-‐－]{9,}[0-9０-９XxＸｘ]")
@@ -31,7 +38,7 @@ _ID_CHECK = "10X98765432"
 
 @dataclass(frozen=True)
 class Found:
-    kind: str  # id_number / mobile / bank_card / email
+    kind: str  # id_number / mobile / bank_card / landline / passport / email
     start: int
     end: int
 
@@ -79,6 +86,12 @@ def find(text: str) -> list[Found]:
         for m in _MOBILE.finditer(text, start, end + 1):
             if free(m.start(1), m.end(1)):
                 found.append(Found("mobile", m.start(1), m.end(1)))
+    for start, end in windows:
+        for m in _LANDLINE.finditer(text, start, end + 1):
+            if free(m.start(1), m.end(1)):
+                found.append(Found("landline", m.start(1), m.end(1)))
+    for m in _PASSPORT.finditer(text):
+        found.append(Found("passport", m.start(1), m.end(1)))
     if "@" in text:
         for m in _EMAIL.finditer(text):
             found.append(Found("email", m.start(), m.end()))
@@ -101,8 +114,11 @@ def _masked(value: str, kind: str) -> str:
     if kind == "email":
         local, _, domain = value.partition("@")
         return f"{local[:1]}***@{domain}"
-    keep_head = {"id_number": 3, "mobile": 3, "bank_card": 4}[kind]
-    keep_tail = 4
+    if kind == "landline":  # the area code stays, the local number shows its last two digits
+        cut = next(i for i, ch in enumerate(value) if not ch.isdigit())
+        return value[: cut + 1] + _masked(value[cut + 1 :], "local")
+    keep_head = {"id_number": 3, "mobile": 3, "bank_card": 4, "local": 0, "passport": 0}[kind]
+    keep_tail = {"passport": 2, "local": 2}.get(kind, 4)
     digits_seen = 0
     total = sum(ch.isdigit() or ch in "XxＸｘ" for ch in value)
     chars = []
