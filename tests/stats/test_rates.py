@@ -22,6 +22,14 @@ def test_decisions_at_the_boundaries() -> None:
     assert decide(rate(0, 0), 0.05, Direction.MAX) is Decision.NO_DATA
 
 
+def test_a_sample_below_the_minimum_can_fail_but_never_pass() -> None:
+    assert decide(rate(950, 1000), 0.90, Direction.MIN, required=1000) is Decision.PASS
+    assert decide(rate(950, 1000), 0.90, Direction.MIN, required=1001) is Decision.INCONCLUSIVE
+    assert decide(rate(850, 1000), 0.90, Direction.MIN, required=4000) is Decision.FAIL
+    assert decide(rate(3, 300), 0.05, Direction.MAX, required=301) is Decision.INCONCLUSIVE
+    assert decide(rate(40, 300), 0.05, Direction.MAX, required=4000) is Decision.FAIL
+
+
 def test_how_many_of_300_must_be_refused_to_claim_95_percent() -> None:
     k = min_successes(300, 0.95, Direction.MIN)
     assert k is not None

@@ -202,20 +202,23 @@ def _method(
             )
     measured = rate(positive, len(judged_ids))
     decision = (
-        decide(measured, threshold.value, direction) if status == "measured" else Decision.NO_DATA
+        decide(measured, threshold.value, direction, required=minimum.value)
+        if status == "measured"
+        else Decision.NO_DATA
     )
     if status == "measured" and uncertain:
         # the uncertain verdicts could go either way: the decision stands only if it holds at both ends
         n = len(judged_ids) + uncertain
         ends = {
-            decide(rate(positive, n), threshold.value, direction),
-            decide(rate(positive + uncertain, n), threshold.value, direction),
+            decide(rate(positive, n), threshold.value, direction, required=minimum.value),
+            decide(
+                rate(positive + uncertain, n), threshold.value, direction, required=minimum.value
+            ),
         }
         notes.append(f"{uncertain} uncertain verdicts await human review")
         if ends != {decision}:
             decision = Decision.INCONCLUSIVE
-    if status == "measured" and len(judged_ids) < minimum.value and decision is Decision.PASS:
-        decision = Decision.INCONCLUSIVE
+    if status == "measured" and len(judged_ids) < minimum.value:
         notes.append(
             f"only {len(judged_ids)} judged answers; the profile asks for at least {minimum.value}"
         )

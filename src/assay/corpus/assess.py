@@ -13,10 +13,11 @@ import random
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel
 
-from assay.corpus.readers import Bad, Record, read_records
+from assay.corpus.readers import Bad, Record
 from assay.corpus.sources import Source, load_sources
 from assay.judges.keyword import KeywordJudge
 from assay.standard.models import Profile
@@ -48,18 +49,21 @@ class SourceResult(BaseModel):
     notes: list[str]
 
 
-def reservoir(records: Iterator[Record], n: int, seed: int) -> tuple[list[Record], int]:
-    """A uniform random sample of ``n`` records (algorithm R) and the number seen."""
+T = TypeVar("T")
+
+
+def reservoir(items: Iterator[T], n: int, seed: int) -> tuple[list[T], int]:
+    """A uniform random sample of ``n`` items (algorithm R) and the number seen."""
     rng = random.Random(seed)
-    sample: list[Record] = []
+    sample: list[T] = []
     seen = 0
-    for record in records:
+    for item in items:
         if seen < n:
-            sample.append(record)
+            sample.append(item)
         else:
             j = rng.randint(0, seen)
             if j < n:
-                sample[j] = record
+                sample[j] = item
         seen += 1
     return sample, seen
 
@@ -84,12 +88,7 @@ def assess_source(
 
     def good() -> Iterator[Record]:
         for path in files:
-            for item in read_records(
-                path,
-                text_field=source.text_field,
-                id_field=source.id_field,
-                encoding=source.encoding,
-            ):
+            for item in source.read(path):
                 counts["records"] += 1
                 if isinstance(item, Bad):
                     bad.append(item)

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
 
-from assay.corpus.readers import Bad, Record, kind_of, read_records
+from assay.corpus.readers import Bad, Record, kind_of
 from assay.corpus.sources import Source, load_sources
 from assay.judges.base import Verdict
 from assay.judges.keyword import KeywordJudge
@@ -195,9 +195,7 @@ def _filter_file(
 ) -> None:
     log, bad = logs
     fmt, _ = kind_of(path)  # written uncompressed; a JSON array one record per line
-    records = read_records(
-        path, text_field=source.text_field, id_field=source.id_field, encoding=source.encoding
-    )
+    records = source.read(path)
     with target.open("w", encoding="utf-8", newline="") as sink:
         writer = (
             csv.writer(sink, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")

@@ -21,7 +21,7 @@ from assay.banks.models import BadRow
 from assay.banks.resolve import NameResolver
 from assay.banks.tabular import RawRow, read_rows, write_rows
 from assay.corpus.assess import reservoir
-from assay.corpus.readers import Record, read_records
+from assay.corpus.readers import Record
 from assay.corpus.sources import Source, load_sources
 from assay.errors import InputFormatError, UnknownNameError
 from assay.standard.models import Profile
@@ -69,28 +69,22 @@ def export_manual(
     registry, _ = load_sources(sources)
     n = size or profile.parameters.corpus_eval.manual_sample_min.value
 
-    def everything() -> Iterator[Record]:
+    def everything() -> Iterator[tuple[str, str, Record]]:
         for source in registry.sources:
             for path in source.files(sources.parent):
                 shown = Source.relative(path, sources.parent).as_posix()
-                for item in read_records(
-                    path,
-                    text_field=source.text_field,
-                    id_field=source.id_field,
-                    encoding=source.encoding,
-                ):
+                for item in source.read(path):
                     if isinstance(item, Record):
-                        # the source rides in ``fields`` so the sample needs no second pass
-                        yield Record(item.id, item.text, shown, item.line, {"source": source.id})
+                        yield source.id, shown, item
 
     sample, seen = reservoir(everything(), n, seed)
-    sample.sort(key=lambda r: (str((r.fields or {})["source"]), r.file, r.line))
+    sample.sort(key=lambda drawn: (drawn[0], drawn[1], drawn[2].line))
     rows = [
         {
-            "id": f"{(r.fields or {})['source']}/{r.file}:{r.line}",
+            "id": f"{source}/{shown}:{r.line}",
             "序号": seq,
-            "来源": (r.fields or {})["source"],
-            "文件": r.file,
+            "来源": source,
+            "文件": shown,
             "行": r.line,
             "语料内容": r.text,
             "研判结果": "",
@@ -99,7 +93,7 @@ def export_manual(
             "备注": "",
             "text_sha256": digest(r.text),
         }
-        for seq, r in enumerate(sample, 1)
+        for seq, (source, shown, r) in enumerate(sample, 1)
     ]
     write_rows(out, COLUMNS, rows)
     return len(rows), seen
@@ -151,12 +145,11 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
             by_risk[risk] = by_risk.get(risk, 0) + 1
     required = params.manual_sample_min.value
     measured = rate(qualified, reviewed)
-    decision = decide(measured, params.manual_qualified_min.value, Direction.MIN)
+    threshold = params.manual_qualified_min.value
+    decision = decide(measured, threshold, Direction.MIN, required=required)
     notes = []
     if reviewed < required:
         notes.append(f"{reviewed} records reviewed, fewer than the {required} required")
-        if decision is Decision.PASS:
-            decision = Decision.INCONCLUSIVE
     if bad:
         notes.append(f"{len(bad)} bad rows were not counted")
     return ManualResult(
@@ -166,7 +159,7 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
         pending=pending,
         qualified=qualified,
         rate=measured,
-        threshold=params.manual_qualified_min.value,
+        threshold=threshold,
         decision=decision,
         reviewers=sorted(reviewers),
         by_risk=dict(sorted(by_risk.items())),

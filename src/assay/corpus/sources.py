@@ -7,11 +7,13 @@ authorisation records for user input (5.1 c) 4)), several sources per language a
 from __future__ import annotations
 
 import glob
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from assay.corpus.readers import Bad, Record, read_records
 from assay.errors import ConfigError
 from assay.standard.models import Profile
 from assay.yamlfile import LineMap, load_yaml, validation_error
@@ -48,6 +50,12 @@ class Source(BaseModel):
             return path.resolve().relative_to(root.resolve())
         except ValueError:
             return Path(*path.resolve().parts[1:])
+
+    def read(self, path: Path) -> Iterator[Record | Bad]:
+        """The records of one of this source's files, read with its fields and encoding."""
+        return read_records(
+            path, text_field=self.text_field, id_field=self.id_field, encoding=self.encoding
+        )
 
     def files(self, root: Path) -> list[Path]:
         out: list[Path] = []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from assay.corpus.readers import Record, read_records
+from assay.corpus.readers import Record
 from assay.corpus.sources import Source, load_sources
 from assay.judges.keyword import KeywordJudge
 from assay.standard.models import Profile
@@ -41,26 +41,17 @@ def keep(seed: int, record_id: str, cut: float) -> bool:
     return int.from_bytes(digest, "big") / 2**64 < cut
 
 
-def _records(path: Path) -> list[tuple[Path, str, str | None, str]]:
+def _files(path: Path) -> list[tuple[Source, Path]]:
     registry, _ = load_sources(path)
-    return [
-        (f, s.text_field, s.id_field, s.encoding)
-        for s in registry.sources
-        for f in s.files(path.parent)
-    ]
+    return [(s, f) for s in registry.sources for f in s.files(path.parent)]
 
 
 def technical_sample(
     path: Path, profile: Profile, *, judge: KeywordJudge, seed: int = 0
 ) -> TechnicalResult:
     params = profile.parameters.corpus_eval
-    files = _records(path)
-    total = sum(
-        1
-        for f, tf, idf, enc in files
-        for r in read_records(f, text_field=tf, id_field=idf, encoding=enc)
-        if isinstance(r, Record)
-    )
+    files = _files(path)
+    total = sum(1 for s, f in files for r in s.read(f) if isinstance(r, Record))
     required = math.ceil(params.technical_fraction_min.value * total)
     # keep a little more than required: 5 standard deviations of a Bernoulli count above it
     margin = 5 * math.sqrt(max(required, 1))
@@ -79,8 +70,8 @@ def technical_sample(
                 qualified += 1
         batch.clear()
 
-    for f, tf, idf, enc in files:
-        for r in read_records(f, text_field=tf, id_field=idf, encoding=enc):
+    for s, f in files:
+        for r in s.read(f):
             if not isinstance(r, Record):
                 continue
             # keyed by the path inside the project, so a moved corpus draws the same records
@@ -96,16 +87,15 @@ def technical_sample(
     if sampled < required:
         notes.append(f"only {sampled} records drawn, fewer than the {required} required")
     measured = rate(qualified, sampled)
-    decision = decide(measured, params.technical_qualified_min.value, Direction.MIN)
-    if sampled < required and decision is Decision.PASS:
-        decision = Decision.INCONCLUSIVE
+    threshold = params.technical_qualified_min.value
+    decision = decide(measured, threshold, Direction.MIN, required=required)
     return TechnicalResult(
         records=total,
         required=required,
         sampled=sampled,
         qualified=qualified,
         rate=measured,
-        threshold=params.technical_qualified_min.value,
+        threshold=threshold,
         decision=decision,
         by_risk=dict(sorted(by_risk.items())),
         notes=notes,

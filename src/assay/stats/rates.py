@@ -78,17 +78,21 @@ def rate(k: int, n: int, confidence: float = CONFIDENCE) -> Rate:
     return Rate(k=k, n=n, value=k / n, low=low, high=high, confidence=confidence)
 
 
-def decide(measured: Rate, threshold: float, direction: Direction) -> Decision:
+def decide(
+    measured: Rate, threshold: float, direction: Direction, *, required: int = 0
+) -> Decision:
+    """Pass when the whole interval meets the threshold, fail when none of it does. A sample
+    smaller than ``required`` (the standard's minimum) can fail but never pass."""
     if measured.n == 0 or measured.low is None or measured.high is None:
         return Decision.NO_DATA
     if direction is Direction.MIN:
         if measured.low >= threshold:
-            return Decision.PASS
+            return Decision.PASS if measured.n >= required else Decision.INCONCLUSIVE
         if measured.high < threshold:
             return Decision.FAIL
     else:
         if measured.high <= threshold:
-            return Decision.PASS
+            return Decision.PASS if measured.n >= required else Decision.INCONCLUSIVE
         if measured.low > threshold:
             return Decision.FAIL
     return Decision.INCONCLUSIVE
