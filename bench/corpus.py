@@ -8,10 +8,14 @@ split over several files, then measures, in one run:
 - ``assay corpus filter --pii mask`` end to end, as a child process, for each ``--workers``
   count, with its wall time, MB/s, records/s and peak memory (max RSS of the process tree's
   largest process);
+- the same with ``--engine ray`` (a local Ray started by the command; its start-up counts);
+- the peer: a plain Ray Data pipeline doing the same work (``read_text`` → ``map_batches`` over
+  pandas batches parsing JSON, judging with the same keyword judge, masking personal
+  information → ``write_json``), on the same cores;
 - the same at a quarter of the size, to show whether memory stays flat in corpus size.
 
-The Ray engine is not built yet; the benchmark says so instead of printing a number. The filter
-runs one file per worker process, so the corpus is split into ``--files`` files.
+The filter cuts files into 64 MB pieces, so the worker count, not the file count, sets the
+parallelism; the corpus is written as ``--files`` files.
 
     .venv/bin/python bench/corpus.py              # 1 GB (and 0.25 GB), several minutes
     .venv/bin/python bench/corpus.py --gb 0.1     # quicker
@@ -128,7 +132,9 @@ _MEASURE = (
 )
 
 
-def run_filter(folder: Path, out: Path, workers: int) -> tuple[float, float, str]:
+def run_filter(
+    folder: Path, out: Path, workers: int, engine: str = "local"
+) -> tuple[float, float, str]:
     """(seconds, peak RSS in MB of the largest process, summary line) of one filter run.
 
     The run goes through a fresh wrapper process, whose RUSAGE_CHILDREN max RSS is that of
@@ -138,7 +144,7 @@ def run_filter(folder: Path, out: Path, workers: int) -> tuple[float, float, str
     assay = Path(sys.executable).with_name("assay")
     command = [sys.executable, "-c", _MEASURE, str(assay), "corpus", "filter", "sources.yaml"]
     command += ["--out", str(out), "--pii", "mask", "--keywords", "keywords.csv", "--lang", "en"]
-    command += ["--workers", str(workers)]
+    command += ["--workers", str(workers), "--engine", engine]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
@@ -146,6 +152,46 @@ def run_filter(folder: Path, out: Path, workers: int) -> tuple[float, float, str
         raise SystemExit(f"filter failed: {done.stderr}")
     peak_kb = int(done.stderr.strip().splitlines()[-1])
     return seconds, peak_kb / 1024, done.stdout.splitlines()[0]
+
+
+_RAY_DATA_PEER = """
+import json, sys, time
+from pathlib import Path
+import ray
+from assay.banks.io import load_keywords
+from assay.judges.keyword import KeywordJudge
+from assay.standard.loader import load_profile
+from assay.text.pii import mask
+
+folder, out, workers = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+started = time.perf_counter()
+ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+judge = KeywordJudge(load_keywords(folder / "keywords.csv", load_profile())[0])
+
+def clean(batch):
+    rows = [json.loads(line) for line in batch["text"]]
+    verdicts = judge.judge_many([r["text"] for r in rows])
+    kept = [dict(r, text=mask(r["text"])) for r, v in zip(rows, verdicts) if not v.flagged]
+    import pandas as pd
+    return pd.DataFrame(kept)
+
+files = sorted(str(p) for p in folder.glob("part-*.jsonl"))
+ray.data.read_text(files).map_batches(clean, batch_format="pandas").write_json(out)
+print(time.perf_counter() - started)
+"""
+
+
+def run_ray_data_peer(folder: Path, out: Path, workers: int) -> tuple[float, float]:
+    """(seconds, peak RSS in MB of the largest process) of the plain Ray Data pipeline."""
+    shutil.rmtree(out, ignore_errors=True)
+    command = [sys.executable, "-c", _MEASURE, sys.executable, "-c", _RAY_DATA_PEER]
+    command += [str(folder), str(out), str(workers)]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"Ray Data peer failed: {done.stderr[-2000:]}")
+    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
 def main() -> None:
@@ -173,14 +219,32 @@ def main() -> None:
                 print(f"ceiling, read + orjson.loads, 1 core: {rate:7.1f} MB/s")
             except ImportError:
                 print("ceiling, orjson: not installed (pip install orjson to compare)")
-            for workers in args.workers:
-                seconds, peak, summary = run_filter(folder, root / "clean", workers)
+            local: dict[int, float] = {}
+            for engine in ("local", "ray"):
+                for workers in args.workers:
+                    seconds, peak, summary = run_filter(folder, root / "clean", workers, engine)
+                    rate = size / 1e6 / seconds
+                    if engine == "local":
+                        local[workers] = rate
+                        versus = f"{rate / workers:5.1f} MB/s per core"
+                    else:
+                        versus = f"{rate / local[workers]:4.2f}x local"
+                    print(
+                        f"assay corpus filter, {engine:5}, {workers} worker(s): {rate:7.1f} MB/s"
+                        f" ({versus}), {count / seconds:9,.0f} records/s, {seconds:6.1f} s,"
+                        f" peak RSS (largest process) {peak:5.0f} MB  [{summary}]"
+                    )
+            try:
+                import ray  # noqa: F401
+            except ImportError:
+                print("peer, plain Ray Data pipeline: ray not installed")
+            else:
+                workers = max(args.workers)
+                seconds, peak = run_ray_data_peer(folder, root / "peer", workers)
                 print(
-                    f"assay corpus filter, local, {workers} worker(s): {size / 1e6 / seconds:7.1f}"
-                    f" MB/s, {count / seconds:9,.0f} records/s, {seconds:6.1f} s,"
-                    f" peak RSS (largest process) {peak:5.0f} MB  [{summary}]"
+                    f"peer, plain Ray Data map_batches (pandas), {workers} worker(s):"
+                    f" {size / 1e6 / seconds:7.1f} MB/s, {seconds:6.1f} s, peak RSS {peak:5.0f} MB"
                 )
-            print("assay corpus filter, --engine ray: not built yet (issue 6)")
             shutil.rmtree(folder) if not args.keep else None
         print(
             "\ntargets (issue 6): ≥50 MB/s per core end to end; peak memory per worker < 1 GB "

@@ -85,15 +85,19 @@ def _whole_text(text: str) -> list[Found]:
 
 def test_windowed_search_equals_whole_text_search() -> None:
     rng = random.Random(7)
-    alphabet = list("0123456789０１２３４５６７８９ -－‐+Xx字a@.") + [
+    alphabet = list("0123456789０１２３４５６７８９ -－‐+Xx字a@.EGA") + [
         "86",
         "138",
         "11010519491231002X",
+        "E1234567",
+        "EA",
     ]
-    hits = 0
+    hits = passports = 0
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(5, 60)))
         expected = _whole_text(text)
         assert find(text) == expected, text
         hits += bool(expected)
+        passports += any(f.kind == "passport" for f in expected)
     assert hits > 300  # the random texts do hold personal information
+    assert passports > 30

@@ -207,10 +207,25 @@ def filter_(
     ] = "keep",
     keywords: KeywordsOpt = None,
     workers: Annotated[
-        int, typer.Option(help="Processes, one file at a time each (default: every core).")
+        int,
+        typer.Option(
+            help="Worker processes (or Ray actors), one piece of the corpus at a time each "
+            "(default: every core)."
+        ),
     ] = 0,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local (a process pool) or ray (pip install 'assay[ray]'; a local Ray unless "
+            "--address names a cluster). Both give the same bytes."
+        ),
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster address (with --engine ray), e.g. ray://head:10001."),
+    ] = None,
     resume: Annotated[
-        bool, typer.Option("--resume", help="Keep the files an interrupted run finished.")
+        bool, typer.Option("--resume", help="Keep the pieces an interrupted run finished.")
     ] = False,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
@@ -218,10 +233,13 @@ def filter_(
 ) -> None:
     """Write the cleaned corpus (flagged records removed), removal_log.jsonl and
     quarantine.jsonl; the same input and options give byte-identical output, whatever the
-    number of workers."""
+    number of workers or the engine. Big JSONL/CSV/TSV files are cut into 64 MB pieces and
+    Parquet files into runs of row groups, so one file uses every worker."""
     code = check_lang(lang)
     if pii not in ("keep", "mask", "drop"):
         raise ConfigError(f"unknown --pii {pii!r}", fix="use keep, mask or drop")
+    if engine not in ("local", "ray"):
+        raise ConfigError(f"unknown --engine {engine!r}", fix="use local or ray")
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
     judge = _needed(_judge(cfg, prof, keywords))
@@ -234,7 +252,7 @@ def filter_(
         TimeRemainingColumn(),
         console=err_console(),
     ) as bar:
-        task = bar.add_task(t(code, "文件", "files"), total=None, records=0, rate="0")
+        task = bar.add_task(t(code, "分片", "pieces"), total=None, records=0, rate="0")
 
         def update(stats: FilterStats, done: int, total: int) -> None:
             rate = stats.records / max(1e-6, time.perf_counter() - started)
@@ -248,6 +266,8 @@ def filter_(
             workers=workers or os.cpu_count() or 1,
             resume=resume,
             progress=update,
+            engine=engine,  # type: ignore[arg-type]
+            address=address,
         )
     typer.echo(
         t(

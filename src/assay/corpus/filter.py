@@ -3,31 +3,42 @@
 A record the keyword judge flags is removed and logged (record id, source, file, line, judge,
 risk ids, the matched evidence). Personal information is either left alone, masked in the
 kept records (``pii="mask"``), or a reason to remove the record (``pii="drop"``). Kept JSONL
-and JSON records are re-serialised as JSONL with every field kept (the text field masked where asked);
-CSV/TSV rows are rewritten with the same columns; a text file is kept or removed whole. Bad
-records are not written; each is listed in ``quarantine.jsonl`` with its file, line and reason. The output depends only on the input and the options, so a rerun
-gives byte-identical files.
+lines are written back as they were read (a masked one re-serialised with every field kept);
+JSON arrays become JSONL; CSV/TSV rows are rewritten with the same columns; Parquet stays
+Parquet with the input's schema; a text file is kept or removed whole. Bad records are not
+written; each is listed in ``quarantine.jsonl`` with its file, line and reason.
+
+The work is cut into pieces (whole files, byte ranges of big JSONL/CSV/TSV files, runs of
+Parquet row groups; see :func:`assay.corpus.readers.pieces`) that run in a process pool or on
+Ray (:mod:`assay.corpus.engines`). Each piece writes its own output and logs, then a marker; the
+outputs and logs are joined in corpus order at the end. The output depends only on the input
+and the options, so a rerun, any worker count and either engine give byte-identical files, and
+a killed run resumes from its last completed piece.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
+import io
 import json
 import shutil
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import IO, Any, Literal
 
-from assay.corpus.readers import Bad, Record, kind_of
+from assay.corpus.readers import PIECE_BYTES, Bad, Piece, Record, kind_of, pieces
 from assay.corpus.sources import Source, load_sources
+from assay.errors import MissingDependencyError
 from assay.judges.base import Verdict
 from assay.judges.keyword import KeywordJudge
 from assay.text.pii import Found, find, mask
 
 Pii = Literal["keep", "mask", "drop"]
+Engine = Literal["local", "ray"]
 _BATCH = 1024  # records judged per call
+_ROWS = 65536  # the most rows of a Parquet row group written at once
 
 
 @dataclass
@@ -47,6 +58,9 @@ class FilterStats:
         self.quarantined += other.quarantined
 
 
+Progress = Callable[[FilterStats, int, int], None]
+
+
 def filter_corpus(
     sources: Path,
     out: Path,
@@ -55,50 +69,56 @@ def filter_corpus(
     pii: Pii = "keep",
     workers: int = 1,
     resume: bool = False,
-    progress: Callable[[FilterStats, int, int], None] | None = None,
+    progress: Progress | None = None,
+    engine: Engine = "local",
+    address: str | None = None,
+    piece_bytes: int = PIECE_BYTES,
 ) -> FilterStats:
-    """Filter every file of every source into ``out``; files run in ``workers`` processes.
+    """Filter every file of every source into ``out``; pieces run in ``workers`` processes
+    (``engine="local"``) or as Ray tasks (``engine="ray"``, on ``address`` or a local Ray).
 
-    Each file writes its own part of the removal and quarantine logs under ``out/.parts`` and a
-    marker when done; the logs are then joined in file order, so any worker count gives the
-    same bytes. With ``resume``, files whose marker matches the input (size, mtime) and the
-    settings (judge, ``pii``) are not redone. ``.parts`` is removed once the whole run is complete.
+    With ``resume``, pieces whose marker matches the input (size, mtime, range) and the
+    settings (judge, ``pii``) are not redone. ``out/.parts`` is removed once the run is complete.
     """
+    from assay.corpus.engines import run_jobs
+
     registry, _ = load_sources(sources)
     parts = out / ".parts"
     if not resume:
         shutil.rmtree(parts, ignore_errors=True)
     parts.mkdir(parents=True, exist_ok=True)
-    # a resumed file counts only if it was filtered with the same judge and options
+    # a resumed piece counts only if it was filtered with the same judge and options
     settings = json.dumps([judge.spec.model_dump(mode="json"), pii], sort_keys=True)
     jobs: list[_Job] = []
+    files: list[tuple[Path, list[_Job]]] = []
     for source in registry.sources:
         for path in source.files(sources.parent):
-            target = out / source.id / Source.relative(path, sources.parent)
-            jobs.append(_Job(len(jobs), path, target, source, pii, parts, settings))
+            target = _written(out / source.id / Source.relative(path, sources.parent))
+            cut = pieces(path, piece_bytes)
+            mine = [
+                _Job(len(jobs) + i, piece, target, source, pii, parts, settings, len(cut) == 1)
+                for i, piece in enumerate(cut)
+            ]
+            jobs += mine
+            files.append((target, mine))
     todo = [job for job in jobs if not (resume and job.done())]
     waiting = {job.n for job in todo}
-    done: dict[int, FilterStats] = {job.n: job.stats() for job in jobs if job.n not in waiting}
     total = FilterStats()
-    for stats in done.values():
-        total.add(stats)
+    finished = 0
+    for job in jobs:
+        if job.n not in waiting:
+            total.add(job.stats())
+            finished += 1
     if progress:
-        progress(total, len(done), len(jobs))
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(
-            min(workers, len(todo)), initializer=_init, initargs=(judge,)
-        ) as pool:
-            for job, stats in zip(todo, pool.map(_run, todo), strict=True):
-                done[job.n] = stats
-                total.add(stats)
-                if progress:
-                    progress(total, len(done), len(jobs))
-    else:
-        for job in todo:
-            done[job.n] = stats = job.run(judge)
-            total.add(stats)
-            if progress:
-                progress(total, len(done), len(jobs))
+        progress(total, finished, len(jobs))
+    for stats in run_jobs(todo, judge, engine=engine, workers=workers, address=address):
+        total.add(stats)
+        finished += 1
+        if progress:
+            progress(total, finished, len(jobs))
+    for target, mine in files:
+        if len(mine) > 1:
+            _join_outputs(target, [job.written for job in mine])
     with (
         (out / "removal_log.jsonl").open("wb") as log,
         (out / "quarantine.jsonl").open("wb") as bad,
@@ -108,19 +128,46 @@ def filter_corpus(
                 with part.open("rb") as piece:
                     shutil.copyfileobj(piece, sink)
     shutil.rmtree(parts)
-    total.files = [str(job.written) for job in jobs]
+    total.files = [str(target) for target, _ in files]
     return total
+
+
+def _written(target: Path) -> Path:
+    """Where a file's cleaned copy goes: uncompressed, and a JSON array as JSONL."""
+    fmt, compression = kind_of(target)
+    target = target.with_suffix("") if compression else target
+    return target.with_suffix(".jsonl") if fmt == "json" else target
+
+
+def _join_outputs(target: Path, parts: list[Path]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if kind_of(target)[0] == "parquet":
+        pq = _pyarrow_parquet()
+        writer = pq.ParquetWriter(target, pq.read_schema(parts[0]))
+        try:  # row group by row group, as the pieces wrote them
+            for part in parts:
+                piece = pq.ParquetFile(part)
+                for group in range(piece.num_row_groups):
+                    writer.write_table(piece.read_row_group(group))
+        finally:
+            writer.close()
+        return
+    with target.open("wb") as sink:
+        for part in parts:
+            with part.open("rb") as piece:
+                shutil.copyfileobj(piece, sink)
 
 
 @dataclass(frozen=True)
 class _Job:
     n: int
-    path: Path
-    target: Path
+    piece: Piece
+    target: Path  # the cleaned file this piece belongs to
     source: Source
     pii: Pii
     parts: Path
     settings: str
+    alone: bool  # the file's only piece: it writes the target itself
 
     @property
     def removal(self) -> Path:
@@ -136,16 +183,15 @@ class _Job:
 
     @property
     def written(self) -> Path:
-        fmt, compression = kind_of(self.path)
-        target = self.target.with_suffix("") if compression else self.target
-        return target.with_suffix(".jsonl") if fmt == "json" else target
+        return self.target if self.alone else self.parts / f"{self.n}.out{self.target.suffix}"
 
     def _stamp(self) -> dict[str, object]:
-        info = self.path.stat()
+        info = self.piece.path.stat()
         return {
-            "path": str(self.path),
+            "path": str(self.piece.path),
             "size": info.st_size,
             "mtime_ns": info.st_mtime_ns,
+            "range": [self.piece.start, self.piece.stop],
             "settings": self.settings,
         }
 
@@ -164,78 +210,123 @@ class _Job:
             self.removal.open("w", encoding="utf-8", newline="\n") as log,
             self.quarantine.open("w", encoding="utf-8", newline="\n") as bad,
         ):
-            _filter_file(self.path, self.written, self.source, judge, self.pii, (log, bad), stats)
+            _filter_piece(self, judge, (log, bad), stats)
         counts = {k: v for k, v in asdict(stats).items() if k != "files"}
         marker = {"input": self._stamp(), "stats": counts}
         self.marker.write_text(json.dumps(marker), "utf-8")
         return stats
 
 
-_JUDGE: KeywordJudge | None = None
-
-
-def _init(judge: KeywordJudge) -> None:
-    global _JUDGE
-    _JUDGE = judge
-
-
-def _run(job: _Job) -> FilterStats:
-    assert _JUDGE is not None
-    return job.run(_JUDGE)
-
-
-def _filter_file(
-    path: Path,
-    target: Path,
-    source: Source,
-    judge: KeywordJudge,
-    pii: Pii,
-    logs: tuple[TextIO, TextIO],
-    stats: FilterStats,
+def _filter_piece(
+    job: _Job, judge: KeywordJudge, logs: tuple[IO[str], IO[str]], stats: FilterStats
 ) -> None:
     log, bad = logs
-    fmt, _ = kind_of(path)  # written uncompressed; a JSON array one record per line
-    records = source.read(path)
-    with target.open("w", encoding="utf-8", newline="") as sink:
-        writer = (
-            csv.writer(sink, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
-            if fmt in ("csv", "tsv")
-            else None
-        )
-        header_written = False
-        for batch in _batches(records, stats, bad, source.id):
+    fmt, _ = kind_of(job.piece.path)
+    source = job.source
+    groups: list[int] = []  # the first row of each Parquet row group: output groups follow them
+    schema = None
+    if fmt == "parquet":
+        parquet = _pyarrow_parquet().ParquetFile(job.piece.path)
+        schema = parquet.schema_arrow
+        meta = parquet.metadata
+        groups = [1]
+        for group in range(meta.num_row_groups):
+            groups.append(groups[-1] + meta.row_group(group).num_rows)
+    with job.written.open("wb") as raw_sink:
+        sink = _Sink(fmt, raw_sink, first=job.piece.start == 0, schema=schema, groups=groups)
+        for batch in _batches(source.read(job.piece), stats, bad, source.id):
             verdicts = judge.judge_many([r.text for r in batch])
             for record, verdict in zip(batch, verdicts, strict=True):
                 stats.records += 1
-                found: list[Found] = find(record.text) if pii != "keep" else []
-                if verdict.flagged or (pii == "drop" and found):
+                sink.saw(record)
+                found: list[Found] = find(record.text) if job.pii != "keep" else []
+                if verdict.flagged or (job.pii == "drop" and found):
                     stats.removed += 1
-                    log.write(
-                        json.dumps(
-                            _log_entry(record, source, verdict, found if pii == "drop" else []),
-                            ensure_ascii=False,
-                            sort_keys=True,
-                        )
-                        + "\n"
-                    )
+                    entry = _log_entry(record, source, verdict, found if job.pii == "drop" else [])
+                    log.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
                     continue
-                text = mask(record.text) if found and pii == "mask" else record.text
+                text = mask(record.text, found) if found and job.pii == "mask" else record.text
                 stats.masked += text != record.text
                 stats.kept += 1
-                row = {**(record.fields or {}), source.text_field: text}
-                if fmt in ("jsonl", "json"):
-                    sink.write(json.dumps(row, ensure_ascii=False) + "\n")
-                elif writer is not None:
-                    if not header_written:
-                        writer.writerow(list(row))
-                        header_written = True
-                    writer.writerow(list(row.values()))
-                else:
-                    sink.write(text)
+                sink.write(record, source.text_field, text)
+        sink.close()
+
+
+class _Sink:
+    """Writes kept records in the input's format (JSON arrays as JSONL) to a binary file."""
+
+    def __init__(
+        self, fmt: str, raw: IO[bytes], *, first: bool, schema: Any = None, groups: list[int]
+    ) -> None:
+        self.fmt = fmt
+        self.raw = raw
+        self.header = first and fmt in ("csv", "tsv")  # the file's first piece writes the header
+        self.text: io.TextIOWrapper | None = None
+        self.csv: Any = None
+        if fmt in ("csv", "tsv"):
+            self.text = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=True)
+            self.csv = csv.writer(
+                self.text, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n"
+            )
+        self.rows: list[dict[str, Any]] = []
+        self.schema = schema
+        self.groups = groups
+        self.group = 0  # the input row group of the rows held
+        self.parquet: Any = None
+        if fmt == "parquet":
+            self.parquet = _pyarrow_parquet().ParquetWriter(raw, schema)
+
+    def saw(self, record: Record) -> None:
+        """The CSV header goes out with the first record read, kept or not."""
+        if self.header:
+            self.csv.writerow(list(record.fields or {}))
+            self.header = False
+
+    def write(self, record: Record, text_field: str, text: str) -> None:
+        if self.fmt == "jsonl" and record.raw is not None and text is record.text:
+            self.raw.write(record.raw + b"\n")  # unchanged: the line as it was read
+            return
+        row = {**(record.fields or {}), text_field: text}
+        if self.fmt in ("jsonl", "json"):
+            self.raw.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
+        elif self.csv is not None:
+            self.csv.writerow(list(row.values()))
+        elif self.parquet is not None:
+            # one output row group per input row group (split at _ROWS rows), so that the
+            # bytes do not depend on how the file was cut into pieces
+            group = bisect.bisect_right(self.groups, record.line) - 1
+            if self.rows and (group != self.group or len(self.rows) >= _ROWS):
+                self._flush()
+            self.group = group
+            self.rows.append(row)
+        else:
+            self.raw.write(text.encode("utf-8"))
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        self.parquet.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
+        self.rows = []
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            if self.rows:
+                self._flush()
+            self.parquet.close()
+        elif self.text is not None:
+            self.text.detach()
+
+
+def _pyarrow_parquet() -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise MissingDependencyError("pyarrow", "corpus") from None
+    return pq
 
 
 def _batches(
-    items: Iterator[Record | Bad], stats: FilterStats, bad: TextIO, source: str
+    items: Iterator[Record | Bad], stats: FilterStats, bad: IO[str], source: str
 ) -> Iterator[list[Record]]:
     batch: list[Record] = []
     for item in items:

@@ -1,11 +1,15 @@
-"""Stream corpus records from JSONL, JSON arrays, CSV/TSV and plain text, gzip- or
+"""Stream corpus records from JSONL, JSON arrays, Parquet, CSV/TSV and plain text, gzip- or
 zstd-compressed, in UTF-8 (with or without BOM) or GB18030/GBK.
 
-Memory stays flat: files are read a line at a time (a JSON array is the exception: it is
-parsed whole, and files over ``max_json_bytes`` are refused with advice to convert to JSONL).
-A malformed record is yielded as :class:`Bad` with the file, line and reason, and the scan goes
-on: bad JSON, a text field that is not a string, undecodable bytes, a NUL byte, a line longer
-than ``max_line_bytes``.
+Memory stays flat: files are read a line (or a Parquet batch) at a time (a JSON array is the
+exception: it is parsed whole, and files over ``max_json_bytes`` are refused with advice to
+convert to JSONL). A malformed record is yielded as :class:`Bad` with the file, line (or row) and
+reason, and the scan goes on: bad JSON, a text field that is not a string, undecodable bytes, a
+NUL byte, a line longer than ``max_line_bytes``, an unreadable Parquet row group.
+
+A big file is read in :class:`Piece` s that workers take alone (see :func:`pieces`): byte ranges
+of an uncompressed JSONL/CSV/TSV file cut at line ends, or runs of Parquet row groups; line
+numbers stay those of the whole file.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -23,7 +27,21 @@ from assay.errors import InputFormatError, MissingDependencyError
 
 MAX_LINE_BYTES = 10 * 1024 * 1024
 MAX_JSON_BYTES = 512 * 1024 * 1024
+PIECE_BYTES = 64 * 1024 * 1024  # the size of the byte ranges a big file is cut into
 _TEXT_SUFFIXES = {".txt", ".md"}
+_SPLITTABLE = {"jsonl", "csv", "tsv"}
+_PARQUET_BATCH = 1024
+
+
+def _fast_loads() -> Callable[[bytes], Any] | None:
+    try:
+        import orjson
+    except ImportError:  # the standard library's parser does the same, more slowly
+        return None
+    return orjson.loads
+
+
+_ORJSON = _fast_loads()
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +51,25 @@ class Record:
     file: str
     line: int
     fields: dict[str, Any] | None = None  # the whole record (JSON object or CSV row), for rewriting
+    raw: bytes | None = None  # the JSONL line as read, when it is UTF-8 (written back unchanged)
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A part of one file that a worker reads alone.
+
+    For JSONL/CSV/TSV: the bytes ``[start, stop)``, cut at line ends, whose first line is line
+    ``line`` of the file. For Parquet: the row groups ``[start, stop)``, whose first row is row
+    ``line``. ``stop=None`` reads to the end; the default is the whole file."""
+
+    path: Path
+    start: int = 0
+    stop: int | None = None
+    line: int = 1
+
+    @property
+    def whole(self) -> bool:
+        return self.start == 0 and self.stop is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +87,14 @@ def kind_of(path: Path) -> tuple[str, str | None]:
         compression = "gzip" if suffixes[-1] == ".gz" else "zstd"
         suffixes = suffixes[:-1]
     last = suffixes[-1] if suffixes else ""
-    formats = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
+    formats = {
+        ".jsonl": "jsonl",
+        ".ndjson": "jsonl",
+        ".json": "json",
+        ".csv": "csv",
+        ".tsv": "tsv",
+        ".parquet": "parquet",
+    }
     if last in formats:
         return formats[last], compression
     if last in _TEXT_SUFFIXES or not last:
@@ -58,8 +102,49 @@ def kind_of(path: Path) -> tuple[str, str | None]:
     raise InputFormatError(
         f"cannot tell the corpus format from {path.name!r}",
         file=path,
-        fix="use .jsonl, .json, .csv, .tsv or .txt (optionally .gz or .zst)",
+        fix="use .jsonl, .json, .parquet, .csv, .tsv or .txt (optionally .gz or .zst)",
     )
+
+
+def pieces(path: Path, size: int = PIECE_BYTES) -> list[Piece]:
+    """``path`` cut into pieces of about ``size`` bytes for separate workers.
+
+    Uncompressed JSONL/CSV/TSV files are cut at line ends (their lines are counted once so
+    each piece knows its first line number); Parquet files into runs of row groups of about
+    ``size`` bytes; any other file is one piece.
+    """
+    fmt, compression = kind_of(path)
+    if fmt == "parquet":
+        return _parquet_pieces(path, size)
+    total = path.stat().st_size
+    if fmt not in _SPLITTABLE or compression or total <= size:
+        return [Piece(path)]
+    cuts = [0]
+    with path.open("rb") as raw:
+        while cuts[-1] + size < total:
+            raw.seek(cuts[-1] + size)
+            raw.readline()  # to the end of the line the cut fell in
+            if raw.tell() >= total:
+                break
+            cuts.append(raw.tell())
+        out: list[Piece] = []
+        line = 1
+        for start, stop in zip(cuts, [*cuts[1:], None], strict=True):
+            out.append(Piece(path, start, stop, line))
+            raw.seek(start)
+            line += _count_lines(raw, (stop or total) - start)
+    return out
+
+
+def _count_lines(raw: IO[bytes], length: int) -> int:
+    count = 0
+    while length > 0:
+        block = raw.read(min(length, 16 * 1024 * 1024))
+        if not block:
+            break
+        count += block.count(b"\n")
+        length -= len(block)
+    return count
 
 
 def _open(path: Path, compression: str | None) -> IO[bytes]:
@@ -89,17 +174,26 @@ def _decode(raw: bytes, encodings: tuple[str, ...]) -> str | None:
 
 
 def read_records(
-    path: Path,
+    path: Path | Piece,
     *,
     text_field: str = "text",
     id_field: str | None = None,
     encoding: str = "auto",
     max_line_bytes: int = MAX_LINE_BYTES,
 ) -> Iterator[Record | Bad]:
-    """Every record of one file, in order; bad ones as :class:`Bad`."""
+    """Every record of one file (or piece of a file), in order; bad ones as :class:`Bad`."""
+    piece = path if isinstance(path, Piece) else Piece(path)
+    path = piece.path
     fmt, compression = kind_of(path)
     name = str(path)
     encodings = _decoder(encoding)
+    if fmt == "parquet":
+        yield from _parquet(piece, text_field, id_field, encodings)
+        return
+    if not piece.whole and (fmt not in _SPLITTABLE or compression):
+        raise InputFormatError(
+            "only uncompressed JSONL, CSV and TSV files are read in pieces", file=path
+        )
     if fmt == "json":
         yield from _json_array(path, compression, text_field, id_field, encodings)
         return
@@ -114,26 +208,44 @@ def read_records(
             else:
                 yield Record(path.stem, text, name, 1)
             return
-        lines = _lines(raw, max_line_bytes)
+        header = None
+        if piece.start:  # a later piece of a CSV/TSV file: its header is the file's first line
+            header = next(_lines(raw, max_line_bytes, 1, None), (1, None))[1]
+            raw.seek(piece.start)
+        lines = _lines(raw, max_line_bytes, piece.line, piece.stop and piece.stop - piece.start)
         if fmt == "jsonl":
             yield from _jsonl(lines, name, text_field, id_field, encodings)
         else:
-            yield from _delimited(
-                lines, name, text_field, id_field, encodings, "\t" if fmt == "tsv" else ","
-            )
+            delimiter = "\t" if fmt == "tsv" else ","
+            if header is not None:
+                lines = _prepend((1, header), lines)
+            yield from _delimited(lines, name, text_field, id_field, encodings, delimiter)
 
 
-def _lines(raw: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) per line; ``None`` for a line longer than ``limit`` (skipped whole)."""
-    number = 0
-    while True:
+def _prepend(
+    first: tuple[int, bytes | None], rest: Iterator[tuple[int, bytes | None]]
+) -> Iterator[tuple[int, bytes | None]]:
+    yield first
+    yield from rest
+
+
+def _lines(
+    raw: IO[bytes], limit: int, first: int, length: int | None
+) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) per line, for ``length`` bytes (all when ``None``); ``None`` for a
+    line longer than ``limit`` (skipped whole)."""
+    number = first - 1
+    left = length if length is not None else -1
+    while left != 0:
         chunk = raw.readline(limit + 1)
         if not chunk:
             return
+        left = max(0, left - len(chunk)) if left > 0 else left
         number += 1
         if len(chunk) > limit and not chunk.endswith(b"\n"):
             while chunk and not chunk.endswith(b"\n"):  # skip the rest of the long line
                 chunk = raw.readline(limit + 1)
+                left = max(0, left - len(chunk)) if left > 0 else left
             yield number, None
             continue
         if number == 1:
@@ -157,6 +269,12 @@ def _jsonl(
         if b"\x00" in data:
             yield Bad(name, number, "NUL byte in the line")
             continue
+        if _ORJSON is not None and encodings[0] == "utf-8":
+            try:  # the fast path: UTF-8 JSON parsed straight from the bytes
+                yield _record(_ORJSON(data), name, number, text_field, id_field, data)
+                continue
+            except ValueError:
+                pass  # not UTF-8, or JSON only the standard library accepts: the slow path says
         text = _decode(data, encodings)
         if text is None:
             yield Bad(name, number, "cannot decode the line as " + " or ".join(encodings))
@@ -166,11 +284,17 @@ def _jsonl(
         except ValueError as exc:
             yield Bad(name, number, f"invalid JSON: {exc}")
             continue
-        yield _record(obj, name, number, text_field, id_field)
+        utf8 = _decode(data, ("utf-8",)) is not None
+        yield _record(obj, name, number, text_field, id_field, data if utf8 else None)
 
 
 def _record(
-    obj: Any, name: str, number: int, text_field: str, id_field: str | None
+    obj: Any,
+    name: str,
+    number: int,
+    text_field: str,
+    id_field: str | None,
+    raw: bytes | None = None,
 ) -> Record | Bad:
     if not isinstance(obj, dict):
         return Bad(name, number, f"a record must be a JSON object, not {type(obj).__name__}")
@@ -180,7 +304,12 @@ def _record(
         return Bad(name, number, f"field {text_field!r} is {kind}, not text")
     rid = obj.get(id_field) if id_field else None
     return Record(
-        str(rid) if rid is not None else f"{Path(name).name}:{number}", value, name, number, obj
+        str(rid) if rid is not None else f"{Path(name).name}:{number}",
+        value,
+        name,
+        number,
+        obj,
+        raw,
     )
 
 
@@ -254,3 +383,69 @@ def _json_array(
         return
     for i, obj in enumerate(items, 1):
         yield _record(obj, name, i, text_field, id_field)
+
+
+def _parquet_file(path: Path) -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise MissingDependencyError("pyarrow", "corpus") from None
+    try:
+        return pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises its own types for a file that is not Parquet
+        raise InputFormatError(
+            f"not a readable Parquet file: {exc}", file=path, fix="check the file"
+        ) from None
+
+
+def _parquet_pieces(path: Path, size: int) -> list[Piece]:
+    meta = _parquet_file(path).metadata
+    out: list[Piece] = []
+    start = bytes_in = 0
+    row = 1
+    first_row = 1
+    for group in range(meta.num_row_groups):
+        info = meta.row_group(group)
+        bytes_in += info.total_byte_size
+        row += info.num_rows
+        if bytes_in >= size and group + 1 < meta.num_row_groups:
+            out.append(Piece(path, start, group + 1, first_row))
+            start, bytes_in, first_row = group + 1, 0, row
+    out.append(Piece(path, start, None, first_row))
+    return out
+
+
+def _parquet(
+    piece: Piece, text_field: str, id_field: str | None, encodings: tuple[str, ...]
+) -> Iterator[Record | Bad]:
+    """Rows of a run of row groups; ``line`` is the row's number in the file (from 1)."""
+    parquet = _parquet_file(piece.path)
+    name = str(piece.path)
+    if text_field not in parquet.schema_arrow.names:
+        raise InputFormatError(
+            f"no {text_field!r} column",
+            file=name,
+            fix="set text_field for this source in sources.yaml",
+        )
+    groups = parquet.metadata.num_row_groups
+    row = piece.line
+    for group in range(piece.start, groups if piece.stop is None else piece.stop):
+        rows = parquet.metadata.row_group(group).num_rows
+        try:
+            batches = list(parquet.iter_batches(_PARQUET_BATCH, row_groups=[group]))
+        except Exception as exc:  # a damaged row group: reported, and the next one is read
+            yield Bad(name, row, f"row group {group} (rows {row}–{row + rows - 1}): {exc}")
+            row += rows
+            continue
+        for batch in batches:
+            for obj in batch.to_pylist():
+                value = obj.get(text_field)
+                if isinstance(value, bytes):
+                    text = _decode(value, encodings)
+                    if text is None:
+                        yield Bad(name, row, "cannot decode the text as " + " or ".join(encodings))
+                        row += 1
+                        continue
+                    obj[text_field] = text
+                yield _record(obj, name, row, text_field, id_field)
+                row += 1

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assay.corpus.readers import Bad, Record, read_records
+from assay.corpus.readers import Bad, Piece, Record, read_records
 from assay.errors import ConfigError
 from assay.standard.models import Profile
 from assay.yamlfile import LineMap, load_yaml, validation_error
@@ -51,8 +51,9 @@ class Source(BaseModel):
         except ValueError:
             return Path(*path.resolve().parts[1:])
 
-    def read(self, path: Path) -> Iterator[Record | Bad]:
-        """The records of one of this source's files, read with its fields and encoding."""
+    def read(self, path: Path | Piece) -> Iterator[Record | Bad]:
+        """The records of one of this source's files (or a piece of one), read with its fields and
+        encoding."""
         return read_records(
             path, text_field=self.text_field, id_field=self.id_field, encoding=self.encoding
         )

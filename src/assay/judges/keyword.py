@@ -44,28 +44,34 @@ class KeywordJudge:
 
     def judge(self, text: str, *, context: str | None = None) -> Verdict:
         """Judge one text. Keywords look at the text alone; ``context`` is accepted and ignored."""
-        return self._verdict(text, self.engine.scan(text))
+        hits = self.engine.scan(text)
+        return self._verdict(text, hits) if hits else self._clean()
 
     def judge_many(
         self, texts: Sequence[str], *, contexts: Sequence[str | None] | None = None
     ) -> list[Verdict]:
+        """One verdict per text; the clean ones of a call share one (frozen) verdict object."""
+        clean = self._clean()
         return [
-            self._verdict(t, h) for t, h in zip(texts, self.engine.scan_many(texts), strict=True)
+            self._verdict(t, h) if h else clean
+            for t, h in zip(texts, self.engine.scan_many(texts), strict=True)
         ]
 
+    def _clean(self) -> Verdict:
+        # the common case on a corpus: nothing to validate, built directly
+        return Verdict.model_construct(
+            judge=self.spec,
+            flagged=False,
+            risk_ids=(),
+            score=0.0,
+            refused=None,
+            uncertain=False,
+            evidence=(),
+            reason="",
+            at=datetime.now(UTC),
+        )
+
     def _verdict(self, text: str, hits: list[KeywordHit]) -> Verdict:
-        if not hits:  # the common case on a corpus: nothing to validate, built directly
-            return Verdict.model_construct(
-                judge=self.spec,
-                flagged=False,
-                risk_ids=(),
-                score=0.0,
-                refused=None,
-                uncertain=False,
-                evidence=(),
-                reason="",
-                at=datetime.now(UTC),
-            )
         risk_ids = tuple(sorted({r for h in hits for r in h.risk_ids}))
         evidence = tuple(
             Evidence(
@@ -79,9 +85,9 @@ class KeywordJudge:
         )
         return Verdict(
             judge=self.spec,
-            flagged=bool(hits),
+            flagged=True,
             risk_ids=risk_ids,
-            score=1.0 if hits else 0.0,
+            score=1.0,
             evidence=evidence,
             reason=", ".join(dict.fromkeys(h.keyword for h in hits)),
         )

@@ -28,9 +28,12 @@ _LANDLINE = re.compile(
 )
 # a PRC passport number: E or G and 8 digits, or E, a letter (not I or O) and 7 digits
 _PASSPORT = re.compile(r"(?<![A-Za-z0-9])([EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})(?![A-Za-z0-9])")
-# A run of at least 11 digits and separators (a "+" may lead): every ID, card or mobile number
-# lies inside one, so the exact patterns only run over these windows, not the whole text.
-_CANDIDATE = re.compile(r"[0-9０-９+][0-9０-９ \-‐－]{9,}[0-9０-９XxＸｘ]")
+# A run of at least 7 digits and separators (a "+" may lead): every ID, card, mobile or landline
+# number lies inside one of 11 or more characters and every passport number's digits inside one,
+# so the exact patterns only run over these windows (one scan of the text), not the whole text.
+_CANDIDATE = re.compile(r"[0-9０-９+][0-9０-９ \-‐－]{5,}[0-9０-９XxＸｘ]")
+_LONG = 11  # the shortest window that can hold an ID, card, mobile or landline number
+_LEAD = 2  # a passport number's letters before its digits
 _EMAIL = re.compile(r"([A-Za-z0-9._%+\-]{1,64})@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -72,7 +75,10 @@ def find(text: str) -> list[Found]:
     def free(start: int, end: int) -> bool:
         return all(end <= f.start or start >= f.end for f in found)
 
-    windows = [(m.start(), m.end()) for m in _CANDIDATE.finditer(text)]
+    short = [(m.start(), m.end()) for m in _CANDIDATE.finditer(text)]
+    if not short and "@" not in text:
+        return found
+    windows = [(start, end) for start, end in short if end - start >= _LONG]
     # lookbehinds still see the text before a window; the lookahead needs the next character
     for start, end in windows:
         for m in _ID.finditer(text, start, end + 1):
@@ -90,19 +96,22 @@ def find(text: str) -> list[Found]:
         for m in _LANDLINE.finditer(text, start, end + 1):
             if free(m.start(1), m.end(1)):
                 found.append(Found("landline", m.start(1), m.end(1)))
-    for m in _PASSPORT.finditer(text):
-        found.append(Found("passport", m.start(1), m.end(1)))
+    for start, end in short:
+        for m in _PASSPORT.finditer(text, max(0, start - _LEAD), end + 1):
+            found.append(Found("passport", m.start(1), m.end(1)))
     if "@" in text:
         for m in _EMAIL.finditer(text):
             found.append(Found("email", m.start(), m.end()))
     return sorted(found, key=lambda f: f.start)
 
 
-def mask(text: str) -> str:
-    """``text`` with personal information masked, keeping a few characters at the ends."""
+def mask(text: str, found: list[Found] | None = None) -> str:
+    """``text`` with personal information masked, keeping a few characters at the ends.
+
+    ``found`` is what :func:`find` returned for this text, when the caller already has it."""
     out = []
     last = 0
-    for f in find(text):
+    for f in find(text) if found is None else found:
         out.append(text[last : f.start])
         out.append(_masked(text[f.start : f.end], f.kind))
         last = f.end

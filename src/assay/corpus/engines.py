@@ -1,0 +1,91 @@
+"""Where the corpus filter's pieces run: a local process pool, or Ray.
+
+Both run the same :meth:`_Job.run` on the same pieces, each writing its own output and logs,
+so the two engines give byte-identical results; only the scheduling differs. The Ray engine
+starts a local Ray (``ray.init()`` with ``workers`` CPUs) unless given a cluster ``address``;
+there, every node must have Assay installed and see the corpus and output paths (a shared
+file system). It runs one actor per worker, each holding the judge once, and hands them the
+pieces through an actor pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from assay.errors import MissingDependencyError
+from assay.judges.keyword import KeywordJudge
+
+if TYPE_CHECKING:
+    from assay.corpus.filter import Engine, FilterStats, _Job
+
+
+def run_jobs(
+    jobs: Sequence[_Job],
+    judge: KeywordJudge,
+    *,
+    engine: Engine = "local",
+    workers: int = 1,
+    address: str | None = None,
+) -> Iterator[FilterStats]:
+    """Run every job; yields each one's stats as it finishes (in no set order)."""
+    if not jobs:
+        return
+    if engine == "ray":
+        yield from _ray(jobs, judge, workers, address)
+    elif workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(
+            min(workers, len(jobs)), initializer=_init, initargs=(judge,)
+        ) as pool:
+            yield from pool.map(_run, jobs)
+    else:
+        for job in jobs:
+            yield job.run(judge)
+
+
+_JUDGE: KeywordJudge | None = None
+
+
+def _init(judge: KeywordJudge) -> None:
+    global _JUDGE
+    _JUDGE = judge
+
+
+def _run(job: _Job) -> FilterStats:
+    assert _JUDGE is not None
+    return job.run(_JUDGE)
+
+
+def _ray(
+    jobs: Sequence[_Job], judge: KeywordJudge, workers: int, address: str | None
+) -> Iterator[FilterStats]:
+    try:
+        import ray
+        from ray.util import ActorPool
+    except ImportError:
+        raise MissingDependencyError("ray", "ray") from None
+    started = not ray.is_initialized()
+    if started:
+        if address:
+            ray.init(address=address, log_to_driver=False)
+        else:
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+    try:
+        worker = ray.remote(num_cpus=1)(_RayWorker)
+        shared = ray.put(judge)
+        actors = [worker.remote(shared) for _ in range(min(workers, len(jobs)))]
+        yield from ActorPool(actors).map_unordered(lambda a, job: a.run.remote(job), list(jobs))
+    finally:
+        if started:
+            ray.shutdown()
+
+
+class _RayWorker:
+    """One Ray actor: builds the judge once, then filters the pieces it is given."""
+
+    def __init__(self, judge: KeywordJudge) -> None:
+        self.judge = judge
+
+    def run(self, job: Any) -> Any:
+        return job.run(self.judge)

@@ -1,0 +1,201 @@
+"""Pieces of big files, Parquet, and the Ray engine: the same records and the same bytes
+whatever the cut, the worker count or the engine."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from assay.banks.models import KeywordEntry, KeywordLibrary
+from assay.corpus.filter import filter_corpus
+from assay.corpus.readers import Bad, Piece, Record, pieces, read_records
+from assay.judges.keyword import KeywordJudge
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+
+def _judge() -> KeywordJudge:
+    entries = [
+        KeywordEntry(keyword="自制炸药", risk_ids=("A.1.d",)),
+        KeywordEntry(keyword="网络赌博", risk_ids=("A.1.h",)),
+    ]
+    return KeywordJudge(KeywordLibrary(entries=entries))
+
+
+def _rows(n: int) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for i in range(n):
+        text = (
+            f"第{i}条文本"
+            + ("，网络赌博" if i % 17 == 0 else "")
+            + (f"，电话 1391234{i:04d}" if i % 5 == 0 else "")
+        )
+        rows.append({"id": f"r{i}", "text": text, "n": i})
+    return rows
+
+
+def _big_jsonl(path: Path, n: int = 300) -> Path:
+    lines = [json.dumps(r, ensure_ascii=False).encode() for r in _rows(n)]
+    lines[7] = b"{broken"  # a bad line and a long one, wherever the cuts fall
+    lines[120] = b'{"id": "long", "text": "' + "长".encode() * 400 + b'"}'
+    lines[200] = b""  # a blank line
+    path.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n")
+    return path
+
+
+def _big_csv(path: Path, n: int = 300) -> Path:
+    body = "".join(f"{r['id']},{r['text']},{r['n']}\n" for r in _rows(n))
+    path.write_text("id,text,n\n" + body + "short,row\n", "utf-8")
+    return path
+
+
+def _read(item: Path | Piece) -> list[tuple[object, ...]]:
+    out: list[tuple[object, ...]] = []
+    for r in read_records(item, id_field="id", max_line_bytes=1000):
+        out.append(("bad", r.line, r.reason) if isinstance(r, Bad) else (r.id, r.line, r.text))
+    return out
+
+
+@pytest.mark.parametrize("maker", [_big_jsonl, _big_csv])
+@pytest.mark.parametrize("size", [64, 500, 4000])
+def test_pieces_read_what_the_whole_file_reads(tmp_path: Path, maker: object, size: int) -> None:
+    path = maker(tmp_path / ("big.jsonl" if maker is _big_jsonl else "big.csv"))  # type: ignore[operator]
+    cut = pieces(path, size)
+    assert len(cut) > 1
+    assert cut[0].start == 0
+    assert cut[-1].stop is None
+    assert all(a.stop == b.start for a, b in itertools.pairwise(cut))
+    whole = _read(path)
+    assert [item for piece in cut for item in _read(piece)] == whole
+    assert any(item[0] == "bad" for item in whole)
+
+
+def _parquet(path: Path, rows: list[dict[str, object]], group: int = 40) -> Path:
+    table = pa.Table.from_pylist(rows)
+    pq.write_table(table, path, row_group_size=group)
+    return path
+
+
+def test_parquet_rows_bad_rows_and_row_group_pieces(tmp_path: Path) -> None:
+    rows = _rows(200)
+    rows[13]["text"] = None  # not text: quarantined by row number
+    path = _parquet(tmp_path / "c.parquet", rows)
+    items = _read(path)
+    assert len(items) == 200
+    assert items[13] == ("bad", 14, "field 'text' is missing, not text")
+    assert items[0] == ("r0", 1, "第0条文本，网络赌博，电话 13912340000")
+    assert items[199][:2] == ("r199", 200)
+    cut = pieces(path, 1)  # one piece per row group
+    assert [(p.start, p.stop, p.line) for p in cut] == [
+        (0, 1, 1),
+        (1, 2, 41),
+        (2, 3, 81),
+        (3, 4, 121),
+        (4, None, 161),
+    ]
+    assert [item for piece in cut for item in _read(piece)] == items
+    # GB18030 bytes in a binary column are decoded like a GB18030 text file
+    blob = _parquet(tmp_path / "b.parquet", [{"text": "中文内容".encode("gb18030")}])
+    assert _read(blob) == [("b.parquet:1", 1, "中文内容")]
+
+
+def _sources(tmp_path: Path, paths: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        f"sources:\n  - {{id: s, kind: open_source, licence: MIT, id_field: id, paths: [{paths}]}}\n",
+        "utf-8",
+    )
+    return path
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_filter_gives_the_same_bytes_in_pieces_and_keeps_parquet(tmp_path: Path) -> None:
+    _big_jsonl(tmp_path / "a.jsonl")
+    _big_csv(tmp_path / "b.csv")
+    _parquet(tmp_path / "c.parquet", _rows(200))
+    path = _sources(tmp_path, "a.jsonl, b.csv, c.parquet")
+    whole = filter_corpus(path, tmp_path / "whole", judge=_judge(), pii="mask")
+    cut = filter_corpus(
+        path, tmp_path / "cut", judge=_judge(), pii="mask", workers=2, piece_bytes=300
+    )
+    assert _tree(tmp_path / "whole") == _tree(tmp_path / "cut")
+    assert (whole.records, whole.removed, whole.masked) == (cut.records, cut.removed, cut.masked)
+    assert whole.removed == 18 + 18 + 12  # every 17th row of each file (300, 300, 200 rows)
+    out = tmp_path / "whole" / "s"
+    # kept JSONL lines are written back as read; masked ones re-serialised
+    kept = (out / "a.jsonl").read_bytes().splitlines()
+    source = (tmp_path / "a.jsonl").read_bytes().removeprefix(b"\xef\xbb\xbf").splitlines()
+    assert kept[0] == source[1]  # line 1 was removed (网络赌博); line 2 unchanged
+    assert b"13912340005" not in (out / "a.jsonl").read_bytes()
+    assert (out / "b.csv").read_text("utf-8").startswith("id,text,n\nr1,")
+    table = pq.read_table(out / "c.parquet")
+    assert table.schema == pq.read_schema(tmp_path / "c.parquet")
+    texts = table.column("text").to_pylist()
+    assert len(texts) == 200 - 12
+    assert not any("网络赌博" in t for t in texts)
+    assert "139****0005" in texts[4]
+    log = [json.loads(x) for x in (tmp_path / "cut" / "removal_log.jsonl").read_text().splitlines()]
+    assert [e["line"] for e in log if e["file"].endswith("c.parquet")][:2] == [1, 18]
+
+
+def test_a_killed_run_resumes_from_its_last_finished_piece(tmp_path: Path) -> None:
+    _big_jsonl(tmp_path / "a.jsonl", 600)
+    path = _sources(tmp_path, "a.jsonl")
+    clean = filter_corpus(path, tmp_path / "clean", judge=_judge(), piece_bytes=2000)
+
+    class KilledError(Exception):
+        pass
+
+    def kill(stats: object, done: int, total: int) -> None:
+        if done == 3:
+            raise KilledError
+
+    out = tmp_path / "out"
+    with pytest.raises(KilledError):
+        filter_corpus(path, out, judge=_judge(), piece_bytes=2000, progress=kill)
+    seen: list[tuple[int, int]] = []
+    resumed = filter_corpus(
+        path,
+        out,
+        judge=_judge(),
+        piece_bytes=2000,
+        resume=True,
+        progress=lambda stats, done, total: seen.append((done, total)),
+    )
+    assert seen[0][0] == 3
+    assert seen[-1][0] == seen[-1][1] > 10
+    assert resumed.records == clean.records
+    assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def test_the_ray_engine_gives_the_same_bytes_as_the_local_one(tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    _big_jsonl(tmp_path / "a.jsonl", 400)
+    _big_csv(tmp_path / "b.csv")
+    _parquet(tmp_path / "c.parquet", _rows(200))
+    path = _sources(tmp_path, "a.jsonl, b.csv, c.parquet")
+    local = filter_corpus(path, tmp_path / "local", judge=_judge(), pii="mask", piece_bytes=2000)
+    ray = filter_corpus(
+        path,
+        tmp_path / "ray",
+        judge=_judge(),
+        pii="mask",
+        piece_bytes=2000,
+        engine="ray",
+        workers=2,
+    )
+    assert (ray.records, ray.kept, ray.removed, ray.masked) == (
+        local.records,
+        local.kept,
+        local.removed,
+        local.masked,
+    )
+    assert _tree(tmp_path / "ray") == _tree(tmp_path / "local")
+    assert isinstance(Record, type)
