@@ -199,3 +199,36 @@ def test_the_ray_engine_gives_the_same_bytes_as_the_local_one(tmp_path: Path) ->
     )
     assert _tree(tmp_path / "ray") == _tree(tmp_path / "local")
     assert isinstance(Record, type)
+
+
+def _reference_lines(data: bytes, limit: int) -> list[tuple[int, bytes | None]]:
+    """Line by line, the plain way: what the block reader must give (a BOM counts as bytes of
+    the first line)."""
+    out: list[tuple[int, bytes | None]] = []
+    for number, line in enumerate(data.split(b"\n"), 1):
+        too_long = len(line) > limit
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")
+        out.append((number, None if too_long else line.rstrip(b"\r")))
+    if data.endswith(b"\n") or not data:
+        out.pop()
+    return out
+
+
+def test_the_block_line_reader_agrees_with_splitting_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import random
+
+    from assay.corpus import readers
+
+    rng = random.Random(3)
+    for block in (1, 3, 7, 64):
+        monkeypatch.setattr(readers, "_BLOCK", block)
+        for _ in range(300):
+            data = bytes(rng.choice(b"ab\r\n\n") for _ in range(rng.randint(0, 40)))
+            if rng.random() < 0.2:
+                data = b"\xef\xbb\xbf" + data
+            got = list(readers._lines(io.BytesIO(data), 5, 1, None))
+            assert got == _reference_lines(data, 5), (block, data)

@@ -31,6 +31,7 @@ PIECE_BYTES = 64 * 1024 * 1024  # the size of the byte ranges a big file is cut 
 _TEXT_SUFFIXES = {".txt", ".md"}
 _SPLITTABLE = {"jsonl", "csv", "tsv"}
 _PARQUET_BATCH = 1024
+_BLOCK = 1024 * 1024  # bytes read at a time
 
 
 def _fast_loads() -> Callable[[bytes], Any] | None:
@@ -233,24 +234,39 @@ def _lines(
     raw: IO[bytes], limit: int, first: int, length: int | None
 ) -> Iterator[tuple[int, bytes | None]]:
     """(line number, bytes) per line, for ``length`` bytes (all when ``None``); ``None`` for a
-    line longer than ``limit`` (skipped whole)."""
+    line longer than ``limit`` bytes (skipped whole). Read in blocks, not line by line."""
     number = first - 1
-    left = length if length is not None else -1
-    while left != 0:
-        chunk = raw.readline(limit + 1)
-        if not chunk:
-            return
-        left = max(0, left - len(chunk)) if left > 0 else left
+    left = length if length is not None else -1  # bytes still to read; -1: to the end
+    tail = b""  # the unfinished line at the end of the last block
+    skipping = False  # inside a line longer than the limit
+    while left:
+        block = raw.read(_BLOCK if left < 0 else min(_BLOCK, left))
+        if not block:
+            break
+        left = max(0, left - len(block)) if left > 0 else left
+        lines = block.split(b"\n")
+        lines[0] = tail + lines[0]
+        tail = lines.pop()
+        for line in lines:
+            number += 1
+            if skipping or len(line) > limit:
+                skipping = False
+                yield number, None
+            elif number == 1:
+                yield number, line.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+            else:
+                yield number, line.rstrip(b"\r")
+        if skipping or len(tail) > limit:
+            skipping, tail = True, b""
+    if tail or skipping:
         number += 1
-        if len(chunk) > limit and not chunk.endswith(b"\n"):
-            while chunk and not chunk.endswith(b"\n"):  # skip the rest of the long line
-                chunk = raw.readline(limit + 1)
-                left = max(0, left - len(chunk)) if left > 0 else left
+        if skipping:
             yield number, None
-            continue
-        if number == 1:
-            chunk = chunk.removeprefix(b"\xef\xbb\xbf")
-        yield number, chunk.rstrip(b"\r\n")
+        else:
+            yield (
+                number,
+                (tail.removeprefix(b"\xef\xbb\xbf") if number == 1 else tail).rstrip(b"\r"),
+            )
 
 
 def _jsonl(
