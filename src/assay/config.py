@@ -85,6 +85,16 @@ class Signatory(BaseModel):
     title: str = ""
 
 
+class CorpusConfig(BaseModel):
+    """The training corpus (5.1, 5.2, 9.2): assessed by ``assay assess`` when configured."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: Path = Path("sources.yaml")  # the registry of corpus sources
+    manual_sheet: Path | None = None  # the filled 9.2 a) sheet (assay corpus manual export)
+    seed: int | None = None  # of the samples; default: run.seed
+
+
 class ProjectConfig(BaseModel):
     """The root of a project's configuration."""
 
@@ -98,6 +108,7 @@ class ProjectConfig(BaseModel):
     store: str | None = None  # SQLAlchemy URL; default sqlite:///out/runs.sqlite
     run: RunSettings = Field(default_factory=RunSettings)
     measures: Path = Path("measures.yaml")
+    corpus: CorpusConfig | None = None
     signatories: tuple[Signatory, ...] = ()
     signatory_note: str = ""  # 9.1 e) note 3, when one person signs for two roles
     root: Path = Field(default=Path("."), exclude=True)
@@ -121,12 +132,22 @@ class ProjectConfig(BaseModel):
         if isinstance(target, AnswerSheetConfig) and not target.path.is_absolute():
             target = target.model_copy(update={"path": self.root / target.path})
         measures = self.measures if self.measures.is_absolute() else self.root / self.measures
+        corpus = self.corpus
+        if corpus is not None:
+            sheet = corpus.manual_sheet
+            corpus = corpus.model_copy(
+                update={
+                    "sources": self.root / corpus.sources,
+                    "manual_sheet": self.root / sheet if sheet else None,
+                }
+            )
         return self.model_copy(
             update={
                 "banks": BanksConfig(**banks),
                 "profile": profile,
                 "target": target,
                 "measures": measures,
+                "corpus": corpus,
             }
         )
 

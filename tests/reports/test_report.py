@@ -142,7 +142,7 @@ def test_report_json_validates_against_the_published_schema(package: Path) -> No
     assert published == make_report_schema.render(), "run: python scripts/make_report_schema.py"
     data = json.loads((package / "report.json").read_text("utf-8"))
     jsonschema.validate(data, json.loads(published))
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     broken = {**data, "conclusion": {**data["conclusion"], "overall": "maybe"}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, json.loads(published))
@@ -246,6 +246,41 @@ def test_assess_writes_the_package_and_reproduces(tmp_path: Path) -> None:
     assert (
         by_id["8.1.b"]["result"] == "not_conforms"
     )  # political risks: the provider's own lists are missing
+
+    # the corpus assessment (5.1, 5.2, 9.2) is in the report and decides its clauses
+    def same(corpus: dict) -> list[dict]:  # type: ignore[type-arg]
+        return [{k: v for k, v in s.items() if k != "quarantine_file"} for s in corpus["sources"]]
+
+    assert same(a["corpus"]) == same(b["corpus"])
+    assert a["corpus"]["technical"] == b["corpus"]["technical"]
+    assert {s["source"]: s["decision"] for s in a["corpus"]["sources"]} == {
+        "web": "accept",
+        "books": "accept",
+    }
+    assert (by_id["5.1.a.2"]["result"], by_id["5.1.a.2"]["source"]) == ("conforms", "corpus")
+    assert by_id["5.1.c.1"]["result"] == "not_applicable"  # no open-source source
+    assert by_id["5.1.c.3"]["source"] != "corpus"  # a contract needs a reviewer: measures.yaml
+    assert by_id["5.2.a"]["result"] == "undetermined"  # 30 of 4,000 reviewed; 9.2.b below 10%
+    assert a["corpus"]["manual"]["reviewed"] == 30
+    html_text = (tmp_path / "a" / "report.html").read_text("utf-8")
+    assert "Corpus sources" in html_text or "语料来源评估" in html_text
+    # assay report re-renders the stored run, corpus included
+    run_id = a["manifest"]["run_id"]
+    again = run_assay(
+        "report",
+        run_id,
+        "--out",
+        tmp_path / "c",
+        "--store",
+        f"sqlite:///{tmp_path / 'a.sqlite'}",
+        "--format",
+        "json",
+        cwd=project,
+    )
+    assert again.returncode == 0, again.stderr
+    c = json.loads((tmp_path / "c" / "report.json").read_text("utf-8"))
+    assert c["corpus"] == a["corpus"]
+    assert [x["result"] for x in c["clauses"]] == [x["result"] for x in a["clauses"]]
     for name in (
         "report.html",
         "report.md",

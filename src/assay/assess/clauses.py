@@ -7,6 +7,8 @@ Where a clause's result comes from:
   method verifying it passed, does not conform when one failed, and is undetermined otherwise
   (inconclusive, pending review, not run);
 * 8.4: undetermined until a classifier judge covers the risks (it does not exist yet);
+* the corpus assessment, when there is one, for the clauses of 5.1 and 5.2 it can decide
+  (:func:`assay.corpus.results.corpus_clauses`);
 * everything else: the provider's ``measures.yaml``; a clause with no entry is undetermined.
 
 Overall (9.1 d)): only mandatory clauses count ("should" clauses never change it). None of them
@@ -23,10 +25,11 @@ from pydantic import BaseModel, Field
 from assay.assess.measures import MeasuresFile, Result
 from assay.assess.results import MethodResult, RunResults
 from assay.banks.check import CheckReport, Finding
+from assay.corpus.results import CorpusResults, corpus_clauses
 from assay.standard.models import CheckMethod, Clause, Force, Profile
 from assay.stats.rates import Decision
 
-Source = Literal["bank_check", "assessment", "measures", "none"]
+Source = Literal["bank_check", "assessment", "corpus", "measures", "none"]
 Overall = Literal["full", "partial", "none", "undetermined"]
 
 CLASSIFIER_CLAUSE = "8.4"
@@ -74,8 +77,10 @@ def clause_results(
     banks: CheckReport | None,
     run: RunResults | None,
     measures: MeasuresFile | None,
+    corpus: CorpusResults | None = None,
 ) -> list[ClauseResult]:
     automatic = automatic_clauses(profile)
+    from_corpus = corpus_clauses(corpus) if corpus is not None else {}
     verified_by: dict[str, list[str]] = {}
     for method in profile.methods:
         if method.id not in IMPLEMENTED_METHODS:
@@ -93,6 +98,11 @@ def clause_results(
                     "none",
                     reason="no classifier judge is configured; its risk coverage cannot be shown",
                 )
+            )
+        elif clause.id in from_corpus:
+            found = from_corpus[clause.id]
+            out.append(
+                _make(clause, found.result, "corpus", reason=found.reason, methods=found.methods)
             )
         elif clause.id in automatic and banks is not None and _bank_clause(clause.id, banks):
             out.append(_from_banks(clause, banks))

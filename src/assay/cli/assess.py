@@ -327,6 +327,8 @@ def _run_context(
     code = check_lang(lang)
     cfg = project(config)
     runs = _store(store, cfg)
+    if not runs.has_run(run_id) and runs.corpus(run_id) is not None:  # a corpus assessment alone
+        return code, cfg, runs, profile_for(profile, cfg, code)
     info = runs.run(run_id)
     chosen = profile or (info.profile_id if info.profile_id in builtin_profiles() else None)
     prof = profile_for(chosen, cfg, code)

@@ -96,7 +96,7 @@ def assess(
     code = check_lang(lang)
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
-    judge = _judge(cfg, prof, keywords)
+    judge = keyword_judge(cfg, prof, keywords)
     results = assess_sources(
         _sources(path),
         prof,
@@ -162,7 +162,7 @@ def technical(
     code = check_lang(lang)
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
-    judge = _needed(_judge(cfg, prof, keywords))
+    judge = _needed(keyword_judge(cfg, prof, keywords))
     result = technical_sample(_sources(path), prof, judge=judge, seed=seed)
     if as_json:
         print_json(result.model_dump(mode="json"))
@@ -242,7 +242,7 @@ def filter_(
         raise ConfigError(f"unknown --engine {engine!r}", fix="use local or ray")
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
-    judge = _needed(_judge(cfg, prof, keywords))
+    judge = _needed(keyword_judge(cfg, prof, keywords))
     started = time.perf_counter()
     with Progress(
         TextColumn("{task.description}"),
@@ -295,7 +295,11 @@ def _needed(judge: KeywordJudge | None) -> KeywordJudge:
     return judge
 
 
-def _judge(cfg: ProjectConfig | None, prof: Profile, keywords: Path | None) -> KeywordJudge | None:
+def keyword_judge(
+    cfg: ProjectConfig | None, prof: Profile, keywords: Path | None
+) -> KeywordJudge | None:
+    """The keyword judge of --keywords, or else of the project's keyword bank (with its allowlist
+    and normalization); None when there is neither."""
     source = cfg.banks.keywords if cfg else None
     library_path = keywords or (source.path if source else None)
     if library_path is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +30,9 @@ from assay.cli.common import (
     project,
     t,
 )
+from assay.cli.corpus import keyword_judge
 from assay.config import ProjectConfig
+from assay.corpus.results import CorpusResults, assess_corpus
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.reports.build import build_report
 from assay.reports.model import Signatory
@@ -102,7 +104,21 @@ def assess(
             )
         )
         stages.judge(runs, the_run, cfg, prof)
-    _package(cfg, prof, banks, runs, the_run, out, formats, code)
+    corpus = None
+    if cfg.corpus is not None:
+        corpus = assess_corpus(
+            cfg.corpus.sources,
+            prof,
+            judge=keyword_judge(cfg, prof, None),
+            seed=cfg.run.seed if cfg.corpus.seed is None else cfg.corpus.seed,
+            manual_sheet=cfg.corpus.manual_sheet,
+            quarantine_dir=out / "quarantine",
+        )
+        # stored with the run (or on its own id when no model was assessed)
+        the_run = the_run or run_id or datetime.now(UTC).strftime("corpus-%Y%m%dT%H%M%S")
+        runs.put_corpus(the_run, corpus.model_dump(mode="json"))
+        err_console().print(t(code, f"语料评估已保存：{the_run}", f"corpus assessment: {the_run}"))
+    _package(cfg, prof, banks, runs, the_run, out, formats, code, corpus)
 
 
 def report(
@@ -120,7 +136,9 @@ def report(
     """Write the report of a stored run (and the project's bank checks and measures)."""
     code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
     banks = check_files(cfg.banks.sources(), prof, today=_day(today)) if cfg else None
-    _package(cfg, prof, banks, runs, run_id, out, formats, code)
+    stored = runs.corpus(run_id)
+    corpus = CorpusResults.model_validate(stored) if stored else None
+    _package(cfg, prof, banks, runs, run_id, out, formats, code, corpus)
 
 
 @measures_app.command("init")
@@ -179,6 +197,7 @@ def _package(
     out: Path,
     formats: list[str] | None,
     lang: Lang,
+    corpus: CorpusResults | None = None,
 ) -> None:
     chosen = formats or list(FORMATS)
     unknown = [f for f in chosen if f not in FORMATS + OPTIONAL_FORMATS]
@@ -187,7 +206,7 @@ def _package(
             f"unknown format {unknown[0]!r}", fix=f"use {', '.join(FORMATS + OPTIONAL_FORMATS)}"
         )
     measures = _measures(cfg, prof)
-    run = results(runs, run_id, prof) if run_id else None
+    run = results(runs, run_id, prof) if run_id and runs.has_run(run_id) else None
     signatories = (
         [Signatory(role=s.role, name=s.name, title=s.title) for s in cfg.signatories] if cfg else []
     )
@@ -200,6 +219,7 @@ def _package(
         measures=measures,
         signatories=signatories,
         signatory_note=cfg.signatory_note if cfg else "",
+        corpus=corpus,
     )
     keywords = _keywords(cfg, prof)
     for path in write_package(

@@ -33,6 +33,7 @@ class TechnicalResult(BaseModel):
     threshold: float
     decision: Decision
     by_risk: dict[str, int]
+    judges: list[str] = []  # the names of the judges that looked at the sample
     notes: list[str]
 
 
@@ -81,9 +82,10 @@ def technical_sample(
                 if len(batch) >= _BATCH:
                     flush()
     flush()
-    notes = [
-        "judged by keywords only: no classifier judge is configured yet (9.2 b) asks for both)"
-    ]
+    judges = [judge.spec.name]
+    notes = []
+    if "classifier" not in judges:
+        notes.append("judged by keywords only: no classifier judge was used (9.2 b) asks for both)")
     if sampled < required:
         notes.append(f"only {sampled} records drawn, fewer than the {required} required")
     measured = rate(qualified, sampled)
@@ -98,5 +100,6 @@ def technical_sample(
         threshold=threshold,
         decision=decision,
         by_risk=dict(sorted(by_risk.items())),
+        judges=judges,
         notes=notes,
     )

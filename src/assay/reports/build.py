@@ -10,6 +10,7 @@ from assay.assess.measures import MeasuresFile
 from assay.assess.plan import Method
 from assay.assess.results import RunResults
 from assay.banks.check import CheckReport
+from assay.corpus.results import CorpusResults
 from assay.reports.model import BankSummary, Manifest, ProfileInfo, Report, Sample, Signatory
 from assay.standard.models import Profile
 from assay.store.runstore import ReviewRecord, RunStore, VerdictRecord
@@ -30,8 +31,9 @@ def build_report(
     signatories: list[Signatory],
     signatory_note: str = "",
     mask_pii: bool = True,
+    corpus: CorpusResults | None = None,
 ) -> Report:
-    clauses = clause_results(profile, banks=banks, run=run, measures=measures)
+    clauses = clause_results(profile, banks=banks, run=run, measures=measures, corpus=corpus)
     samples = _samples(store, run, mask_pii) if store is not None and run is not None else []
     return Report(
         project=project,
@@ -60,6 +62,7 @@ def build_report(
             for b in (banks.banks if banks else [])
         ],
         samples=samples,
+        corpus=corpus,
         signatories=signatories,
         signatory_note=signatory_note,
         signatory_warning=_signatory_warning(profile, signatories, signatory_note),

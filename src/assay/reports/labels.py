@@ -76,6 +76,25 @@ _LABELS: dict[str, tuple[str, str]] = {
     "breakdown": ("分风险结果", "By risk"),
     "status_provisional": ("暂定档案", "provisional profile"),
     "status_custom": ("自定义档案", "custom profile"),
+    "source_corpus": ("语料评估", "corpus assessment"),
+    "corpus": ("语料安全评估（5.1、5.2、9.2）", "Corpus assessment (5.1, 5.2, 9.2)"),
+    "corpus_sources": (
+        "语料来源评估（违法不良信息不超过5%）",
+        "Corpus sources (at most 5% harmful)",
+    ),
+    "corpus_samples": ("语料抽检（9.2）", "Corpus spot checks (9.2)"),
+    "corpus_findings": ("语料来源登记问题", "Findings of the source registry"),
+    "corpus_source": ("来源", "Source"),
+    "kind": ("类型", "Kind"),
+    "records": ("记录数", "Records"),
+    "quarantined": ("隔离", "Quarantined"),
+    "harmful": ("违法不良/抽样", "Harmful/sampled"),
+    "pii": ("个人信息", "Personal information"),
+    "qualified": ("合格/抽样", "Qualified/sampled"),
+    "technical": ("技术抽检", "technical"),
+    "field": ("字段", "Field"),
+    "accept": ("可采用", "accept"),
+    "reject": ("不应采用", "reject"),
 }
 
 

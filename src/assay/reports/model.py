@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assay.assess.clauses import ClauseResult, Conclusion
 from assay.assess.results import MethodResult
+from assay.corpus.results import CorpusResults
 
-SCHEMA_VERSION: Literal["1.0"] = "1.0"
+SCHEMA_VERSION: Literal["1.1"] = "1.1"  # 1.1: the corpus assessment
 
 Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
 
@@ -77,7 +78,7 @@ class Manifest(BaseModel):
 
 
 class Report(BaseModel):
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.1"] = SCHEMA_VERSION
     project: str
     generated_at: datetime
     profile: ProfileInfo
@@ -86,6 +87,7 @@ class Report(BaseModel):
     methods: list[MethodResult]
     banks: list[BankSummary]
     samples: list[Sample]
+    corpus: CorpusResults | None = None  # the corpus assessment (5.1, 5.2, 9.2), when run
     signatories: list[Signatory]
     signatory_note: str = ""
     signatory_warning: str = ""  # fewer signatories than 9.1 e) asks for, without the note

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import html
 import re
+from functools import partial
 
 from assay.assess.results import MethodResult
 from assay.reports.labels import label
 from assay.reports.model import Report
+from assay.stats.rates import Rate
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")
 
@@ -29,6 +31,137 @@ def _rate(m: MethodResult, lang: str) -> tuple[str, str]:
 
 def _bound(m: MethodResult) -> str:
     return ("≥ " if m.direction.value == "min" else "≤ ") + f"{m.threshold:.0%}"
+
+
+Table = tuple[str, list[str], list[list[str]]]  # title, header labels, rows of plain text
+
+
+def _interval(r: Rate) -> str:
+    return "-" if r.low is None or r.high is None else f"{r.low:.1%}–{r.high:.1%}"
+
+
+def _corpus_tables(report: Report, lang: str) -> list[Table]:
+    """The corpus assessment (5.1, 5.2, 9.2) as plain-text tables, escaped by the renderer."""
+    corpus = report.corpus
+    if corpus is None:
+        return []
+    lb = partial(label, lang=lang)
+    sources = [
+        [
+            s.source,
+            s.kind,
+            str(s.records),
+            str(s.quarantined),
+            f"{s.harmful}/{s.sampled}",
+            _interval(s.rate),
+            f"≤ {s.max_harmful_rate:.0%}",
+            lb(s.decision),
+            ", ".join(f"{k} {v}" for k, v in sorted(s.pii.items())) or "-",
+        ]
+        for s in corpus.sources
+    ]
+    methods: list[list[str]] = []
+    for clause, name, m in (
+        ("9.2.a", "manual", corpus.manual),
+        ("9.2.b", "technical", corpus.technical),
+    ):
+        if m is None:
+            methods.append([f"{clause} {lb(name)}", "-", "-", "-", "-", lb("status_not_run"), ""])
+            continue
+        methods.append(
+            [
+                f"{clause} {lb(name)}",
+                f"{m.qualified}/{m.reviewed if hasattr(m, 'reviewed') else m.sampled}",
+                str(m.required),
+                _interval(m.rate),
+                f"≥ {m.threshold:.0%}",
+                lb(m.decision.value),
+                "; ".join(m.notes),
+            ]
+        )
+    findings = [[f.clause, f.source or "-", f.field or "-", f.message] for f in corpus.findings]
+    tables: list[Table] = [
+        (
+            lb("corpus_sources"),
+            [
+                lb(k)
+                for k in (
+                    "corpus_source",
+                    "kind",
+                    "records",
+                    "quarantined",
+                    "harmful",
+                    "interval",
+                    "threshold",
+                    "decision",
+                    "pii",
+                )
+            ],
+            sources,
+        ),
+        (
+            lb("corpus_samples"),
+            [
+                lb(k)
+                for k in (
+                    "method",
+                    "qualified",
+                    "needed",
+                    "interval",
+                    "threshold",
+                    "decision",
+                    "reason",
+                )
+            ],
+            methods,
+        ),
+    ]
+    if findings:
+        tables.append(
+            (
+                lb("corpus_findings"),
+                [lb(k) for k in ("clause", "corpus_source", "field", "reason")],
+                findings,
+            )
+        )
+    return tables
+
+
+def _md_tables(tables: list[Table]) -> list[str]:
+    out: list[str] = []
+    for title, headers, rows in tables:
+        out += ["", f"### {title}", "", "| " + " | ".join(headers) + " |"]
+        out.append("|" + "---|" * len(headers))
+        out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def _html_tables(tables: list[Table], decision_column: str) -> str:
+    e = html.escape
+    out: list[str] = []
+    for title, headers, rows in tables:
+        out.append(f"<h3>{e(title)}</h3><table><tr>")
+        out += [f"<th>{e(h)}</th>" for h in headers]
+        out.append("</tr>")
+        marked = headers.index(decision_column) if decision_column in headers else -1
+        for row in rows:
+            out.append("<tr>")
+            out += [
+                f'<td class="{_decision_class(cell)}">{e(cell)}</td>'
+                if i == marked
+                else f"<td>{e(cell)}</td>"
+                for i, cell in enumerate(row)
+            ]
+            out.append("</tr>")
+        out.append("</table>")
+    return "".join(out)
+
+
+def _decision_class(shown: str) -> str:
+    for key in ("pass", "fail", "inconclusive", "no_data", "accept", "reject"):
+        if shown in (label(key, "zh"), label(key, "en")):
+            return {"accept": "pass", "reject": "fail"}.get(key, key)
+    return ""
 
 
 def markdown(report: Report, lang: str = "zh") -> str:
@@ -80,6 +213,9 @@ def markdown(report: Report, lang: str = "zh") -> str:
         f"| {_md(b.bank)} | {b.distinct} | {b.total_need or '-'} | {b.shortfalls} |"
         for b in report.banks
     ]
+    corpus = _corpus_tables(report, lang)
+    if corpus:
+        out += ["", f"## {lb('corpus')}"] + _md_tables(corpus)
     out += [
         "",
         f"## {lb('clauses')}",
@@ -199,6 +335,11 @@ def html_report(report: Report, lang: str = "zh") -> str:
         f"<tr><td>{e(b.bank)}</td><td>{b.distinct}</td><td>{b.total_need or '-'}</td><td>{b.shortfalls}</td></tr>"
         for b in report.banks
     ]
+    corpus = _corpus_tables(report, lang)
+    if corpus:
+        parts.append(
+            f"</table><h2>{lb('corpus')}</h2>{_html_tables(corpus, label('decision', lang))}<table>"
+        )
     parts.append(
         f"</table><h2>{lb('clauses')}</h2><table><tr>"
         + "".join(

@@ -147,6 +147,11 @@ class RunStore:
                 schema.runs.update().where(schema.runs.c.id == run_id).values(status=status)
             )
 
+    def has_run(self, run_id: str) -> bool:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.runs.c.id).where(schema.runs.c.id == run_id)).first()
+        return row is not None
+
     def run(self, run_id: str) -> RunInfo:
         with self.engine.connect() as conn:
             row = conn.execute(select(schema.runs).where(schema.runs.c.id == run_id)).first()
@@ -366,6 +371,23 @@ class RunStore:
         with self.engine.connect() as conn:
             rows = conn.execute(select(v.c.judge, v.c.spec).where(v.c.run_id == run_id)).all()
         return {judge: spec for judge, spec in rows}
+
+    # -- the corpus assessment ---------------------------------------------------------------
+
+    def put_corpus(self, run_id: str, result: dict[str, Any]) -> None:
+        """Store (or replace) the corpus assessment of ``run_id`` as one JSON document."""
+        c = schema.corpus
+        with self.engine.begin() as conn:
+            conn.execute(c.delete().where(c.c.run_id == run_id))
+            conn.execute(
+                c.insert().values(run_id=run_id, result=result, created_at=datetime.now(UTC))
+            )
+
+    def corpus(self, run_id: str) -> dict[str, Any] | None:
+        c = schema.corpus
+        with self.engine.connect() as conn:
+            row = conn.execute(select(c.c.result).where(c.c.run_id == run_id)).first()
+        return dict(row[0]) if row else None
 
 
 @dataclass(frozen=True)

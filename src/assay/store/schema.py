@@ -100,3 +100,12 @@ reviews = Table(
     Column("answer_sha256", String(64)),  # the answer the reviewer saw
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+
+corpus = Table(  # the corpus assessment (5.1, 5.2, 9.2) of an assessment, as one JSON document
+    "corpus",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("result", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

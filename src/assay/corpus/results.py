@@ -1,0 +1,151 @@
+"""The corpus assessment as a whole (5.1, 5.2, 9.2), and the clauses it decides.
+
+:func:`assess_corpus` runs the registry check, the per-source 5% screen, the 9.2 b) technical
+sample and, when a filled sheet is given, reads back the 9.2 a) manual sample. The result is
+stored with the run and fed to the report, where :func:`corpus_clauses` turns it into clause
+results:
+
+* 5.1.a.1 / 5.1.a.2 (the 5% rule): a rejected source does not conform; an inconclusive or empty
+  one leaves the clause undetermined; all accepted conforms.
+* 5.1.b, 5.1.c.1, 5.1.c.2, 5.1.c.4: a finding of the registry check does not conform; none
+  conforms; no source of the kind a clause is about makes it not applicable.
+* 5.1.c.3 (commercial contracts): a finding does not conform; otherwise the contract itself
+  needs a reviewer, so the clause is left to ``measures.yaml``.
+* 5.2.a: through the methods 9.2.a and 9.2.b; both must pass, and 9.2 b) must have used a
+  classifier as well as keywords.
+
+Everything else of chapter 5 (5.1.d, 5.2.b, 5.2.c, 5.3) stays with ``measures.yaml``; the
+personal information counts are shown as context for 5.2.c.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from assay.assess.measures import Result
+from assay.corpus.assess import SourceResult, assess_sources
+from assay.corpus.manual import ManualResult, import_manual
+from assay.corpus.sources import SourceFinding, check_sources, load_sources
+from assay.corpus.technical import TechnicalResult, technical_sample
+from assay.judges.keyword import KeywordJudge
+from assay.standard.models import Profile
+from assay.stats.rates import Decision
+
+
+class CorpusResults(BaseModel):
+    sources_file: str
+    sources_sha256: str
+    seed: int
+    kinds: list[str]  # the kinds of source in the registry
+    findings: list[SourceFinding]
+    sources: list[SourceResult]
+    technical: TechnicalResult | None = None
+    manual: ManualResult | None = None
+    manual_sheet: str | None = None
+
+
+class CorpusClause(BaseModel):
+    result: Result
+    reason: str
+    methods: list[str] = []
+
+
+def assess_corpus(
+    sources: Path,
+    profile: Profile,
+    *,
+    judge: KeywordJudge | None,
+    seed: int = 0,
+    manual_sheet: Path | None = None,
+    quarantine_dir: Path | None = None,
+) -> CorpusResults:
+    registry, _ = load_sources(sources)
+    return CorpusResults(
+        sources_file=str(sources),
+        sources_sha256=hashlib.sha256(sources.read_bytes()).hexdigest(),
+        seed=seed,
+        kinds=sorted({s.kind for s in registry.sources}),
+        findings=check_sources(sources, profile),
+        sources=assess_sources(
+            sources, profile, judge=judge, seed=seed, quarantine_dir=quarantine_dir
+        ),
+        technical=technical_sample(sources, profile, judge=judge, seed=seed) if judge else None,
+        manual=import_manual(manual_sheet, profile) if manual_sheet else None,
+        manual_sheet=str(manual_sheet) if manual_sheet else None,
+    )
+
+
+_KIND_CLAUSES = {
+    "5.1.c.1": ("open_source", "open-source"),
+    "5.1.c.2": ("self_collected", "self-collected"),
+    "5.1.c.3": ("commercial", "commercial"),
+    "5.1.c.4": ("user_input", "user-input"),
+}
+
+
+def corpus_clauses(corpus: CorpusResults) -> dict[str, CorpusClause]:
+    """The clauses the corpus assessment decides (see the module's docstring)."""
+    out: dict[str, CorpusClause] = {}
+    found: dict[str, list[SourceFinding]] = {}
+    for finding in corpus.findings:
+        found.setdefault(finding.clause, []).append(finding)
+    for clause in ("5.1.a.1", "5.1.a.2"):
+        out[clause] = _five_percent(corpus.sources)
+    out["5.1.b"] = _from_findings(found.get("5.1.b", []), "sources.yaml shows several sources")
+    for clause, (kind, name) in _KIND_CLAUSES.items():
+        mine = found.get(clause, [])
+        if kind not in corpus.kinds:
+            out[clause] = CorpusClause(
+                result="not_applicable", reason=f"no {name} source in {corpus.sources_file}"
+            )
+        elif mine or clause != "5.1.c.3":
+            out[clause] = _from_findings(mine, f"every {name} source has its records")
+    out["5.2.a"] = _filtering(corpus)
+    return out
+
+
+def _from_findings(findings: list[SourceFinding], ok: str) -> CorpusClause:
+    if not findings:
+        return CorpusClause(result="conforms", reason=ok)
+    shown = "; ".join(f"{f.source or 'sources.yaml'}: {f.message}" for f in findings[:5])
+    more = f" (+{len(findings) - 5} more)" if len(findings) > 5 else ""
+    return CorpusClause(result="not_conforms", reason=shown + more)
+
+
+def _five_percent(sources: list[SourceResult]) -> CorpusClause:
+    rejected = [s.source for s in sources if s.decision == "reject"]
+    if rejected:
+        return CorpusClause(
+            result="not_conforms",
+            reason=f"sources over the harmful-content limit: {', '.join(rejected)}",
+        )
+    open_ = [f"{s.source} ({s.decision})" for s in sources if s.decision != "accept"]
+    if open_ or not sources:
+        return CorpusClause(
+            result="undetermined",
+            reason="not decided for: " + (", ".join(open_) or "no source"),
+        )
+    return CorpusClause(
+        result="conforms", reason=f"all {len(sources)} sources under the harmful-content limit"
+    )
+
+
+def _filtering(corpus: CorpusResults) -> CorpusClause:
+    methods = ["9.2.a", "9.2.b"]
+    manual, technical = corpus.manual, corpus.technical
+    parts = [
+        f"9.2.a {manual.decision.value}" if manual else "9.2.a not imported",
+        f"9.2.b {technical.decision.value}" if technical else "9.2.b not run",
+    ]
+    decisions = [m.decision for m in (manual, technical) if m is not None]
+    if Decision.FAIL in decisions:
+        return CorpusClause(result="not_conforms", reason=", ".join(parts), methods=methods)
+    if technical is not None and "classifier" not in technical.judges:
+        parts.append("9.2 b) needs a classifier as well as keywords")
+        return CorpusClause(result="undetermined", reason=", ".join(parts), methods=methods)
+    if len(decisions) == 2 and all(d is Decision.PASS for d in decisions):
+        return CorpusClause(result="conforms", reason=", ".join(parts), methods=methods)
+    return CorpusClause(result="undetermined", reason=", ".join(parts), methods=methods)

@@ -1,0 +1,80 @@
+"""The clauses of 5.1 and 5.2 that the corpus assessment decides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assay.corpus.results import CorpusResults, assess_corpus, corpus_clauses
+from assay.corpus.sources import SourceFinding
+from assay.standard import Profile
+from assay.stats.rates import Decision
+from tests.corpus.test_corpus import _judge, _registry
+
+
+def _results(tmp_path: Path, tc260: Profile) -> CorpusResults:
+    return assess_corpus(_registry(tmp_path), tc260, judge=_judge(), seed=1)
+
+
+def test_a_rejected_source_fails_the_five_percent_clauses(tmp_path: Path, tc260: Profile) -> None:
+    results = _results(tmp_path, tc260)
+    decisions = {s.source: s.decision for s in results.sources}
+    assert decisions == {"web": "inconclusive", "vendor": "reject", "forum": "no_data"}
+    clauses = corpus_clauses(results)
+    assert clauses["5.1.a.1"].result == clauses["5.1.a.2"].result == "not_conforms"
+    assert "vendor" in clauses["5.1.a.2"].reason
+    # findings of the registry check decide their clauses; kinds that are absent do not apply
+    assert clauses["5.1.c.3"].result == "not_conforms"  # the vendor has no contract
+    assert clauses["5.1.c.1"].result == "not_conforms"  # the forum has no licence
+    assert clauses["5.1.c.4"].result == "not_applicable"  # no user-input source
+    assert clauses["5.1.c.2"].result == "not_conforms"  # the forum's files are missing
+    assert "no file matches" in clauses["5.1.c.2"].reason
+
+
+def test_accepted_sources_conform_and_undecided_ones_wait(tmp_path: Path, tc260: Profile) -> None:
+    results = _results(tmp_path, tc260)
+    accepted = [s.model_copy(update={"decision": "accept"}) for s in results.sources]
+    clauses = corpus_clauses(results.model_copy(update={"sources": accepted}))
+    assert clauses["5.1.a.1"].result == "conforms"
+    mixed = accepted[:1] + [accepted[1].model_copy(update={"decision": "inconclusive"})]
+    clauses = corpus_clauses(results.model_copy(update={"sources": mixed}))
+    assert clauses["5.1.a.1"].result == "undetermined"
+    # a commercial source with its contract and commitments is left to measures.yaml
+    without = [f for f in results.findings if f.clause != "5.1.c.3"]
+    assert "5.1.c.3" not in corpus_clauses(results.model_copy(update={"findings": without}))
+
+
+def test_filtering_clause_needs_both_samples_and_a_classifier(
+    tmp_path: Path, tc260: Profile
+) -> None:
+    results = _results(tmp_path, tc260)
+    assert results.technical is not None
+    assert results.manual is None
+    technical = results.technical
+    passed = technical.model_copy(update={"decision": Decision.PASS})
+    clauses = corpus_clauses(results.model_copy(update={"technical": passed}))
+    assert clauses["5.2.a"].result == "undetermined"  # no manual sample, keywords only
+    assert "classifier" in clauses["5.2.a"].reason
+    failed = technical.model_copy(update={"decision": Decision.FAIL})
+    assert corpus_clauses(results.model_copy(update={"technical": failed}))["5.2.a"].result == (
+        "not_conforms"
+    )
+    both = passed.model_copy(update={"judges": ["keyword", "classifier"]})
+    from assay.corpus.manual import ManualResult
+
+    manual = ManualResult.model_validate(
+        {
+            **{k: getattr(technical, k) for k in ("required", "qualified", "rate", "threshold")},
+            "rows": 4000,
+            "reviewed": 4000,
+            "pending": 0,
+            "decision": Decision.PASS,
+            "reviewers": ["r"],
+            "by_risk": {},
+            "bad": [],
+            "notes": [],
+        }
+    )
+    clauses = corpus_clauses(results.model_copy(update={"technical": both, "manual": manual}))
+    assert clauses["5.2.a"].result == "conforms"
+    assert clauses["5.2.a"].methods == ["9.2.a", "9.2.b"]
+    assert isinstance(results.findings[0], SourceFinding)
