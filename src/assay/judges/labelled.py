@@ -1,6 +1,6 @@
 """Labelled texts for training and evaluating judges, read from JSONL, CSV/TSV or XLSX.
 
-Columns (the first one present of each group is used):
+Columns (for each row, the first of each group that the row fills is used):
 
 * the text: ``text``, ``response``, ``question``, ``content``, ``文本``, ``测试题``;
 * the risks: ``risk_ids``, ``risk_id``, ``risks``, ``tc260``, ``风险`` - ids (``A.2.e``) or the
@@ -57,15 +57,15 @@ def read_labelled(path: Path, profile: Profile, *, fmt: str | None = None) -> li
     """Every row of a labelled file as an :class:`Example`; raises on the first bad row."""
     result = read_rows(path, fmt=fmt)
     text_col = _pick(result.columns, TEXT_COLUMNS)
-    risk_col = _pick(result.columns, RISK_COLUMNS)
-    label_col = _pick(result.columns, LABEL_COLUMNS)
+    risk_cols = _present(result.columns, RISK_COLUMNS)
+    label_cols = _present(result.columns, LABEL_COLUMNS)
     if text_col is None:
         raise InputFormatError(
             f"no text column (found: {', '.join(result.columns) or 'none'})",
             file=path,
             fix=f"name the column of texts one of: {', '.join(TEXT_COLUMNS)}",
         )
-    if risk_col is None and label_col is None:
+    if not risk_cols and not label_cols:
         raise InputFormatError(
             "no risk or label column",
             file=path,
@@ -80,10 +80,10 @@ def read_labelled(path: Path, profile: Profile, *, fmt: str | None = None) -> li
         text = values.get(text_col)
         if not isinstance(text, str) or not text.strip():
             raise InputFormatError(f"empty {text_col!r}", file=path, line=raw.row)
-        risks = _risks(values.get(risk_col) if risk_col else None, resolver, path, raw.row)
-        label = _label(values.get(label_col) if label_col else None, path, raw.row)
-        if label is None and not risks and risk_col is None:
-            raise InputFormatError(f"empty {label_col!r}", file=path, line=raw.row)
+        risks = _risks(_first(values, risk_cols), resolver, path, raw.row)
+        label = _label(_first(values, label_cols), path, raw.row)
+        if label is None and not risks and not risk_cols:
+            raise InputFormatError(f"empty {label_cols[0]!r}", file=path, line=raw.row)
         harmful = bool(risks) if label is None else label
         example_id = str(values.get("id") or f"{path.name}:{raw.row}")
         examples.append(Example(text, risks if harmful else (), harmful, example_id))
@@ -91,8 +91,23 @@ def read_labelled(path: Path, profile: Profile, *, fmt: str | None = None) -> li
 
 
 def _pick(columns: Iterable[str], names: tuple[str, ...]) -> str | None:
+    present = _present(columns, names)
+    return present[0] if present else None
+
+
+def _present(columns: Iterable[str], names: tuple[str, ...]) -> list[str]:
+    """The columns among ``names``, in the order of ``names``."""
     lowered = {c.strip().lower(): c for c in columns}
-    return next((lowered[n] for n in names if n in lowered), None)
+    return [lowered[n] for n in names if n in lowered]
+
+
+def _first(values: dict[str, Any], columns: list[str]) -> Any:
+    """The value of the first of ``columns`` that this row fills (None: none does)."""
+    for column in columns:
+        value = values.get(column)
+        if value is not None and value != "" and value != []:
+            return value
+    return None
 
 
 def _risks(cell: Any, resolver: NameResolver, path: Path, line: int) -> tuple[str, ...]:
