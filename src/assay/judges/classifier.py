@@ -74,7 +74,6 @@ class ClassifierJudge:
         self.source = source
         self.uncertain_band = uncertain_band
         self.featurizer = Featurizer(model.features)
-        self._labels = np.array(model.labels, dtype=object)
         self.spec = JudgeSpec(
             name="classifier",
             args={
@@ -134,33 +133,47 @@ class ClassifierJudge:
 
     def judge(self, text: str, *, context: str | None = None) -> Verdict:
         """Judge one text. The model reads the text alone; ``context`` is accepted and ignored."""
-        return self._verdict(self.scores([text])[0])
+        return self._verdicts(self.scores([text]))[0]
 
     def judge_many(
         self, texts: Sequence[str], *, contexts: Sequence[str | None] | None = None
     ) -> list[Verdict]:
-        return [self._verdict(row) for row in self.scores(texts)]
+        return self._verdicts(self.scores(texts))
 
-    def _verdict(self, row: npt.NDArray[np.float64]) -> Verdict:
-        hit = row >= self.model.thresholds
-        top = float(row.max()) if len(row) else 0.0
+    def _verdicts(self, probabilities: npt.NDArray[np.float64]) -> list[Verdict]:
+        hits = probabilities >= self.model.thresholds
+        flagged = [bool(f) for f in hits.any(axis=1)]
+        tops: list[float] = (
+            probabilities.max(axis=1).tolist()
+            if probabilities.shape[1]
+            else [0.0] * len(probabilities)
+        )
         band = self.uncertain_band
-        uncertain = band is not None and band[0] <= top < band[1]
-        risk_ids = tuple(sorted(self._labels[hit].tolist()))
-        reason = ", ".join(
-            f"{label} {row[i]:.2f}" for i, label in enumerate(self.model.labels) if hit[i]
-        )
-        return Verdict.model_construct(  # every field is built here, already valid
-            judge=self.spec,
-            flagged=bool(risk_ids),
-            risk_ids=risk_ids,
-            score=top,
-            refused=None,
-            uncertain=uncertain,
-            evidence=(),
-            reason=reason,
-            at=datetime.now(UTC),
-        )
+        now = datetime.now(UTC)
+        out = []
+        for i, (flag, top) in enumerate(zip(flagged, tops, strict=True)):
+            risk_ids: tuple[str, ...] = ()
+            reason = ""
+            if flag:
+                columns = np.flatnonzero(hits[i]).tolist()
+                risk_ids = tuple(sorted(self.model.labels[c] for c in columns))
+                reason = ", ".join(
+                    f"{self.model.labels[c]} {probabilities[i, c]:.2f}" for c in columns
+                )
+            out.append(
+                Verdict.model_construct(  # every field is built here, already valid
+                    judge=self.spec,
+                    flagged=flag,
+                    risk_ids=risk_ids,
+                    score=top,
+                    refused=None,
+                    uncertain=band is not None and band[0] <= top < band[1],
+                    evidence=(),
+                    reason=reason,
+                    at=now,
+                )
+            )
+        return out
 
 
 def _rebuild(
