@@ -141,8 +141,8 @@ class ClassifierJudge:
         return self._verdicts(self.scores(texts))
 
     def _verdicts(self, probabilities: npt.NDArray[np.float64]) -> list[Verdict]:
-        hits = probabilities >= self.model.thresholds
-        flagged = [bool(f) for f in hits.any(axis=1)]
+        hits: npt.NDArray[np.bool_] = probabilities >= self.model.thresholds
+        flagged = [bool(f) for f in np.any(hits, axis=1)]
         tops: list[float] = (
             probabilities.max(axis=1).tolist()
             if probabilities.shape[1]
