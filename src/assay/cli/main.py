@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from assay import __version__
-from assay.cli import assess, banks, corpus, keywords, report, standard
+from assay.cli import assess, banks, corpus, judges, keywords, report, standard
 from assay.errors import EXIT_INTERNAL, EXIT_USAGE, AssayError
 
 app = typer.Typer(
@@ -37,6 +37,7 @@ app.command("assess")(report.assess)
 app.command("report")(report.report)
 app.add_typer(report.measures_app, name="measures")
 app.add_typer(corpus.app, name="corpus")
+app.add_typer(judges.app, name="judges")
 
 
 def _version(value: bool) -> None:

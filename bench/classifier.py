@@ -1,0 +1,181 @@
+"""Built-in classifier benchmark (issue 7): speed, memory, and held-out quality beside keywords.
+
+Prints, for the shipped classifier (``ClassifierJudge.default()``):
+
+- throughput in documents per second on one core (one process, batches of 256) over 1 KB
+  Chinese and English documents (held-out texts of the starter data joined to >= 1,024 UTF-8
+  bytes);
+- single-document latency p50 / p99 (``judge`` on one text at a time);
+- load time and peak RSS of a fresh process that loads the model and judges 1,000 documents;
+- per-risk precision / recall / F1 on the held-out split of the starter data
+  (``sha256(fold(text)) % 10 == 0``, never used for training), next to a keyword-only judge
+  (``KeywordJudge`` over ``examples/banks/keywords.csv``) on the same split;
+
+and PASS/FAIL against the targets: >= 2,000 docs/s per core, p50 <= 1 ms, load < 1 s,
+RSS <= 200 MB. Needs the licensed starter data (``/work/shared/data`` or ``--data``); without
+it the benchmark says so and exits 0.
+
+    .venv/bin/python bench/classifier.py [--data /work/shared/data]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_DOCS_PER_S = 2000
+TARGET_P50_MS = 1.0
+TARGET_LOAD_S = 1.0
+TARGET_RSS_MB = 200
+DOC_BYTES = 1024
+
+_CHILD = """
+import json, resource, sys, time
+started = time.perf_counter()
+from assay.judges.classifier import ClassifierJudge
+judge = ClassifierJudge.default()
+loaded = time.perf_counter() - started
+docs = json.loads(sys.stdin.read())
+judge.judge_many(docs)
+print(json.dumps({"load_s": loaded,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def documents(texts: list[str], count: int) -> list[str]:
+    """``count`` documents of at least 1 KB, each joined from consecutive texts (cycling)."""
+    out, i = [], 0
+    for _ in range(count):
+        parts: list[str] = []
+        while len("\n".join(parts).encode("utf-8")) < DOC_BYTES:
+            parts.append(texts[i % len(texts)])
+            i += 1
+        out.append("\n".join(parts))
+    return out
+
+
+def throughput(judge: object, docs: list[str]) -> float:
+    judge.judge_many(docs[:256])  # type: ignore[attr-defined]  # warm up
+    started = time.perf_counter()
+    for i in range(0, len(docs), 256):
+        judge.judge_many(docs[i : i + 256])  # type: ignore[attr-defined]
+    return len(docs) / (time.perf_counter() - started)
+
+
+def latencies(judge: object, docs: list[str]) -> tuple[float, float]:
+    times = []
+    for doc in docs:
+        started = time.perf_counter()
+        judge.judge(doc)  # type: ignore[attr-defined]
+        times.append(time.perf_counter() - started)
+    ms = np.array(times) * 1000
+    return float(np.percentile(ms, 50)), float(np.percentile(ms, 99))
+
+
+def fresh_process(docs: list[str]) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, "-c", _CHILD],
+        input=json.dumps(docs, ensure_ascii=False),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data: dict[str, float] = json.loads(result.stdout)
+    return data
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("/work/shared/data"))
+    parser.add_argument("--docs", type=int, default=4000, help="documents per language")
+    args = parser.parse_args()
+    if not (args.data / "cold_trainval_zh").is_dir():
+        print(f"bench/classifier.py: skipped: the licensed starter data is not at {args.data}")
+        return 0
+
+    from assay.banks.io import load_allowlist, load_keywords
+    from assay.judges import KeywordJudge
+    from assay.judges.classifier import ClassifierJudge
+    from assay.judges.evaluate import metrics
+    from assay.judges.starter import HOLDOUT_RULE, load_starter
+    from assay.judges.training import merge
+    from assay.standard import load_profile
+
+    profile = load_profile()
+    holdout = merge(load_starter(args.data, ROOT / "examples", profile).holdout)
+    judge = ClassifierJudge.default()
+    print(f"Assay built-in classifier, {len(judge.covered_risks)} of 31 risks covered")
+    print(f"host: {sys.platform}, Python {sys.version.split()[0]}, one process (one core)\n")
+
+    results = []
+    for lang, pick in (("zh", _is_zh), ("en", lambda t: not _is_zh(t))):
+        docs = documents([e.text for e in holdout if pick(e.text)], args.docs)
+        rate = throughput(judge, docs)
+        p50, p99 = latencies(judge, docs[:2000])
+        size = np.mean([len(d.encode("utf-8")) for d in docs])
+        results.append((rate, p50))
+        print(
+            f"{lang}: {len(docs)} docs of {size:.0f} B on average: {rate:,.0f} docs/s per core "
+            f"[{verdict(rate >= TARGET_DOCS_PER_S)} >= {TARGET_DOCS_PER_S}]; single document "
+            f"p50 {p50:.3f} ms [{verdict(p50 <= TARGET_P50_MS)} <= {TARGET_P50_MS} ms], "
+            f"p99 {p99:.3f} ms"
+        )
+    child = fresh_process(documents([e.text for e in holdout], 1000))
+    print(
+        f"fresh process: model load {child['load_s']:.3f} s "
+        f"[{verdict(child['load_s'] < TARGET_LOAD_S)} < {TARGET_LOAD_S} s]; peak RSS after "
+        f"judging 1,000 docs {child['rss_mb']:.0f} MB "
+        f"[{verdict(child['rss_mb'] <= TARGET_RSS_MB)} <= {TARGET_RSS_MB} MB]\n"
+    )
+
+    banks = ROOT / "examples" / "banks"
+    library, _ = load_keywords(banks / "keywords.csv", profile)
+    keyword = KeywordJudge(library, allow=load_allowlist(banks / "allow.txt"))
+    texts = [e.text for e in holdout]
+    risks = [r.id for r in profile.risks]
+    ours = {m.risk: m for m in metrics(holdout, judge.judge_many(texts), risks)}
+    peer = {m.risk: m for m in metrics(holdout, keyword.judge_many(texts), risks)}
+    print(f"held-out split: {HOLDOUT_RULE}: {len(holdout)} distinct texts")
+    print(f"keyword judge: examples/banks/keywords.csv ({len(library)} keywords)\n")
+    print(
+        f"{'risk':6} {'covered':>7} {'pos':>5} | {'classifier P / R / F1':>22} | {'keywords P / R / F1':>22}"
+    )
+    for risk in ["any", *risks]:
+        if risk not in ours and risk not in peer:
+            continue
+        m = ours.get(risk) or peer[risk]
+        covered = "-" if risk == "any" else ("yes" if risk in judge.covered_risks else "no")
+        print(
+            f"{risk:6} {covered:>7} {m.positives:>5} | {_prf(ours.get(risk)):>22} | {_prf(peer.get(risk)):>22}"
+        )
+    ok = all(r >= TARGET_DOCS_PER_S and p <= TARGET_P50_MS for r, p in results)
+    ok = ok and child["load_s"] < TARGET_LOAD_S and child["rss_mb"] <= TARGET_RSS_MB
+    print(f"\nspeed and memory targets: {verdict(ok)}")
+    return 0 if ok else 1
+
+
+def _prf(m: object) -> str:
+    if m is None:
+        return "-"
+    p, r, f1 = m.precision.value, m.sensitivity.value, m.f1  # type: ignore[attr-defined]
+    cell = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
+    return f"{cell(p)} / {cell(r)} / {cell(f1)}"
+
+
+def _is_zh(text: str) -> bool:
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text) > len(text) / 4
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,223 @@
+"""``assay judges``: train the built-in classifier on labelled data, measure a judge's error on
+labelled data (its calibration record), and show what the classifier covers (8.4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+
+from assay.cli.common import (
+    ConfigOpt,
+    JsonOpt,
+    LangOpt,
+    ProfileOpt,
+    check_lang,
+    default_lang,
+    err_console,
+    out_console,
+    print_json,
+    profile_for,
+    project,
+    t,
+    table,
+)
+from assay.errors import EXIT_FINDINGS
+
+if TYPE_CHECKING:
+    from assay.judges.evaluate import RiskMetrics
+    from assay.stats.rates import Rate
+
+app = typer.Typer(help="Judges: train the classifier, measure a judge's error, show coverage.")
+
+JudgeOpt = Annotated[
+    str,
+    typer.Option(
+        "--judge",
+        "-j",
+        help="classifier (built-in), classifier:FOLDER (trained), or keyword:FILE.",
+    ),
+]
+
+
+@app.command("train")
+def train(
+    data: Annotated[
+        list[Path], typer.Argument(help="Labelled JSONL/CSV/TSV/XLSX: text + risk ids/label.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the model to.")],
+    epochs: Annotated[int, typer.Option(help="Passes over the data.")] = 8,
+    min_positive: Annotated[
+        int, typer.Option(help="Fewest harmful examples for a risk to be learned.")
+    ] = 20,
+    bits: Annotated[int, typer.Option(help="Hash buckets: 2^bits.")] = 18,
+    seed: Annotated[int, typer.Option(help="Seed of the batch order.")] = 0,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    lang: LangOpt = default_lang(),
+) -> None:
+    """Train a classifier on labelled texts and write weights, model.json and MODEL_CARD.md.
+    A risk with fewer than --min-positive harmful examples is reported as not covered."""
+    from assay.judges.card import model_card
+    from assay.judges.features import FeatureConfig
+    from assay.judges.labelled import read_labelled
+    from assay.judges.linear import save_model
+    from assay.judges.training import TrainConfig
+    from assay.judges.training import train as fit
+
+    code = check_lang(lang)
+    prof = profile_for(profile, project(config), code)
+    examples = [e for path in data for e in read_labelled(path, prof)]
+    cfg = TrainConfig(epochs=epochs, min_positive=min_positive, seed=seed)
+    model, info = fit(examples, [r.id for r in prof.risks], cfg, FeatureConfig(bits=bits))
+    info = info.model_copy(update={"sources": tuple(str(p) for p in data)})
+    info = save_model(model, info, out)
+    (out / "MODEL_CARD.md").write_text(model_card(info, prof), encoding="utf-8")
+    covered = list(info.labels)
+    missing = [r.id for r in prof.risks if r.id not in covered]
+    console = out_console()
+    console.print(
+        escape(
+            t(
+                code,
+                f"已训练 {len(covered)}/{len(prof.risks)} 个风险（{info.examples} 条文本），写入 {out}",
+                f"trained {len(covered)} of {len(prof.risks)} risks on {info.examples} texts; "
+                f"wrote {out}",
+            )
+        ),
+        soft_wrap=True,
+    )
+    if missing:
+        console.print(
+            escape(t(code, "未覆盖：", "not covered: ") + ", ".join(missing)), soft_wrap=True
+        )
+
+
+@app.command("eval")
+def evaluate(
+    labelled: Annotated[Path, typer.Argument(help="Labelled JSONL/CSV/TSV/XLSX.")],
+    judge: JudgeOpt = "classifier",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Calibration record (default: calibration-NAME.json)."),
+    ] = None,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """Judge labelled texts and print, per risk, precision, recall (sensitivity), specificity
+    (with Wilson intervals) and F1; save them as the judge's calibration record."""
+    from assay.judges.evaluate import calibration, metrics
+    from assay.judges.labelled import read_labelled
+    from assay.judges.registry import build_judge, covered_risks
+
+    code = check_lang(lang)
+    prof = profile_for(profile, project(config), code)
+    examples = read_labelled(labelled, prof)
+    the_judge = build_judge(judge, prof)
+    verdicts = the_judge.judge_many([e.text for e in examples])
+    rows = metrics(examples, verdicts, [r.id for r in prof.risks], covered_risks(the_judge))
+    record = calibration(the_judge.spec, labelled, prof.id, examples, rows)
+    target = out or Path(f"calibration-{the_judge.spec.name}.json")
+    target.write_text(record.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    if as_json:
+        print_json(record.model_dump(mode="json"))
+        return
+    _print_metrics(rows, code, f"{the_judge.spec.name} · {labelled.name} ({len(examples)})")
+    err_console().print(
+        escape(t(code, f"校准记录已写入 {target}", f"calibration record written to {target}")),
+        soft_wrap=True,
+    )
+
+
+@app.command("info")
+def info(
+    judge: JudgeOpt = "classifier",
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    lang: LangOpt = default_lang(),
+    as_json: JsonOpt = False,
+) -> None:
+    """Which risks of the profile the classifier covers (8.4 asks for all of them), with its
+    training counts. Exit code 1 when some risk is not covered."""
+    from assay.judges.classifier import ClassifierJudge
+    from assay.judges.registry import build_judge, covered_risks
+
+    code = check_lang(lang)
+    prof = profile_for(profile, project(config), code)
+    the_judge = build_judge(judge, prof)
+    covered = covered_risks(the_judge) or frozenset()
+    positives = the_judge.coverage(prof).positives if isinstance(the_judge, ClassifierJudge) else {}
+    missing = [r.id for r in prof.risks if r.id not in covered]
+    if as_json:
+        print_json(
+            {
+                "judge": the_judge.spec.model_dump(mode="json"),
+                "profile": prof.id,
+                "covered": [r.id for r in prof.risks if r.id in covered],
+                "not_covered": missing,
+                "positives": positives,
+            }
+        )
+    else:
+        columns = [t(code, "风险", "risk"), t(code, "名称", "name"), t(code, "覆盖", "covered")]
+        if positives:
+            columns.append(t(code, "训练正例", "training positives"))
+        tab = table(
+            t(code, f"{the_judge.spec.name} 覆盖情况", f"{the_judge.spec.name} coverage"), columns
+        )
+        for risk in prof.risks:
+            cells = [risk.id, risk.name(code), t(code, "是", "yes") if risk.id in covered else "-"]
+            if positives:
+                cells.append(str(positives.get(risk.id, 0)))
+            tab.add_row(*cells)
+        out_console().print(tab)
+        out_console().print(
+            escape(
+                t(
+                    code,
+                    f"覆盖 {len(prof.risks) - len(missing)}/{len(prof.risks)} 个风险",
+                    f"covers {len(prof.risks) - len(missing)} of {len(prof.risks)} risks",
+                )
+            )
+        )
+    if missing:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _print_metrics(rows: list[RiskMetrics], code: str, title: str) -> None:
+    lang = check_lang(code)
+    tab = table(
+        title,
+        [
+            t(lang, "风险", "risk"),
+            t(lang, "覆盖", "covered"),
+            t(lang, "正例", "positives"),
+            "TP/FP/FN/TN",
+            t(lang, "精确率", "precision"),
+            t(lang, "召回率(灵敏度)", "recall (sensitivity)"),
+            t(lang, "特异度", "specificity"),
+            "F1",
+        ],
+    )
+    for m in rows:
+        tab.add_row(
+            m.risk,
+            t(lang, "是", "yes") if m.covered else t(lang, "否", "no"),
+            str(m.positives),
+            f"{m.tp}/{m.fp}/{m.fn}/{m.tn}",
+            _rate(m.precision),
+            _rate(m.sensitivity),
+            _rate(m.specificity),
+            "-" if m.f1 is None else f"{m.f1:.3f}",
+        )
+    out_console().print(tab)
+
+
+def _rate(r: Rate) -> str:
+    if r.value is None or r.low is None or r.high is None:
+        return "-"
+    return f"{r.value:.3f} [{r.low:.3f}, {r.high:.3f}]"

@@ -1,0 +1,102 @@
+"""The model card of a trained classifier (Markdown), written beside its weights."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assay.judges.evaluate import ANY, RiskMetrics
+from assay.judges.linear import ModelInfo
+from assay.standard.models import Profile
+from assay.stats.rates import Rate
+
+
+def model_card(
+    info: ModelInfo,
+    profile: Profile,
+    *,
+    title: str = "Assay classifier",
+    held_out: Sequence[RiskMetrics] = (),
+    notes: Sequence[str] = (),
+) -> str:
+    """Per-risk training counts, coverage, held-out metrics (when given) and notes."""
+    covered = [r.id for r in profile.risks if info.risks.get(r.id) and info.risks[r.id].trained]
+    missing = [r.id for r in profile.risks if r.id not in covered]
+    metrics = {m.risk: m for m in held_out}
+    f = info.features
+    lines = [
+        f"# {title}",
+        "",
+        "A multi-label linear model (one-vs-rest logistic regression) over hashed n-grams of the "
+        "normalized text (the keyword engine's normalization): character "
+        f"{_orders(f.char_orders)}-grams and word {_orders(f.word_orders)}-grams of Latin "
+        f"text, in 2^{f.bits} buckets. Weights are stored as int8 with one scale per risk; "
+        "they hold hashed buckets only, no text.",
+        "",
+        f"- Profile: `{profile.id}`; risks covered: **{len(covered)} of {len(profile.risks)}**",
+        f"- Training examples: {info.examples} distinct texts ({info.negatives} without risk)",
+        f"- A risk is learned when it has at least {info.min_positive} harmful examples; "
+        "otherwise the classifier reports it as **not covered** and never scores it.",
+        "- Training: "
+        + ", ".join(f"{k}={v}" for k, v in sorted(info.training.items()))
+        + " (deterministic: the same data gives byte-identical weights)",
+        f"- Weights SHA-256: `{info.weights_sha256}`",
+    ]
+    if info.holdout:
+        lines.append(f"- Held out from training: {info.holdout}")
+    if info.sources:
+        lines += ["", "## Training data", ""] + [f"- {s}" for s in info.sources]
+    lines += [
+        "",
+        "## Per risk",
+        "",
+        "| risk | name | training positives | covered | held-out positives | precision | recall | F1 |",
+        "|---|---|---:|---|---:|---|---|---:|",
+    ]
+    if ANY in metrics:
+        lines.append(_row(ANY, "any risk (harmful or not)", None, None, metrics[ANY]))
+    for risk in profile.risks:
+        count = info.risks.get(risk.id)
+        lines.append(
+            _row(
+                risk.id,
+                risk.name_en,
+                count.positives if count else 0,
+                risk.id in covered,
+                metrics.get(risk.id),
+            )
+        )
+    if missing:
+        lines += [
+            "",
+            f"**Not covered ({len(missing)}):** {', '.join(missing)}. Clause 8.4 asks a "
+            "classifier to cover all 31 risks: this one does not, and says so.",
+        ]
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
+    return "\n".join(lines) + "\n"
+
+
+def _orders(orders: tuple[int, ...]) -> str:
+    if not orders:
+        return "no"
+    return f"{min(orders)}-{max(orders)}" if len(orders) > 1 else str(orders[0])
+
+
+def _rate(r: Rate) -> str:
+    if r.value is None or r.low is None or r.high is None:
+        return "-"
+    return f"{r.value:.2f} [{r.low:.2f}, {r.high:.2f}]"
+
+
+def _row(
+    risk: str, name: str, positives: int | None, covered: bool | None, m: RiskMetrics | None
+) -> str:
+    pos = "" if positives is None else str(positives)
+    cov = "" if covered is None else ("yes" if covered else "**no**")
+    if m is None:
+        return f"| {risk} | {name} | {pos} | {cov} | 0 | - | - | - |"
+    f1 = "-" if m.f1 is None else f"{m.f1:.2f}"
+    return (
+        f"| {risk} | {name} | {pos} | {cov} | {m.positives} | {_rate(m.precision)} | "
+        f"{_rate(m.sensitivity)} | {f1} |"
+    )

@@ -1,0 +1,186 @@
+"""``ClassifierJudge``: the built-in multi-label classifier (hashed n-grams, linear) as a judge.
+
+It scores each text for every risk it was trained on and flags the risks whose probability
+reaches their threshold. A risk it has no training data for is *not covered*: it is never
+scored, :attr:`ClassifierJudge.covered_risks` leaves it out and :meth:`ClassifierJudge.coverage`
+lists it, so clause 8.4 (all 31 risks) can be judged honestly.
+
+``ClassifierJudge.default()`` loads the model shipped in ``assay/judges/data/classifier``;
+``ClassifierJudge.load(folder)`` one trained with ``assay judges train``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+
+from assay.errors import ConfigError
+from assay.judges.base import JudgeSpec, Verdict
+from assay.judges.features import Featurizer
+from assay.judges.linear import LinearModel, ModelInfo, load_model
+from assay.standard.models import Profile
+
+_BATCH = 256  # texts scored at once by judge_many
+
+
+class Coverage(BaseModel):
+    """Which risks of a profile a classifier covers (clause 8.4 asks for all of them)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    profile: str
+    covered: tuple[str, ...]
+    not_covered: tuple[str, ...]
+    positives: dict[str, int]  # training examples per risk, covered or not
+
+    @property
+    def complete(self) -> bool:
+        return not self.not_covered
+
+
+def default_model_dir() -> Path:
+    """The folder of the model shipped with Assay."""
+    return Path(str(resources.files("assay.judges") / "data" / "classifier"))
+
+
+class ClassifierJudge:
+    """Flags a text when any covered risk scores at or above its threshold.
+
+    ``uncertain_band`` (low, high): a text whose highest score falls in ``[low, high)`` is
+    marked uncertain, so a panel can send it to human review.
+    """
+
+    def __init__(
+        self,
+        model: LinearModel,
+        info: ModelInfo,
+        *,
+        source: Path | None = None,
+        uncertain_band: tuple[float, float] | None = None,
+    ) -> None:
+        if uncertain_band is not None and not 0 <= uncertain_band[0] <= uncertain_band[1] <= 1:
+            raise ConfigError(
+                f"uncertain band {uncertain_band} is not a range within [0, 1]",
+                fix="give low <= high, both between 0 and 1",
+            )
+        self.model = model
+        self.info = info
+        self.source = source
+        self.uncertain_band = uncertain_band
+        self.featurizer = Featurizer(model.features)
+        self.spec = JudgeSpec(
+            name="classifier",
+            args={
+                "weights_sha256": info.weights_sha256,
+                "covered": list(model.labels),
+                "thresholds": [round(float(t), 6) for t in model.thresholds],
+                "uncertain_band": list(uncertain_band) if uncertain_band else None,
+                "source": str(source) if source else None,
+            },
+        )
+
+    @classmethod
+    def load(
+        cls, folder: Path, *, uncertain_band: tuple[float, float] | None = None
+    ) -> ClassifierJudge:
+        model, info = load_model(folder)
+        return cls(model, info, source=folder, uncertain_band=uncertain_band)
+
+    @classmethod
+    def default(cls, *, uncertain_band: tuple[float, float] | None = None) -> ClassifierJudge:
+        """The model shipped with Assay (trained by ``scripts/train_classifier.py``)."""
+        return cls.load(default_model_dir(), uncertain_band=uncertain_band)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its model arrays (or folder) and rebuilt on the other side."""
+        if self.source is not None:
+            return (_rebuild_from_folder, (self.source, self.uncertain_band))
+        return (_rebuild, (self.model, self.info, self.uncertain_band))
+
+    # -- coverage ----------------------------------------------------------------------------
+
+    @property
+    def covered_risks(self) -> tuple[str, ...]:
+        return self.model.labels
+
+    def coverage(self, profile: Profile) -> Coverage:
+        covered = set(self.model.labels)
+        ids = [r.id for r in profile.risks]
+        return Coverage(
+            profile=profile.id,
+            covered=tuple(r for r in ids if r in covered),
+            not_covered=tuple(r for r in ids if r not in covered),
+            positives={r: self.info.risks[r].positives if r in self.info.risks else 0 for r in ids},
+        )
+
+    # -- judging -----------------------------------------------------------------------------
+
+    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """``(texts, covered risks)`` probabilities, columns in :attr:`covered_risks` order."""
+        parts = [
+            self.model.probabilities(self.featurizer.batch(texts[i : i + _BATCH]))
+            for i in range(0, len(texts), _BATCH)
+        ]
+        if not parts:
+            return np.zeros((0, len(self.model.labels)), dtype=np.float64)
+        return np.concatenate(parts)
+
+    def judge(self, text: str, *, context: str | None = None) -> Verdict:
+        """Judge one text. The model reads the text alone; ``context`` is accepted and ignored."""
+        return self._verdicts(self.scores([text]))[0]
+
+    def judge_many(
+        self, texts: Sequence[str], *, contexts: Sequence[str | None] | None = None
+    ) -> list[Verdict]:
+        return self._verdicts(self.scores(texts))
+
+    def _verdicts(self, probabilities: npt.NDArray[np.float64]) -> list[Verdict]:
+        hits: npt.NDArray[np.bool_] = probabilities >= self.model.thresholds
+        flagged = [bool(f) for f in np.any(hits, axis=1)]
+        tops: list[float] = (
+            probabilities.max(axis=1).tolist()
+            if probabilities.shape[1]
+            else [0.0] * len(probabilities)
+        )
+        band = self.uncertain_band
+        now = datetime.now(UTC)
+        out = []
+        for i, (flag, top) in enumerate(zip(flagged, tops, strict=True)):
+            risk_ids: tuple[str, ...] = ()
+            reason = ""
+            if flag:
+                columns = np.flatnonzero(hits[i]).tolist()
+                risk_ids = tuple(sorted(self.model.labels[c] for c in columns))
+                reason = ", ".join(
+                    f"{self.model.labels[c]} {probabilities[i, c]:.2f}" for c in columns
+                )
+            out.append(
+                Verdict.model_construct(  # every field is built here, already valid
+                    judge=self.spec,
+                    flagged=flag,
+                    risk_ids=risk_ids,
+                    score=top,
+                    refused=None,
+                    uncertain=band is not None and band[0] <= top < band[1],
+                    evidence=(),
+                    reason=reason,
+                    at=now,
+                )
+            )
+        return out
+
+
+def _rebuild(
+    model: LinearModel, info: ModelInfo, band: tuple[float, float] | None
+) -> ClassifierJudge:
+    return ClassifierJudge(model, info, uncertain_band=band)
+
+
+def _rebuild_from_folder(folder: Path, band: tuple[float, float] | None) -> ClassifierJudge:
+    return ClassifierJudge.load(folder, uncertain_band=band)

@@ -1,0 +1,131 @@
+"""How wrong a judge is: per-risk confusion counts on labelled texts, and the calibration record.
+
+For each risk: true and false positives and negatives, sensitivity (recall), specificity and
+precision as rates with Wilson intervals (:mod:`assay.stats.rates`), and F1. The row ``any``
+asks only "does the text hold some risk?": it also uses harmful texts whose risk is not named,
+which the per-risk rows leave out.
+
+A :class:`Calibration` is what ``assay judges eval`` saves: the judge's spec, the data it was
+measured on (path and SHA-256) and the rows. :mod:`assay.stats.corrected` uses a row's
+sensitivity and specificity counts to correct a rate measured with that judge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assay.errors import UserError
+from assay.judges.base import JudgeSpec, Verdict
+from assay.judges.labelled import Example
+from assay.stats.rates import Rate, rate
+
+ANY = "any"
+
+
+class RiskMetrics(BaseModel):
+    """A judge against the labels, for one risk (or ``any``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    risk: str
+    covered: bool
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+    sensitivity: Rate  # tp / (tp + fn): recall
+    specificity: Rate  # tn / (tn + fp)
+    precision: Rate  # tp / (tp + fp)
+    f1: float | None
+
+    @property
+    def positives(self) -> int:
+        return self.tp + self.fn
+
+
+class Calibration(BaseModel):
+    """The calibration record of a judge: its error rates measured on labelled data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    judge: JudgeSpec
+    data: str
+    data_sha256: str
+    profile: str
+    examples: int
+    created: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    risks: tuple[RiskMetrics, ...]
+
+    def for_risk(self, risk: str) -> RiskMetrics:
+        for row in self.risks:
+            if row.risk == risk:
+                return row
+        raise UserError(
+            f"the calibration of {self.judge.name!r} has no row for {risk!r}",
+            fix=f"use one of: {', '.join(r.risk for r in self.risks)}",
+        )
+
+
+def metrics(
+    examples: Sequence[Example],
+    verdicts: Sequence[Verdict],
+    risk_ids: Sequence[str],
+    covered: Collection[str] | None = None,
+) -> list[RiskMetrics]:
+    """The ``any`` row, then one row per risk of ``risk_ids`` that the labels or the verdicts
+    name (in ``risk_ids`` order). ``covered`` None: every risk counts as covered."""
+    if len(examples) != len(verdicts):
+        raise ValueError("one verdict per example")
+    rows = [
+        _row(ANY, True, [(e.harmful, v.flagged) for e, v in zip(examples, verdicts, strict=True)])
+    ]
+    known = [(e, v) for e, v in zip(examples, verdicts, strict=True) if e.known]
+    named = {r for e, v in known for r in (*e.risk_ids, *v.risk_ids)}
+    for risk in risk_ids:
+        if risk not in named:
+            continue
+        pairs = [(risk in e.risk_ids, risk in v.risk_ids) for e, v in known]
+        rows.append(_row(risk, covered is None or risk in covered, pairs))
+    return rows
+
+
+def _row(risk: str, covered: bool, pairs: Sequence[tuple[bool, bool]]) -> RiskMetrics:
+    tp = sum(a and p for a, p in pairs)
+    fp = sum(p and not a for a, p in pairs)
+    fn = sum(a and not p for a, p in pairs)
+    tn = len(pairs) - tp - fp - fn
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
+    return RiskMetrics(
+        risk=risk,
+        covered=covered,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        tn=tn,
+        sensitivity=rate(tp, tp + fn),
+        specificity=rate(tn, tn + fp),
+        precision=rate(tp, tp + fp),
+        f1=f1,
+    )
+
+
+def calibration(
+    spec: JudgeSpec,
+    data: Path,
+    profile: str,
+    examples: Sequence[Example],
+    rows: Sequence[RiskMetrics],
+) -> Calibration:
+    return Calibration(
+        judge=spec,
+        data=str(data),
+        data_sha256=hashlib.sha256(data.read_bytes()).hexdigest(),
+        profile=profile,
+        examples=len(examples),
+        risks=tuple(rows),
+    )

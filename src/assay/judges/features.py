@@ -1,0 +1,176 @@
+"""Hashed n-gram features of normalized text, computed with numpy over code-point arrays.
+
+A text is normalized exactly as the keyword engine normalizes it
+(:class:`~assay.text.normalize.Normalizer` with default options: full-width, case, traditional
+to simplified, look-alikes, invisible characters, separators inside CJK words), then read as:
+
+* character n-grams of each order in ``char_orders`` (1-3 by default), and
+* word n-grams of each order in ``word_orders`` (1-2 by default), where a word is a run of ASCII
+  letters and digits (the Latin part of a text; Chinese is covered by the character n-grams).
+
+Each n-gram is hashed with multiply-add arithmetic on uint64 arrays (wrapping), mixed, and kept
+to its top ``bits`` bits: a bucket in ``[0, 2**bits)``. No Python loop runs per n-gram: a batch of
+texts is joined with a barrier character, normalized in one pass and hashed order by order.
+
+:meth:`Featurizer.batch` returns, per family (one n-gram order), the buckets and the document
+each came from, in document order, so a linear model sums weights with ``np.add.reduceat``.
+A document's feature vector is the bucket counts divided by the square root of its total
+count (so long and short texts score on one scale).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field
+
+from assay.text.normalize import NormalizeOptions, Normalizer
+
+_BARRIER = 0xFFFF  # a noncharacter: separates texts in a batch; no n-gram spans it
+_PRIME = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: the multiply of multiply-add
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio constant: spreads the bits before the cut
+_WORD_SALT = np.uint64(0xC2B2AE3D27D4EB4F)
+_POSITIONS = 64  # a word's characters are weighted by position, cycling after this many
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+
+class FeatureConfig(BaseModel):
+    """How texts become features; stored with a model so it is read the same way it learned."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bits: int = Field(default=18, ge=10, le=24)
+    char_orders: tuple[int, ...] = (1, 2, 3)
+    word_orders: tuple[int, ...] = (1, 2)
+    normalize: NormalizeOptions = NormalizeOptions()
+
+    @property
+    def size(self) -> int:
+        return 1 << self.bits
+
+
+@dataclass(frozen=True)
+class Family:
+    """The features of one n-gram order over a batch: buckets and their documents (sorted)."""
+
+    buckets: I64
+    docs: I64
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Every feature of a batch of texts, family by family, and each text's feature count."""
+
+    n_docs: int
+    families: tuple[Family, ...]
+    counts: npt.NDArray[np.int64]
+
+    def scale(self) -> npt.NDArray[np.float64]:
+        """1/sqrt(feature count) per document (0 for a text without features)."""
+        counts = self.counts.astype(np.float64)
+        out = np.zeros(self.n_docs, dtype=np.float64)
+        np.divide(1.0, np.sqrt(counts), out=out, where=counts > 0)
+        return out
+
+    def pairs(self) -> tuple[I64, I64]:
+        """All (document, bucket) pairs, in no particular order."""
+        docs = np.concatenate([f.docs for f in self.families]) if self.families else _empty()
+        buckets = np.concatenate([f.buckets for f in self.families]) if self.families else _empty()
+        return docs, buckets
+
+
+class Featurizer:
+    """Turns texts into hashed n-gram features per :class:`FeatureConfig`."""
+
+    def __init__(self, config: FeatureConfig | None = None) -> None:
+        self.config = config or FeatureConfig()
+        self.normalizer = Normalizer(self.config.normalize)
+        self._shift = np.uint64(64 - self.config.bits)
+        self._weights = _position_weights()
+
+    def codepoints(self, texts: Sequence[str]) -> tuple[U64, I64]:
+        """Normalized code points of the texts joined by barriers, and each one's document."""
+        joined = "\uffff".join(t.replace("\uffff", "") for t in texts)
+        encoded = self.normalizer.encode(joined, self.normalizer.tables.norm)
+        cps = np.frombuffer(encoded.data, dtype=np.uint32).astype(np.uint64)
+        barrier = cps == _BARRIER
+        docs = np.cumsum(barrier, dtype=np.int64)
+        return cps, docs
+
+    def batch(self, texts: Sequence[str]) -> Batch:
+        """The features of every text."""
+        cps, docs = self.codepoints(texts)
+        inside = cps != _BARRIER
+        families = [self._chars(cps, docs, inside, n) for n in self.config.char_orders]
+        if self.config.word_orders:
+            families += self._words(cps, docs)
+        counts = np.zeros(len(texts), dtype=np.int64)
+        for family in families:
+            counts += np.bincount(family.docs, minlength=len(texts))
+        return Batch(n_docs=len(texts), families=tuple(families), counts=counts)
+
+    def _bucket(self, h: U64, salt: int) -> I64:
+        h = (h ^ np.uint64(salt)) * _MIX
+        h ^= h >> np.uint64(29)
+        h *= _PRIME
+        return (h >> self._shift).astype(np.int64)
+
+    def _chars(self, cps: U64, docs: I64, inside: npt.NDArray[np.bool_], n: int) -> Family:
+        count = len(cps) - n + 1
+        if count <= 0:
+            return Family(_empty(), _empty())
+        h = cps[:count].copy()
+        valid = inside[:count].copy()
+        for k in range(1, n):
+            h = h * _PRIME + cps[k : k + count]
+            valid &= inside[k : k + count]
+        keep = np.flatnonzero(valid)
+        return Family(self._bucket(h[keep], n), docs[keep])
+
+    def _words(self, cps: U64, docs: I64) -> list[Family]:
+        """Word n-grams: a word's hash is the sum of its characters times position weights."""
+        letter = ((cps >= 0x61) & (cps <= 0x7A)) | ((cps >= 0x30) & (cps <= 0x39))
+        if not letter.any():
+            return [Family(_empty(), _empty()) for _ in self.config.word_orders]
+        before = np.concatenate(([False], letter[:-1]))
+        starts = np.flatnonzero(letter & ~before)
+        positions = np.flatnonzero(letter)
+        word_of = np.cumsum(letter & ~before)[positions] - 1
+        offset = positions - starts[word_of]
+        terms = cps[positions] * self._weights[offset % _POSITIONS]
+        cuts = np.searchsorted(positions, starts)
+        words = np.add.reduceat(terms, cuts) + _WORD_SALT
+        word_docs = docs[starts]
+        out = []
+        for n in self.config.word_orders:
+            count = len(words) - n + 1
+            if count <= 0:
+                out.append(Family(_empty(), _empty()))
+                continue
+            h = words[:count].copy()
+            same = np.ones(count, dtype=np.bool_)
+            for k in range(1, n):
+                h = h * _PRIME + words[k : k + count]
+                same &= word_docs[k : k + count] == word_docs[:count]
+            keep = np.flatnonzero(same)
+            out.append(Family(self._bucket(h[keep], 100 + n), word_docs[:count][keep]))
+        return out
+
+
+def _position_weights() -> U64:
+    """Odd 64-bit multipliers, one per position in a word (splitmix64 of the position)."""
+    x = (np.arange(1, _POSITIONS + 1, dtype=np.uint64)) * _MIX
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    result: U64 = x | np.uint64(1)
+    return result
+
+
+def _empty() -> I64:
+    return np.zeros(0, dtype=np.int64)
