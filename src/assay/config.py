@@ -108,6 +108,9 @@ class ProjectConfig(BaseModel):
     store: str | None = None  # SQLAlchemy URL; default sqlite:///out/runs.sqlite
     run: RunSettings = Field(default_factory=RunSettings)
     measures: Path = Path("measures.yaml")
+    # the classifier of 8.4, the 9.3 classifier method and the 9.2 b) technical sample:
+    # "classifier" (built in), "classifier:FOLDER" (assay judges train), or "none"
+    classifier: str = "classifier"
     corpus: CorpusConfig | None = None
     signatories: tuple[Signatory, ...] = ()
     signatory_note: str = ""  # 9.1 e) note 3, when one person signs for two roles
@@ -132,6 +135,10 @@ class ProjectConfig(BaseModel):
         if isinstance(target, AnswerSheetConfig) and not target.path.is_absolute():
             target = target.model_copy(update={"path": self.root / target.path})
         measures = self.measures if self.measures.is_absolute() else self.root / self.measures
+        classifier = self.classifier
+        name, _, folder = classifier.partition(":")
+        if folder and not Path(folder).is_absolute():
+            classifier = f"{name}:{self.root / folder}"
         corpus = self.corpus
         if corpus is not None:
             sheet = corpus.manual_sheet
@@ -147,6 +154,7 @@ class ProjectConfig(BaseModel):
                 "profile": profile,
                 "target": target,
                 "measures": measures,
+                "classifier": classifier,
                 "corpus": corpus,
             }
         )

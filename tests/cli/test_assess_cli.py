@@ -24,7 +24,10 @@ def test_run_on_the_example_answer_sheet(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     methods = {m["method"]: m for m in data["methods"]}
     assert set(methods) == {"manual", "keyword", "classifier", "must_refuse", "must_answer"}
-    assert methods["classifier"]["status"] == "not_run"
+    # 9.3 d): the built-in classifier judges the answers of its own draw
+    assert methods["classifier"]["status"] == "measured"
+    assert methods["classifier"]["judged"] == 54
+    assert methods["classifier"]["positive"] == 52  # it catches the same two unsafe answers
     assert methods["manual"]["status"] == "pending"
     assert methods["keyword"]["judged"] == 54
     assert methods["keyword"]["positive"] == 52  # the two unsafe sample answers are caught
@@ -39,6 +42,17 @@ def test_run_on_the_example_answer_sheet(tmp_path: Path) -> None:
     assert "9.4.b" in table.stdout
     again = run_assay("run", "--run-id", "t1", cwd=project)
     assert again.returncode == 2  # the id is taken
+
+
+def test_without_a_classifier_the_classifier_method_is_not_run(tmp_path: Path) -> None:
+    project = _examples(tmp_path)
+    config = project / "assay.yaml"
+    config.write_text(config.read_text("utf-8") + "classifier: none\n", "utf-8")
+    result = run_assay("run", "--run-id", "t2", "--json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    methods = {m["method"]: m for m in json.loads(result.stdout)["methods"]}
+    assert methods["classifier"]["status"] == "not_run"
+    assert "classifier" in methods["classifier"]["notes"][0]
 
 
 def test_run_needs_a_target_and_a_model(tmp_path: Path) -> None:

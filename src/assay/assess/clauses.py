@@ -6,7 +6,8 @@ Where a clause's result comes from:
 * the 9.x methods, through the profile's ``methods[].verifies``: a clause conforms when every
   method verifying it passed, does not conform when one failed, and is undetermined otherwise
   (inconclusive, pending review, not run);
-* 8.4: undetermined until a classifier judge covers the risks (it does not exist yet);
+* 8.4: from the configured classifier's coverage: every risk of Appendix A covered conforms,
+  any risk not covered does not, and no classifier leaves it undetermined;
 * the corpus assessment, when there is one, for the clauses of 5.1 and 5.2 it can decide
   (:func:`assay.corpus.results.corpus_clauses`);
 * everything else: the provider's ``measures.yaml``; a clause with no entry is undetermined.
@@ -26,6 +27,7 @@ from assay.assess.measures import MeasuresFile, Result
 from assay.assess.results import MethodResult, RunResults
 from assay.banks.check import CheckReport, Finding
 from assay.corpus.results import CorpusResults, corpus_clauses
+from assay.judges.classifier import Coverage
 from assay.standard.models import CheckMethod, Clause, Force, Profile
 from assay.stats.rates import Decision
 
@@ -78,6 +80,7 @@ def clause_results(
     run: RunResults | None,
     measures: MeasuresFile | None,
     corpus: CorpusResults | None = None,
+    classifier: Coverage | None = None,
 ) -> list[ClauseResult]:
     automatic = automatic_clauses(profile)
     from_corpus = corpus_clauses(corpus) if corpus is not None else {}
@@ -91,14 +94,7 @@ def clause_results(
     out = []
     for clause in profile.clauses:
         if clause.id == CLASSIFIER_CLAUSE:
-            out.append(
-                _make(
-                    clause,
-                    "undetermined",
-                    "none",
-                    reason="no classifier judge is configured; its risk coverage cannot be shown",
-                )
-            )
+            out.append(_from_coverage(clause, classifier))
         elif clause.id in from_corpus:
             found = from_corpus[clause.id]
             out.append(
@@ -151,6 +147,29 @@ def clause_results(
             )
             out.append(_make(clause, "undetermined", "none", reason=why))
     return out
+
+
+def _from_coverage(clause: Clause, coverage: Coverage | None) -> ClauseResult:
+    if coverage is None:
+        return _make(
+            clause,
+            "undetermined",
+            "none",
+            reason="no classifier judge is configured; its risk coverage cannot be shown",
+        )
+    total = len(coverage.covered) + len(coverage.not_covered)
+    if coverage.complete:
+        return _make(
+            clause, "conforms", "assessment", reason=f"the classifier covers all {total} risks"
+        )
+    missing = ", ".join(coverage.not_covered)
+    return _make(
+        clause,
+        "not_conforms",
+        "assessment",
+        reason=f"the classifier covers {len(coverage.covered)} of {total} risks; not covered: "
+        f"{missing} (train one with assay judges train, or configure your own)",
+    )
 
 
 def conclude(results: list[ClauseResult]) -> Conclusion:

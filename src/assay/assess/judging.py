@@ -2,7 +2,7 @@
 
 * 9.3 keyword method: the keyword judge on the answers of its own draw;
 * 9.4: the refusal judge on the answers of the must-refuse and must-answer draws;
-* 9.3 classifier method: not run until a classifier judge exists;
+* 9.3 classifier method: the classifier judge on the answers of its own draw;
 * 9.3 manual method: human reviews, imported separately.
 
 Only final answers count. Reasoning (``<think>`` blocks, reasoning fields) is kept in the store
@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assay.assess.plan import Method
+from assay.judges.base import Judge
 from assay.judges.keyword import KeywordJudge
 from assay.judges.refusal import RefusalJudge
 from assay.store.runstore import RunStore
@@ -25,14 +26,28 @@ class JudgeCounts:
     keyword: int
     refusal: int
     reasoning: int = 0
+    classifier: int = 0
 
 
 def judge_run(
-    store: RunStore, run_id: str, *, keyword: KeywordJudge | None, refusal: RefusalJudge | None
+    store: RunStore,
+    run_id: str,
+    *,
+    keyword: KeywordJudge | None,
+    refusal: RefusalJudge | None,
+    classifier: Judge | None = None,
 ) -> JudgeCounts:
     plan = store.plan(run_id)
     answered = {q: r for q, r in store.latest_replies(run_id).items() if r.ok}
-    counts = {"keyword": 0, "refusal": 0, "reasoning": 0}
+    counts = {"keyword": 0, "refusal": 0, "reasoning": 0, "classifier": 0}
+    if classifier is not None:
+        ids = [q for q in plan.get(Method.CLASSIFIER.value, []) if q in answered]
+        questions = store.questions(run_id)
+        verdicts = classifier.judge_many(
+            [answered[q].answer or "" for q in ids], contexts=[questions[q].text for q in ids]
+        )
+        store.put_verdicts(run_id, "classifier", list(zip(ids, verdicts, strict=True)))
+        counts["classifier"] = len(ids)
     if keyword is not None:
         ids = [q for q in plan.get(Method.KEYWORD.value, []) if q in answered]
         verdicts = keyword.judge_many([answered[q].answer or "" for q in ids])

@@ -73,6 +73,7 @@ def results(store: RunStore, run_id: str, profile: Profile) -> RunResults:
     questions = store.questions(run_id)
     verdicts = {
         "keyword": store.verdicts(run_id, "keyword"),
+        "classifier": store.verdicts(run_id, "classifier"),
         "refusal": _with_human(store, run_id, replies),
     }
     current = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
@@ -179,11 +180,11 @@ def _method(
                 f"{len(judged_ids)} of {len(answered)} answers reviewed: assay review export, "
                 "review, assay review import (an answer any reviewer calls 不合格 is unqualified)"
             )
-    elif method is Method.CLASSIFIER:
+    elif method is Method.CLASSIFIER and not verdicts["classifier"]:
         status = "not_run"
-        notes.append("no classifier judge is configured yet; this method was not run")
+        notes.append("no classifier verdicts: set classifier in assay.yaml and run assay judge")
     else:
-        judge = "keyword" if method is Method.KEYWORD else "refusal"
+        judge = {Method.KEYWORD: "keyword", Method.CLASSIFIER: "classifier"}.get(method, "refusal")
         table = verdicts[judge]
         for q in answered:
             verdict = table.get(q)
@@ -193,7 +194,7 @@ def _method(
                 uncertain += 1
                 continue
             judged_ids.append(q)
-            good = (not verdict.flagged) if judge == "keyword" else bool(verdict.refused)
+            good = (not verdict.flagged) if judge != "refusal" else bool(verdict.refused)
             outcome[q] = good
             positive += good
         if len(judged_ids) + uncertain < len(answered):

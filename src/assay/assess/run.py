@@ -21,8 +21,10 @@ from assay.banks.io import ReadOptions, load_allowlist, load_bank, load_keywords
 from assay.banks.models import BankKind, BankSource, QuestionBank
 from assay.config import ProjectConfig
 from assay.errors import ConfigError
+from assay.judges.base import Judge
 from assay.judges.keyword import KeywordJudge
 from assay.judges.refusal import RefusalJudge
+from assay.judges.registry import build_judge
 from assay.standard.models import Profile
 from assay.store.runstore import RunStore
 from assay.targets.base import Target
@@ -142,11 +144,23 @@ async def run_target(
 def judge(
     store: RunStore, run_id: str, config: ProjectConfig | None, profile: Profile
 ) -> JudgeCounts:
-    """Apply the keyword and refusal judges to the stored answers."""
+    """Apply the keyword, classifier and refusal judges to the stored answers."""
     keyword = (
         _keyword_judge(config.banks.keywords, profile) if config and config.banks.keywords else None
     )
-    return judge_run(store, run_id, keyword=keyword, refusal=RefusalJudge())
+    return judge_run(
+        store,
+        run_id,
+        keyword=keyword,
+        refusal=RefusalJudge(),
+        classifier=classifier_judge(config, profile),
+    )
+
+
+def classifier_judge(config: ProjectConfig | None, profile: Profile) -> Judge | None:
+    """The project's classifier (the built-in one by default); None when set to "none"."""
+    spec = config.classifier if config else "classifier"
+    return None if spec == "none" else build_judge(spec, profile)
 
 
 def _keyword_judge(source: BankSource, profile: Profile) -> KeywordJudge:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -35,7 +35,10 @@ from assay.corpus.manual import export_manual, import_manual
 from assay.corpus.sources import check_sources
 from assay.corpus.technical import TechnicalResult, technical_sample
 from assay.errors import EXIT_FINDINGS, ConfigError
+from assay.judges.base import Judge
 from assay.judges.keyword import KeywordJudge
+from assay.judges.panel import JudgePanel, Rule
+from assay.judges.registry import build_judge
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, Rate
 
@@ -86,17 +89,19 @@ def assess(
     quarantine_dir: Annotated[Path, typer.Option(help="Where bad records are written.")] = Path(
         "out/quarantine"
     ),
+    classifier: ClassifierOpt = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
-    """Sample every source, judge the sample, and decide it against the 5% limit of 5.1 a);
-    count personal information in every record. Bad records are quarantined, not fatal."""
+    """Sample every source, judge the sample (keywords and the classifier), and decide it
+    against the 5% limit of 5.1 a); count personal information in every record. Bad records are
+    quarantined, not fatal."""
     code = check_lang(lang)
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
-    judge = keyword_judge(cfg, prof, keywords)
+    judge = corpus_judge(cfg, prof, keywords, classifier)
     results = assess_sources(
         _sources(path),
         prof,
@@ -152,17 +157,18 @@ def technical(
     path: SourcesArg = Path("sources.yaml"),
     seed: Annotated[int, typer.Option(help="Seed of the sample.")] = 0,
     keywords: KeywordsOpt = None,
+    classifier: ClassifierOpt = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
-    """The technical sample of 9.2 b): at least 10% of all records, judged, against 98%.
-    Exits 1 when the qualified rate is surely below 98%."""
+    """The technical sample of 9.2 b): at least 10% of all records, judged by keywords and the
+    classifier, against 98%. Exits 1 when the qualified rate is surely below 98%."""
     code = check_lang(lang)
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
-    judge = _needed(keyword_judge(cfg, prof, keywords))
+    judge = _needed(corpus_judge(cfg, prof, keywords, classifier))
     result = technical_sample(_sources(path), prof, judge=judge, seed=seed)
     if as_json:
         print_json(result.model_dump(mode="json"))
@@ -287,7 +293,36 @@ def _sources(path: Path) -> Path:
     return path
 
 
-def _needed(judge: KeywordJudge | None) -> KeywordJudge:
+ClassifierOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--classifier",
+        help="The classifier judging beside the keywords: classifier (built in), "
+        "classifier:FOLDER (assay judges train) or none. Default: the project's, else built in.",
+    ),
+]
+
+
+def corpus_judge(
+    cfg: ProjectConfig | None, prof: Profile, keywords: Path | None, classifier: str | None
+) -> Judge | None:
+    """Keywords and the classifier as one panel (either flags: flagged), or whichever exists."""
+    members: list[Judge] = []
+    words = keyword_judge(cfg, prof, keywords)
+    if words is not None:
+        members.append(words)
+    spec = classifier or (cfg.classifier if cfg else "classifier")
+    if spec != "none":
+        members.append(build_judge(spec, prof))
+    if len(members) > 1:
+        return JudgePanel(members, Rule.ANY)
+    return members[0] if members else None
+
+
+J = TypeVar("J", bound=Judge)
+
+
+def _needed(judge: J | None) -> J:
     if judge is None:
         raise ConfigError(
             "no keyword library", fix="pass --keywords or set banks.keywords in assay.yaml"

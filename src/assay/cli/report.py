@@ -30,10 +30,11 @@ from assay.cli.common import (
     project,
     t,
 )
-from assay.cli.corpus import keyword_judge
+from assay.cli.corpus import corpus_judge
 from assay.config import ProjectConfig
 from assay.corpus.results import CorpusResults, assess_corpus
 from assay.errors import EXIT_FINDINGS, ConfigError
+from assay.judges.classifier import ClassifierJudge, Coverage
 from assay.reports.build import build_report
 from assay.reports.model import Signatory
 from assay.reports.package import FORMATS, OPTIONAL_FORMATS, write_package
@@ -109,7 +110,7 @@ def assess(
         corpus = assess_corpus(
             cfg.corpus.sources,
             prof,
-            judge=keyword_judge(cfg, prof, None),
+            judge=corpus_judge(cfg, prof, None, None),
             seed=cfg.run.seed if cfg.corpus.seed is None else cfg.corpus.seed,
             manual_sheet=cfg.corpus.manual_sheet,
             quarantine_dir=out / "quarantine",
@@ -220,6 +221,7 @@ def _package(
         signatories=signatories,
         signatory_note=cfg.signatory_note if cfg else "",
         corpus=corpus,
+        classifier=_coverage(cfg, prof),
     )
     keywords = _keywords(cfg, prof)
     for path in write_package(
@@ -243,6 +245,12 @@ def _package(
         + overall[0 if lang == "zh" else 1]
         + (note if c.provisional else "")
     )
+
+
+def _coverage(cfg: ProjectConfig | None, prof: Profile) -> Coverage | None:
+    """The risk coverage of the project's classifier (8.4), when it is one that says."""
+    judge = stages.classifier_judge(cfg, prof)
+    return judge.coverage(prof) if isinstance(judge, ClassifierJudge) else None
 
 
 def _measures(cfg: ProjectConfig | None, prof: Profile) -> MeasuresFile | None:

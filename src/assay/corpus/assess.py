@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from assay.corpus.readers import Bad, Record
 from assay.corpus.sources import Source, load_sources
-from assay.judges.keyword import KeywordJudge
+from assay.judges.base import Judge
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, Direction, Rate, decide, rate
 from assay.text.pii import find
@@ -73,7 +73,7 @@ def assess_source(
     root: Path,
     profile: Profile,
     *,
-    judge: KeywordJudge | None,
+    judge: Judge | None,
     sample_size: int | None = None,
     seed: int = 0,
     quarantine_dir: Path | None = None,
@@ -133,7 +133,7 @@ def assess_sources(
     path: Path,
     profile: Profile,
     *,
-    judge: KeywordJudge | None,
+    judge: Judge | None,
     sample_size: int | None = None,
     seed: int = 0,
     quarantine_dir: Path | None = None,

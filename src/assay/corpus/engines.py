@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from assay.errors import MissingDependencyError
-from assay.judges.keyword import KeywordJudge
+from assay.judges.base import Judge
 
 if TYPE_CHECKING:
     from assay.corpus.filter import Engine, FilterStats, _Job
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def run_jobs(
     jobs: Sequence[_Job],
-    judge: KeywordJudge,
+    judge: Judge,
     *,
     engine: Engine = "local",
     workers: int = 1,
@@ -44,10 +44,10 @@ def run_jobs(
             yield job.run(judge)
 
 
-_JUDGE: KeywordJudge | None = None
+_JUDGE: Judge | None = None
 
 
-def _init(judge: KeywordJudge) -> None:
+def _init(judge: Judge) -> None:
     global _JUDGE
     _JUDGE = judge
 
@@ -58,7 +58,7 @@ def _run(job: _Job) -> FilterStats:
 
 
 def _ray(
-    jobs: Sequence[_Job], judge: KeywordJudge, workers: int, address: str | None
+    jobs: Sequence[_Job], judge: Judge, workers: int, address: str | None
 ) -> Iterator[FilterStats]:
     try:
         import ray
@@ -84,7 +84,7 @@ def _ray(
 class _RayWorker:
     """One Ray actor: builds the judge once, then filters the pieces it is given."""
 
-    def __init__(self, judge: KeywordJudge) -> None:
+    def __init__(self, judge: Judge) -> None:
         self.judge = judge
 
     def run(self, job: Any) -> Any:

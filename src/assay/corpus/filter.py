@@ -31,8 +31,7 @@ from typing import IO, Any, Literal
 from assay.corpus.readers import PIECE_BYTES, Bad, Piece, Record, kind_of, pieces
 from assay.corpus.sources import Source, load_sources
 from assay.errors import MissingDependencyError
-from assay.judges.base import Verdict
-from assay.judges.keyword import KeywordJudge
+from assay.judges.base import Judge, Verdict
 from assay.text.pii import Found, find, mask
 
 Pii = Literal["keep", "mask", "drop"]
@@ -65,7 +64,7 @@ def filter_corpus(
     sources: Path,
     out: Path,
     *,
-    judge: KeywordJudge,
+    judge: Judge,
     pii: Pii = "keep",
     workers: int = 1,
     resume: bool = False,
@@ -203,7 +202,7 @@ class _Job:
     def stats(self) -> FilterStats:
         return FilterStats(**json.loads(self.marker.read_text("utf-8"))["stats"])
 
-    def run(self, judge: KeywordJudge) -> FilterStats:
+    def run(self, judge: Judge) -> FilterStats:
         stats = FilterStats()
         self.written.parent.mkdir(parents=True, exist_ok=True)
         with (
@@ -218,7 +217,7 @@ class _Job:
 
 
 def _filter_piece(
-    job: _Job, judge: KeywordJudge, logs: tuple[IO[str], IO[str]], stats: FilterStats
+    job: _Job, judge: Judge, logs: tuple[IO[str], IO[str]], stats: FilterStats
 ) -> None:
     log, bad = logs
     fmt, _ = kind_of(job.piece.path)

@@ -30,7 +30,7 @@ from assay.corpus.assess import SourceResult, assess_sources
 from assay.corpus.manual import ManualResult, import_manual
 from assay.corpus.sources import SourceFinding, check_sources, load_sources
 from assay.corpus.technical import TechnicalResult, technical_sample
-from assay.judges.keyword import KeywordJudge
+from assay.judges.base import Judge
 from assay.standard.models import Profile
 from assay.stats.rates import Decision
 
@@ -57,7 +57,7 @@ def assess_corpus(
     sources: Path,
     profile: Profile,
     *,
-    judge: KeywordJudge | None,
+    judge: Judge | None,
     seed: int = 0,
     manual_sheet: Path | None = None,
     quarantine_dir: Path | None = None,

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from assay.corpus.readers import Record
 from assay.corpus.sources import Source, load_sources
-from assay.judges.keyword import KeywordJudge
+from assay.judges.base import Judge
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, Direction, Rate, decide, rate
 
@@ -48,8 +48,10 @@ def _files(path: Path) -> list[tuple[Source, Path]]:
 
 
 def technical_sample(
-    path: Path, profile: Profile, *, judge: KeywordJudge, seed: int = 0
+    path: Path, profile: Profile, *, judge: Judge, seed: int = 0
 ) -> TechnicalResult:
+    """The 9.2 b) sample: at least the profile's fraction of all records, drawn by a keyed hash
+    of (seed, file, record id), judged by ``judge`` (keywords and a classifier, as a panel)."""
     params = profile.parameters.corpus_eval
     files = _files(path)
     total = sum(1 for s, f in files for r in s.read(f) if isinstance(r, Record))
@@ -82,7 +84,7 @@ def technical_sample(
                 if len(batch) >= _BATCH:
                     flush()
     flush()
-    judges = [judge.spec.name]
+    judges = [j.spec.name for j in getattr(judge, "judges", [judge])]
     notes = []
     if "classifier" not in judges:
         notes.append("judged by keywords only: no classifier judge was used (9.2 b) asks for both)")

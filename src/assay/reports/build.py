@@ -11,6 +11,7 @@ from assay.assess.plan import Method
 from assay.assess.results import RunResults
 from assay.banks.check import CheckReport
 from assay.corpus.results import CorpusResults
+from assay.judges.classifier import Coverage
 from assay.reports.model import BankSummary, Manifest, ProfileInfo, Report, Sample, Signatory
 from assay.standard.models import Profile
 from assay.store.runstore import ReviewRecord, RunStore, VerdictRecord
@@ -32,8 +33,11 @@ def build_report(
     signatory_note: str = "",
     mask_pii: bool = True,
     corpus: CorpusResults | None = None,
+    classifier: Coverage | None = None,
 ) -> Report:
-    clauses = clause_results(profile, banks=banks, run=run, measures=measures, corpus=corpus)
+    clauses = clause_results(
+        profile, banks=banks, run=run, measures=measures, corpus=corpus, classifier=classifier
+    )
     samples = _samples(store, run, mask_pii) if store is not None and run is not None else []
     return Report(
         project=project,
