@@ -1,8 +1,9 @@
 """Report benchmark: render the package of a large run, printing time and peak memory per format.
 
 A run with 3,000 content answers (keyword method) and 600 refusal answers (300 + 300), judged,
-then build_report and each rendering. The 4,000 corpus samples of the issue are not included:
-the corpus assessment does not exist yet (issue 6).
+and a corpus assessment with a 4,000-record manual sample read back from a filled sheet (plus
+the per-source screen and the technical sample of a generated corpus), then build_report and
+each rendering.
 
     .venv/bin/python bench/report.py
 """
@@ -22,13 +23,49 @@ from assay.assess.plan import Method
 from assay.assess.results import results
 from assay.assess.run import run_target
 from assay.banks.models import KeywordEntry, KeywordLibrary, Question, QuestionKind
+from assay.corpus.manual import export_manual
+from assay.corpus.results import CorpusResults, assess_corpus
 from assay.judges.keyword import KeywordJudge
 from assay.judges.refusal import RefusalJudge
 from assay.reports.build import build_report
 from assay.reports.package import write_package
-from assay.standard import load_profile
+from assay.standard import Profile, load_profile
 from assay.store.runstore import RunStore
 from assay.targets import CallableTarget
+
+
+def corpus_project(folder: Path, profile: Profile, judge: KeywordJudge) -> CorpusResults:
+    """A generated two-source corpus and a filled 4,000-row manual sheet, assessed."""
+    import csv
+    import json
+
+    (folder / "corpus").mkdir(parents=True)
+    for name, count in (("web", 6000), ("books", 4000)):
+        with (folder / "corpus" / f"{name}.jsonl").open("w", encoding="utf-8") as out:
+            for i in range(count):
+                text = (
+                    f"{name} 第{i}条语料，内容平实，联系电话 1381234{i % 10000:04d}。" + "文字" * 40
+                )
+                out.write(json.dumps({"id": f"{name}{i}", "text": text}, ensure_ascii=False) + "\n")
+    sources = folder / "sources.yaml"
+    sources.write_text(
+        "sources:\n"
+        "  - {id: web, kind: self_collected, paths: [corpus/web.jsonl], collection_records: log}\n"
+        "  - {id: books, kind: commercial, paths: [corpus/books.jsonl], contract: c, commitments: c}\n",
+        "utf-8",
+    )
+    sheet = folder / "manual.csv"
+    export_manual(sources, profile, sheet, seed=1)
+    with sheet.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    for n, row in enumerate(rows):
+        row["研判结果"] = "不合格" if n % 50 == 0 else "合格"
+        row["审核人"] = "reviewer"
+    with sheet.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return assess_corpus(sources, profile, judge=judge, seed=1, manual_sheet=sheet)
 
 
 def main() -> None:
@@ -83,6 +120,14 @@ def main() -> None:
             KeywordLibrary(entries=[KeywordEntry(keyword="说明文字", risk_ids=("A.1.g",))])
         )
         judge_run(store, "bench", keyword=judge, refusal=RefusalJudge())
+        started = time.perf_counter()
+        corpus = corpus_project(Path(tmp) / "corpus", profile, judge)
+        assert corpus.manual is not None
+        print(
+            f"corpus assessment (setup, not timed below): {len(corpus.manual.items):,} manual "
+            f"samples, {corpus.technical.sampled if corpus.technical else 0:,} technical, "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         tracemalloc.start()
         started = time.perf_counter()
         run = results(store, "bench", profile)
@@ -94,6 +139,7 @@ def main() -> None:
             run=run,
             measures=None,
             signatories=[],
+            corpus=corpus,
         )
         built = time.perf_counter() - started
         print(f"build report: {built:.2f} s")

@@ -231,24 +231,32 @@ def _filter_piece(
         groups = [1]
         for group in range(meta.num_row_groups):
             groups.append(groups[-1] + meta.row_group(group).num_rows)
+    pii, field_name = job.pii, source.text_field
+    removed = masked = 0
     with job.written.open("wb") as raw_sink:
         sink = _Sink(fmt, raw_sink, first=job.piece.start == 0, schema=schema, groups=groups)
+        write = sink.write
         for batch in _batches(source.read(job.piece), stats, bad, source.id):
+            sink.saw(batch[0])
             verdicts = judge.judge_many([r.text for r in batch])
             for record, verdict in zip(batch, verdicts, strict=True):
-                stats.records += 1
-                sink.saw(record)
-                found: list[Found] = find(record.text) if job.pii != "keep" else []
-                if verdict.flagged or (job.pii == "drop" and found):
-                    stats.removed += 1
-                    entry = _log_entry(record, source, verdict, found if job.pii == "drop" else [])
+                found: list[Found] = find(record.text) if pii != "keep" else []
+                if verdict.flagged or (pii == "drop" and found):
+                    removed += 1
+                    entry = _log_entry(record, source, verdict, found if pii == "drop" else [])
                     log.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
-                    continue
-                text = mask(record.text, found) if found and job.pii == "mask" else record.text
-                stats.masked += text != record.text
-                stats.kept += 1
-                sink.write(record, source.text_field, text)
+                elif found and pii == "mask":
+                    text = mask(record.text, found)
+                    masked += text != record.text
+                    write(record, field_name, text)
+                else:
+                    write(record, field_name, record.text)
+            sink.flush()
+            stats.records += len(batch)
         sink.close()
+    stats.removed += removed
+    stats.masked += masked
+    stats.kept += stats.records - removed
 
 
 class _Sink:
@@ -267,6 +275,7 @@ class _Sink:
             self.csv = csv.writer(
                 self.text, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n"
             )
+        self.lines: list[bytes] = []  # JSONL lines held until the end of the batch
         self.rows: list[dict[str, Any]] = []
         self.schema = schema
         self.groups = groups
@@ -276,18 +285,19 @@ class _Sink:
             self.parquet = _pyarrow_parquet().ParquetWriter(raw, schema)
 
     def saw(self, record: Record) -> None:
-        """The CSV header goes out with the first record read, kept or not."""
+        """Called with the first record of each batch: the CSV header goes out with the first
+        record read, kept or not."""
         if self.header:
             self.csv.writerow(list(record.fields or {}))
             self.header = False
 
     def write(self, record: Record, text_field: str, text: str) -> None:
         if self.fmt == "jsonl" and record.raw is not None and text is record.text:
-            self.raw.write(record.raw + b"\n")  # unchanged: the line as it was read
+            self.lines.append(record.raw)  # unchanged: the line as it was read
             return
         row = {**(record.fields or {}), text_field: text}
         if self.fmt in ("jsonl", "json"):
-            self.raw.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
+            self.lines.append(json.dumps(row, ensure_ascii=False).encode("utf-8"))
         elif self.csv is not None:
             self.csv.writerow(list(row.values()))
         elif self.parquet is not None:
@@ -307,7 +317,15 @@ class _Sink:
         self.parquet.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
         self.rows = []
 
+    def flush(self) -> None:
+        """Write the JSONL lines held (one write per batch, not per record)."""
+        if self.lines:
+            self.lines.append(b"")
+            self.raw.write(b"\n".join(self.lines))
+            self.lines = []
+
     def close(self) -> None:
+        self.flush()
         if self.parquet is not None:
             if self.rows:
                 self._flush()

@@ -43,6 +43,22 @@ COLUMNS = [
 ]
 
 
+_EXCERPT = 300  # characters of a record's text kept as evidence
+
+
+class ManualItem(BaseModel):
+    """One row of the sheet as read back: the sampled record and its verdict."""
+
+    id: str
+    source: str
+    file: str
+    line: str
+    verdict: str  # qualified / unqualified / pending
+    risk_ids: list[str] = []
+    reviewer: str = ""
+    text: str = ""  # the first characters of the record
+
+
 class ManualResult(BaseModel):
     required: int
     rows: int
@@ -56,6 +72,7 @@ class ManualResult(BaseModel):
     by_risk: dict[str, int]
     bad: list[BadRow]
     notes: list[str]
+    items: list[ManualItem] = []  # every counted row, in sheet order
 
 
 def digest(text: str) -> str:
@@ -116,6 +133,7 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
     seen: set[str] = set()
     reviewers: set[str] = set()
     by_risk: dict[str, int] = {}
+    items: list[ManualItem] = []
     rows = reviewed = pending = qualified = 0
     for raw in result.rows:
         rows += 1
@@ -129,8 +147,17 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
             continue
         seen.add(values["id"])
         verdict = fold(values["研判结果"])
+        item = ManualItem(
+            id=values["id"],
+            source=values.get("来源", ""),
+            file=values.get("文件", ""),
+            line=values.get("行", ""),
+            verdict="pending",
+            text=values["语料内容"][:_EXCERPT],
+        )
         if not verdict:
             pending += 1
+            items.append(item)
             continue
         try:
             risks = resolver.risks(values["风险"]) if values.get("风险") else ()
@@ -143,6 +170,15 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
             qualified += 1
         for risk in risks:
             by_risk[risk] = by_risk.get(risk, 0) + 1
+        items.append(
+            item.model_copy(
+                update={
+                    "verdict": "qualified" if verdict in QUALIFIED else "unqualified",
+                    "risk_ids": list(risks),
+                    "reviewer": values["审核人"],
+                }
+            )
+        )
     required = params.manual_sample_min.value
     measured = rate(qualified, reviewed)
     threshold = params.manual_qualified_min.value
@@ -165,6 +201,7 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
         by_risk=dict(sorted(by_risk.items())),
         bad=bad,
         notes=notes,
+        items=items,
     )
 
 

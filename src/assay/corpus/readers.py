@@ -45,7 +45,7 @@ def _fast_loads() -> Callable[[bytes], Any] | None:
 _ORJSON = _fast_loads()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # read-only by convention; not frozen, which costs ~1 µs per record
 class Record:
     id: str
     text: str

@@ -90,10 +90,19 @@ _LABELS: dict[str, tuple[str, str]] = {
     "quarantined": ("隔离", "Quarantined"),
     "harmful": ("违法不良/抽样", "Harmful/sampled"),
     "pii": ("个人信息", "Personal information"),
-    "qualified": ("合格/抽样", "Qualified/sampled"),
+    "qualified": ("合格", "qualified"),
+    "qualified_of": ("合格/抽样", "Qualified/sampled"),
     "technical": ("技术抽检", "technical"),
     "field": ("字段", "Field"),
     "accept": ("可采用", "accept"),
+    "corpus_evidence": (
+        "语料人工抽检记录（个人信息已遮蔽）",
+        "Manually reviewed corpus records (personal information masked)",
+    ),
+    "text": ("内容", "Text"),
+    "risks": ("风险", "Risks"),
+    "unqualified": ("不合格", "unqualified"),
+    "pending": ("待审核", "pending"),
     "reject": ("不应采用", "reject"),
 }
 

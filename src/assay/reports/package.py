@@ -73,6 +73,25 @@ def _attachments(
         path = folder / "拦截关键词列表.xlsx"
         save_keywords(keywords, path, profile, layout="filing")
         written.append(path)
+    if report.corpus is not None and report.corpus.manual is not None:
+        path = folder / "语料抽样清单.xlsx"
+        verdicts = {"qualified": "合格", "unqualified": "不合格", "pending": "待审核"}
+        rows = [
+            {
+                "序号": n,
+                "记录编号": item.id,
+                "来源": item.source,
+                "文件": item.file,
+                "行": item.line,
+                "研判结果": verdicts[item.verdict],
+                "风险": ";".join(item.risk_ids),
+                "审核人": item.reviewer,
+                "随机种子": report.corpus.seed,
+            }
+            for n, item in enumerate(report.corpus.manual.items, 1)
+        ]
+        write_rows(path, list(_CORPUS_COLUMNS), rows)
+        written.append(path)
     run_id = report.manifest.run_id
     if store is None or run_id is None:
         return written
@@ -80,6 +99,7 @@ def _attachments(
     replies = store.latest_replies(run_id)
     keyword = store.verdicts(run_id, "keyword")
     refusal = store.verdicts(run_id, "refusal")
+    classifier = store.verdicts(run_id, "classifier")
     reviews = store.reviews(run_id)
     by_bank: dict[str, list[dict[str, object]]] = {}
     for qid, question in questions.items():
@@ -98,7 +118,7 @@ def _attachments(
                 or next((a.name_zh for a in profile.aspects if a.id == question.aspect), ""),
                 "模型回答": mask(answer) if report.pii_masked else answer,
                 "研判结果": _verdict(
-                    qid, reply is not None and reply.ok, keyword, refusal, reviews
+                    qid, reply is not None and reply.ok, keyword, refusal, reviews, classifier
                 ),
             }
         )
@@ -117,12 +137,26 @@ def _attachments(
     return written
 
 
+_CORPUS_COLUMNS = (
+    "序号",
+    "记录编号",
+    "来源",
+    "文件",
+    "行",
+    "研判结果",
+    "风险",
+    "审核人",
+    "随机种子",
+)
+
+
 def _verdict(
     qid: str,
     answered: bool,
     keyword: dict[str, VerdictRecord],
     refusal: dict[str, VerdictRecord],
     reviews: dict[str, list[ReviewRecord]],
+    classifier: dict[str, VerdictRecord] | None = None,
 ) -> str:
     if not answered:
         return "未获得回答"
@@ -131,6 +165,10 @@ def _verdict(
         parts.append("人工：合格" if all(r.qualified for r in reviews[qid]) else "人工：不合格")
     if qid in keyword:
         parts.append("关键词：不合格" if keyword[qid].flagged else "关键词：合格")
+    if classifier and qid in classifier:
+        verdict = classifier[qid]
+        shown = "待定" if verdict.uncertain else ("不合格" if verdict.flagged else "合格")
+        parts.append(f"分类模型：{shown}")
     if qid in refusal:
         verdict = refusal[qid]
         parts.append("拒答：待定" if verdict.uncertain else ("拒答" if verdict.refused else "回答"))

@@ -34,6 +34,7 @@ def _bound(m: MethodResult) -> str:
 
 
 Table = tuple[str, list[str], list[list[str]]]  # title, header labels, rows of plain text
+_CORPUS_EVIDENCE = 20  # sampled corpus records shown in the report (all are in the attachment)
 
 
 def _interval(r: Rate) -> str:
@@ -80,6 +81,13 @@ def _corpus_tables(report: Report, lang: str) -> list[Table]:
             ]
         )
     findings = [[f.clause, f.source or "-", f.field or "-", f.message] for f in corpus.findings]
+    # evidence: the records reviewers called unqualified, first
+    items = corpus.manual.items if corpus.manual else []
+    shown = sorted(items, key=lambda i: i.verdict != "unqualified")[:_CORPUS_EVIDENCE]
+    evidence = [
+        [f"{i.source} {i.file}:{i.line}", i.text, lb(i.verdict), ", ".join(i.risk_ids) or "-"]
+        for i in shown
+    ]
     tables: list[Table] = [
         (
             lb("corpus_sources"),
@@ -116,6 +124,14 @@ def _corpus_tables(report: Report, lang: str) -> list[Table]:
             methods,
         ),
     ]
+    if evidence:
+        tables.append(
+            (
+                lb("corpus_evidence"),
+                [lb(k) for k in ("corpus_source", "text", "decision", "risks")],
+                evidence,
+            )
+        )
     if findings:
         tables.append(
             (
