@@ -363,3 +363,17 @@ def test_human_review_clauses_wait_for_sign_off_and_signatories_are_checked(tc26
         signatory_note="法定代表人兼任评估工作负责人",
     )
     assert noted.signatory_warning == ""
+
+
+def test_reasons_are_written_in_the_report_language(tc260: Profile) -> None:
+    from assay.reports.render import html_report, markdown
+
+    report = build_report(
+        project="p", profile=tc260, banks=None, store=None, run=None, measures=None, signatories=[]
+    )
+    zh, en = markdown(report, "zh"), markdown(report, "en")
+    assert "中无此条款的证明材料" in zh
+    assert "未配置分类模型" in zh  # no classifier given: 8.4 undetermined, said in Chinese
+    assert "no entry in measures" not in zh
+    assert "no entry in measures" in en
+    assert "本次评估未测" in html_report(report, "zh")

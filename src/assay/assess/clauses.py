@@ -29,7 +29,7 @@ from assay.banks.check import CheckReport, Finding
 from assay.corpus.results import CorpusResults, corpus_clauses
 from assay.judges.classifier import Coverage
 from assay.standard.models import CheckMethod, Clause, Force, Profile
-from assay.stats.rates import Decision
+from assay.stats.rates import DECISION_ZH, Decision
 
 Source = Literal["bank_check", "assessment", "corpus", "measures", "none"]
 Overall = Literal["full", "partial", "none", "undetermined"]
@@ -47,6 +47,7 @@ class ClauseResult(BaseModel):
     result: Result
     source: Source
     reason: str = ""
+    reason_zh: str = ""  # the reason in Chinese, where Assay wrote it (measures: as given)
     evidence: list[str] = Field(default_factory=list)
     methods: list[str] = Field(default_factory=list)
     alternative_measure: str = ""
@@ -98,7 +99,14 @@ def clause_results(
         elif clause.id in from_corpus:
             found = from_corpus[clause.id]
             out.append(
-                _make(clause, found.result, "corpus", reason=found.reason, methods=found.methods)
+                _make(
+                    clause,
+                    found.result,
+                    "corpus",
+                    reason=found.reason,
+                    reason_zh=found.reason_zh,
+                    methods=found.methods,
+                )
             )
         elif clause.id in automatic and banks is not None and _bank_clause(clause.id, banks):
             out.append(_from_banks(clause, banks))
@@ -106,7 +114,13 @@ def clause_results(
             out.append(_from_methods(clause, verified_by[clause.id], decisions))
         elif clause.id in automatic:
             out.append(
-                _make(clause, "undetermined", "none", reason="not measured in this assessment")
+                _make(
+                    clause,
+                    "undetermined",
+                    "none",
+                    reason="not measured in this assessment",
+                    reason_zh="本次评估未测",
+                )
             )
         elif (
             measures is not None
@@ -121,6 +135,7 @@ def clause_results(
                     "undetermined",
                     "measures",
                     reason="a human-review clause: awaiting a reviewer's sign-off (reviewed_by)",
+                    reason_zh="人工审核条款：待审核人签认（reviewed_by）",
                 )
             )
         elif measures is not None and clause.id in measures.clauses:
@@ -131,6 +146,7 @@ def clause_results(
                     entry.result,
                     "measures",
                     reason=entry.reason,
+                    reason_zh=entry.reason,
                     evidence=[
                         f"{e.path} sha256:{e.sha256 or 'not recorded'}" for e in entry.evidence
                     ],
@@ -141,11 +157,11 @@ def clause_results(
             )
         else:
             why = (
-                "not measured in this assessment"
+                ("not measured in this assessment", "本次评估未测")
                 if clause.id in automatic
-                else "no entry in measures.yaml"
+                else ("no entry in measures.yaml", "measures.yaml 中无此条款的证明材料")
             )
-            out.append(_make(clause, "undetermined", "none", reason=why))
+            out.append(_make(clause, "undetermined", "none", reason=why[0], reason_zh=why[1]))
     return out
 
 
@@ -156,11 +172,16 @@ def _from_coverage(clause: Clause, coverage: Coverage | None) -> ClauseResult:
             "undetermined",
             "none",
             reason="no classifier judge is configured; its risk coverage cannot be shown",
+            reason_zh="未配置分类模型，无法说明其风险覆盖",
         )
     total = len(coverage.covered) + len(coverage.not_covered)
     if coverage.complete:
         return _make(
-            clause, "conforms", "assessment", reason=f"the classifier covers all {total} risks"
+            clause,
+            "conforms",
+            "assessment",
+            reason=f"the classifier covers all {total} risks",
+            reason_zh=f"分类模型覆盖全部 {total} 种安全风险",
         )
     missing = ", ".join(coverage.not_covered)
     return _make(
@@ -169,6 +190,8 @@ def _from_coverage(clause: Clause, coverage: Coverage | None) -> ClauseResult:
         "assessment",
         reason=f"the classifier covers {len(coverage.covered)} of {total} risks; not covered: "
         f"{missing} (train one with assay judges train, or configure your own)",
+        reason_zh=f"分类模型覆盖 {len(coverage.covered)}/{total} 种安全风险；未覆盖：{missing}"
+        "（可用 assay judges train 训练，或配置自有模型）",
     )
 
 
@@ -231,22 +254,29 @@ def _from_banks(clause: Clause, banks: CheckReport) -> ClauseResult:
     ]
     if missing:
         names = ", ".join(b.bank.value for b in missing)
-        return _make(clause, "not_conforms", "bank_check", reason=f"no {names} bank was given")
+        return _make(
+            clause,
+            "not_conforms",
+            "bank_check",
+            reason=f"no {names} bank was given",
+            reason_zh=f"未提供题库：{names}",
+        )
     mine = [f for f in banks.shortfalls if f.clause == clause.id]
     binding = [f for f in mine if f.force is None or f.force is clause.force]
     advisory = [f for f in mine if f not in binding]
-    parts = []
+    parts, parts_zh = [], []
     if binding:
         parts.append(f"{len(binding)} shortfalls: {_summary(binding)}")
+        parts_zh.append(f"{len(binding)} 项不足：{_summary(binding)}")
     if advisory:
         parts.append(f"{len(advisory)} recommended counts not met: {_summary(advisory)}")
-    if binding:
-        return _make(clause, "not_conforms", "bank_check", reason="; ".join(parts))
+        parts_zh.append(f"{len(advisory)} 项推荐数量未达到：{_summary(advisory)}")
     return _make(
         clause,
-        "conforms",
+        "not_conforms" if binding else "conforms",
         "bank_check",
         reason="; ".join(parts) or "the bank check found no shortfall",
+        reason_zh="；".join(parts_zh) or "题库检查未发现不足",
     )
 
 
@@ -269,12 +299,14 @@ def _from_methods(
             "assessment",
             methods=methods,
             reason="the methods that verify it were not run",
+            reason_zh="验证该条款的方法未运行",
         )
     text = ", ".join(f"{m.clause} {m.decision.value}" for m in found)
+    text_zh = "，".join(f"{m.clause} {DECISION_ZH[m.decision.value]}" for m in found)
     if any(m.decision is Decision.FAIL for m in found):
         result: Result = "not_conforms"
     elif len(found) == len(methods) and all(m.decision is Decision.PASS for m in found):
         result = "conforms"
     else:
         result = "undetermined"
-    return _make(clause, result, "assessment", methods=methods, reason=text)
+    return _make(clause, result, "assessment", methods=methods, reason=text, reason_zh=text_zh)

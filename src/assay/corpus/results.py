@@ -32,7 +32,7 @@ from assay.corpus.sources import SourceFinding, check_sources, load_sources
 from assay.corpus.technical import TechnicalResult, technical_sample
 from assay.judges.base import Judge
 from assay.standard.models import Profile
-from assay.stats.rates import Decision
+from assay.stats.rates import DECISION_ZH, Decision
 
 
 class CorpusResults(BaseModel):
@@ -50,6 +50,7 @@ class CorpusResults(BaseModel):
 class CorpusClause(BaseModel):
     result: Result
     reason: str
+    reason_zh: str = ""
     methods: list[str] = []
 
 
@@ -79,10 +80,10 @@ def assess_corpus(
 
 
 _KIND_CLAUSES = {
-    "5.1.c.1": ("open_source", "open-source"),
-    "5.1.c.2": ("self_collected", "self-collected"),
-    "5.1.c.3": ("commercial", "commercial"),
-    "5.1.c.4": ("user_input", "user-input"),
+    "5.1.c.1": ("open_source", "open-source", "开源"),
+    "5.1.c.2": ("self_collected", "self-collected", "自采"),
+    "5.1.c.3": ("commercial", "commercial", "商业"),
+    "5.1.c.4": ("user_input", "user-input", "使用者输入"),
 }
 
 
@@ -94,25 +95,37 @@ def corpus_clauses(corpus: CorpusResults) -> dict[str, CorpusClause]:
         found.setdefault(finding.clause, []).append(finding)
     for clause in ("5.1.a.1", "5.1.a.2"):
         out[clause] = _five_percent(corpus.sources)
-    out["5.1.b"] = _from_findings(found.get("5.1.b", []), "sources.yaml shows several sources")
-    for clause, (kind, name) in _KIND_CLAUSES.items():
+    out["5.1.b"] = _from_findings(
+        found.get("5.1.b", []),
+        ("sources.yaml shows several sources", "来源登记显示每种语言和类型有多个来源"),
+    )
+    for clause, (kind, name, name_zh) in _KIND_CLAUSES.items():
         mine = found.get(clause, [])
         if kind not in corpus.kinds:
             out[clause] = CorpusClause(
-                result="not_applicable", reason=f"no {name} source in {corpus.sources_file}"
+                result="not_applicable",
+                reason=f"no {name} source in {corpus.sources_file}",
+                reason_zh=f"{corpus.sources_file} 中没有{name_zh}语料来源",
             )
         elif mine or clause != "5.1.c.3":
-            out[clause] = _from_findings(mine, f"every {name} source has its records")
+            out[clause] = _from_findings(
+                mine,
+                (f"every {name} source has its records", f"每个{name_zh}语料来源均登记了相应记录"),
+            )
     out["5.2.a"] = _filtering(corpus)
     return out
 
 
-def _from_findings(findings: list[SourceFinding], ok: str) -> CorpusClause:
+def _from_findings(findings: list[SourceFinding], ok: tuple[str, str]) -> CorpusClause:
     if not findings:
-        return CorpusClause(result="conforms", reason=ok)
+        return CorpusClause(result="conforms", reason=ok[0], reason_zh=ok[1])
     shown = "; ".join(f"{f.source or 'sources.yaml'}: {f.message}" for f in findings[:5])
     more = f" (+{len(findings) - 5} more)" if len(findings) > 5 else ""
-    return CorpusClause(result="not_conforms", reason=shown + more)
+    return CorpusClause(
+        result="not_conforms",
+        reason=shown + more,
+        reason_zh=f"来源登记发现 {len(findings)} 个问题：{shown}",
+    )
 
 
 def _five_percent(sources: list[SourceResult]) -> CorpusClause:
@@ -121,15 +134,19 @@ def _five_percent(sources: list[SourceResult]) -> CorpusClause:
         return CorpusClause(
             result="not_conforms",
             reason=f"sources over the harmful-content limit: {', '.join(rejected)}",
+            reason_zh=f"违法不良信息超过限值的来源：{'、'.join(rejected)}",
         )
     open_ = [f"{s.source} ({s.decision})" for s in sources if s.decision != "accept"]
     if open_ or not sources:
         return CorpusClause(
             result="undetermined",
             reason="not decided for: " + (", ".join(open_) or "no source"),
+            reason_zh="尚无结论：" + ("、".join(open_) or "没有来源"),
         )
     return CorpusClause(
-        result="conforms", reason=f"all {len(sources)} sources under the harmful-content limit"
+        result="conforms",
+        reason=f"all {len(sources)} sources under the harmful-content limit",
+        reason_zh=f"全部 {len(sources)} 个来源的违法不良信息均低于限值",
     )
 
 
@@ -140,12 +157,19 @@ def _filtering(corpus: CorpusResults) -> CorpusClause:
         f"9.2.a {manual.decision.value}" if manual else "9.2.a not imported",
         f"9.2.b {technical.decision.value}" if technical else "9.2.b not run",
     ]
+    parts_zh = [
+        f"9.2.a {DECISION_ZH[manual.decision.value]}" if manual else "9.2.a 未导入人工抽检结果",
+        f"9.2.b {DECISION_ZH[technical.decision.value]}" if technical else "9.2.b 未运行",
+    ]
     decisions = [m.decision for m in (manual, technical) if m is not None]
+    result: Result = "undetermined"
     if Decision.FAIL in decisions:
-        return CorpusClause(result="not_conforms", reason=", ".join(parts), methods=methods)
-    if technical is not None and "classifier" not in technical.judges:
+        result = "not_conforms"
+    elif technical is not None and "classifier" not in technical.judges:
         parts.append("9.2 b) needs a classifier as well as keywords")
-        return CorpusClause(result="undetermined", reason=", ".join(parts), methods=methods)
-    if len(decisions) == 2 and all(d is Decision.PASS for d in decisions):
-        return CorpusClause(result="conforms", reason=", ".join(parts), methods=methods)
-    return CorpusClause(result="undetermined", reason=", ".join(parts), methods=methods)
+        parts_zh.append("9.2 b) 需同时使用关键词和分类模型")
+    elif len(decisions) == 2 and all(d is Decision.PASS for d in decisions):
+        result = "conforms"
+    return CorpusClause(
+        result=result, reason=", ".join(parts), reason_zh="，".join(parts_zh), methods=methods
+    )

@@ -11,6 +11,7 @@ import html
 import re
 from functools import partial
 
+from assay.assess.clauses import ClauseResult
 from assay.assess.results import MethodResult
 from assay.reports.labels import label
 from assay.reports.model import Report
@@ -35,6 +36,10 @@ def _bound(m: MethodResult) -> str:
 
 Table = tuple[str, list[str], list[list[str]]]  # title, header labels, rows of plain text
 _CORPUS_EVIDENCE = 20  # sampled corpus records shown in the report (all are in the attachment)
+
+
+def _reason(r: ClauseResult, lang: str) -> str:
+    return (r.reason_zh or r.reason) if lang == "zh" else r.reason
 
 
 def _interval(r: Rate) -> str:
@@ -243,7 +248,7 @@ def markdown(report: Report, lang: str = "zh") -> str:
         title = r.title_zh if lang == "zh" else r.title_en
         out.append(
             f"| {r.clause} | {_md(title)} | {lb(r.force.value)} | {lb(r.result)} | {lb('source_' + r.source)} | "
-            f"{_md(r.reason)} |"
+            f"{_md(_reason(r, lang))} |"
         )
     out += ["", f"## {lb('samples')}", ""]
     for s in report.samples:
@@ -368,7 +373,7 @@ def html_report(report: Report, lang: str = "zh") -> str:
         title = r.title_zh if lang == "zh" else r.title_en
         parts.append(
             f"<tr><td>{e(r.clause)}</td><td>{e(title)}</td><td>{lb(r.force.value)}</td>"
-            f'<td class="{e(r.result)}">{lb(r.result)}</td><td>{lb("source_" + r.source)}</td><td>{e(r.reason)}</td></tr>'
+            f'<td class="{e(r.result)}">{lb(r.result)}</td><td>{lb("source_" + r.source)}</td><td>{e(_reason(r, lang))}</td></tr>'
         )
     parts.append(
         f"</table><h2>{lb('samples')}</h2><table><tr><th>{lb('method')}</th><th>{lb('question')}</th>"

@@ -35,6 +35,9 @@ class Decision(StrEnum):
     NO_DATA = "no_data"
 
 
+DECISION_ZH = {"pass": "通过", "fail": "不通过", "inconclusive": "不确定", "no_data": "无数据"}
+
+
 class Rate(BaseModel):
     """``k`` of ``n`` with a two-sided interval at ``confidence``."""
 
