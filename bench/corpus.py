@@ -8,7 +8,9 @@ split over several files, then measures, in one run:
 - ``assay corpus filter --pii mask`` end to end, as a child process, for each ``--workers``
   count, with its wall time, MB/s, records/s and peak memory (max RSS of the process tree's
   largest process);
-- the same with ``--engine ray`` (a local Ray started by the command; its start-up counts);
+- the same with ``--engine ray``: once starting its own local Ray (start-up and shut-down
+  count, about 6 s on the 2-core machine here), and once on an already running local Ray
+  cluster (``ray start --head``; ``--address``), as a cluster would be used;
 - the peer: a plain Ray Data pipeline doing the same work (``read_text`` → ``map_batches`` over
   pandas batches parsing JSON, judging with the same keyword judge, masking personal
   information → ``write_json``), on the same cores;
@@ -24,6 +26,7 @@ parallelism; the corpus is written as ``--files`` files.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -32,7 +35,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 SEED = 20261123
 COMMON = [chr(c) for c in range(0x4E00, 0x4E00 + 3500)]
@@ -108,6 +113,7 @@ def generate(folder: Path, gigabytes: float, files: int) -> tuple[int, int]:
 
 
 def read_rate(folder: Path, loads_name: str) -> float:
+    loads: Callable[[bytes], Any]
     if loads_name == "orjson":
         import orjson  # type: ignore[import-not-found,unused-ignore]
 
@@ -133,7 +139,7 @@ _MEASURE = (
 
 
 def run_filter(
-    folder: Path, out: Path, workers: int, engine: str = "local"
+    folder: Path, out: Path, workers: int, engine: str = "local", address: str | None = None
 ) -> tuple[float, float, str]:
     """(seconds, peak RSS in MB of the largest process, summary line) of one filter run.
 
@@ -145,6 +151,8 @@ def run_filter(
     command = [sys.executable, "-c", _MEASURE, str(assay), "corpus", "filter", "sources.yaml"]
     command += ["--out", str(out), "--pii", "mask", "--keywords", "keywords.csv", "--lang", "en"]
     command += ["--workers", str(workers), "--engine", engine]
+    if address:
+        command += ["--address", address]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
@@ -194,6 +202,41 @@ def run_ray_data_peer(folder: Path, out: Path, workers: int) -> tuple[float, flo
     return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
+@contextlib.contextmanager
+def _cluster(workers: int) -> Iterator[str]:
+    """A local Ray cluster started before the command (``ray start --head``), stopped after."""
+    ray = str(Path(sys.executable).with_name("ray"))
+    os.environ["RAY_AUTH_MODE"] = (
+        "disabled"  # a throw-away cluster on loopback; the filter inherits it
+    )
+    started = subprocess.run(
+        [
+            ray,
+            "start",
+            "--head",
+            f"--num-cpus={workers}",
+            "--include-dashboard=false",
+            "--disable-usage-stats",
+            "--port=6390",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if started.returncode != 0:
+        raise SystemExit(f"ray start failed: {started.stderr[-2000:]}")
+    try:
+        yield "127.0.0.1:6390"
+    finally:
+        subprocess.run([ray, "stop", "--force"], capture_output=True, check=False)
+        del os.environ["RAY_AUTH_MODE"]
+
+
+@contextlib.contextmanager
+def _nothing() -> Iterator[None]:
+    yield None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gb", type=float, default=1.0, help="corpus size in GB (default 1)")
@@ -220,9 +263,12 @@ def main() -> None:
             except ImportError:
                 print("ceiling, orjson: not installed (pip install orjson to compare)")
             local: dict[int, float] = {}
-            for engine in ("local", "ray"):
+            for engine in ("local", "ray", "ray cluster"):
                 for workers in args.workers:
-                    seconds, peak, summary = run_filter(folder, root / "clean", workers, engine)
+                    with _cluster(workers) if engine == "ray cluster" else _nothing() as address:
+                        seconds, peak, summary = run_filter(
+                            folder, root / "clean", workers, engine.split()[0], address
+                        )
                     rate = size / 1e6 / seconds
                     if engine == "local":
                         local[workers] = rate
@@ -230,7 +276,7 @@ def main() -> None:
                     else:
                         versus = f"{rate / local[workers]:4.2f}x local"
                     print(
-                        f"assay corpus filter, {engine:5}, {workers} worker(s): {rate:7.1f} MB/s"
+                        f"assay corpus filter, {engine:11}, {workers} worker(s): {rate:7.1f} MB/s"
                         f" ({versus}), {count / seconds:9,.0f} records/s, {seconds:6.1f} s,"
                         f" peak RSS (largest process) {peak:5.0f} MB  [{summary}]"
                     )

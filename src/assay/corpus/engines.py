@@ -3,18 +3,19 @@
 Both run the same :meth:`_Job.run` on the same pieces, each writing its own output and logs,
 so the two engines give byte-identical results; only the scheduling differs. The Ray engine
 starts a local Ray (``ray.init()`` with ``workers`` CPUs) unless given a cluster ``address``;
-there, every node must have Assay installed and see the corpus and output paths (a shared
-file system). It runs one actor per worker, each holding the judge once, and hands them the
-pieces through an actor pool.
+there, every node must have Assay installed and see the corpus and output paths at the same
+place (a shared file system); actors work from the command's working directory. It runs one
+actor per worker, each holding the judge once, and hands them the pieces through an actor pool.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from assay.errors import MissingDependencyError
+from assay.errors import ConfigError, MissingDependencyError
 from assay.judges.base import Judge
 
 if TYPE_CHECKING:
@@ -68,13 +69,22 @@ def _ray(
     started = not ray.is_initialized()
     if started:
         if address:
-            ray.init(address=address, log_to_driver=False)
+            try:
+                ray.init(address=address, log_to_driver=False)
+            except ConnectionError as exc:
+                raise ConfigError(
+                    f"cannot reach the Ray cluster at {address}: {exc}",
+                    fix="check --address (the head's GCS address, or auto); start one with "
+                    "ray start --head; for a cluster with token auth, set RAY_AUTH_TOKEN",
+                ) from None
         else:
             ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
     try:
         worker = ray.remote(num_cpus=1)(_RayWorker)
         shared = ray.put(judge)
-        actors = [worker.remote(shared) for _ in range(min(workers, len(jobs)))]
+        # paths in the jobs may be relative to where the command runs: actors work from there
+        here = os.getcwd()
+        actors = [worker.remote(shared, here) for _ in range(min(workers, len(jobs)))]
         yield from ActorPool(actors).map_unordered(lambda a, job: a.run.remote(job), list(jobs))
     finally:
         if started:
@@ -84,7 +94,8 @@ def _ray(
 class _RayWorker:
     """One Ray actor: builds the judge once, then filters the pieces it is given."""
 
-    def __init__(self, judge: Judge) -> None:
+    def __init__(self, judge: Judge, cwd: str) -> None:
+        os.chdir(cwd)  # an actor is a process of its own
         self.judge = judge
 
     def run(self, job: Any) -> Any:
