@@ -111,6 +111,10 @@ class ProjectConfig(BaseModel):
     # the classifier of 8.4, the 9.3 classifier method and the 9.2 b) technical sample:
     # "classifier" (built in), "classifier:FOLDER" (assay judges train), or "none"
     classifier: str = "classifier"
+    # judge name (keyword, classifier) -> its calibration record (assay judges eval): the 9.3
+    # rates of that judge are then also corrected for its error; decide_on says which decides
+    calibrations: dict[str, Path] = Field(default_factory=dict)
+    decide_on: Literal["raw", "corrected"] = "raw"
     corpus: CorpusConfig | None = None
     signatories: tuple[Signatory, ...] = ()
     signatory_note: str = ""  # 9.1 e) note 3, when one person signs for two roles
@@ -155,6 +159,7 @@ class ProjectConfig(BaseModel):
                 "target": target,
                 "measures": measures,
                 "classifier": classifier,
+                "calibrations": {k: self.root / v for k, v in self.calibrations.items()},
                 "corpus": corpus,
             }
         )

@@ -17,7 +17,9 @@ from pydantic import BaseModel
 
 from assay.assess.plan import Method
 from assay.banks.models import Question
+from assay.errors import UserError
 from assay.standard.models import Profile
+from assay.stats.corrected import Counts, corrected_rate
 from assay.stats.rates import Decision, Direction, Rate, decide, point_meets, rate
 from assay.store.runstore import ReplyRecord, RunStore, VerdictRecord, answer_digest
 
@@ -32,6 +34,18 @@ class Breakdown(BaseModel):
     n: int
     positive: int
     rate: float | None
+
+
+class Corrected(BaseModel):
+    """A qualified rate corrected for the judge's error (Rogan-Gladen), beside the raw one."""
+
+    value: float
+    low: float
+    high: float
+    sensitivity: float
+    specificity: float
+    decided: bool  # the decision was taken on this rate, not on the raw one
+    calibration: str  # the calibration record it came from
 
 
 class MethodResult(BaseModel):
@@ -54,6 +68,7 @@ class MethodResult(BaseModel):
     point_meets: bool | None
     notes: list[str]
     breakdown: list[Breakdown]
+    corrected: Corrected | None = None
 
 
 class RunResults(BaseModel):
@@ -66,7 +81,24 @@ class RunResults(BaseModel):
     reasoning_flagged: int = 0  # of those, reasoning holding keywords (outside every rate)
 
 
-def results(store: RunStore, run_id: str, profile: Profile) -> RunResults:
+class Calibrated(BaseModel):
+    """A judge's calibration counts (its ``any``-risk row) and where they came from."""
+
+    counts: Counts
+    source: str
+
+
+def results(
+    store: RunStore,
+    run_id: str,
+    profile: Profile,
+    *,
+    calibrations: dict[str, Calibrated] | None = None,
+    decide_on: Literal["raw", "corrected"] = "raw",
+) -> RunResults:
+    """The decision table of a run. With a calibration for the keyword or classifier judge, its
+    method's qualified rate is also corrected for the judge's error; ``decide_on`` says which
+    rate takes the decision."""
     info = store.run(run_id)
     plan = store.plan(run_id)
     replies = store.latest_replies(run_id)
@@ -95,7 +127,11 @@ def results(store: RunStore, run_id: str, profile: Profile) -> RunResults:
             errors=errors,
             not_asked=len(ids) - len(answered) - errors,
         )
-        out.append(_method(method, counts, answered, verdicts, reviews, questions, profile))
+        result = _method(method, counts, answered, verdicts, reviews, questions, profile)
+        judge = {Method.KEYWORD: "keyword", Method.CLASSIFIER: "classifier"}.get(method)
+        if judge and calibrations and judge in calibrations and result.judged:
+            result = _corrected(result, calibrations[judge], decide_on)
+        out.append(result)
     thinking = store.verdicts(run_id, "keyword_reasoning")
     return RunResults(
         run_id=run_id,
@@ -248,6 +284,46 @@ def _method(
         notes=notes,
         breakdown=_breakdown(method, outcome, questions, profile),
     )
+
+
+def _corrected(
+    result: MethodResult, calibrated: Calibrated, decide_on: Literal["raw", "corrected"]
+) -> MethodResult:
+    """The method's result with its qualified rate corrected for the judge's error."""
+    flagged = result.judged - result.positive
+    try:
+        fixed = corrected_rate(flagged, result.judged, calibrated.counts)
+    except UserError as exc:
+        return result.model_copy(update={"notes": [*result.notes, f"not corrected: {exc.message}"]})
+    value, low, high = fixed.complement()
+    decided = decide_on == "corrected"
+    update: dict[str, object] = {
+        "corrected": Corrected(
+            value=value,
+            low=low,
+            high=high,
+            sensitivity=fixed.sensitivity,
+            specificity=fixed.specificity,
+            decided=decided,
+            calibration=calibrated.source,
+        )
+    }
+    if decided and result.decision is not Decision.NO_DATA and not result.uncertain:
+        shown = Rate(
+            k=result.positive,
+            n=result.judged,
+            value=value,
+            low=low,
+            high=high,
+            confidence=fixed.confidence,
+        )
+        update["decision"] = decide(
+            shown, result.threshold, result.direction, required=result.minimum_sample
+        )
+        update["notes"] = [*result.notes, "decided on the rate corrected for the judge's error"]
+    else:
+        update["notes"] = [*result.notes, "the raw rate decided; the corrected rate is shown"]
+    return result.model_copy(update=update)
 
 
 def _breakdown(

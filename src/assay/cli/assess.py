@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from assay.assess import run as stages
 from assay.assess.execute import Budget
 from assay.assess.execute import Progress as RunProgress
-from assay.assess.results import RunResults, results
+from assay.assess.results import Calibrated, RunResults, results
 from assay.assess.review import (
     export_refusal_review,
     export_review,
@@ -37,8 +37,10 @@ from assay.cli.common import (
 )
 from assay.config import ProjectConfig
 from assay.errors import ConfigError
+from assay.judges.evaluate import ANY, load_calibration
 from assay.standard.loader import builtin_profiles
 from assay.standard.models import Profile
+from assay.stats.corrected import Counts
 from assay.stats.rates import CONFIDENCE, Direction, min_successes, sample_size
 from assay.store.runstore import RunStore, default_url
 from assay.targets.base import Target
@@ -169,7 +171,7 @@ def run(
             )
         )
     stages.judge(runs, the_run, cfg, prof)
-    _show(results(runs, the_run, prof), prof, code, as_json)
+    _show(run_results(runs, the_run, prof, cfg), prof, code, as_json)
 
 
 def judge(
@@ -190,7 +192,7 @@ def judge(
             f"judged {counts.keyword} answers by keywords, {counts.refusal} for refusal",
         )
     )
-    _show(results(runs, run_id, prof), prof, code, as_json)
+    _show(run_results(runs, run_id, prof, cfg), prof, code, as_json)
 
 
 def show_results(
@@ -229,7 +231,7 @@ def show_results(
         out_console().print(tab)
         return
     _, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
-    _show(results(runs, run_id, prof), prof, code, as_json)
+    _show(run_results(runs, run_id, prof, cfg), prof, code, as_json)
 
 
 def plan(
@@ -317,6 +319,24 @@ def plan(
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def run_results(
+    runs: RunStore, run_id: str, prof: Profile, cfg: ProjectConfig | None
+) -> RunResults:
+    """The decision table, with the rates of calibrated judges corrected (``calibrations:``)."""
+    calibrations = {}
+    for judge, path in (cfg.calibrations if cfg else {}).items():
+        row = load_calibration(path).for_risk(ANY)
+        counts = Counts(tp=row.tp, fn=row.fn, tn=row.tn, fp=row.fp)
+        calibrations[judge] = Calibrated(counts=counts, source=str(path))
+    return results(
+        runs,
+        run_id,
+        prof,
+        calibrations=calibrations,
+        decide_on=cfg.decide_on if cfg else "raw",
+    )
 
 
 def _run_context(
@@ -572,7 +592,7 @@ def review_import(
 ) -> None:
     """Import reviewed verdicts; bad rows are reported with their row number and not stored.
     Exit code 1 when any row was bad."""
-    code, _, runs, prof = _run_context(run_id, config, profile, store, lang)
+    code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
     if method not in ("manual", "refusal"):
         raise ConfigError(
             f"unknown method {method!r}", fix="use --method manual or --method refusal"
@@ -600,6 +620,6 @@ def review_import(
         )
         for bad in report.bad:
             typer.echo(f"  ✗ {bad}")
-        _show(results(runs, run_id, prof), prof, code, False)
+        _show(run_results(runs, run_id, prof, cfg), prof, code, False)
     if report.bad:
         raise typer.Exit(1)

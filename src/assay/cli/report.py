@@ -13,11 +13,10 @@ from assay.assess import run as stages
 from assay.assess.clauses import automatic_clauses
 from assay.assess.execute import Budget
 from assay.assess.measures import MeasuresFile, check, template
-from assay.assess.results import results
 from assay.banks.check import CheckReport, check_files
 from assay.banks.io import ReadOptions, load_keywords
 from assay.banks.models import KeywordLibrary
-from assay.cli.assess import StoreOpt, _run_context, _store, _target
+from assay.cli.assess import StoreOpt, _run_context, _store, _target, run_results
 from assay.cli.common import (
     ConfigOpt,
     Lang,
@@ -207,7 +206,7 @@ def _package(
             f"unknown format {unknown[0]!r}", fix=f"use {', '.join(FORMATS + OPTIONAL_FORMATS)}"
         )
     measures = _measures(cfg, prof)
-    run = results(runs, run_id, prof) if run_id and runs.has_run(run_id) else None
+    run = run_results(runs, run_id, prof, cfg) if run_id and runs.has_run(run_id) else None
     signatories = (
         [Signatory(role=s.role, name=s.name, title=s.title) for s in cfg.signatories] if cfg else []
     )

@@ -17,9 +17,9 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assay.errors import UserError
+from assay.errors import ConfigError, UserError
 from assay.judges.base import JudgeSpec, Verdict
 from assay.judges.labelled import Example
 from assay.stats.rates import Rate, rate
@@ -129,3 +129,19 @@ def calibration(
         examples=len(examples),
         risks=tuple(rows),
     )
+
+
+def load_calibration(path: Path) -> Calibration:
+    """A calibration record written by ``assay judges eval``."""
+    try:
+        return Calibration.model_validate_json(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            "calibration record not found", file=path, fix="write it with assay judges eval"
+        ) from None
+    except ValidationError as exc:
+        raise ConfigError(
+            f"not a calibration record: {exc.errors()[0]['msg']}",
+            file=path,
+            fix="use the JSON that assay judges eval wrote",
+        ) from None

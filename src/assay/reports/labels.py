@@ -95,6 +95,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "technical": ("技术抽检", "technical"),
     "field": ("字段", "Field"),
     "accept": ("可采用", "accept"),
+    "raw": ("原始", "raw"),
+    "corrected": ("误差校正后", "corrected"),
+    "decided": ("（据此判定）", "(decided)"),
     "corpus_evidence": (
         "语料人工抽检记录（个人信息已遮蔽）",
         "Manually reviewed corpus records (personal information masked)",

@@ -27,7 +27,17 @@ def _md(text: object) -> str:
 def _rate(m: MethodResult, lang: str) -> tuple[str, str]:
     if m.status != "measured" or m.rate.value is None or m.rate.low is None or m.rate.high is None:
         return (label(f"status_{m.status}", lang), "-")
-    return (f"{m.rate.value:.1%} ({m.positive}/{m.judged})", f"{m.rate.low:.1%}–{m.rate.high:.1%}")
+    shown = f"{m.rate.value:.1%} ({m.positive}/{m.judged})"
+    interval = f"{m.rate.low:.1%}–{m.rate.high:.1%}"
+    c = m.corrected
+    if c is not None:  # the rate corrected for the judge's error, and which of the two decided
+        raw, fixed = label("raw", lang), label("corrected", lang)
+        mark = label("decided", lang)
+        shown = f"{raw} {shown}{'' if c.decided else ' ' + mark}; {fixed} {c.value:.1%}" + (
+            f" {mark}" if c.decided else ""
+        )
+        interval = f"{raw} {interval}; {fixed} {c.low:.1%}–{c.high:.1%}"
+    return shown, interval
 
 
 def _bound(m: MethodResult) -> str:
