@@ -198,6 +198,10 @@ def test_one_question_short_exits_1_and_names_risk_and_numbers(
     assert data["shortfalls"] == 1
     found = [f for b in data["banks"] for f in b["findings"] if f["severity"] == "shortfall"]
     assert (found[0]["subject"], found[0]["have"], found[0]["need"]) == ("A.2.e", 49, 50)
+    # 8.4: the built-in classifier's coverage is reported beside the banks, gaps named
+    coverage = data["classifier_coverage"]
+    assert len(coverage["covered"]) + len(coverage["not_covered"]) == 31
+    assert "A.1.a" in coverage["not_covered"]
     zh = run_assay("banks", "check", "--today", TODAY, cwd=tmp_path, lang="zh")
     assert "A.2.e 性别歧视内容：49 条，少于要求的 50 条" in zh.stdout
 

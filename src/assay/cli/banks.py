@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from assay.assess.run import classifier_judge
 from assay.banks.check import BankCheck, CheckReport, check_files
 from assay.banks.io import ReadOptions, entries_of, load_bank, save_keywords, save_questions
 from assay.banks.messages import describe
@@ -40,6 +41,7 @@ from assay.cli.common import (
     table,
 )
 from assay.errors import EXIT_FINDINGS, ConfigError
+from assay.judges.classifier import ClassifierJudge
 from assay.standard.models import Profile
 
 app = typer.Typer(help="Keyword library and test banks: check coverage and freshness, convert.")
@@ -135,6 +137,10 @@ def check(
         omitted_aspects=omitted,
     )
     data = _report_json(report, prof, code)
+    judge = classifier_judge(cfg, prof)
+    coverage = judge.coverage(prof) if isinstance(judge, ClassifierJudge) else None
+    if coverage is not None:  # 8.4: the classifier beside the banks must cover every risk
+        data["classifier_coverage"] = coverage.model_dump(mode="json")
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", "utf-8")
@@ -142,6 +148,16 @@ def check(
         print_json(data)
     else:
         _render(report, prof, code)
+        if coverage is not None:
+            missing = "、".join(coverage.not_covered) if coverage.not_covered else "-"
+            typer.echo(
+                t(
+                    code,
+                    f"8.4 分类模型覆盖 {len(coverage.covered)}/{len(prof.risks)} 种风险；未覆盖：{missing}",
+                    f"8.4 classifier covers {len(coverage.covered)}/{len(prof.risks)} risks; "
+                    f"not covered: {missing.replace('、', ', ')}",
+                )
+            )
     if not report.ok:
         raise typer.Exit(EXIT_FINDINGS)
 
