@@ -119,8 +119,8 @@ class LLMJudge:
         self.spec_sha256 = hashlib.sha256(("llm\0" + blob).encode("utf-8")).hexdigest()
 
     def __reduce__(self) -> tuple[object, ...]:
-        """Pickled as its config and profile (no session or loop travels)."""
-        return (LLMJudge, (self.config, self.profile))
+        """Pickled as its config and the profile's JSON (no session or loop travels)."""
+        return (_rebuild, (self.config, self.profile.model_dump_json()))
 
     @property
     def covered_risks(self) -> tuple[str, ...]:
@@ -239,6 +239,10 @@ class LLMJudge:
 
     def _uncertain(self, reason: str) -> Verdict:
         return Verdict(judge=self.spec, flagged=True, uncertain=True, reason=reason)
+
+
+def _rebuild(config: LLMJudgeConfig, profile_json: str) -> LLMJudge:
+    return LLMJudge(config, Profile.model_validate_json(profile_json))
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
