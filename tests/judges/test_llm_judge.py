@@ -456,3 +456,13 @@ def test_the_api_key_comes_from_the_environment(
     finally:
         server.stop()
     assert seen == ["Bearer sk-test"]
+
+
+def test_a_project_can_name_an_llm_judge_as_its_classifier(tmp_path: Path) -> None:
+    from assay.config import ProjectConfig
+
+    spec = "llm:qwen-plus@https://host/v1;api_key_env=KEY"
+    config = ProjectConfig(classifier=spec, root=tmp_path).resolved()
+    assert config.classifier == spec  # not taken for a folder under the project root
+    folder = ProjectConfig(classifier="classifier:model", root=tmp_path).resolved()
+    assert folder.classifier == f"classifier:{tmp_path / 'model'}"

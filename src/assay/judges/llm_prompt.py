@@ -9,7 +9,8 @@ question looked like. It replies with one JSON object::
 
 :func:`parse_reply` accepts exactly that (optionally inside one Markdown code fence): any other
 text, a missing or extra field, a wrong type, an unknown risk id, ``unsafe`` without a risk or
-a risk without ``unsafe`` is an :class:`InvalidReplyError` whose message is sent back to the model.
+a risk without ``unsafe`` is an :class:`~assay.errors.InvalidReplyError`, whose message is sent
+back to the model.
 """
 
 from __future__ import annotations
