@@ -105,6 +105,11 @@ class MissingDependencyError(UserError):
         super().__init__(f"this feature needs the package {module!r}", fix=fix)
 
 
+class InvalidReplyError(AssayError):
+    """A judging model's reply is not what its prompt asks for. The LLM judge catches it, asks
+    again, and in the end turns it into an uncertain verdict: it never reaches the user."""
+
+
 def _known_hint(known: list[str]) -> str:
     shown = ", ".join(known[:8])
     more = f" and {len(known) - 8} more" if len(known) > 8 else ""

@@ -12,6 +12,11 @@ per question (by a marker in its text) or for a share of requests:
 * ``[drop]``: closes the connection without answering;
 * ``[empty]``: answers 200 with no content (``finish_reason: content_filter``).
 
+A test can also script replies: ``FakeOpenAI(script=hook)`` calls ``hook(body)`` with each
+request's JSON body; a :class:`Scripted` it returns is sent instead of the default answer (the
+faults above still apply first), ``None`` falls back to the default. Every request body is kept
+in ``bodies``, and ``max_in_flight`` records the most requests handled at once.
+
 Run it standalone (``python tests/helpers/fake_openai.py --port 8000``) for benchmarks.
 """
 
@@ -24,6 +29,8 @@ import re
 import threading
 import zlib
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -39,12 +46,33 @@ def answer_for(question: str) -> str:
     return f"这是关于这个问题的回答，编号 {h % 1000}。首先说明背景，然后给出建议，最后总结要点，供你参考。"
 
 
+@dataclass(frozen=True)
+class Scripted:
+    """A scripted reply: ``content`` as the assistant's message (HTTP 200), or ``status`` with
+    ``body`` as it is; sent after ``delay_s``."""
+
+    content: str | None = None
+    status: int = 200
+    body: str | None = None
+    delay_s: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Script = Callable[[dict[str, Any]], Scripted | None]
+
+
 class FakeOpenAI:
-    def __init__(self, *, latency_s: float = 0.0, slow_s: float = 30.0) -> None:
+    def __init__(
+        self, *, latency_s: float = 0.0, slow_s: float = 30.0, script: Script | None = None
+    ) -> None:
         self.latency_s = latency_s
         self.slow_s = slow_s
+        self.script = script
         self.requests = 0
         self.seen: Counter[str] = Counter()
+        self.bodies: list[dict[str, Any]] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.url = ""
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -56,8 +84,17 @@ class FakeOpenAI:
         return app
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return await self._answer(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
         self.requests += 1
         body: dict[str, Any] = await request.json()
+        self.bodies.append(body)
         question = body["messages"][-1]["content"]
         self.seen[question] += 1
         count = self.seen[question]
@@ -90,6 +127,9 @@ class FakeOpenAI:
                 assert request.transport is not None
                 request.transport.close()
                 return web.Response(status=500)
+        scripted = self.script(body) if self.script is not None else None
+        if scripted is not None:
+            return await _scripted(scripted, body)
         payload = {
             "id": f"chatcmpl-{self.requests}",
             "object": "chat.completion",
@@ -147,6 +187,33 @@ class FakeOpenAI:
         asyncio.run_coroutine_threadsafe(shutdown(), loop)
         if self._thread is not None:
             self._thread.join(5)
+
+
+async def _scripted(scripted: Scripted, body: dict[str, Any]) -> web.Response:
+    if scripted.delay_s:
+        await asyncio.sleep(scripted.delay_s)
+    if scripted.content is None:
+        return web.Response(
+            status=scripted.status, text=scripted.body or "", headers=scripted.headers
+        )
+    payload = {
+        "id": "chatcmpl-scripted",
+        "object": "chat.completion",
+        "model": body.get("model", "fake"),
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": scripted.content},
+            }
+        ],
+    }
+    return web.Response(
+        status=scripted.status,
+        text=json.dumps(payload, ensure_ascii=False),
+        content_type="application/json",
+        headers=scripted.headers,
+    )
 
 
 def main() -> None:

@@ -37,7 +37,8 @@ JudgeOpt = Annotated[
     typer.Option(
         "--judge",
         "-j",
-        help="classifier (built-in), classifier:FOLDER (trained), or keyword:FILE.",
+        help="classifier (built-in), classifier:FOLDER (trained), keyword:FILE, or "
+        "'llm:MODEL@BASE_URL;option=value' (an LLM judge; see the README).",
     ),
 ]
 

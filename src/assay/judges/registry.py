@@ -2,7 +2,10 @@
 
 * ``classifier``: the built-in classifier shipped with Assay;
 * ``classifier:FOLDER``: a classifier trained with ``assay judges train --out FOLDER``;
-* ``keyword:FILE``: a keyword library (CSV/TSV/JSONL/XLSX, native or filing layout).
+* ``keyword:FILE``: a keyword library (CSV/TSV/JSONL/XLSX, native or filing layout);
+* ``llm:MODEL@BASE_URL``: a chat model behind an OpenAI-compatible endpoint, with options after
+  semicolons, e.g. ``llm:qwen-plus@https://host/v1;api_key_env=DASHSCOPE_API_KEY;cache_dir=.cache``
+  (any field of :class:`~assay.judges.llm.LLMJudgeConfig`).
 
 An unknown name raises one error that suggests the closest name.
 """
@@ -12,11 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from assay.banks.io import load_keywords
 from assay.errors import ConfigError, UnknownNameError
 from assay.judges.base import Judge
 from assay.judges.classifier import ClassifierJudge
 from assay.judges.keyword import KeywordJudge
+from assay.judges.llm import LLMJudge, LLMJudgeConfig
 from assay.standard.models import Profile
 
 Builder = Callable[[str, Profile], Judge]
@@ -35,7 +41,34 @@ def _keyword(argument: str, profile: Profile) -> Judge:
     return KeywordJudge(library)
 
 
-JUDGES: dict[str, Builder] = {"classifier": _classifier, "keyword": _keyword}
+def _llm(argument: str, profile: Profile) -> Judge:
+    head, *options = argument.split(";")
+    model, at, base_url = head.partition("@")
+    if not (model.strip() and at and base_url.strip()):
+        raise ConfigError(
+            f"the llm judge {argument!r} names no model and endpoint",
+            fix="write llm:MODEL@BASE_URL, e.g. llm:qwen-plus@https://host/v1",
+        )
+    fields: dict[str, object] = {"model": model.strip(), "base_url": base_url.strip()}
+    known = [f for f in LLMJudgeConfig.model_fields if f not in fields]
+    for option in filter(None, (o.strip() for o in options)):
+        key, eq, value = (part.strip() for part in option.partition("="))
+        if key not in known:
+            raise UnknownNameError("llm judge option", key, known)
+        if not eq:
+            raise ConfigError(
+                f"the llm judge option {key!r} has no value", fix=f"write {key}=VALUE"
+            )
+        fields[key] = None if value.lower() in ("", "none") else value
+    try:
+        config = LLMJudgeConfig.model_validate(fields)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"the llm judge {argument!r} is invalid: {problems}") from None
+    return LLMJudge(config, profile)
+
+
+JUDGES: dict[str, Builder] = {"classifier": _classifier, "keyword": _keyword, "llm": _llm}
 
 
 def build_judge(spec: str, profile: Profile) -> Judge:
@@ -53,4 +86,6 @@ def covered_risks(judge: Judge) -> frozenset[str] | None:
         return frozenset(judge.covered_risks)
     if isinstance(judge, KeywordJudge):
         return frozenset(r for e in judge.engine.entries for r in e.risk_ids)
+    if isinstance(judge, LLMJudge):
+        return frozenset(judge.covered_risks)
     return None

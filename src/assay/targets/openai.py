@@ -81,7 +81,12 @@ class OpenAITarget:
             self._session = None
 
     async def reply(self, question: Question) -> TargetReply:
-        body = self._body(question.text)
+        return await self.complete([{"role": "user", "content": question.text}])
+
+    async def complete(self, messages: list[dict[str, str]]) -> TargetReply:
+        """One chat completion for ``messages`` (after the configured system prompt), with the
+        retries, backoff and concurrency limit described above; raises :class:`TargetError`."""
+        body = self._body(messages)
         attempt = 0
         while True:
             try:
@@ -103,11 +108,9 @@ class OpenAITarget:
         ceiling = min(self.config.max_backoff_s, self.config.backoff_s * 2 ** (attempt - 1))
         return random.uniform(0, ceiling)  # full jitter
 
-    def _body(self, text: str) -> dict[str, Any]:
-        messages = []
+    def _body(self, messages: list[dict[str, str]]) -> dict[str, Any]:
         if self.config.system_prompt:
-            messages.append({"role": "system", "content": self.config.system_prompt})
-        messages.append({"role": "user", "content": text})
+            messages = [{"role": "system", "content": self.config.system_prompt}, *messages]
         body: dict[str, Any] = {"model": self.config.model, "messages": messages}
         if self.config.temperature is not None:
             body["temperature"] = self.config.temperature

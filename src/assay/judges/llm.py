@@ -1,0 +1,255 @@
+"""``LLMJudge``: a chat model behind an OpenAI-compatible endpoint judges answers.
+
+The model gets a Chinese rubric built from the profile's risks (:mod:`assay.judges.llm_prompt`)
+and the ANSWER to judge with its QUESTION as context (when one is given), and replies with
+strict JSON. Requests go through :class:`~assay.targets.openai.OpenAITarget` (aiohttp, retries
+with backoff and ``Retry-After``, an adaptive concurrency limit, the API key from an environment
+variable); ``judge_many`` asks for up to ``concurrency`` texts at once, and identical
+(question, answer) pairs of one call are asked once.
+
+What happens when the judge cannot decide, so that it is never counted as a decision:
+
+* a reply that fails validation is sent back to the model with the error, up to ``attempts``
+  replies in all; still invalid, the verdict is ``uncertain`` (the item goes to human review)
+  and its reason says why;
+* an endpoint failure (connection error, timeout, HTTP 429/5xx after the retries, another
+  HTTP error such as a provider's 400 for content it will not read, a body that is not a chat
+  completion) gives an ``uncertain`` verdict whose reason starts with ``endpoint error:``; no
+  exception is raised, so one failed text does not lose a batch. Only HTTP 401, 403 and 404,
+  which say the judge itself is misconfigured, raise a :class:`~assay.errors.ConfigError`
+  (valid replies received so far are cached).
+
+Uncertain verdicts are ``flagged`` (the cautious reading, as in :mod:`assay.judges.panel`) with
+no risk ids and no score, and are never cached: the next run asks again. With ``cache_dir``,
+valid replies are kept on disk (:mod:`assay.judges.llm_cache`) and not asked for twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hashlib
+import json
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assay.errors import ConfigError, InvalidReplyError
+from assay.judges.base import JudgeSpec, Verdict
+from assay.judges.llm_cache import ReplyCache, text_key
+from assay.judges.llm_prompt import PROMPT_VERSION, JudgeReply, Rubric
+from assay.standard.models import Profile
+from assay.targets.base import TargetError
+from assay.targets.openai import OpenAITarget, OpenAITargetConfig
+
+T = TypeVar("T")
+
+# HTTP statuses that mean the judge is misconfigured (key, permission, model or URL), not that
+# one text failed: they stop the batch with a ConfigError instead of filling the review queue.
+_REFUSED = frozenset({401, 403, 404})
+
+
+class LLMJudgeConfig(BaseModel):
+    """How to reach the judging model and how to ask it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str
+    model: str
+    api_key_env: str | None = "OPENAI_API_KEY"
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=1)
+    json_mode: bool = False  # send response_format {"type": "json_object"}
+    headers: dict[str, str] = Field(default_factory=dict)
+    extra_body: dict[str, Any] = Field(default_factory=dict)
+    timeout_s: float = Field(default=60.0, gt=0)
+    concurrency: int = Field(default=8, ge=1)
+    retries: int = Field(default=4, ge=0)  # per request, for connection errors, 429 and 5xx
+    backoff_s: float = Field(default=0.5, ge=0)
+    attempts: int = Field(default=3, ge=1)  # replies asked for per text until one is valid
+    uncertain_below: float | None = Field(default=None, ge=0, le=1)  # confidence under it
+    cache_dir: Path | None = None
+
+    def endpoint(self) -> OpenAITargetConfig:
+        extra = dict(self.extra_body)
+        if self.json_mode:
+            extra.setdefault("response_format", {"type": "json_object"})
+        return OpenAITargetConfig(
+            base_url=self.base_url,
+            model=self.model,
+            api_key_env=self.api_key_env,
+            temperature=self.temperature,
+            max_tokens=self.max_tokens,
+            headers=self.headers,
+            extra_body=extra,
+            timeout_s=self.timeout_s,
+            concurrency=self.concurrency,
+            retries=self.retries,
+            backoff_s=self.backoff_s,
+        )
+
+
+class LLMJudge:
+    """Judges answers (in their questions' context) with a chat model and the profile's rubric."""
+
+    def __init__(self, config: LLMJudgeConfig, profile: Profile) -> None:
+        OpenAITarget(config.endpoint())  # checks the URL now, not at the first text
+        self.config = config
+        self.profile = profile
+        self.rubric = Rubric(profile)
+        self.spec = JudgeSpec(
+            name="llm",
+            args={
+                "model": config.model,
+                "base_url": config.base_url,
+                "temperature": config.temperature,
+                "max_tokens": config.max_tokens,
+                "json_mode": config.json_mode,
+                "extra_body": config.extra_body,
+                "headers": sorted(config.headers),  # names only: values may be secrets
+                "profile": profile.id,
+                "prompt_version": PROMPT_VERSION,
+                "rubric_sha256": self.rubric.sha256,
+                "uncertain_below": config.uncertain_below,
+            },
+        )
+        blob = json.dumps(self.spec.args, sort_keys=True, ensure_ascii=False, default=str)
+        self.spec_sha256 = hashlib.sha256(("llm\0" + blob).encode("utf-8")).hexdigest()
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its config and the profile's JSON (no session or loop travels)."""
+        return (_rebuild, (self.config, self.profile.model_dump_json()))
+
+    @property
+    def covered_risks(self) -> tuple[str, ...]:
+        """Every risk of the rubric (the model is asked about all of them)."""
+        return tuple(r.id for r in self.profile.risks)
+
+    # -- the Judge protocol ------------------------------------------------------------------
+
+    def judge(self, text: str, *, context: str | None = None) -> Verdict:
+        """Judge the answer ``text``; ``context`` is the question it answers."""
+        return self.judge_many([text], contexts=[context])[0]
+
+    def judge_many(
+        self, texts: Sequence[str], *, contexts: Sequence[str | None] | None = None
+    ) -> list[Verdict]:
+        """One verdict per text, in order (from a thread with or without a running loop)."""
+        return _run(self.ajudge_many(texts, contexts=contexts))
+
+    async def ajudge_many(
+        self, texts: Sequence[str], *, contexts: Sequence[str | None] | None = None
+    ) -> list[Verdict]:
+        """:meth:`judge_many` for callers already inside an event loop."""
+        questions: Sequence[str | None] = [None] * len(texts) if contexts is None else contexts
+        if len(questions) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(questions)} contexts")
+        keys = [text_key(a, q) for a, q in zip(texts, questions, strict=True)]
+        pairs = dict(zip(keys, zip(texts, questions, strict=True), strict=True))
+        if self.config.cache_dir is None:
+            verdicts = await self._ask(pairs, None)
+        else:
+            with ReplyCache(self.config.cache_dir, self.spec_sha256) as cache:
+                verdicts = {k: self._verdict(r) for k, r in cache.get_many(keys).items()}
+                todo = {k: p for k, p in pairs.items() if k not in verdicts}
+                verdicts |= await self._ask(todo, cache)
+        return [verdicts[k] for k in keys]
+
+    # -- asking ------------------------------------------------------------------------------
+
+    async def _ask(
+        self, pairs: dict[str, tuple[str, str | None]], cache: ReplyCache | None
+    ) -> dict[str, Verdict]:
+        """Verdicts for the (answer, question) pairs by key, ``concurrency`` workers at once."""
+        results: dict[str, Verdict] = {}
+        if not pairs:
+            return results
+        target = OpenAITarget(self.config.endpoint())
+        todo = iter(pairs.items())  # shared by the workers (one thread: no lock needed)
+        fatal: list[ConfigError] = []
+
+        async def worker() -> None:
+            for key, (answer, question) in todo:
+                if fatal:
+                    return
+                try:
+                    reply = await self._reply(target, answer, question)
+                except TargetError as error:
+                    if error.status_code in _REFUSED:
+                        fatal.append(self._refused(error))
+                        return
+                    results[key] = self._uncertain(f"endpoint error: {error.reason}")
+                    continue
+                except InvalidReplyError as error:
+                    results[key] = self._uncertain(
+                        f"invalid reply after {self.config.attempts} attempt(s): {error}"
+                    )
+                    continue
+                if cache is not None:
+                    cache.put(key, reply)
+                results[key] = self._verdict(reply)
+
+        try:
+            await asyncio.gather(
+                *(worker() for _ in range(min(self.config.concurrency, len(pairs))))
+            )
+        finally:
+            await target.aclose()
+        if fatal:
+            raise fatal[0]
+        return results
+
+    def _refused(self, error: TargetError) -> ConfigError:
+        return ConfigError(
+            f"the LLM judge's endpoint {self.config.base_url} refused the request: {error.reason}",
+            fix=f"check the model name {self.config.model!r}, the base URL and the API key "
+            f"in ${self.config.api_key_env}",
+        )
+
+    async def _reply(self, target: OpenAITarget, answer: str, question: str | None) -> JudgeReply:
+        """A valid reply, asking again with the error up to ``attempts`` times."""
+        messages = self.rubric.messages(answer, question)
+        for attempt in range(1, self.config.attempts + 1):
+            content = (await target.complete(messages)).answer
+            try:
+                return self.rubric.parse(content)
+            except InvalidReplyError as error:
+                if attempt == self.config.attempts:
+                    raise
+                messages = self.rubric.correction(messages, content, str(error))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- verdicts ----------------------------------------------------------------------------
+
+    def _verdict(self, reply: JudgeReply) -> Verdict:
+        score = reply.confidence if reply.unsafe else 1.0 - reply.confidence
+        low = self.config.uncertain_below
+        unsure = low is not None and reply.confidence < low
+        note = f" (confidence {reply.confidence:g} below {low:g})" if unsure and low else ""
+        return Verdict(
+            judge=self.spec,
+            flagged=reply.unsafe or unsure,
+            risk_ids=tuple(sorted(set(reply.risk_ids))),
+            score=score,
+            uncertain=unsure,
+            reason=reply.reason + note,
+        )
+
+    def _uncertain(self, reason: str) -> Verdict:
+        return Verdict(judge=self.spec, flagged=True, uncertain=True, reason=reason)
+
+
+def _rebuild(config: LLMJudgeConfig, profile_json: str) -> LLMJudge:
+    return LLMJudge(config, Profile.model_validate_json(profile_json))
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` to the end: here, or in a helper thread when a loop is running here."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
