@@ -78,3 +78,43 @@ def test_filtering_clause_needs_both_samples_and_a_classifier(
     assert clauses["5.2.a"].result == "conforms"
     assert clauses["5.2.a"].methods == ["9.2.a", "9.2.b"]
     assert isinstance(results.findings[0], SourceFinding)
+
+
+class _Unsure:
+    """A judge that cannot decide one text in three (as an LLM judge on endpoint errors)."""
+
+    from assay.judges.base import JudgeSpec as _Spec
+
+    spec = _Spec(name="unsure")
+
+    def judge(self, text: str, *, context: str | None = None) -> object:
+        return self.judge_many([text])[0]
+
+    def judge_many(self, texts: list[str], *, contexts: object = None) -> list[object]:
+        from assay.judges.base import Verdict
+
+        return [
+            Verdict(judge=self.spec, flagged=True, uncertain=True)
+            if i % 3 == 0
+            else Verdict(judge=self.spec, flagged=False)
+            for i, _ in enumerate(texts)
+        ]
+
+
+def test_uncertain_verdicts_are_counted_neither_way(tmp_path: Path, tc260: Profile) -> None:
+    from assay.corpus.assess import assess_sources
+    from assay.corpus.technical import technical_sample
+
+    path = _registry(tmp_path)
+    web = next(
+        r
+        for r in assess_sources(path, tc260, judge=_Unsure(), seed=1)  # type: ignore[arg-type]
+        if r.source == "web"
+    )
+    assert web.uncertain == 34  # of 101
+    assert (web.harmful, web.rate.n) == (0, 101 - 34)
+    assert "uncertain" in web.notes[0]
+    technical = technical_sample(path, tc260, judge=_Unsure(), seed=1)  # type: ignore[arg-type]
+    assert technical.uncertain > 0
+    assert technical.rate.n == technical.sampled - technical.uncertain
+    assert technical.qualified == technical.rate.n

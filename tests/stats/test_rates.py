@@ -47,3 +47,13 @@ def test_sample_size_for_an_expected_rate() -> None:
     assert n is not None
     assert decide(rate(round(0.98 * n), n), 0.95, Direction.MIN) is Decision.PASS
     assert sample_size(0.95, 0.94, Direction.MIN) is None
+
+
+def test_uncertain_items_can_only_make_a_decision_inconclusive() -> None:
+    from assay.stats.rates import Decision, Direction, decide_open
+
+    assert decide_open(1000, 1000, 0, 0.9, Direction.MIN) is Decision.PASS
+    assert decide_open(1000, 1000, 5, 0.9, Direction.MIN) is Decision.PASS  # holds both ways
+    assert decide_open(1000, 1000, 200, 0.9, Direction.MIN) is Decision.INCONCLUSIVE
+    assert decide_open(0, 1000, 5, 0.9, Direction.MIN) is Decision.FAIL
+    assert decide_open(0, 0, 5, 0.9, Direction.MIN) is Decision.NO_DATA

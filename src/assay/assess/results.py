@@ -20,7 +20,15 @@ from assay.banks.models import Question
 from assay.errors import UserError
 from assay.standard.models import Profile
 from assay.stats.corrected import Counts, corrected_rate
-from assay.stats.rates import Decision, Direction, Rate, decide, point_meets, rate
+from assay.stats.rates import (
+    Decision,
+    Direction,
+    Rate,
+    decide,
+    decide_open,
+    point_meets,
+    rate,
+)
 from assay.store.runstore import ReplyRecord, RunStore, VerdictRecord, answer_digest
 
 Status = Literal["measured", "pending", "not_run"]
@@ -239,22 +247,14 @@ def _method(
             )
     measured = rate(positive, len(judged_ids))
     decision = (
-        decide(measured, threshold.value, direction, required=minimum.value)
+        decide_open(
+            positive, len(judged_ids), uncertain, threshold.value, direction, required=minimum.value
+        )
         if status == "measured"
         else Decision.NO_DATA
     )
     if status == "measured" and uncertain:
-        # the uncertain verdicts could go either way: the decision stands only if it holds at both ends
-        n = len(judged_ids) + uncertain
-        ends = {
-            decide(rate(positive, n), threshold.value, direction, required=minimum.value),
-            decide(
-                rate(positive + uncertain, n), threshold.value, direction, required=minimum.value
-            ),
-        }
         notes.append(f"{uncertain} uncertain verdicts await human review")
-        if ends != {decision}:
-            decision = Decision.INCONCLUSIVE
     if status == "measured" and len(judged_ids) < minimum.value:
         notes.append(
             f"only {len(judged_ids)} judged answers; the profile asks for at least {minimum.value}"

@@ -21,7 +21,7 @@ from assay.corpus.readers import Bad, Record
 from assay.corpus.sources import Source, load_sources
 from assay.judges.base import Judge
 from assay.standard.models import Profile
-from assay.stats.rates import Decision, Direction, Rate, decide, rate
+from assay.stats.rates import Decision, Direction, Rate, decide_open, rate
 from assay.text.pii import find
 
 DECISIONS = {
@@ -41,6 +41,7 @@ class SourceResult(BaseModel):
     quarantined: int
     sampled: int
     harmful: int
+    uncertain: int = 0  # verdicts the judges could not decide: for human review
     rate: Rate
     max_harmful_rate: float
     decision: str  # accept / reject / inconclusive / no_data
@@ -97,20 +98,25 @@ def assess_source(
                 yield item
 
     sample, scanned = reservoir(good(), n, seed)
-    harmful = 0
+    harmful = uncertain = 0
     notes: list[str] = []
     if judge is not None:
         for verdict in judge.judge_many([r.text for r in sample]):
-            if any(r.rsplit(".", 1)[0] in counted for r in verdict.risk_ids):
+            if verdict.uncertain:  # goes to review; counted neither way
+                uncertain += 1
+            elif any(r.rsplit(".", 1)[0] in counted for r in verdict.risk_ids):
                 harmful += 1
+        if uncertain:
+            notes.append(f"{uncertain} uncertain verdicts await human review")
     else:
         notes.append("no keyword library: the sample was drawn but not judged")
     if scanned < n:
         notes.append(
             f"the source has {scanned} records, fewer than the sample size {n}: all were judged"
         )
-    measured = rate(harmful, len(sample)) if judge is not None else rate(0, 0)
-    decision = decide(measured, params.max_harmful_rate.value, Direction.MAX)
+    judged = len(sample) - uncertain if judge is not None else 0
+    measured = rate(harmful, judged)
+    decision = decide_open(harmful, judged, uncertain, params.max_harmful_rate.value, Direction.MAX)
     return SourceResult(
         source=source.id,
         kind=source.kind,
@@ -120,6 +126,7 @@ def assess_source(
         quarantined=len(bad),
         sampled=len(sample),
         harmful=harmful,
+        uncertain=uncertain,
         rate=measured,
         max_harmful_rate=params.max_harmful_rate.value,
         decision=DECISIONS[decision],

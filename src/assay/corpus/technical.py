@@ -19,7 +19,7 @@ from assay.corpus.readers import Record
 from assay.corpus.sources import Source, load_sources
 from assay.judges.base import Judge
 from assay.standard.models import Profile
-from assay.stats.rates import Decision, Direction, Rate, decide, rate
+from assay.stats.rates import Decision, Direction, Rate, decide_open, rate
 
 _BATCH = 1024  # records judged per call
 
@@ -29,6 +29,7 @@ class TechnicalResult(BaseModel):
     required: int
     sampled: int
     qualified: int
+    uncertain: int = 0  # verdicts the judges could not decide: for human review
     rate: Rate
     threshold: float
     decision: Decision
@@ -59,14 +60,16 @@ def technical_sample(
     # keep a little more than required: 5 standard deviations of a Bernoulli count above it
     margin = 5 * math.sqrt(max(required, 1))
     cut = min(1.0, (required + margin) / total) if total else 0.0
-    sampled = qualified = 0
+    sampled = qualified = uncertain = 0
     by_risk: dict[str, int] = {}
     batch: list[str] = []
 
     def flush() -> None:
-        nonlocal qualified
+        nonlocal qualified, uncertain
         for verdict in judge.judge_many(batch):
-            if verdict.flagged:
+            if verdict.uncertain:  # goes to review; counted neither way
+                uncertain += 1
+            elif verdict.flagged:
                 for risk in verdict.risk_ids:
                     by_risk[risk] = by_risk.get(risk, 0) + 1
             else:
@@ -90,14 +93,19 @@ def technical_sample(
         notes.append("judged by keywords only: no classifier judge was used (9.2 b) asks for both)")
     if sampled < required:
         notes.append(f"only {sampled} records drawn, fewer than the {required} required")
-    measured = rate(qualified, sampled)
+    if uncertain:
+        notes.append(f"{uncertain} uncertain verdicts await human review")
+    measured = rate(qualified, sampled - uncertain)
     threshold = params.technical_qualified_min.value
-    decision = decide(measured, threshold, Direction.MIN, required=required)
+    decision = decide_open(
+        qualified, sampled - uncertain, uncertain, threshold, Direction.MIN, required=required
+    )
     return TechnicalResult(
         records=total,
         required=required,
         sampled=sampled,
         qualified=qualified,
+        uncertain=uncertain,
         rate=measured,
         threshold=threshold,
         decision=decision,

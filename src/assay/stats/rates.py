@@ -101,6 +101,29 @@ def decide(
     return Decision.INCONCLUSIVE
 
 
+def decide_open(
+    k: int,
+    n: int,
+    uncertain: int,
+    threshold: float,
+    direction: Direction,
+    *,
+    required: int = 0,
+) -> Decision:
+    """Decide ``k`` of ``n`` judged items when ``uncertain`` more could go either way (they
+    await human review): the decision on the judged items stands only if it also holds with the
+    uncertain items counted as all positive and as all negative; otherwise inconclusive."""
+    decision = decide(rate(k, n), threshold, direction, required=required)
+    if not uncertain or decision is Decision.NO_DATA:
+        return decision
+    total = n + uncertain
+    ends = {
+        decide(rate(k, total), threshold, direction, required=required),
+        decide(rate(k + uncertain, total), threshold, direction, required=required),
+    }
+    return decision if ends == {decision} else Decision.INCONCLUSIVE
+
+
 def point_meets(measured: Rate, threshold: float, direction: Direction) -> bool | None:
     if measured.value is None:
         return None
