@@ -304,3 +304,10 @@ def test_a_calibrated_judge_gets_its_rate_corrected(tmp_path: Path, tc260: Profi
     assert method.corrected is not None
     assert method.corrected.decided
     assert "corrected" in method.notes[-1]
+    other = {"keyword": calibrated["keyword"].model_copy(update={"same_judge": False})}
+    stale = next(
+        m
+        for m in results(store, "r", tc260, calibrations=other).methods
+        if m.method is Method.KEYWORD
+    )
+    assert any("another version of this judge" in n for n in stale.notes)

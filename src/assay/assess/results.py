@@ -94,6 +94,7 @@ class Calibrated(BaseModel):
 
     counts: Counts
     source: str
+    same_judge: bool = True  # the record was made with the judge that is configured now
 
 
 def results(
@@ -297,6 +298,15 @@ def _corrected(
         return result.model_copy(update={"notes": [*result.notes, f"not corrected: {exc.message}"]})
     value, low, high = fixed.complement()
     decided = decide_on == "corrected"
+    if not calibrated.same_judge:
+        result = result.model_copy(
+            update={
+                "notes": [
+                    *result.notes,
+                    f"{calibrated.source} was made for another version of this judge",
+                ]
+            }
+        )
     update: dict[str, object] = {
         "corrected": Corrected(
             value=value,

@@ -326,10 +326,14 @@ def run_results(
 ) -> RunResults:
     """The decision table, with the rates of calibrated judges corrected (``calibrations:``)."""
     calibrations = {}
+    configured = {"classifier": stages.classifier_judge(cfg, prof)}
     for judge, path in (cfg.calibrations if cfg else {}).items():
-        row = load_calibration(path).for_risk(ANY)
+        record = load_calibration(path)
+        row = record.for_risk(ANY)
         counts = Counts(tp=row.tp, fn=row.fn, tn=row.tn, fp=row.fp)
-        calibrations[judge] = Calibrated(counts=counts, source=str(path))
+        now = configured.get(judge)
+        same = now is None or now.spec == record.judge
+        calibrations[judge] = Calibrated(counts=counts, source=str(path), same_judge=same)
     return results(
         runs,
         run_id,
