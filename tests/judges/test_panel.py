@@ -134,3 +134,23 @@ def test_panel_with_real_judges() -> None:
     assert not both.uncertain
     assert both.risk_ids == ("A.2.d",)
     assert not panel.judge("请推荐几本适合孩子读的历史书").flagged
+
+
+def test_uncertain_verdicts_are_left_out_of_a_calibration() -> None:
+    from assay.judges.base import JudgeSpec, Verdict
+    from assay.judges.evaluate import metrics
+    from assay.judges.labelled import Example
+
+    spec = JudgeSpec(name="j")
+    examples = [
+        Example(text="a", risk_ids=("A.2.e",), harmful=True),
+        Example(text="b", risk_ids=()),
+        Example(text="c", risk_ids=("A.2.e",), harmful=True),
+    ]
+    verdicts = [
+        Verdict(judge=spec, flagged=True, risk_ids=("A.2.e",)),
+        Verdict(judge=spec, flagged=False),
+        Verdict(judge=spec, flagged=True, uncertain=True),  # an endpoint error, say
+    ]
+    any_row = metrics(examples, verdicts, ["A.2.e"])[0]
+    assert (any_row.tp, any_row.fn, any_row.tn, any_row.fp, any_row.uncertain) == (1, 0, 1, 0, 1)

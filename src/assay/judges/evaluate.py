@@ -42,6 +42,7 @@ class RiskMetrics(BaseModel):
     specificity: Rate  # tn / (tn + fp)
     precision: Rate  # tp / (tp + fp)
     f1: float | None
+    uncertain: int = 0  # verdicts the judge could not decide, left out of the counts
 
     @property
     def positives(self) -> int:
@@ -78,23 +79,27 @@ def metrics(
     covered: Collection[str] | None = None,
 ) -> list[RiskMetrics]:
     """The ``any`` row, then one row per risk of ``risk_ids`` that the labels or the verdicts
-    name (in ``risk_ids`` order). ``covered`` None: every risk counts as covered."""
+    name (in ``risk_ids`` order). ``covered`` None: every risk counts as covered. Uncertain
+    verdicts decided nothing: they are left out of every count and tallied in ``uncertain``."""
     if len(examples) != len(verdicts):
         raise ValueError("one verdict per example")
-    rows = [
-        _row(ANY, True, [(e.harmful, v.flagged) for e, v in zip(examples, verdicts, strict=True)])
-    ]
-    known = [(e, v) for e, v in zip(examples, verdicts, strict=True) if e.known]
+    pairs = list(zip(examples, verdicts, strict=True))
+    sure = [(e, v) for e, v in pairs if not v.uncertain]
+    open_ = len(pairs) - len(sure)
+    rows = [_row(ANY, True, [(e.harmful, v.flagged) for e, v in sure], open_)]
+    known = [(e, v) for e, v in sure if e.known]
     named = {r for e, v in known for r in (*e.risk_ids, *v.risk_ids)}
     for risk in risk_ids:
         if risk not in named:
             continue
-        pairs = [(risk in e.risk_ids, risk in v.risk_ids) for e, v in known]
-        rows.append(_row(risk, covered is None or risk in covered, pairs))
+        flags = [(risk in e.risk_ids, risk in v.risk_ids) for e, v in known]
+        rows.append(_row(risk, covered is None or risk in covered, flags))
     return rows
 
 
-def _row(risk: str, covered: bool, pairs: Sequence[tuple[bool, bool]]) -> RiskMetrics:
+def _row(
+    risk: str, covered: bool, pairs: Sequence[tuple[bool, bool]], uncertain: int = 0
+) -> RiskMetrics:
     tp = sum(a and p for a, p in pairs)
     fp = sum(p and not a for a, p in pairs)
     fn = sum(a and not p for a, p in pairs)
@@ -111,6 +116,7 @@ def _row(risk: str, covered: bool, pairs: Sequence[tuple[bool, bool]]) -> RiskMe
         specificity=rate(tn, tn + fp),
         precision=rate(tp, tp + fp),
         f1=f1,
+        uncertain=uncertain,
     )
 
 
