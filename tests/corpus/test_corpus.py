@@ -151,6 +151,8 @@ def test_per_source_assessment(tmp_path: Path, tc260: Profile) -> None:
     web, vendor = results["web"], results["vendor"]
     assert (web.records, web.sampled, web.harmful) == (101, 101, 5)
     assert web.pii == {"mobile": 1}
+    (example,) = web.pii_examples["mobile"]
+    assert example.endswith("part1.jsonl:101: …联系 138****5678…")  # where, masked
     assert web.decision == "inconclusive"  # 5/101 straddles 5%
     assert (vendor.harmful, vendor.sampled, vendor.decision) == (30, 40, "reject")
     assert results["forum"].decision == "no_data"

@@ -22,7 +22,10 @@ from assay.corpus.sources import Source, load_sources
 from assay.judges.base import Judge
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, Direction, Rate, decide_open, rate
-from assay.text.pii import find
+from assay.text.pii import Found, find, mask
+
+_PII_EXAMPLES = 3  # masked examples kept per kind of personal information
+_AROUND = 12  # characters of context on each side
 
 DECISIONS = {
     Decision.PASS: "accept",
@@ -46,6 +49,7 @@ class SourceResult(BaseModel):
     max_harmful_rate: float
     decision: str  # accept / reject / inconclusive / no_data
     pii: dict[str, int]
+    pii_examples: dict[str, list[str]] = {}  # a few masked examples per kind, with their place
     quarantine_file: str | None
     notes: list[str]
 
@@ -84,6 +88,7 @@ def assess_source(
     counted = set(params.counted_categories.value)
     files = source.files(root)
     pii: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
     bad: list[Bad] = []
     counts = {"records": 0}
 
@@ -94,7 +99,12 @@ def assess_source(
                 if isinstance(item, Bad):
                     bad.append(item)
                     continue
-                pii.update(f.kind for f in find(item.text))
+                every = find(item.text)
+                for found in every:
+                    pii[found.kind] += 1
+                    shown = examples.setdefault(found.kind, [])
+                    if len(shown) < _PII_EXAMPLES:
+                        shown.append(_example(item, every, found))
                 yield item
 
     sample, scanned = reservoir(good(), n, seed)
@@ -131,6 +141,7 @@ def assess_source(
         max_harmful_rate=params.max_harmful_rate.value,
         decision=DECISIONS[decision],
         pii=dict(pii),
+        pii_examples=examples,
         quarantine_file=_quarantine(bad, source.id, quarantine_dir),
         notes=notes,
     )
@@ -158,6 +169,21 @@ def assess_sources(
         )
         for s in registry.sources
     ]
+
+
+def _example(record: Record, every: list[Found], found: Found) -> str:
+    """``file:line: …context…`` cut from the record with all its personal information masked
+    (masking first, so no number is left half-shown at the edges)."""
+    text = record.text
+    shift = 0  # how much the masked forms before this one changed the length (e-mails do)
+    for f in every:
+        if f.start >= found.start:
+            break
+        shift += len(mask(text[f.start : f.end], [Found(f.kind, 0, f.end - f.start)]))
+        shift -= f.end - f.start
+    masked = mask(text, every)
+    start = max(0, found.start + shift - _AROUND)
+    return f"{record.file}:{record.line}: …{masked[start : found.end + shift + _AROUND]}…"
 
 
 def _quarantine(bad: list[Bad], source: str, folder: Path | None) -> str | None:
