@@ -144,7 +144,7 @@ class ProjectConfig(BaseModel):
         classifier = self.classifier
         name, _, folder = classifier.partition(":")
         head = ""
-        if name == "guard":  # guard:FORMAT[,OPTIONS]:FOLDER
+        if name == "guard":  # guard:FORMAT:FOLDER[;OPTIONS]
             fmt, _, folder = folder.partition(":")
             head = f"{fmt}:"
         if folder and name != "llm" and not Path(folder).is_absolute():  # llm: not a path

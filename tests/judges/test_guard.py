@@ -122,7 +122,7 @@ def test_qwen3guard_needs_the_chat_template() -> None:
 
 
 def test_spec_argument() -> None:
-    name, options, folder = parse_argument("shieldlm,lang=en,batch=2,remote_code:models/x")
+    name, options, folder = parse_argument("shieldlm:models/x;lang=en; batch=2;remote_code=true")
     assert (name, folder) == ("shieldlm", Path("models/x"))
     assert (options.lang, options.batch, options.remote_code) == ("en", 2, True)
     assert parse_argument("llamaguard3:C:/models/lg")[2] == Path("C:/models/lg")
@@ -131,9 +131,11 @@ def test_spec_argument() -> None:
     with pytest.raises(ConfigError, match="folder"):
         parse_argument("qwen3guard")
     with pytest.raises(ConfigError, match="batch"):
-        parse_argument("qwen3guard,batch=0:models/x")
-    with pytest.raises(ConfigError, match="colour"):
-        parse_argument("qwen3guard,colour=red:models/x")
+        parse_argument("qwen3guard:models/x;batch=0")
+    with pytest.raises(UnknownNameError, match="colour"):
+        parse_argument("qwen3guard:models/x;colour=red")
+    with pytest.raises(ConfigError, match="no value"):
+        parse_argument("qwen3guard:models/x;remote_code")
     with pytest.raises(ConfigError, match="base"):
         ShieldLM(base="llama")
 
@@ -162,8 +164,8 @@ def test_importing_assay_does_not_import_torch() -> None:
 
 
 def test_config_resolves_the_guard_folder(tmp_path: Path) -> None:
-    config = ProjectConfig(classifier="guard:qwen3guard,batch=2:models/q", root=tmp_path)
-    assert config.resolved().classifier == f"guard:qwen3guard,batch=2:{tmp_path / 'models/q'}"
+    config = ProjectConfig(classifier="guard:qwen3guard:models/q;batch=2", root=tmp_path)
+    assert config.resolved().classifier == f"guard:qwen3guard:{tmp_path / 'models/q'};batch=2"
     absolute = ProjectConfig(classifier="guard:llamaguard3:/m/lg", root=tmp_path)
     assert absolute.resolved().classifier == "guard:llamaguard3:/m/lg"
 
@@ -246,7 +248,7 @@ def test_tiny_model_garbage_is_uncertain_and_batches_match_singles(
     tmp_path: Path, tc260: Profile, kind: str, fmt: str
 ) -> None:
     folder = _tiny(tmp_path, kind)
-    judge = build_judge(f"guard:{fmt},batch=2,max_new_tokens=5:{folder}", tc260)
+    judge = build_judge(f"guard:{fmt}:{folder};batch=2;max_new_tokens=5", tc260)
     assert isinstance(judge, GuardJudge)
     assert judge.spec.name == "guard"
     assert judge.spec.args["format"] == fmt

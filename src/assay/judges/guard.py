@@ -9,9 +9,9 @@ is never counted as harmless. So is a "controversial" answer.
 
 torch and transformers are the optional extra ``ml`` and are imported only when a model loads.
 
-On the command line: ``guard:FORMAT[,OPTION=VALUE...]:FOLDER``, for example
+On the command line: ``guard:FORMAT:FOLDER[;OPTION=VALUE...]``, for example
 ``guard:qwen3guard:models/Qwen3Guard-Gen-0.6B`` or
-``guard:shieldlm,lang=en,batch=2:models/ShieldLM-7B-internlm2`` (options: :class:`GuardOptions`).
+``guard:shieldlm:models/ShieldLM-7B-internlm2;lang=en;batch=2`` (options: :class:`GuardOptions`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ _FOLDER_FILES = ("config.json", "generation_config.json", "tokenizer_config.json
 
 
 class GuardOptions(BaseModel):
-    """How a guard model runs. In a spec: ``batch=8,max_new_tokens=32,device=cpu,...``."""
+    """How a guard model runs. In a spec: ``;batch=8;max_new_tokens=32;device=cpu...``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -66,30 +66,33 @@ def _require() -> tuple[Any, Any]:
 
 
 def parse_argument(argument: str) -> tuple[str, GuardOptions, Path]:
-    """``FORMAT[,KEY=VALUE...]:FOLDER`` -> (format, options, folder)."""
-    head, _, folder = argument.partition(":")
-    name, *pairs = [p.strip() for p in head.split(",")]
-    if not name or not folder.strip():
+    """``FORMAT:FOLDER[;KEY=VALUE...]`` -> (format, options, folder); options as for ``llm:``."""
+    head, *pairs = argument.split(";")
+    name, _, folder = (part.strip() for part in head.partition(":"))
+    if not name or not folder:
         raise ConfigError(
             "a guard judge needs a format and a model folder",
             fix=f"write guard:FORMAT:FOLDER, FORMAT one of {', '.join(FORMATS)}",
         )
     if name not in FORMATS:
         raise UnknownNameError("guard format", name, FORMATS)
+    known = list(GuardOptions.model_fields)
     values: dict[str, str] = {}
-    for pair in pairs:
-        key, eq, value = pair.partition("=")
-        values[key.strip()] = value.strip() if eq else "true"
+    for pair in filter(None, (p.strip() for p in pairs)):
+        key, eq, value = (part.strip() for part in pair.partition("="))
+        if key not in known:
+            raise UnknownNameError("guard judge option", key, known)
+        if not eq:
+            raise ConfigError(
+                f"the guard judge option {key!r} has no value", fix=f"write {key}=VALUE"
+            )
+        values[key] = value
     try:
         options = GuardOptions.model_validate(values)
     except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"guard option {where}: {first['msg']}",
-            fix="options: " + ", ".join(GuardOptions.model_fields),
-        ) from None
-    return name, options, Path(folder.strip())
+        problems = "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())
+        raise ConfigError(f"the guard judge {argument!r} is invalid: {problems}") from None
+    return name, options, Path(folder)
 
 
 def make_format(
@@ -164,7 +167,7 @@ class GuardJudge:
 
     @classmethod
     def from_argument(cls, argument: str) -> GuardJudge:
-        """The judge a spec argument names: ``FORMAT[,KEY=VALUE...]:FOLDER``."""
+        """The judge a spec argument names: ``FORMAT:FOLDER[;KEY=VALUE...]``."""
         name, options, folder = parse_argument(argument)
         return cls.load(folder, name, options)
 

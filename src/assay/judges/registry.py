@@ -6,8 +6,9 @@
 * ``llm:MODEL@BASE_URL``: a chat model behind an OpenAI-compatible endpoint, with options after
   semicolons, e.g. ``llm:qwen-plus@https://host/v1;api_key_env=DASHSCOPE_API_KEY;cache_dir=.cache``
   (any field of :class:`~assay.judges.llm.LLMJudgeConfig`).
-* ``guard:FORMAT[,OPTION=VALUE...]:FOLDER``: a guard model on disk (``llamaguard3``,
-  ``qwen3guard``, ``shieldlm``; needs the ``ml`` extra), see :mod:`assay.judges.guard`.
+* ``guard:FORMAT:FOLDER``: a guard model on disk (``llamaguard3``, ``qwen3guard``,
+  ``shieldlm``; needs the ``ml`` extra), with options after semicolons as for ``llm:``, e.g.
+  ``guard:qwen3guard:models/Qwen3Guard-Gen-0.6B;batch=4`` (see :mod:`assay.judges.guard`).
 
 An unknown name raises one error that suggests the closest name.
 """
