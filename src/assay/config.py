@@ -110,7 +110,8 @@ class ProjectConfig(BaseModel):
     measures: Path = Path("measures.yaml")
     # the classifier of 8.4, the 9.3 classifier method and the 9.2 b) technical sample:
     # "classifier" (built in), "classifier:FOLDER" (assay judges train), "llm:MODEL@BASE_URL"
-    # (an LLM judge, see assay.judges.registry), or "none"
+    # (an LLM judge, see assay.judges.registry), "guard:FORMAT:FOLDER" (a guard model on
+    # disk, extra ml), or "none"
     classifier: str = "classifier"
     # judge name (keyword, classifier) -> its calibration record (assay judges eval): the 9.3
     # rates of that judge are then also corrected for its error; decide_on says which decides
@@ -142,8 +143,12 @@ class ProjectConfig(BaseModel):
         measures = self.measures if self.measures.is_absolute() else self.root / self.measures
         classifier = self.classifier
         name, _, folder = classifier.partition(":")
+        head = ""
+        if name == "guard":  # guard:FORMAT:FOLDER[;OPTIONS]
+            fmt, _, folder = folder.partition(":")
+            head = f"{fmt}:"
         if folder and name != "llm" and not Path(folder).is_absolute():  # llm: not a path
-            classifier = f"{name}:{self.root / folder}"
+            classifier = f"{name}:{head}{self.root / folder}"
         corpus = self.corpus
         if corpus is not None:
             sheet = corpus.manual_sheet

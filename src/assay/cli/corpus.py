@@ -298,7 +298,7 @@ ClassifierOpt = Annotated[
     typer.Option(
         "--classifier",
         help="The classifier judging beside the keywords: classifier (built in), "
-        "classifier:FOLDER (assay judges train), llm:MODEL@BASE_URL (an LLM judge) or none. Default: the project's, else built in.",
+        "classifier:FOLDER (assay judges train), llm:MODEL@BASE_URL (an LLM judge), guard:FORMAT:FOLDER (a local guard model) or none. Default: the project's, else built in.",
     ),
 ]
 

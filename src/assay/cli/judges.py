@@ -37,8 +37,9 @@ JudgeOpt = Annotated[
     typer.Option(
         "--judge",
         "-j",
-        help="classifier (built-in), classifier:FOLDER (trained), keyword:FILE, or "
-        "'llm:MODEL@BASE_URL;option=value' (an LLM judge; see the README).",
+        help="classifier (built-in), classifier:FOLDER (trained), keyword:FILE, "
+        "'llm:MODEL@BASE_URL;option=value' (an LLM judge) or "
+        "'guard:FORMAT:FOLDER;option=value' (a local guard model; see the README).",
     ),
 ]
 

@@ -6,6 +6,9 @@
 * ``llm:MODEL@BASE_URL``: a chat model behind an OpenAI-compatible endpoint, with options after
   semicolons, e.g. ``llm:qwen-plus@https://host/v1;api_key_env=DASHSCOPE_API_KEY;cache_dir=.cache``
   (any field of :class:`~assay.judges.llm.LLMJudgeConfig`).
+* ``guard:FORMAT:FOLDER``: a guard model on disk (``llamaguard3``, ``qwen3guard``,
+  ``shieldlm``; needs the ``ml`` extra), with options after semicolons as for ``llm:``, e.g.
+  ``guard:qwen3guard:models/Qwen3Guard-Gen-0.6B;batch=4`` (see :mod:`assay.judges.guard`).
 
 An unknown name raises one error that suggests the closest name.
 """
@@ -21,6 +24,7 @@ from assay.banks.io import load_keywords
 from assay.errors import ConfigError, UnknownNameError
 from assay.judges.base import Judge
 from assay.judges.classifier import ClassifierJudge
+from assay.judges.guard import GuardJudge
 from assay.judges.keyword import KeywordJudge
 from assay.judges.llm import LLMJudge, LLMJudgeConfig
 from assay.standard.models import Profile
@@ -68,7 +72,16 @@ def _llm(argument: str, profile: Profile) -> Judge:
     return LLMJudge(config, profile)
 
 
-JUDGES: dict[str, Builder] = {"classifier": _classifier, "keyword": _keyword, "llm": _llm}
+def _guard(argument: str, profile: Profile) -> Judge:
+    return GuardJudge.from_argument(argument)
+
+
+JUDGES: dict[str, Builder] = {
+    "classifier": _classifier,
+    "keyword": _keyword,
+    "llm": _llm,
+    "guard": _guard,
+}
 
 
 def build_judge(spec: str, profile: Profile) -> Judge:
@@ -83,6 +96,8 @@ def build_judge(spec: str, profile: Profile) -> Judge:
 def covered_risks(judge: Judge) -> frozenset[str] | None:
     """The risks a judge can flag, when it says (None: it does not say)."""
     if isinstance(judge, ClassifierJudge):
+        return frozenset(judge.covered_risks)
+    if isinstance(judge, GuardJudge):
         return frozenset(judge.covered_risks)
     if isinstance(judge, KeywordJudge):
         return frozenset(r for e in judge.engine.entries for r in e.risk_ids)

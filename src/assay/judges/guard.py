@@ -1,0 +1,309 @@
+"""``GuardJudge``: a guard model (Llama Guard 3, Qwen3Guard-Gen, ShieldLM) from a local folder.
+
+The model is a causal LM loaded with transformers from a folder on disk (never downloaded:
+``local_files_only``); it writes its verdict as text, which the format of
+:mod:`assay.judges.guard_formats` parses and maps to our risk ids. An answer is judged in its
+question's context when ``context`` is given. An answer that cannot be parsed is uncertain
+(flagged, the cautious reading, with the raw output as the reason): it goes to human review and
+is never counted as harmless. So is a "controversial" answer.
+
+torch and transformers are the optional extra ``ml`` and are imported only when a model loads.
+
+On the command line: ``guard:FORMAT:FOLDER[;OPTION=VALUE...]``, for example
+``guard:qwen3guard:models/Qwen3Guard-Gen-0.6B`` or
+``guard:shieldlm:models/ShieldLM-7B-internlm2;lang=en;batch=2`` (options: :class:`GuardOptions`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assay.errors import ConfigError, InputFormatError, MissingDependencyError, UnknownNameError
+from assay.judges.base import JudgeSpec, Verdict
+from assay.judges.guard_formats import (
+    FORMATS,
+    SHIELD_BASES,
+    GuardFormat,
+    GuardReading,
+    ShieldLM,
+)
+
+_FOLDER_FILES = ("config.json", "generation_config.json", "tokenizer_config.json")
+
+
+class GuardOptions(BaseModel):
+    """How a guard model runs. In a spec: ``;batch=8;max_new_tokens=32;device=cpu...``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    batch: int = Field(default=8, ge=1)  # prompts generated together
+    max_new_tokens: int | None = Field(default=None, ge=1)  # None: the format's own
+    device: str = "cpu"  # a torch device: cpu, cuda, cuda:1, mps
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
+    remote_code: bool = False  # trust_remote_code: run Python shipped in the model folder
+    lang: Literal["zh", "en"] = "zh"  # ShieldLM: the language of its instructions
+    base: str | None = None  # ShieldLM: qwen, internlm, baichuan, chatglm (default: config.json)
+
+
+def _require() -> tuple[Any, Any]:
+    """torch and transformers, or the error that names the extra to install."""
+    try:
+        import torch
+    except ImportError:
+        raise MissingDependencyError("torch", "ml") from None
+    try:
+        import transformers
+    except ImportError:
+        raise MissingDependencyError("transformers", "ml") from None
+    return torch, transformers
+
+
+def parse_argument(argument: str) -> tuple[str, GuardOptions, Path]:
+    """``FORMAT:FOLDER[;KEY=VALUE...]`` -> (format, options, folder); options as for ``llm:``."""
+    head, *pairs = argument.split(";")
+    name, _, folder = (part.strip() for part in head.partition(":"))
+    if not name or not folder:
+        raise ConfigError(
+            "a guard judge needs a format and a model folder",
+            fix=f"write guard:FORMAT:FOLDER, FORMAT one of {', '.join(FORMATS)}",
+        )
+    if name not in FORMATS:
+        raise UnknownNameError("guard format", name, FORMATS)
+    known = list(GuardOptions.model_fields)
+    values: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in pairs)):
+        key, eq, value = (part.strip() for part in pair.partition("="))
+        if key not in known:
+            raise UnknownNameError("guard judge option", key, known)
+        if not eq:
+            raise ConfigError(
+                f"the guard judge option {key!r} has no value", fix=f"write {key}=VALUE"
+            )
+        values[key] = value
+    try:
+        options = GuardOptions.model_validate(values)
+    except ValidationError as e:
+        problems = "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())
+        raise ConfigError(f"the guard judge {argument!r} is invalid: {problems}") from None
+    return name, options, Path(folder)
+
+
+def make_format(
+    name: str,
+    folder: Path,
+    options: GuardOptions,
+    categories: Mapping[str, Sequence[str]] | None = None,
+) -> GuardFormat:
+    """The format ``name``, set up for the model in ``folder``."""
+    if name not in FORMATS:
+        raise UnknownNameError("guard format", name, FORMATS)
+    if name != ShieldLM.name:
+        return FORMATS[name](categories)
+    base = options.base
+    if base is None:
+        model_type = str(_read_json(folder / "config.json").get("model_type", ""))
+        base = SHIELD_BASES.get(model_type)
+        if base is None:
+            raise ConfigError(
+                f"cannot tell the ShieldLM base model from model_type {model_type!r}",
+                file=folder / "config.json",
+                fix="add base=qwen|internlm|baichuan|chatglm to the spec",
+            )
+    return ShieldLM(categories, lang=options.lang, base=base)
+
+
+class GuardJudge:
+    """A guard model as a judge. Build it with :meth:`load` (or :meth:`from_argument`)."""
+
+    def __init__(
+        self,
+        fmt: GuardFormat,
+        model: Any,
+        tokenizer: Any,
+        *,
+        folder: Path,
+        options: GuardOptions | None = None,
+    ) -> None:
+        self.format = fmt
+        self.model = model
+        self.tokenizer = tokenizer
+        self.folder = folder
+        self.options = options or GuardOptions()
+        self.max_new_tokens = self.options.max_new_tokens or fmt.max_new_tokens
+        self.spec = JudgeSpec(
+            name="guard",
+            args={
+                **fmt.describe(),
+                "folder": str(folder),
+                "folder_sha256": folder_digest(folder),
+                "max_new_tokens": self.max_new_tokens,
+                "dtype": self.options.dtype,
+            },
+        )
+
+    @classmethod
+    def load(
+        cls,
+        folder: Path,
+        fmt: str,
+        options: GuardOptions | None = None,
+        *,
+        categories: Mapping[str, Sequence[str]] | None = None,
+    ) -> GuardJudge:
+        """Load the model and tokenizer in ``folder`` (local files only) for format ``fmt``."""
+        options = options or GuardOptions()
+        if not folder.is_dir():
+            raise InputFormatError("guard model folder not found", file=folder)
+        the_format = make_format(fmt, folder, options, categories)
+        model, tokenizer = _load(folder, options)
+        return cls(the_format, model, tokenizer, folder=folder, options=options)
+
+    @classmethod
+    def from_argument(cls, argument: str) -> GuardJudge:
+        """The judge a spec argument names: ``FORMAT:FOLDER[;KEY=VALUE...]``."""
+        name, options, folder = parse_argument(argument)
+        return cls.load(folder, name, options)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as where it came from; the other process loads the model again."""
+        custom = self.format.categories
+        return (_rebuild, (self.folder, self.format.name, self.options, custom))
+
+    @property
+    def covered_risks(self) -> tuple[str, ...]:
+        return self.format.covered_risks
+
+    # -- judging -----------------------------------------------------------------------------
+
+    def judge(self, text: str, *, context: str | None = None) -> Verdict:
+        return self.judge_many([text], contexts=[context])[0]
+
+    def judge_many(
+        self, texts: Sequence[str], *, contexts: Sequence[str | None] | None = None
+    ) -> list[Verdict]:
+        """One verdict per text; prompts of similar length are generated together."""
+        questions = list(contexts) if contexts is not None else [None] * len(texts)
+        prompts = [
+            self.format.prompt(t, c, self.tokenizer) for t, c in zip(texts, questions, strict=True)
+        ]
+        outputs = self.generate(prompts)
+        now = datetime.now(UTC)
+        return [self.verdict(self.format.parse(o), at=now) for o in outputs]
+
+    def generate(self, prompts: Sequence[str]) -> list[str]:
+        """The model's greedy continuation of each prompt (special tokens dropped)."""
+        order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
+        outputs: list[str] = [""] * len(prompts)
+        size = self.options.batch
+        for start in range(0, len(order), size):
+            chunk = order[start : start + size]
+            texts = self._generate_batch([prompts[i] for i in chunk])
+            for i, text in zip(chunk, texts, strict=True):
+                outputs[i] = text
+        return outputs
+
+    def _generate_batch(self, prompts: list[str]) -> list[str]:
+        torch, _ = _require()
+        encoded = self.tokenizer(
+            prompts, return_tensors="pt", padding=True, add_special_tokens=False
+        ).to(self.options.device)
+        with torch.inference_mode():
+            generated = self.model.generate(
+                **encoded,
+                max_new_tokens=self.max_new_tokens,
+                do_sample=False,
+                pad_token_id=self.tokenizer.pad_token_id,
+            )
+        new = generated[:, encoded["input_ids"].shape[1] :]
+        return [str(t) for t in self.tokenizer.batch_decode(new, skip_special_tokens=True)]
+
+    def verdict(self, reading: GuardReading, *, at: datetime | None = None) -> Verdict:
+        """Our verdict from a parsed answer."""
+        at = at or datetime.now(UTC)
+        name = self.format.name
+        if reading.label is None:
+            return Verdict(
+                judge=self.spec,
+                flagged=True,
+                uncertain=True,
+                reason=f"{name}: unparseable output {reading.raw!r}",
+                at=at,
+            )
+        risks, unknown = self.format.risk_ids(reading.categories)
+        parts = [f"{name}: {reading.label}"]
+        if reading.categories:
+            parts.append("categories " + ", ".join(reading.categories))
+        if unknown:
+            parts.append("not mapped to a risk: " + ", ".join(unknown))
+        if reading.refused is not None:
+            parts.append("refusal " + ("yes" if reading.refused else "no"))
+        flagged = reading.label != "safe"
+        return Verdict(
+            judge=self.spec,
+            flagged=flagged,
+            risk_ids=risks if flagged else (),
+            refused=reading.refused,
+            uncertain=reading.label == "controversial",
+            reason="; ".join(parts),
+            at=at,
+        )
+
+
+def _load(folder: Path, options: GuardOptions) -> tuple[Any, Any]:
+    torch, transformers = _require()
+    common: dict[str, Any] = {"local_files_only": True, "trust_remote_code": options.remote_code}
+    dtype = options.dtype if options.dtype == "auto" else getattr(torch, options.dtype)
+    try:
+        tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), **common)
+        model = transformers.AutoModelForCausalLM.from_pretrained(
+            str(folder), dtype=dtype, **common
+        )
+    except (OSError, ValueError, KeyError) as e:
+        fix = None
+        if "trust_remote_code" in str(e):
+            fix = "the model ships its own code: add remote_code to the spec if you trust it"
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise InputFormatError(f"cannot load the guard model: {first}", file=folder, fix=fix) from e
+    tokenizer.padding_side = "left"  # decoder-only generation pads on the left
+    if tokenizer.pad_token is None:
+        if tokenizer.eos_token is None:
+            raise InputFormatError("the guard tokenizer has neither pad nor eos token", file=folder)
+        tokenizer.pad_token = tokenizer.eos_token
+    model.to(options.device)
+    model.eval()
+    return model, tokenizer
+
+
+def folder_digest(folder: Path) -> str:
+    """sha256 over the model folder's small descriptive files (weights are too big to hash)."""
+    digest = hashlib.sha256()
+    for name in _FOLDER_FILES:
+        path = folder / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputFormatError("the model folder has no config.json", file=path) from None
+    except (OSError, ValueError) as e:
+        raise InputFormatError(f"cannot read {path.name}: {e}", file=path) from None
+    if not isinstance(data, dict):
+        raise InputFormatError(f"{path.name} is not a JSON object", file=path)
+    return data
+
+
+def _rebuild(
+    folder: Path, fmt: str, options: GuardOptions, categories: Mapping[str, Sequence[str]]
+) -> GuardJudge:
+    return GuardJudge.load(folder, fmt, options, categories=categories)
