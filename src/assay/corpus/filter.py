@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from assay.corpus.engines import run_jobs
 from assay.corpus.readers import PIECE_BYTES, Bad, Piece, Record, kind_of, pieces
 from assay.corpus.sources import Source, load_sources
 from assay.errors import MissingDependencyError
@@ -74,13 +75,11 @@ def filter_corpus(
     piece_bytes: int = PIECE_BYTES,
 ) -> FilterStats:
     """Filter every file of every source into ``out``; pieces run in ``workers`` processes
-    (``engine="local"``) or as Ray tasks (``engine="ray"``, on ``address`` or a local Ray).
+    (``engine="local"``) or Ray actors (``engine="ray"``, on ``address`` or a local Ray).
 
     With ``resume``, pieces whose marker matches the input (size, mtime, range) and the
     settings (judge, ``pii``) are not redone. ``out/.parts`` is removed once the run is complete.
     """
-    from assay.corpus.engines import run_jobs
-
     registry, _ = load_sources(sources)
     parts = out / ".parts"
     if not resume:
