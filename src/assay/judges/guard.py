@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from assay.errors import ConfigError, InputFormatError, MissingDependencyError, UnknownNameError
 from assay.judges.base import JudgeSpec, Verdict
@@ -34,6 +34,7 @@ from assay.judges.guard_formats import (
     GuardReading,
     ShieldLM,
 )
+from assay.judges.options import parse_options
 
 _FOLDER_FILES = ("config.json", "generation_config.json", "tokenizer_config.json")
 
@@ -76,22 +77,7 @@ def parse_argument(argument: str) -> tuple[str, GuardOptions, Path]:
         )
     if name not in FORMATS:
         raise UnknownNameError("guard format", name, FORMATS)
-    known = list(GuardOptions.model_fields)
-    values: dict[str, str] = {}
-    for pair in filter(None, (p.strip() for p in pairs)):
-        key, eq, value = (part.strip() for part in pair.partition("="))
-        if key not in known:
-            raise UnknownNameError("guard judge option", key, known)
-        if not eq:
-            raise ConfigError(
-                f"the guard judge option {key!r} has no value", fix=f"write {key}=VALUE"
-            )
-        values[key] = value
-    try:
-        options = GuardOptions.model_validate(values)
-    except ValidationError as e:
-        problems = "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())
-        raise ConfigError(f"the guard judge {argument!r} is invalid: {problems}") from None
+    options = parse_options(pairs, GuardOptions, what="guard judge", spec=argument)
     return name, options, Path(folder)
 
 

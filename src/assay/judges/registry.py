@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from assay.banks.io import load_keywords
 from assay.errors import ConfigError, UnknownNameError
 from assay.judges.base import Judge
@@ -27,6 +25,7 @@ from assay.judges.classifier import ClassifierJudge
 from assay.judges.guard import GuardJudge
 from assay.judges.keyword import KeywordJudge
 from assay.judges.llm import LLMJudge, LLMJudgeConfig
+from assay.judges.options import parse_options
 from assay.standard.models import Profile
 
 Builder = Callable[[str, Profile], Judge]
@@ -53,22 +52,14 @@ def _llm(argument: str, profile: Profile) -> Judge:
             f"the llm judge {argument!r} names no model and endpoint",
             fix="write llm:MODEL@BASE_URL, e.g. llm:qwen-plus@https://host/v1",
         )
-    fields: dict[str, object] = {"model": model.strip(), "base_url": base_url.strip()}
-    known = [f for f in LLMJudgeConfig.model_fields if f not in fields]
-    for option in filter(None, (o.strip() for o in options)):
-        key, eq, value = (part.strip() for part in option.partition("="))
-        if key not in known:
-            raise UnknownNameError("llm judge option", key, known)
-        if not eq:
-            raise ConfigError(
-                f"the llm judge option {key!r} has no value", fix=f"write {key}=VALUE"
-            )
-        fields[key] = None if value.lower() in ("", "none") else value
-    try:
-        config = LLMJudgeConfig.model_validate(fields)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"the llm judge {argument!r} is invalid: {problems}") from None
+    config = parse_options(
+        options,
+        LLMJudgeConfig,
+        what="llm judge",
+        spec=argument,
+        given={"model": model.strip(), "base_url": base_url.strip()},
+        none_words=True,
+    )
     return LLMJudge(config, profile)
 
 
