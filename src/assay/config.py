@@ -111,8 +111,9 @@ class ProjectConfig(BaseModel):
     # the classifier of 8.4, the 9.3 classifier method and the 9.2 b) technical sample:
     # "classifier" (built in), "classifier:FOLDER" (assay judges train), "llm:MODEL@BASE_URL"
     # (an LLM judge, see assay.judges.registry), "guard:FORMAT:FOLDER" (a guard model on
-    # disk, extra ml), or "none"
-    classifier: str = "classifier"
+    # disk, extra ml), or "none"; a list of them is a panel combined by classifier_rule
+    classifier: str | tuple[str, ...] = "classifier"
+    classifier_rule: Literal["any", "all", "majority", "review"] = "any"
     # judge name (keyword, classifier) -> its calibration record (assay judges eval): the 9.3
     # rates of that judge are then also corrected for its error; decide_on says which decides
     calibrations: dict[str, Path] = Field(default_factory=dict)
@@ -121,6 +122,22 @@ class ProjectConfig(BaseModel):
     signatories: tuple[Signatory, ...] = ()
     signatory_note: str = ""  # 9.1 e) note 3, when one person signs for two roles
     root: Path = Field(default=Path("."), exclude=True)
+
+    def classifier_specs(self) -> list[str]:
+        """The classifier judges' specs ("none" gives none)."""
+        specs = [self.classifier] if isinstance(self.classifier, str) else list(self.classifier)
+        return [spec for spec in specs if spec != "none"]
+
+    def _judge_path(self, spec: str) -> str:
+        """A judge spec with its model folder made relative to ``root``."""
+        name, _, folder = spec.partition(":")
+        head = ""
+        if name == "guard":  # guard:FORMAT:FOLDER[;OPTIONS]
+            fmt, _, folder = folder.partition(":")
+            head = f"{fmt}:"
+        if folder and name != "llm" and not Path(folder).is_absolute():  # llm: not a path
+            return f"{name}:{head}{self.root / folder}"
+        return spec
 
     def resolved(self) -> ProjectConfig:
         """The same config with every path made relative to ``root``."""
@@ -141,14 +158,11 @@ class ProjectConfig(BaseModel):
         if isinstance(target, AnswerSheetConfig) and not target.path.is_absolute():
             target = target.model_copy(update={"path": self.root / target.path})
         measures = self.measures if self.measures.is_absolute() else self.root / self.measures
-        classifier = self.classifier
-        name, _, folder = classifier.partition(":")
-        head = ""
-        if name == "guard":  # guard:FORMAT:FOLDER[;OPTIONS]
-            fmt, _, folder = folder.partition(":")
-            head = f"{fmt}:"
-        if folder and name != "llm" and not Path(folder).is_absolute():  # llm: not a path
-            classifier = f"{name}:{head}{self.root / folder}"
+        classifier = (
+            self._judge_path(self.classifier)
+            if isinstance(self.classifier, str)
+            else tuple(self._judge_path(spec) for spec in self.classifier)
+        )
         corpus = self.corpus
         if corpus is not None:
             sheet = corpus.manual_sheet

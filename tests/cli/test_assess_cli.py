@@ -55,6 +55,29 @@ def test_without_a_classifier_the_classifier_method_is_not_run(tmp_path: Path) -
     assert "classifier" in methods["classifier"]["notes"][0]
 
 
+def test_several_classifiers_judge_as_a_panel(tmp_path: Path) -> None:
+    project = _examples(tmp_path)
+    config = project / "assay.yaml"
+    config.write_text(
+        config.read_text("utf-8")
+        + "classifier: [classifier, classifier]\nclassifier_rule: majority\n",
+        "utf-8",
+    )
+    result = run_assay("run", "--run-id", "t3", "--json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    methods = {m["method"]: m for m in json.loads(result.stdout)["methods"]}
+    assert (methods["classifier"]["judged"], methods["classifier"]["positive"]) == (54, 52)
+    from assay.store.runstore import RunStore
+
+    store = RunStore(f"sqlite:///{project / 'out' / 'runs.sqlite'}")
+    spec = store.judge_specs("t3")["classifier"]
+    assert (spec["name"], spec["args"]["rule"], len(spec["args"]["judges"])) == (
+        "panel",
+        "majority",
+        2,
+    )
+
+
 def test_run_needs_a_target_and_a_model(tmp_path: Path) -> None:
     project = _examples(tmp_path)
     no_model = run_assay("run", "--target-url", "http://127.0.0.1:9/v1", cwd=project)

@@ -23,6 +23,7 @@ from assay.config import ProjectConfig
 from assay.errors import ConfigError
 from assay.judges.base import Judge
 from assay.judges.keyword import KeywordJudge
+from assay.judges.panel import JudgePanel, Rule
 from assay.judges.refusal import RefusalJudge
 from assay.judges.registry import build_judge
 from assay.standard.models import Profile
@@ -158,9 +159,13 @@ def judge(
 
 
 def classifier_judge(config: ProjectConfig | None, profile: Profile) -> Judge | None:
-    """The project's classifier (the built-in one by default); None when set to "none"."""
-    spec = config.classifier if config else "classifier"
-    return None if spec == "none" else build_judge(spec, profile)
+    """The project's classifier (the built-in one by default), a panel of them combined by
+    ``classifier_rule`` when several are given; None when set to "none"."""
+    specs = config.classifier_specs() if config else ["classifier"]
+    judges = [build_judge(spec, profile) for spec in specs]
+    if len(judges) > 1:
+        return JudgePanel(judges, config.classifier_rule if config else Rule.ANY)
+    return judges[0] if judges else None
 
 
 def _keyword_judge(source: BankSource, profile: Profile) -> KeywordJudge:

@@ -41,7 +41,7 @@ from assay.cli.common import (
     table,
 )
 from assay.errors import EXIT_FINDINGS, ConfigError
-from assay.judges.classifier import ClassifierJudge
+from assay.judges.registry import coverage
 from assay.standard.models import Profile
 
 app = typer.Typer(help="Keyword library and test banks: check coverage and freshness, convert.")
@@ -138,9 +138,9 @@ def check(
     )
     data = _report_json(report, prof, code)
     judge = classifier_judge(cfg, prof)
-    coverage = judge.coverage(prof) if isinstance(judge, ClassifierJudge) else None
-    if coverage is not None:  # 8.4: the classifier beside the banks must cover every risk
-        data["classifier_coverage"] = coverage.model_dump(mode="json")
+    covered = coverage(judge, prof) if judge is not None else None
+    if covered is not None:  # 8.4: the classifier beside the banks must cover every risk
+        data["classifier_coverage"] = covered.model_dump(mode="json")
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", "utf-8")
@@ -148,13 +148,13 @@ def check(
         print_json(data)
     else:
         _render(report, prof, code)
-        if coverage is not None:
-            missing = "、".join(coverage.not_covered) if coverage.not_covered else "-"
+        if covered is not None:
+            missing = "、".join(covered.not_covered) if covered.not_covered else "-"
             typer.echo(
                 t(
                     code,
-                    f"8.4 分类模型覆盖 {len(coverage.covered)}/{len(prof.risks)} 种风险；未覆盖：{missing}",
-                    f"8.4 classifier covers {len(coverage.covered)}/{len(prof.risks)} risks; "
+                    f"8.4 分类模型覆盖 {len(covered.covered)}/{len(prof.risks)} 种风险；未覆盖：{missing}",
+                    f"8.4 classifier covers {len(covered.covered)}/{len(prof.risks)} risks; "
                     f"not covered: {missing.replace('、', ', ')}",
                 )
             )

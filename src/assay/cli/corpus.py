@@ -11,6 +11,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from assay.assess import run as stages
 from assay.banks.io import ReadOptions, load_allowlist, load_keywords
 from assay.cli.common import (
     ConfigOpt,
@@ -306,14 +307,18 @@ ClassifierOpt = Annotated[
 def corpus_judge(
     cfg: ProjectConfig | None, prof: Profile, keywords: Path | None, classifier: str | None
 ) -> Judge | None:
-    """Keywords and the classifier as one panel (either flags: flagged), or whichever exists."""
+    """Keywords and the classifier (``--classifier``, else the project's) as one panel (either
+    flags: flagged), or whichever exists."""
     members: list[Judge] = []
     words = keyword_judge(cfg, prof, keywords)
     if words is not None:
         members.append(words)
-    spec = classifier or (cfg.classifier if cfg else "classifier")
-    if spec != "none":
-        members.append(build_judge(spec, prof))
+    if classifier is None:
+        model = stages.classifier_judge(cfg, prof)
+    else:
+        model = None if classifier == "none" else build_judge(classifier, prof)
+    if model is not None:
+        members.append(model)
     if len(members) > 1:
         return JudgePanel(members, Rule.ANY)
     return members[0] if members else None

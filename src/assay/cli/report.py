@@ -33,7 +33,8 @@ from assay.cli.corpus import corpus_judge
 from assay.config import ProjectConfig
 from assay.corpus.results import CorpusResults, assess_corpus
 from assay.errors import EXIT_FINDINGS, ConfigError
-from assay.judges.classifier import ClassifierJudge, Coverage
+from assay.judges.classifier import Coverage
+from assay.judges.registry import coverage
 from assay.reports.build import build_report
 from assay.reports.model import Signatory
 from assay.reports.package import FORMATS, OPTIONAL_FORMATS, write_package
@@ -249,7 +250,7 @@ def _package(
 def _coverage(cfg: ProjectConfig | None, prof: Profile) -> Coverage | None:
     """The risk coverage of the project's classifier (8.4), when it is one that says."""
     judge = stages.classifier_judge(cfg, prof)
-    return judge.coverage(prof) if isinstance(judge, ClassifierJudge) else None
+    return coverage(judge, prof) if judge is not None else None
 
 
 def _measures(cfg: ProjectConfig | None, prof: Profile) -> MeasuresFile | None:

@@ -21,11 +21,12 @@ from pathlib import Path
 from assay.banks.io import load_keywords
 from assay.errors import ConfigError, UnknownNameError
 from assay.judges.base import Judge
-from assay.judges.classifier import ClassifierJudge
+from assay.judges.classifier import ClassifierJudge, Coverage
 from assay.judges.guard import GuardJudge
 from assay.judges.keyword import KeywordJudge
 from assay.judges.llm import LLMJudge, LLMJudgeConfig
 from assay.judges.options import parse_options
+from assay.judges.panel import JudgePanel
 from assay.standard.models import Profile
 
 Builder = Callable[[str, Profile], Judge]
@@ -95,3 +96,22 @@ def covered_risks(judge: Judge) -> frozenset[str] | None:
     if isinstance(judge, LLMJudge):
         return frozenset(judge.covered_risks)
     return None
+
+
+def coverage(judge: Judge, profile: Profile) -> Coverage | None:
+    """Which of the profile's risks a judge (or a panel, by the union of its members) covers,
+    for clause 8.4; None when no member says."""
+    if isinstance(judge, ClassifierJudge):
+        return judge.coverage(profile)
+    members = judge.judges if isinstance(judge, JudgePanel) else [judge]
+    said = [c for c in (covered_risks(m) for m in members) if c is not None]
+    if not said:
+        return None
+    covered = frozenset().union(*said)
+    ids = [r.id for r in profile.risks]
+    return Coverage(
+        profile=profile.id,
+        covered=tuple(r for r in ids if r in covered),
+        not_covered=tuple(r for r in ids if r not in covered),
+        positives={},
+    )
