@@ -47,7 +47,7 @@ demo: install
 	$(ASSAY) banks convert examples/banks/must_answer.jsonl $(OUT)/filing/must_answer.xlsx --kind must_answer --layout filing
 	@echo
 	@echo "Demo finished. The assessment package is in $(OUT)/demo/: report.html, report.md, report.json"
-	@echo "and the XLSX filing attachments (拦截关键词列表, 评估测试题-*, 抽样清单), with the run store"
+	@echo "and the XLSX filing attachments (拦截关键词列表, 评估测试题-*, 抽样清单, 语料抽样清单), with the run store"
 	@echo "runs.sqlite. Also under $(OUT)/: risks.json, clauses.json, banks-check.json, keyword-scan.json"
 	@echo "and filing/*.xlsx (the example banks in the filing layout)."
 	@echo "The example banks are deliberately small: the check above lists what a provider must add."
