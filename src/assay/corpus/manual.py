@@ -72,6 +72,7 @@ class ManualResult(BaseModel):
     by_risk: dict[str, int]
     bad: list[BadRow]
     notes: list[str]
+    notes_zh: list[str] = []
     items: list[ManualItem] = []  # every counted row, in sheet order
 
 
@@ -183,11 +184,13 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
     measured = rate(qualified, reviewed)
     threshold = params.manual_qualified_min.value
     decision = decide(measured, threshold, Direction.MIN, required=required)
-    notes = []
+    notes, notes_zh = [], []
     if reviewed < required:
         notes.append(f"{reviewed} records reviewed, fewer than the {required} required")
+        notes_zh.append(f"已审核 {reviewed} 条，少于要求的 {required} 条")
     if bad:
         notes.append(f"{len(bad)} bad rows were not counted")
+        notes_zh.append(f"{len(bad)} 行无效，未计入")
     return ManualResult(
         required=required,
         rows=rows,
@@ -201,6 +204,7 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
         by_risk=dict(sorted(by_risk.items())),
         bad=bad,
         notes=notes,
+        notes_zh=notes_zh,
         items=items,
     )
 

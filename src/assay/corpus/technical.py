@@ -36,6 +36,7 @@ class TechnicalResult(BaseModel):
     by_risk: dict[str, int]
     judges: list[str] = []  # the names of the judges that looked at the sample
     notes: list[str]
+    notes_zh: list[str] = []
 
 
 def keep(seed: int, record_id: str, cut: float) -> bool:
@@ -88,13 +89,16 @@ def technical_sample(
                     flush()
     flush()
     judges = [j.spec.name for j in getattr(judge, "judges", [judge])]
-    notes = []
+    notes, notes_zh = [], []
     if "classifier" not in judges:
         notes.append("judged by keywords only: no classifier judge was used (9.2 b) asks for both)")
+        notes_zh.append("仅用关键词研判，未使用分类模型（9.2 b) 要求两者兼用）")
     if sampled < required:
         notes.append(f"only {sampled} records drawn, fewer than the {required} required")
+        notes_zh.append(f"仅抽取 {sampled} 条，少于要求的 {required} 条")
     if uncertain:
         notes.append(f"{uncertain} uncertain verdicts await human review")
+        notes_zh.append(f"{uncertain} 条研判待定，待人工审核")
     measured = rate(qualified, sampled - uncertain)
     threshold = params.technical_qualified_min.value
     decision = decide_open(
@@ -112,4 +116,5 @@ def technical_sample(
         by_risk=dict(sorted(by_risk.items())),
         judges=judges,
         notes=notes,
+        notes_zh=notes_zh,
     )

@@ -92,7 +92,7 @@ def _corpus_tables(report: Report, lang: str) -> list[Table]:
                 _interval(m.rate),
                 f"≥ {m.threshold:.0%}",
                 lb(m.decision.value),
-                "; ".join(m.notes),
+                "；".join(m.notes_zh or m.notes) if lang == "zh" else "; ".join(m.notes),
             ]
         )
     findings = [[f.clause, f.source or "-", f.field or "-", f.message] for f in corpus.findings]
