@@ -140,7 +140,7 @@ def pieces(path: Path, size: int = PIECE_BYTES) -> list[Piece]:
 def _count_lines(raw: IO[bytes], length: int) -> int:
     count = 0
     while length > 0:
-        block = raw.read(min(length, 16 * 1024 * 1024))
+        block = raw.read(min(length, _BLOCK))
         if not block:
             break
         count += block.count(b"\n")
