@@ -232,3 +232,26 @@ def test_the_block_line_reader_agrees_with_splitting_lines(
                 data = b"\xef\xbb\xbf" + data
             got = list(readers._lines(io.BytesIO(data), 5, 1, None))
             assert got == _reference_lines(data, 5), (block, data)
+
+
+def test_a_csv_keeps_its_header_however_it_is_cut(tmp_path: Path) -> None:
+    rows = "".join(f"r{i},普通文本{i}\n" for i in range(40))
+    bad = "".join(f"x{i},网络赌博\n" for i in range(10))  # piece 0 holds only removed rows
+    (tmp_path / "b.csv").write_text("\n\nid,text\n" + bad + rows, "utf-8")  # blank lines first
+    path = _sources(tmp_path, "b.csv")
+    whole = filter_corpus(path, tmp_path / "whole", judge=_judge())
+    cut = filter_corpus(path, tmp_path / "cut", judge=_judge(), piece_bytes=64)
+    assert (whole.records, whole.removed) == (cut.records, cut.removed) == (50, 10)
+    assert _tree(tmp_path / "whole") == _tree(tmp_path / "cut")
+    assert (tmp_path / "whole" / "s" / "b.csv").read_text("utf-8").startswith("id,text\nr0,")
+
+
+def test_the_panel_judges_are_named_however_deep(tmp_path: Path) -> None:
+    from assay.corpus.technical import judge_names, uses_both
+    from assay.judges.panel import JudgePanel
+
+    inner = JudgePanel([_judge(), _judge()])
+    names = judge_names(JudgePanel([_judge(), inner]))
+    assert names == ["keyword"]
+    assert not uses_both(names)
+    assert uses_both(["keyword", "llm"])

@@ -53,7 +53,12 @@ def test_filtering_clause_needs_both_samples_and_a_classifier(
     passed = technical.model_copy(update={"decision": Decision.PASS})
     clauses = corpus_clauses(results.model_copy(update={"technical": passed}))
     assert clauses["5.2.a"].result == "undetermined"  # no manual sample, keywords only
-    assert "classifier" in clauses["5.2.a"].reason
+    assert "classification model" in clauses["5.2.a"].reason
+    # an LLM judge alone is a model but no keywords: still not both
+    llm_only = passed.model_copy(update={"judges": ["llm"]})
+    assert (
+        "both" in corpus_clauses(results.model_copy(update={"technical": llm_only}))["5.2.a"].reason
+    )
     failed = technical.model_copy(update={"decision": Decision.FAIL})
     assert corpus_clauses(results.model_copy(update={"technical": failed}))["5.2.a"].result == (
         "not_conforms"
@@ -118,3 +123,38 @@ def test_uncertain_verdicts_are_counted_neither_way(tmp_path: Path, tc260: Profi
     assert technical.uncertain > 0
     assert technical.rate.n == technical.sampled - technical.uncertain
     assert technical.qualified == technical.rate.n
+
+
+def test_reviewed_excerpts_never_show_a_number_cut_at_the_edge(
+    tmp_path: Path, tc260: Profile
+) -> None:
+    from assay.corpus.manual import digest, import_manual
+
+    text = "文" * 293 + "13812345678" + "，其余内容"  # the number straddles the excerpt's end
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "id,来源,文件,行,语料内容,研判结果,审核人,text_sha256\n"
+        f"a,web,w.jsonl,1,{text},合格,r,{digest(text)}\n",
+        "utf-8",
+    )
+    (item,) = import_manual(sheet, tc260).items
+    assert "1381234" not in item.text
+    assert item.text.endswith("138****")
+
+
+def test_a_flag_without_risk_ids_still_counts_as_harmful(tmp_path: Path, tc260: Profile) -> None:
+    from assay.corpus.assess import assess_sources
+    from assay.judges.base import JudgeSpec, Verdict
+
+    class Nameless:  # flags everything and names no risk, as ShieldLM does
+        spec = JudgeSpec(name="guard")
+
+        def judge_many(self, texts: list[str], *, contexts: object = None) -> list[Verdict]:
+            return [Verdict(judge=self.spec, flagged=True) for _ in texts]
+
+    web = next(
+        r
+        for r in assess_sources(_registry(tmp_path), tc260, judge=Nameless(), seed=1)  # type: ignore[arg-type]
+        if r.source == "web"
+    )
+    assert (web.harmful, web.decision) == (101, "reject")

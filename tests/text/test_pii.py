@@ -76,11 +76,18 @@ def _whole_text(text: str) -> list[Found]:
     for m in pii._LANDLINE.finditer(text):
         if free(m.start(1), m.end(1)):
             found.append(Found("landline", m.start(1), m.end(1)))
-    for m in pii._PASSPORT.finditer(text):
-        found.append(Found("passport", m.start(1), m.end(1)))
     for m in pii._EMAIL.finditer(text):
-        found.append(Found("email", m.start(), m.end()))
+        if free(m.start(), m.end()):
+            found.append(Found("email", m.start(), m.end()))
+    for m in pii._PASSPORT.finditer(text):
+        if free(m.start(1), m.end(1)):
+            found.append(Found("passport", m.start(1), m.end(1)))
     return sorted(found, key=lambda f: f.start)
+
+
+def test_overlapping_finds_are_masked_once() -> None:
+    assert mask("E12345678@mail.com") == "E***@mail.com"  # an e-mail address, not a passport
+    assert [f.kind for f in find("写信给 E12345678@mail.com")] == ["email"]
 
 
 def test_windowed_search_equals_whole_text_search() -> None:

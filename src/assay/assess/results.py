@@ -297,7 +297,12 @@ def _corrected(
     except UserError as exc:
         return result.model_copy(update={"notes": [*result.notes, f"not corrected: {exc.message}"]})
     value, low, high = fixed.complement()
-    decided = decide_on == "corrected"
+    # the corrected rate decides when asked to, unless verdicts await review or there is no data
+    decided = (
+        decide_on == "corrected"
+        and result.decision is not Decision.NO_DATA
+        and not result.uncertain
+    )
     if not calibrated.same_judge:
         result = result.model_copy(
             update={
@@ -318,7 +323,7 @@ def _corrected(
             calibration=calibrated.source,
         )
     }
-    if decided and result.decision is not Decision.NO_DATA and not result.uncertain:
+    if decided:
         shown = Rate(
             k=result.positive,
             n=result.judged,

@@ -114,7 +114,11 @@ def assess_source(
         for verdict in judge.judge_many([r.text for r in sample]):
             if verdict.uncertain:  # goes to review; counted neither way
                 uncertain += 1
-            elif any(r.rsplit(".", 1)[0] in counted for r in verdict.risk_ids):
+            elif verdict.flagged and (
+                # a judge that names no risk (ShieldLM, say) still found something harmful
+                not verdict.risk_ids
+                or any(r.rsplit(".", 1)[0] in counted for r in verdict.risk_ids)
+            ):
                 harmful += 1
         if uncertain:
             notes.append(f"{uncertain} uncertain verdicts await human review")

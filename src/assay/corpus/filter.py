@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from assay.corpus.engines import run_jobs
-from assay.corpus.readers import PIECE_BYTES, Bad, Piece, Record, kind_of, pieces
+from assay.corpus.readers import PIECE_BYTES, Bad, Piece, Record, csv_header, kind_of, pieces
 from assay.corpus.sources import Source, load_sources
 from assay.errors import MissingDependencyError
 from assay.judges.base import Judge, Verdict
@@ -233,10 +233,14 @@ def _filter_piece(
     pii, field_name = job.pii, source.text_field
     removed = masked = 0
     with job.written.open("wb") as raw_sink:
-        sink = _Sink(fmt, raw_sink, first=job.piece.start == 0, schema=schema, groups=groups)
+        header = (
+            csv_header(job.piece.path, encoding=source.encoding)
+            if fmt in ("csv", "tsv") and job.piece.start == 0
+            else None
+        )
+        sink = _Sink(fmt, raw_sink, header=header, schema=schema, groups=groups)
         write = sink.write
         for batch in _batches(source.read(job.piece), stats, bad, source.id):
-            sink.saw(batch[0])
             verdicts = judge.judge_many([r.text for r in batch])
             for record, verdict in zip(batch, verdicts, strict=True):
                 found: list[Found] = find(record.text) if pii != "keep" else []
@@ -262,11 +266,16 @@ class _Sink:
     """Writes kept records in the input's format (JSON arrays as JSONL) to a binary file."""
 
     def __init__(
-        self, fmt: str, raw: IO[bytes], *, first: bool, schema: Any = None, groups: list[int]
+        self,
+        fmt: str,
+        raw: IO[bytes],
+        *,
+        header: list[str] | None = None,
+        schema: Any = None,
+        groups: list[int],
     ) -> None:
         self.fmt = fmt
         self.raw = raw
-        self.header = first and fmt in ("csv", "tsv")  # the file's first piece writes the header
         self.text: io.TextIOWrapper | None = None
         self.csv: Any = None
         if fmt in ("csv", "tsv"):
@@ -274,6 +283,8 @@ class _Sink:
             self.csv = csv.writer(
                 self.text, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n"
             )
+            if header:  # the file's first piece writes the header, whatever its records
+                self.csv.writerow(header)
         self.lines: list[bytes] = []  # JSONL lines held until the end of the batch
         self.rows: list[dict[str, Any]] = []
         self.schema = schema
@@ -282,13 +293,6 @@ class _Sink:
         self.parquet: Any = None
         if fmt == "parquet":
             self.parquet = _pyarrow_parquet().ParquetWriter(raw, schema)
-
-    def saw(self, record: Record) -> None:
-        """Called with the first record of each batch: the CSV header goes out with the first
-        record read, kept or not."""
-        if self.header:
-            self.csv.writerow(list(record.fields or {}))
-            self.header = False
 
     def write(self, record: Record, text_field: str, text: str) -> None:
         if self.fmt == "jsonl" and record.raw is not None and text is record.text:

@@ -27,6 +27,7 @@ from assay.errors import InputFormatError, UnknownNameError
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, Direction, Rate, decide, rate
 from assay.text import fold
+from assay.text.pii import mask
 
 COLUMNS = [
     "id",
@@ -56,7 +57,7 @@ class ManualItem(BaseModel):
     verdict: str  # qualified / unqualified / pending
     risk_ids: list[str] = []
     reviewer: str = ""
-    text: str = ""  # the first characters of the record
+    text: str = ""  # the first characters of the record, personal information masked
 
 
 class ManualResult(BaseModel):
@@ -154,7 +155,8 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
             file=values.get("文件", ""),
             line=values.get("行", ""),
             verdict="pending",
-            text=values["语料内容"][:_EXCERPT],
+            # masked whole, then cut: a number at the cut is never left half in clear
+            text=mask(values["语料内容"])[:_EXCERPT],
         )
         if not verdict:
             pending += 1

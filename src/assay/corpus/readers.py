@@ -210,8 +210,8 @@ def read_records(
                 yield Record(path.stem, text, name, 1)
             return
         header = None
-        if piece.start:  # a later piece of a CSV/TSV file: its header is the file's first line
-            header = next(_lines(raw, max_line_bytes, 1, None), (1, None))[1]
+        if piece.start:  # a later piece of a CSV/TSV file: the file's header line comes first
+            header = _header_line(raw, max_line_bytes, encodings)
             raw.seek(piece.start)
         lines = _lines(raw, max_line_bytes, piece.line, piece.stop and piece.stop - piece.start)
         if fmt == "jsonl":
@@ -219,12 +219,39 @@ def read_records(
         else:
             delimiter = "\t" if fmt == "tsv" else ","
             if header is not None:
-                lines = _prepend((1, header), lines)
+                lines = _prepend(header, lines)
             yield from _delimited(lines, name, text_field, id_field, encodings, delimiter)
 
 
+def _header_line(
+    raw: IO[bytes], limit: int, encodings: tuple[str, ...]
+) -> tuple[int, bytes] | None:
+    """The line a CSV/TSV reader takes as the header: the first that decodes, holds no NUL
+    and is not blank (the rule of :func:`_delimited`)."""
+    for number, data in _lines(raw, limit, 1, None):
+        if data is None:
+            continue
+        text = _decode(data, encodings)
+        if text is not None and "\x00" not in text and text.strip():
+            return number, data
+    return None
+
+
+def csv_header(path: Path, *, encoding: str = "auto") -> list[str]:
+    """The columns of a CSV/TSV file, as its records' fields name them (empty: no header)."""
+    fmt, compression = kind_of(path)
+    encodings = _decoder(encoding)
+    with _open(path, compression) as raw:
+        found = _header_line(raw, MAX_LINE_BYTES, encodings)
+    if found is None:
+        return []
+    text = _decode(found[1], encodings) or ""
+    cells = next(csv.reader(io.StringIO(text), delimiter="\t" if fmt == "tsv" else ","), [])
+    return list(dict.fromkeys(c.strip() for c in cells))
+
+
 def _prepend(
-    first: tuple[int, bytes | None], rest: Iterator[tuple[int, bytes | None]]
+    first: tuple[int, bytes], rest: Iterator[tuple[int, bytes | None]]
 ) -> Iterator[tuple[int, bytes | None]]:
     yield first
     yield from rest

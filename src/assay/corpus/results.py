@@ -29,7 +29,7 @@ from assay.assess.measures import Result
 from assay.corpus.assess import SourceResult, assess_sources
 from assay.corpus.manual import ManualResult, import_manual
 from assay.corpus.sources import SourceFinding, check_sources, load_sources
-from assay.corpus.technical import TechnicalResult, technical_sample
+from assay.corpus.technical import TechnicalResult, technical_sample, uses_both
 from assay.judges.base import Judge
 from assay.standard.models import Profile
 from assay.stats.rates import DECISION_ZH, Decision
@@ -165,8 +165,8 @@ def _filtering(corpus: CorpusResults) -> CorpusClause:
     result: Result = "undetermined"
     if Decision.FAIL in decisions:
         result = "not_conforms"
-    elif technical is not None and "classifier" not in technical.judges:
-        parts.append("9.2 b) needs a classifier as well as keywords")
+    elif technical is not None and not uses_both(technical.judges):
+        parts.append("9.2 b) needs keywords and a classification model, both")
         parts_zh.append("9.2 b) 需同时使用关键词和分类模型")
     elif len(decisions) == 2 and all(d is Decision.PASS for d in decisions):
         result = "conforms"

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from assay.corpus.readers import Record
 from assay.corpus.sources import Source, load_sources
 from assay.judges.base import Judge
+from assay.judges.panel import JudgePanel
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, Direction, Rate, decide_open, rate
 
@@ -37,6 +38,21 @@ class TechnicalResult(BaseModel):
     judges: list[str] = []  # the names of the judges that looked at the sample
     notes: list[str]
     notes_zh: list[str] = []
+
+
+MODEL_JUDGES = frozenset({"classifier", "llm", "guard"})  # judges that are classification models
+
+
+def judge_names(judge: Judge) -> list[str]:
+    """The names of the judges inside ``judge`` (panels opened, however deep), sorted."""
+    if isinstance(judge, JudgePanel):
+        return sorted({name for member in judge.judges for name in judge_names(member)})
+    return [judge.spec.name]
+
+
+def uses_both(names: list[str]) -> bool:
+    """9.2 b) asks for keywords and a classification model."""
+    return "keyword" in names and bool(MODEL_JUDGES & set(names))
 
 
 def keep(seed: int, record_id: str, cut: float) -> bool:
@@ -88,11 +104,13 @@ def technical_sample(
                 if len(batch) >= _BATCH:
                     flush()
     flush()
-    judges = [j.spec.name for j in getattr(judge, "judges", [judge])]
+    judges = judge_names(judge)
     notes, notes_zh = [], []
-    if "classifier" not in judges:
-        notes.append("judged by keywords only: no classifier judge was used (9.2 b) asks for both)")
-        notes_zh.append("仅用关键词研判，未使用分类模型（9.2 b) 要求两者兼用）")
+    if not uses_both(judges):
+        notes.append(
+            f"judged by {', '.join(judges)}: 9.2 b) asks for keywords and a classification model"
+        )
+        notes_zh.append(f"研判方式：{'、'.join(judges)}；9.2 b) 要求关键词与分类模型兼用")
     if sampled < required:
         notes.append(f"only {sampled} records drawn, fewer than the {required} required")
         notes_zh.append(f"仅抽取 {sampled} 条，少于要求的 {required} 条")

@@ -38,10 +38,6 @@ def build_report(
     clauses = clause_results(
         profile, banks=banks, run=run, measures=measures, corpus=corpus, classifier=classifier
     )
-    if corpus is not None and corpus.manual is not None and mask_pii:
-        items = [i.model_copy(update={"text": mask(i.text)}) for i in corpus.manual.items]
-        manual = corpus.manual.model_copy(update={"items": items})
-        corpus = corpus.model_copy(update={"manual": manual})
     samples = _samples(store, run, mask_pii) if store is not None and run is not None else []
     return Report(
         project=project,

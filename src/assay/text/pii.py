@@ -69,7 +69,8 @@ def luhn_valid(text: str) -> bool:
 
 
 def find(text: str) -> list[Found]:
-    """Every piece of personal information found, without overlaps (IDs first)."""
+    """Every piece of personal information found, without overlaps (IDs first, then cards,
+    mobiles, landlines, e-mail addresses, passports)."""
     found: list[Found] = []
 
     def free(start: int, end: int) -> bool:
@@ -96,12 +97,14 @@ def find(text: str) -> list[Found]:
         for m in _LANDLINE.finditer(text, start, end + 1):
             if free(m.start(1), m.end(1)):
                 found.append(Found("landline", m.start(1), m.end(1)))
+    if "@" in text:  # before passports: "E12345678@mail.com" is an e-mail address
+        for m in _EMAIL.finditer(text):
+            if free(m.start(), m.end()):
+                found.append(Found("email", m.start(), m.end()))
     for start, end in short:
         for m in _PASSPORT.finditer(text, max(0, start - _LEAD), end + 1):
-            found.append(Found("passport", m.start(1), m.end(1)))
-    if "@" in text:
-        for m in _EMAIL.finditer(text):
-            found.append(Found("email", m.start(), m.end()))
+            if free(m.start(1), m.end(1)):
+                found.append(Found("passport", m.start(1), m.end(1)))
     return sorted(found, key=lambda f: f.start)
 
 
