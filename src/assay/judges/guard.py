@@ -16,6 +16,7 @@ On the command line: ``guard:FORMAT:FOLDER[;OPTION=VALUE...]``, for example
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -176,12 +177,29 @@ class GuardJudge:
     ) -> list[Verdict]:
         """One verdict per text; prompts of similar length are generated together."""
         questions = list(contexts) if contexts is not None else [None] * len(texts)
+        clean = self.defuse
         prompts = [
-            self.format.prompt(t, c, self.tokenizer) for t, c in zip(texts, questions, strict=True)
+            self.format.prompt(clean(t), clean(c) if c is not None else None, self.tokenizer)
+            for t, c in zip(texts, questions, strict=True)
         ]
         outputs = self.generate(prompts)
         now = datetime.now(UTC)
         return [self.verdict(self.format.parse(o), at=now) for o in outputs]
+
+    def defuse(self, text: str) -> str:
+        """``text`` with the tokenizer's special-token strings broken up, so that an answer
+        cannot close the prompt and write its own verdict ("<|eot_id|>…safe"): a tokenizer
+        would turn those strings into real control tokens."""
+        for token in self._special:
+            if token in text:
+                text = text.replace(token, token[:1] + "\u200b" + token[1:])
+        return text
+
+    @functools.cached_property
+    def _special(self) -> list[str]:
+        tokens = set(self.tokenizer.all_special_tokens)
+        tokens |= set(getattr(self.tokenizer, "added_tokens_encoder", {}) or {})
+        return sorted((t for t in tokens if len(t) > 1), key=len, reverse=True)
 
     def generate(self, prompts: Sequence[str]) -> list[str]:
         """The model's greedy continuation of each prompt (special tokens dropped)."""
