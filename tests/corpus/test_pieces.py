@@ -255,3 +255,13 @@ def test_the_panel_judges_are_named_however_deep(tmp_path: Path) -> None:
     assert names == ["keyword"]
     assert not uses_both(names)
     assert uses_both(["keyword", "llm"])
+
+
+def test_two_inputs_that_would_write_one_output_are_refused(tmp_path: Path) -> None:
+    from assay.errors import ConfigError
+
+    (tmp_path / "a.jsonl").write_text('{"id": "y", "text": "t"}\n', "utf-8")
+    (tmp_path / "a.json").write_text('[{"id": "x", "text": "t"}]', "utf-8")
+    path = _sources(tmp_path, "a.jsonl, a.json")
+    with pytest.raises(ConfigError, match="both be written"):
+        filter_corpus(path, tmp_path / "out", judge=_judge())

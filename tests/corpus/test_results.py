@@ -26,8 +26,8 @@ def test_a_rejected_source_fails_the_five_percent_clauses(tmp_path: Path, tc260:
     assert clauses["5.1.c.3"].result == "not_conforms"  # the vendor has no contract
     assert clauses["5.1.c.1"].result == "not_conforms"  # the forum has no licence
     assert clauses["5.1.c.4"].result == "not_applicable"  # no user-input source
-    assert clauses["5.1.c.2"].result == "not_conforms"  # the forum's files are missing
-    assert "no file matches" in clauses["5.1.c.2"].reason
+    assert "no file matches" in clauses["5.1.c.1"].reason  # and its files are missing
+    assert clauses["5.1.c.2"].result == "conforms"  # the self-collected web source is recorded
 
 
 def test_accepted_sources_conform_and_undecided_ones_wait(tmp_path: Path, tc260: Profile) -> None:

@@ -154,3 +154,26 @@ def test_uncertain_verdicts_are_left_out_of_a_calibration() -> None:
     ]
     any_row = metrics(examples, verdicts, ["A.2.e"])[0]
     assert (any_row.tp, any_row.fn, any_row.tn, any_row.fp, any_row.uncertain) == (1, 0, 1, 0, 1)
+
+
+def test_a_panels_coverage_follows_its_rule(tc260: object) -> None:
+    from assay.banks.models import KeywordEntry, KeywordLibrary
+    from assay.judges.keyword import KeywordJudge
+    from assay.judges.panel import JudgePanel
+    from assay.judges.registry import coverage
+
+    a = KeywordJudge(KeywordLibrary(entries=[KeywordEntry(keyword="x", risk_ids=("A.2.e",))]))
+    b = KeywordJudge(
+        KeywordLibrary(
+            entries=[
+                KeywordEntry(keyword="y", risk_ids=("A.2.e",)),
+                KeywordEntry(keyword="z", risk_ids=("A.4.a",)),
+            ]
+        )
+    )
+    union = coverage(JudgePanel([a, b], "any"), tc260)  # type: ignore[arg-type]
+    both = coverage(JudgePanel([a, b], "all"), tc260)  # type: ignore[arg-type]
+    assert union is not None
+    assert both is not None
+    assert union.covered == ("A.2.e", "A.4.a")
+    assert both.covered == ("A.2.e",)  # under "all", a risk only one member knows is never flagged

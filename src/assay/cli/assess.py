@@ -37,7 +37,7 @@ from assay.cli.common import (
 )
 from assay.config import ProjectConfig
 from assay.errors import ConfigError
-from assay.judges.evaluate import ANY, load_calibration
+from assay.judges.evaluate import ANY, load_calibration, same_judge
 from assay.standard.loader import builtin_profiles
 from assay.standard.models import Profile
 from assay.stats.corrected import Counts
@@ -326,13 +326,14 @@ def run_results(
 ) -> RunResults:
     """The decision table, with the rates of calibrated judges corrected (``calibrations:``)."""
     calibrations = {}
-    configured = {"classifier": stages.classifier_judge(cfg, prof)}
-    for judge, path in (cfg.calibrations if cfg else {}).items():
+    wanted = cfg.calibrations if cfg else {}
+    # the judge is built only to check the record was made with it (a guard loads a model)
+    now = stages.classifier_judge(cfg, prof) if "classifier" in wanted else None
+    for judge, path in wanted.items():
         record = load_calibration(path)
         row = record.for_risk(ANY)
         counts = Counts(tp=row.tp, fn=row.fn, tn=row.tn, fp=row.fp)
-        now = configured.get(judge)
-        same = now is None or now.spec == record.judge
+        same = judge != "classifier" or now is None or same_judge(now.spec, record.judge)
         calibrations[judge] = Calibrated(counts=counts, source=str(path), same_judge=same)
     return results(
         runs,

@@ -22,6 +22,7 @@ import bisect
 import csv
 import io
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -31,7 +32,7 @@ from typing import IO, Any, Literal
 from assay.corpus.engines import run_jobs
 from assay.corpus.readers import PIECE_BYTES, Bad, Piece, Record, csv_header, kind_of, pieces
 from assay.corpus.sources import Source, load_sources
-from assay.errors import MissingDependencyError
+from assay.errors import ConfigError, MissingDependencyError
 from assay.judges.base import Judge, Verdict
 from assay.text.pii import Found, find, mask
 
@@ -85,13 +86,24 @@ def filter_corpus(
     if not resume:
         shutil.rmtree(parts, ignore_errors=True)
     parts.mkdir(parents=True, exist_ok=True)
-    # a resumed piece counts only if it was filtered with the same judge and options
-    settings = json.dumps([judge.spec.model_dump(mode="json"), pii], sort_keys=True)
     jobs: list[_Job] = []
     files: list[tuple[Path, list[_Job]]] = []
+    written: dict[Path, Path] = {}
     for source in registry.sources:
+        # a resumed piece counts only if it was read and judged the same way
+        settings = json.dumps(
+            [judge.spec.model_dump(mode="json"), pii, source.model_dump(mode="json")],
+            sort_keys=True,
+        )
         for path in source.files(sources.parent):
             target = _written(out / source.id / Source.relative(path, sources.parent))
+            if target in written:
+                raise ConfigError(
+                    f"{path} and {written[target]} would both be written to {target}",
+                    file=sources,
+                    fix="rename one of them (a.json, a.jsonl and a.jsonl.gz all become a.jsonl)",
+                )
+            written[target] = path
             cut = pieces(path, piece_bytes)
             mine = [
                 _Job(len(jobs) + i, piece, target, source, pii, parts, settings, len(cut) == 1)
@@ -196,7 +208,10 @@ class _Job:
     def done(self) -> bool:
         if not self.marker.is_file() or not self.written.is_file():
             return False
-        return bool(json.loads(self.marker.read_text("utf-8"))["input"] == self._stamp())
+        try:
+            return bool(json.loads(self.marker.read_text("utf-8"))["input"] == self._stamp())
+        except (ValueError, KeyError, TypeError):  # a marker of another version: redo the piece
+            return False
 
     def stats(self) -> FilterStats:
         return FilterStats(**json.loads(self.marker.read_text("utf-8"))["stats"])
@@ -211,7 +226,9 @@ class _Job:
             _filter_piece(self, judge, (log, bad), stats)
         counts = {k: v for k, v in asdict(stats).items() if k != "files"}
         marker = {"input": self._stamp(), "stats": counts}
-        self.marker.write_text(json.dumps(marker), "utf-8")
+        partial = self.marker.with_suffix(".tmp")
+        partial.write_text(json.dumps(marker), "utf-8")
+        os.replace(partial, self.marker)  # a marker is whole or absent, never torn
         return stats
 
 

@@ -99,6 +99,14 @@ def load_sources(path: Path) -> tuple[SourcesFile, LineMap]:
     return parsed, lines
 
 
+_KIND_CLAUSE = {  # the clause of 5.1 c) about each kind of source
+    "open_source": "5.1.c.1",
+    "self_collected": "5.1.c.2",
+    "commercial": "5.1.c.3",
+    "user_input": "5.1.c.4",
+}
+
+
 def check_sources(path: Path, profile: Profile) -> list[SourceFinding]:
     """What sources.yaml shows against 5.1, each finding with its source, field and line."""
     registry, lines = load_sources(path)
@@ -148,8 +156,8 @@ def check_sources(path: Path, profile: Profile) -> list[SourceFinding]:
                 "robots",
                 "crawled corpus without a record that robots and anti-crawling marks were respected",
             )
-        if not s.files(root):
-            finding(i, "5.1.c.2", "paths", "no file matches the paths")
+        if not s.files(root):  # the records of this kind of source cannot be shown
+            finding(i, _KIND_CLAUSE[s.kind], "paths", "no file matches the paths")
     groups: dict[tuple[str, str], list[str]] = {}
     for s in registry.sources:
         groups.setdefault((s.language, s.modality), []).append(s.id)

@@ -1,5 +1,6 @@
 """The technical sample of 9.2 b): at least 10% of all corpus records, drawn at random (seeded),
-judged by the keyword judge, and its qualified rate decided against 98%.
+judged by keywords and a classification model (as a panel), and its qualified rate decided
+against 98%.
 
 Selection is by a keyed hash of each record's id, so it needs no memory and does not depend on
 the order files are read in: a first pass counts the records, a second keeps those whose hash

@@ -93,7 +93,7 @@ def metrics(
         if risk not in named:
             continue
         flags = [(risk in e.risk_ids, risk in v.risk_ids) for e, v in known]
-        rows.append(_row(risk, covered is None or risk in covered, flags))
+        rows.append(_row(risk, covered is None or risk in covered, flags, open_))
     return rows
 
 
@@ -151,3 +151,12 @@ def load_calibration(path: Path) -> Calibration:
             file=path,
             fix="use the JSON that assay judges eval wrote",
         ) from None
+
+
+def same_judge(a: JudgeSpec, b: JudgeSpec) -> bool:
+    """Whether two specs describe the same judge, wherever its files live (``source`` aside)."""
+
+    def strip(spec: JudgeSpec) -> dict[str, object]:
+        return {k: v for k, v in spec.args.items() if k != "source"}
+
+    return a.name == b.name and strip(a) == strip(b)

@@ -26,7 +26,7 @@ from assay.judges.guard import GuardJudge
 from assay.judges.keyword import KeywordJudge
 from assay.judges.llm import LLMJudge, LLMJudgeConfig
 from assay.judges.options import parse_options
-from assay.judges.panel import JudgePanel
+from assay.judges.panel import JudgePanel, Rule
 from assay.standard.models import Profile
 
 Builder = Callable[[str, Profile], Judge]
@@ -99,7 +99,7 @@ def covered_risks(judge: Judge) -> frozenset[str] | None:
 
 
 def coverage(judge: Judge, profile: Profile) -> Coverage | None:
-    """Which of the profile's risks a judge (or a panel, by the union of its members) covers,
+    """Which of the profile's risks a judge (or a panel, by its rule over its members) covers,
     for clause 8.4; None when no member says."""
     if isinstance(judge, ClassifierJudge):
         return judge.coverage(profile)
@@ -107,7 +107,12 @@ def coverage(judge: Judge, profile: Profile) -> Coverage | None:
     said = [c for c in (covered_risks(m) for m in members) if c is not None]
     if not said:
         return None
-    covered = frozenset().union(*said)
+    # a risk counts as covered when the panel's rule can flag it on its own members' say:
+    # any member (any), a majority (majority), or every member (all, review)
+    rule = judge.rule if isinstance(judge, JudgePanel) else Rule.ANY
+    need = {Rule.ANY: 1, Rule.MAJORITY: len(members) // 2 + 1}.get(rule, len(members))
+    every = {r for c in said for r in c}
+    covered = frozenset(r for r in every if sum(r in c for c in said) >= need)
     ids = [r.id for r in profile.risks]
     return Coverage(
         profile=profile.id,
