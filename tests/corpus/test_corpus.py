@@ -443,3 +443,21 @@ def test_manual_sample_decides_at_the_profile_minimum(tmp_path: Path, tc260: Pro
         sheet, filled, {i: ("合格" if i > 300 else "不合格", "", "王五") for i in range(1, 4_001)}
     )
     assert import_manual(filled, tc260).decision == "fail"  # 92.5% qualified
+
+
+def test_corpus_commands_follow_the_project_and_say_when_nothing_was_read(tmp_path: Path) -> None:
+    from tests.helpers.cli import run_assay
+
+    (tmp_path / "c.jsonl").write_bytes(_jsonl([{"body": f"文本 {i}"} for i in range(5)]))
+    (tmp_path / "registry.yaml").write_text(
+        "sources:\n  - {id: s, kind: open_source, licence: MIT, paths: [c.jsonl]}\n", "utf-8"
+    )
+    (tmp_path / "assay.yaml").write_text("corpus: {sources: registry.yaml, seed: 7}\n", "utf-8")
+    found = run_assay("corpus", "sources", cwd=tmp_path)  # registry.yaml, from assay.yaml
+    assert "registry.yaml:1: 5.1.b" in found.stdout, found.stderr
+    # text_field is "text" but the records say "body": every record quarantined, said, exit 1
+    result = run_assay("corpus", "assess", "--json", "--classifier", "none", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    (source,) = json.loads(result.stdout)
+    (note,) = [n for n in source["notes"] if "every record was quarantined" in n]
+    assert "text_field" in note

@@ -44,7 +44,16 @@ from assay.standard.models import Profile
 from assay.stats.rates import Decision, Rate
 
 app = typer.Typer(help="Corpus sources and their assessment (5.1, 5.2).")
-SourcesArg = Annotated[Path, typer.Argument(help="The source registry (sources.yaml).")]
+SourcesArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="The source registry (default: corpus.sources of assay.yaml, else sources.yaml)."
+    ),
+]
+SeedOpt = Annotated[
+    int | None,
+    typer.Option(help="Seed of the draw (default: corpus.seed, else run.seed of assay.yaml; 0)."),
+]
 KeywordsOpt = Annotated[
     Path | None,
     typer.Option("--keywords", "-k", help="Keyword library (default: the project's)."),
@@ -53,7 +62,7 @@ KeywordsOpt = Annotated[
 
 @app.command("sources")
 def sources(
-    path: SourcesArg = Path("sources.yaml"),
+    path: SourcesArg = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     lang: LangOpt = default_lang(),
@@ -62,11 +71,9 @@ def sources(
     """Check the source registry against 5.1: licences, contracts, consent, collection records,
     robots, several sources per language and modality, the foreign share. Exit 1 on findings."""
     code = check_lang(lang)
-    prof = profile_for(profile, project(config), code)
-    if not path.is_file():
-        raise ConfigError(
-            "sources file not found", file=path, fix="write sources.yaml (see the README)"
-        )
+    cfg = project(config)
+    prof = profile_for(profile, cfg, code)
+    path = _sources(path, cfg)
     findings = check_sources(path, prof)
     if as_json:
         print_json([f.model_dump() for f in findings])
@@ -81,11 +88,11 @@ def sources(
 
 @app.command("assess")
 def assess(
-    path: SourcesArg = Path("sources.yaml"),
+    path: SourcesArg = None,
     sample: Annotated[
         int | None, typer.Option(min=1, help="Sample size per source (default: the profile's).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the samples.")] = 0,
+    seed: SeedOpt = None,
     keywords: KeywordsOpt = None,
     quarantine_dir: Annotated[Path, typer.Option(help="Where bad records are written.")] = Path(
         "out/quarantine"
@@ -104,15 +111,17 @@ def assess(
     prof = profile_for(profile, cfg, code)
     judge = corpus_judge(cfg, prof, keywords, classifier)
     results = assess_sources(
-        _sources(path),
+        _sources(path, cfg),
         prof,
         judge=judge,
         sample_size=sample,
-        seed=seed,
+        seed=_seed(seed, cfg),
         quarantine_dir=quarantine_dir,
     )
     if as_json:
         print_json([r.model_dump(mode="json") for r in results])
+        if any(r.unusable for r in results):
+            raise typer.Exit(EXIT_FINDINGS)
         return
     tab = table(
         t(code, "语料来源评估（5.1 a)）", "Corpus sources (5.1 a))"),
@@ -151,12 +160,14 @@ def assess(
             typer.echo(
                 f"  {r.source}: {t(code, '隔离文件', 'quarantine file')} {r.quarantine_file}"
             )
+    if any(r.unusable for r in results):  # a source that read nothing: fix sources.yaml
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command("technical")
 def technical(
-    path: SourcesArg = Path("sources.yaml"),
-    seed: Annotated[int, typer.Option(help="Seed of the sample.")] = 0,
+    path: SourcesArg = None,
+    seed: SeedOpt = None,
     keywords: KeywordsOpt = None,
     classifier: ClassifierOpt = None,
     profile: ProfileOpt = None,
@@ -170,7 +181,7 @@ def technical(
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
     judge = _needed(corpus_judge(cfg, prof, keywords, classifier))
-    result = technical_sample(_sources(path), prof, judge=judge, seed=seed)
+    result = technical_sample(_sources(path, cfg), prof, judge=judge, seed=_seed(seed, cfg))
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
@@ -201,7 +212,7 @@ def _show_technical(result: TechnicalResult, code: Lang) -> None:
 
 @app.command("filter")
 def filter_(
-    path: SourcesArg = Path("sources.yaml"),
+    path: SourcesArg = None,
     out: Annotated[
         Path,
         typer.Option("--out", "-o", help="Folder for the cleaned corpus and removal_log.jsonl."),
@@ -266,7 +277,7 @@ def filter_(
             bar.update(task, completed=done, total=total, records=stats.records, rate=f"{rate:.0f}")
 
         stats = filter_corpus(
-            _sources(path),
+            _sources(path, cfg),
             out,
             judge=judge,
             pii=pii,  # type: ignore[arg-type]
@@ -284,14 +295,39 @@ def filter_(
         )
     )
     typer.echo(str(out / "removal_log.jsonl"))
+    if stats.records == 0:
+        err_console().print(
+            t(
+                code,
+                f"! 没有读到任何记录（隔离 {stats.quarantined} 条）：请检查 sources.yaml 的 paths、"
+                "text_field 和 encoding",
+                f"! no record was read ({stats.quarantined} quarantined): check paths, text_field "
+                "and encoding in sources.yaml",
+            ),
+            soft_wrap=True,
+            markup=False,
+        )
+        raise typer.Exit(EXIT_FINDINGS)
 
 
-def _sources(path: Path) -> Path:
+def _sources(path: Path | None, cfg: ProjectConfig | None) -> Path:
+    """The registry: as given, else the project's corpus.sources, else ./sources.yaml."""
+    if path is None:
+        path = cfg.corpus.sources if cfg and cfg.corpus else Path("sources.yaml")
     if not path.is_file():
         raise ConfigError(
             "sources file not found", file=path, fix="write sources.yaml (see the README)"
         )
     return path
+
+
+def _seed(seed: int | None, cfg: ProjectConfig | None) -> int:
+    """As given, else the project's (corpus.seed, else run.seed, as assay assess uses), else 0."""
+    if seed is not None:
+        return seed
+    if cfg is None or cfg.corpus is None:
+        return 0
+    return cfg.run.seed if cfg.corpus.seed is None else cfg.corpus.seed
 
 
 ClassifierOpt = Annotated[
@@ -356,14 +392,14 @@ app.add_typer(manual_app, name="manual")
 
 @manual_app.command("export")
 def manual_export(
-    path: SourcesArg = Path("sources.yaml"),
+    path: SourcesArg = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="The review sheet (.xlsx or .csv).")
     ] = Path("out/corpus-manual.xlsx"),
     size: Annotated[
         int | None, typer.Option(min=1, help="Records to draw (default: the profile's minimum).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the draw.")] = 0,
+    seed: SeedOpt = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     lang: LangOpt = default_lang(),
@@ -371,9 +407,11 @@ def manual_export(
     """Draw records uniformly from the whole corpus and write the sheet reviewers fill in
     (研判结果 合格/不合格, 风险, 审核人)."""
     code = check_lang(lang)
-    prof = profile_for(profile, project(config), code)
+    cfg = project(config)
+    prof = profile_for(profile, cfg, code)
     out.parent.mkdir(parents=True, exist_ok=True)
-    rows, records = export_manual(_sources(path), prof, out, size=size, seed=seed)
+    seed = _seed(seed, cfg)
+    rows, records = export_manual(_sources(path, cfg), prof, out, size=size, seed=seed)
     typer.echo(
         t(
             code,

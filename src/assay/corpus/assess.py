@@ -36,6 +36,9 @@ DECISIONS = {
 
 
 class SourceResult(BaseModel):
+    """One source's 5% screen. ``unusable``: nothing could be read (no file, or every record
+    quarantined), which is a mistake in sources.yaml rather than a finding about the corpus."""
+
     source: str
     kind: str
     files: int
@@ -52,6 +55,10 @@ class SourceResult(BaseModel):
     pii_examples: dict[str, list[str]] = {}  # a few masked examples per kind, with their place
     quarantine_file: str | None
     notes: list[str]
+
+    @property
+    def unusable(self) -> bool:
+        return self.scanned == 0
 
 
 T = TypeVar("T")
@@ -124,9 +131,17 @@ def assess_source(
             notes.append(f"{uncertain} uncertain verdicts await human review")
     else:
         notes.append("no keyword library: the sample was drawn but not judged")
-    if scanned < n:
+    if not files:
+        notes.append("no file matches the paths: check paths in sources.yaml")
+    elif not scanned and bad:
         notes.append(
-            f"the source has {scanned} records, fewer than the sample size {n}: all were judged"
+            f"every record was quarantined (first: {bad[0].reason}): check text_field and "
+            "encoding in sources.yaml"
+        )
+    elif scanned < n:
+        notes.append(
+            f"the source has {scanned} good records, fewer than the sample size {n}: all were "
+            "judged"
         )
     judged = len(sample) - uncertain if judge is not None else 0
     measured = rate(harmful, judged)

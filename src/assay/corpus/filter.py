@@ -19,6 +19,7 @@ a killed run resumes from its last completed piece.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import csv
 import io
 import json
@@ -249,30 +250,36 @@ def _filter_piece(
             groups.append(groups[-1] + meta.row_group(group).num_rows)
     pii, field_name = job.pii, source.text_field
     removed = masked = 0
+    header = (
+        csv_header(job.piece.path, encoding=source.encoding)
+        if fmt in ("csv", "tsv") and job.piece.start == 0
+        else None
+    )
+    records = source.read(job.piece)
     with job.written.open("wb") as raw_sink:
-        header = (
-            csv_header(job.piece.path, encoding=source.encoding)
-            if fmt in ("csv", "tsv") and job.piece.start == 0
-            else None
-        )
         sink = _Sink(fmt, raw_sink, header=header, schema=schema, groups=groups)
-        write = sink.write
-        for batch in _batches(source.read(job.piece), stats, bad, source.id):
-            verdicts = judge.judge_many([r.text for r in batch])
-            for record, verdict in zip(batch, verdicts, strict=True):
-                found: list[Found] = find(record.text) if pii != "keep" else []
-                if verdict.flagged or (pii == "drop" and found):
-                    removed += 1
-                    entry = _log_entry(record, source, verdict, found if pii == "drop" else [])
-                    log.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
-                elif found and pii == "mask":
-                    text = mask(record.text, found)
-                    masked += text != record.text
-                    write(record, field_name, text)
-                else:
-                    write(record, field_name, record.text)
-            sink.flush()
-            stats.records += len(batch)
+        try:
+            for batch in _batches(records, stats, bad, source.id):
+                verdicts = judge.judge_many([r.text for r in batch])
+                for record, verdict in zip(batch, verdicts, strict=True):
+                    found: list[Found] = find(record.text) if pii != "keep" else []
+                    if verdict.flagged or (pii == "drop" and found):
+                        removed += 1
+                        entry = _log_entry(record, source, verdict, found if pii == "drop" else [])
+                        log.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+                    elif found and pii == "mask":
+                        text = mask(record.text, found)
+                        masked += text != record.text
+                        sink.write(record, field_name, text)
+                    else:
+                        sink.write(record, field_name, record.text)
+                sink.flush()
+                stats.records += len(batch)
+        except BaseException:
+            sink.abort()
+            raw_sink.close()
+            job.written.unlink(missing_ok=True)  # no half-written output is left behind
+            raise
         sink.close()
     stats.removed += removed
     stats.masked += masked
@@ -343,6 +350,17 @@ class _Sink:
             self.lines.append(b"")
             self.raw.write(b"\n".join(self.lines))
             self.lines = []
+
+    def abort(self) -> None:
+        """Give up quietly (the caller removes the file)."""
+        self.lines = []
+        if self.parquet is not None:
+            with contextlib.suppress(Exception):
+                self.parquet.close()
+            self.parquet = None
+        if self.text is not None:
+            self.text.detach()
+            self.text = None
 
     def close(self) -> None:
         self.flush()
