@@ -153,7 +153,9 @@ def test_per_source_assessment(tmp_path: Path, tc260: Profile) -> None:
     assert web.pii == {"mobile": 1}
     (example,) = web.pii_examples["mobile"]
     assert example.endswith("part1.jsonl:101: …联系 138****5678…")  # where, masked
-    assert web.decision == "inconclusive"  # 5/101 straddles 5%
+    # every record was judged (a census): 5/101 = 4.95% is the share itself, within 5%
+    assert web.decision == "accept"
+    assert any("census" in n for n in web.notes)
     assert (vendor.harmful, vendor.sampled, vendor.decision) == (30, 40, "reject")
     assert results["forum"].decision == "no_data"
     again = {

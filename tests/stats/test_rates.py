@@ -57,3 +57,14 @@ def test_uncertain_items_can_only_make_a_decision_inconclusive() -> None:
     assert decide_open(1000, 1000, 200, 0.9, Direction.MIN) is Decision.INCONCLUSIVE
     assert decide_open(0, 1000, 5, 0.9, Direction.MIN) is Decision.FAIL
     assert decide_open(0, 0, 5, 0.9, Direction.MIN) is Decision.NO_DATA
+
+
+def test_a_census_is_decided_on_its_exact_share() -> None:
+    from assay.stats.rates import Decision, Direction, decide_open
+
+    # 4 of 80 (5%) judged: a sample cannot tell, the whole population can
+    assert decide_open(4, 80, 0, 0.05, Direction.MAX) is Decision.INCONCLUSIVE
+    assert decide_open(4, 80, 0, 0.05, Direction.MAX, census=True) is Decision.PASS
+    assert decide_open(5, 80, 0, 0.05, Direction.MAX, census=True) is Decision.FAIL
+    # open verdicts still count both ways
+    assert decide_open(3, 78, 2, 0.05, Direction.MAX, census=True) is Decision.INCONCLUSIVE

@@ -227,14 +227,15 @@ def filter_(
     workers: Annotated[
         int,
         typer.Option(
+            min=0,
             help="Worker processes (or Ray actors), one piece of the corpus at a time each "
-            "(default: every core)."
+            "(default, 0: every core).",
         ),
     ] = 0,
     engine: Annotated[
         str,
         typer.Option(
-            help="local (a process pool) or ray (pip install 'assay[ray]'; a local Ray unless "
+            help="local (a process pool) or ray (pip install 'assay\\[ray]'; a local Ray unless "
             "--address names a cluster). Both give the same bytes."
         ),
     ] = "local",

@@ -3,6 +3,7 @@ labelled data (its calibration record), and show what the classifier covers (8.4
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -103,7 +104,12 @@ def evaluate(
     judge: JudgeOpt = "classifier",
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Calibration record (default: calibration-NAME.json)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Calibration record (default: calibration-NAME-HASH.json, HASH from the "
+            "judge's spec, so two judges never overwrite each other's).",
+        ),
     ] = None,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
@@ -123,7 +129,8 @@ def evaluate(
     verdicts = the_judge.judge_many([e.text for e in examples])
     rows = metrics(examples, verdicts, [r.id for r in prof.risks], covered_risks(the_judge))
     record = calibration(the_judge.spec, labelled, prof.id, examples, rows)
-    target = out or Path(f"calibration-{the_judge.spec.name}.json")
+    digest = hashlib.sha256(the_judge.spec.model_dump_json().encode()).hexdigest()[:8]
+    target = out or Path(f"calibration-{the_judge.spec.name}-{digest}.json")
     target.write_text(record.model_dump_json(indent=1) + "\n", encoding="utf-8")
     if as_json:
         print_json(record.model_dump(mode="json"))

@@ -145,7 +145,12 @@ def assess_source(
         )
     judged = len(sample) - uncertain if judge is not None else 0
     measured = rate(harmful, judged)
-    decision = decide_open(harmful, judged, uncertain, params.max_harmful_rate.value, Direction.MAX)
+    census = judge is not None and 0 < scanned <= n  # every good record judged: the share is known
+    if census:
+        notes.append("every record was judged (a census): the share is exact, the point decides")
+    decision = decide_open(
+        harmful, judged, uncertain, params.max_harmful_rate.value, Direction.MAX, census=census
+    )
     return SourceResult(
         source=source.id,
         kind=source.kind,

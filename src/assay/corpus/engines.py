@@ -11,6 +11,7 @@ actor per worker, each holding the judge once, and hands them the pieces through
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -69,14 +70,17 @@ def _ray(
     started = not ray.is_initialized()
     if started:
         if address:
+            _reachable(address)
             try:
                 ray.init(address=address, log_to_driver=False)
             except ConnectionError as exc:
                 raise ConfigError(
-                    f"cannot reach the Ray cluster at {address}: {exc}",
-                    fix="check --address (the head's GCS address, or auto); start one with "
-                    "ray start --head; for a cluster with token auth, set RAY_AUTH_TOKEN",
+                    f"cannot reach the Ray cluster at {address}: {exc}", fix=_CLUSTER_FIX
                 ) from None
+            except ValueError as exc:
+                if "ray[client]" in str(exc):  # ray://… needs Ray Client
+                    raise MissingDependencyError("ray[client]", "ray") from None
+                raise ConfigError(f"bad Ray address {address!r}: {exc}", fix=_CLUSTER_FIX) from None
         else:
             ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
     try:
@@ -89,6 +93,28 @@ def _ray(
     finally:
         if started:
             ray.shutdown()
+
+
+_CLUSTER_FIX = (
+    "check --address (the head's GCS address host:port, ray://host:10001, or auto); start one "
+    "with ray start --head; for a cluster with token auth, set RAY_AUTH_TOKEN"
+)
+_CONNECT_S = 5.0
+
+
+def _reachable(address: str) -> None:
+    """Fail fast on a host:port nothing listens on (Ray itself retries for minutes)."""
+    if address == "auto":
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"bad Ray address {address!r}", fix=_CLUSTER_FIX)
+    try:
+        socket.create_connection((host, int(port)), timeout=_CONNECT_S).close()
+    except OSError as exc:
+        raise ConfigError(
+            f"nothing answers at {address} ({exc.strerror or exc})", fix=_CLUSTER_FIX
+        ) from None
 
 
 class _RayWorker:

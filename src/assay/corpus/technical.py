@@ -120,8 +120,18 @@ def technical_sample(
         notes_zh.append(f"{uncertain} 条研判待定，待人工审核")
     measured = rate(qualified, sampled - uncertain)
     threshold = params.technical_qualified_min.value
+    census = 0 < total == sampled  # every record judged: the rate is exact
+    if census:
+        notes.append("every record was judged (a census): the rate is exact, the point decides")
+        notes_zh.append("全部记录均已研判（普查）：比例为确切值，按点值判定")
     decision = decide_open(
-        qualified, sampled - uncertain, uncertain, threshold, Direction.MIN, required=required
+        qualified,
+        sampled - uncertain,
+        uncertain,
+        threshold,
+        Direction.MIN,
+        required=required,
+        census=census,
     )
     return TechnicalResult(
         records=total,

@@ -277,15 +277,28 @@ def markdown(report: Report, lang: str = "zh") -> str:
         "",
         f"## {lb('manifest')}",
         "",
-        f"- Assay {man.assay_version}; run `{_md(man.run_id)}`; seed {man.seed}",
+        f"- Assay {man.assay_version}; run `{_md(man.run_id or '-')}`; seed {man.seed if man.seed is not None else '-'}",
         f"- profile {man.profile_id} sha256 `{man.profile_sha256}`",
     ]
     out += [
         f"- {_md(k)}: {_md(v.get('path', ''))} sha256 `{v.get('sha256', '')}`"
         for k, v in man.banks.items()
     ]
-    out.append(f"- judges: {', '.join(sorted(man.judges))}")
+    out.append(f"- judges: {', '.join(sorted(man.judges)) or '-'}")
+    out += [f"- {_md(line)}" for line in _corpus_manifest(report)]
     return "\n".join(out) + "\n"
+
+
+def _corpus_manifest(report: Report) -> list[str]:
+    """The corpus assessment's own reproducibility lines: its registry, hash, seed, judges."""
+    c = report.corpus
+    if c is None:
+        return []
+    judges = ", ".join(c.technical.judges) if c.technical else "-"
+    return [
+        f"corpus: {c.sources_file} sha256 {c.sources_sha256}; seed {c.seed}; judges {judges}",
+        *([f"corpus manual sheet: {c.manual_sheet}"] if c.manual_sheet else []),
+    ]
 
 
 _CSS = """
@@ -410,7 +423,9 @@ def html_report(report: Report, lang: str = "zh") -> str:
         f"<li>{e(k)}: {e(v.get('path', ''))} <code>{e(v.get('sha256', ''))}</code></li>"
         for k, v in man.banks.items()
     ]
-    parts.append(f"<li>judges: {e(', '.join(sorted(man.judges)))}</li></ul></body></html>")
+    parts.append(f"<li>judges: {e(', '.join(sorted(man.judges)) or '-')}</li>")
+    parts += [f"<li>{e(line)}</li>" for line in _corpus_manifest(report)]
+    parts.append("</ul></body></html>")
     return "".join(parts) + "\n"
 
 

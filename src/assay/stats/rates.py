@@ -109,19 +109,32 @@ def decide_open(
     direction: Direction,
     *,
     required: int = 0,
+    census: bool = False,
 ) -> Decision:
     """Decide ``k`` of ``n`` judged items when ``uncertain`` more could go either way (they
     await human review): the decision on the judged items stands only if it also holds with the
-    uncertain items counted as all positive and as all negative; otherwise inconclusive."""
-    decision = decide(rate(k, n), threshold, direction, required=required)
+    uncertain items counted as all positive and as all negative; otherwise inconclusive.
+    ``census``: the items are the whole population, so the point value decides."""
+    judge = _exact if census else decide
+    decision = judge(rate(k, n), threshold, direction, required=required)
     if not uncertain or decision is Decision.NO_DATA:
         return decision
     total = n + uncertain
     ends = {
-        decide(rate(k, total), threshold, direction, required=required),
-        decide(rate(k + uncertain, total), threshold, direction, required=required),
+        judge(rate(k, total), threshold, direction, required=required),
+        judge(rate(k + uncertain, total), threshold, direction, required=required),
     }
     return decision if ends == {decision} else Decision.INCONCLUSIVE
+
+
+def _exact(
+    measured: Rate, threshold: float, direction: Direction, *, required: int = 0
+) -> Decision:
+    """A census (every item of the population judged): the share is known, not estimated, so
+    the point value decides; ``required`` does not apply to a whole population."""
+    if measured.n == 0 or measured.value is None:
+        return Decision.NO_DATA
+    return Decision.PASS if point_meets(measured, threshold, direction) else Decision.FAIL
 
 
 def point_meets(measured: Rate, threshold: float, direction: Direction) -> bool | None:
