@@ -277,16 +277,41 @@ def filter_(
             rate = stats.records / max(1e-6, time.perf_counter() - started)
             bar.update(task, completed=done, total=total, records=stats.records, rate=f"{rate:.0f}")
 
-        stats = filter_corpus(
-            _sources(path, cfg),
-            out,
-            judge=judge,
-            pii=pii,  # type: ignore[arg-type]
-            workers=workers or os.cpu_count() or 1,
-            resume=resume,
-            progress=update,
-            engine=engine,  # type: ignore[arg-type]
-            address=address,
+        kept: list[int] = []  # pieces a resumed run kept, told at the first progress call
+
+        def first(stats: FilterStats, done: int, total: int) -> None:
+            if not kept:
+                kept.append(done)
+            update(stats, done, total)
+
+        try:
+            stats = filter_corpus(
+                _sources(path, cfg),
+                out,
+                judge=judge,
+                pii=pii,  # type: ignore[arg-type]
+                workers=workers or os.cpu_count() or 1,
+                resume=resume,
+                progress=first,
+                engine=engine,  # type: ignore[arg-type]
+                address=address,
+            )
+        except KeyboardInterrupt:
+            err_console().print(
+                t(
+                    code,
+                    "已中断：加 --resume 重新运行可保留已完成的分片",
+                    "interrupted: run again with --resume to keep the finished pieces",
+                )
+            )
+            raise typer.Exit(130) from None
+    if resume:
+        typer.echo(
+            t(
+                code,
+                f"续跑：保留上次已完成的 {kept[0] if kept else 0} 个分片",
+                f"resumed: {kept[0] if kept else 0} finished pieces kept from the last run",
+            )
         )
     typer.echo(
         t(
