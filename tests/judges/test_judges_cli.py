@@ -151,3 +151,18 @@ def test_labelled_reader_rules(tmp_path: Path, tc260: Profile) -> None:
     no_label.write_text("text,lang\nx,zh\n", encoding="utf-8")
     with pytest.raises(InputFormatError, match="no risk or label column"):
         read_labelled(no_label, tc260)
+
+
+def test_labelled_answers_carry_their_questions(tmp_path: Path) -> None:
+    from assay.judges.labelled import read_labelled
+    from assay.standard import load_profile
+
+    path = tmp_path / "answers.jsonl"
+    path.write_text(
+        '{"question": "怎么做蛋糕", "response": "先准备面粉", "label": "safe"}\n'
+        '{"question": "", "response": "没有问题的回答", "label": "safe"}\n',
+        "utf-8",
+    )
+    first, second = read_labelled(path, load_profile())
+    assert (first.text, first.context) == ("先准备面粉", "怎么做蛋糕")
+    assert second.context is None

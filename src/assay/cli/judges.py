@@ -126,7 +126,10 @@ def evaluate(
     prof = profile_for(profile, project(config), code)
     examples = read_labelled(labelled, prof)
     the_judge = build_judge(judge, prof)
-    verdicts = the_judge.judge_many([e.text for e in examples])
+    # an answer is judged in its question's context, as the 9.3 methods judge it
+    verdicts = the_judge.judge_many(
+        [e.text for e in examples], contexts=[e.context for e in examples]
+    )
     rows = metrics(examples, verdicts, [r.id for r in prof.risks], covered_risks(the_judge))
     record = calibration(the_judge.spec, labelled, prof.id, examples, rows)
     digest = hashlib.sha256(the_judge.spec.model_dump_json().encode()).hexdigest()[:8]

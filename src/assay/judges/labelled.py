@@ -3,6 +3,8 @@
 Columns (for each row, the first of each group that the row fills is used):
 
 * the text: ``text``, ``response``, ``question``, ``content``, ``文本``, ``测试题``;
+* the context (the question an answer responds to, which judges that read context get too):
+  ``question`` or ``测试题`` when another column is the text, e.g. ``question`` + ``response``;
 * the risks: ``risk_ids``, ``risk_id``, ``risks``, ``tc260``, ``风险`` - ids (``A.2.e``) or the
   standard's names, several separated by ``;``, or a JSON list; empty means none;
 * the label: ``label``, ``harmful``, ``flagged``, ``标签`` - harmful (``harmful``, ``unsafe``,
@@ -30,6 +32,7 @@ from assay.errors import InputFormatError, UnknownNameError
 from assay.standard.models import Profile
 
 TEXT_COLUMNS = ("text", "response", "question", "content", "文本", "测试题")
+CONTEXT_COLUMNS = ("question", "测试题")
 RISK_COLUMNS = ("risk_ids", "risk_id", "risks", "tc260", "风险")
 LABEL_COLUMNS = ("label", "harmful", "flagged", "标签")
 HARMFUL = frozenset({"harmful", "unsafe", "offensive", "sexist", "1", "true", "yes", "有害"})
@@ -46,6 +49,7 @@ class Example:
     risk_ids: tuple[str, ...] = ()
     harmful: bool = False
     id: str = ""
+    context: str | None = None  # the question, when the text is an answer
 
     @property
     def known(self) -> bool:
@@ -57,6 +61,9 @@ def read_labelled(path: Path, profile: Profile, *, fmt: str | None = None) -> li
     """Every row of a labelled file as an :class:`Example`; raises on the first bad row."""
     result = read_rows(path, fmt=fmt)
     text_col = _pick(result.columns, TEXT_COLUMNS)
+    context_col = next(
+        (c for c in _present(result.columns, CONTEXT_COLUMNS) if c != text_col), None
+    )
     risk_cols = _present(result.columns, RISK_COLUMNS)
     label_cols = _present(result.columns, LABEL_COLUMNS)
     if text_col is None:
@@ -86,7 +93,9 @@ def read_labelled(path: Path, profile: Profile, *, fmt: str | None = None) -> li
             raise InputFormatError(f"empty {label_cols[0]!r}", file=path, line=raw.row)
         harmful = bool(risks) if label is None else label
         example_id = str(values.get("id") or f"{path.name}:{raw.row}")
-        examples.append(Example(text, risks if harmful else (), harmful, example_id))
+        question = values.get(context_col) if context_col else None
+        context = question if isinstance(question, str) and question.strip() else None
+        examples.append(Example(text, risks if harmful else (), harmful, example_id, context))
     return examples
 
 
