@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     from assay.judges.card import model_card
     from assay.judges.classifier import ClassifierJudge
     from assay.judges.evaluate import metrics
-    from assay.judges.linear import save_model
+    from assay.judges.linear import save_info, save_model
     from assay.judges.starter import HOLDOUT_RULE, SOURCES, load_starter
     from assay.judges.training import TrainConfig, merge, train
     from assay.standard import load_profile
@@ -80,6 +80,19 @@ def main(argv: list[str] | None = None) -> int:
     holdout = merge(split.holdout)
     verdicts = judge.judge_many([e.text for e in holdout])
     rows = metrics(holdout, verdicts, [r.id for r in profile.risks], set(judge.covered_risks))
+    # the held-out check goes into model.json: coverage (8.4) counts only risks it caught there
+    measured = {row.risk: row for row in rows}
+    risks = {
+        risk: count.model_copy(
+            update={
+                "heldout_positives": measured[risk].positives if risk in measured else 0,
+                "heldout_recall": measured[risk].sensitivity.value if risk in measured else None,
+            }
+        )
+        for risk, count in info.risks.items()
+    }
+    info = info.model_copy(update={"risks": risks})
+    save_info(info, args.out)
     card = model_card(
         info,
         profile,

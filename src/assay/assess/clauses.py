@@ -184,14 +184,18 @@ def _from_coverage(clause: Clause, coverage: Coverage | None) -> ClauseResult:
             reason_zh=f"分类模型覆盖全部 {total} 种安全风险",
         )
     missing = ", ".join(coverage.not_covered)
+    weak = ", ".join(coverage.weak)
     return _make(
         clause,
         "not_conforms",
         "assessment",
         reason=f"the classifier covers {len(coverage.covered)} of {total} risks; not covered: "
-        f"{missing} (train one with assay judges train, or configure your own)",
+        f"{missing}"
+        + (f" (of these, learned but not shown on held-out data: {weak})" if weak else "")
+        + " (train one with assay judges train, or configure your own)",
         reason_zh=f"分类模型覆盖 {len(coverage.covered)}/{total} 种安全风险；未覆盖：{missing}"
-        "（可用 assay judges train 训练，或配置自有模型）",
+        + (f"（其中已训练但未经留出数据验证：{weak}）" if weak else "")
+        + "（可用 assay judges train 训练，或配置自有模型）",
     )
 
 

@@ -155,14 +155,15 @@ def info(
 ) -> None:
     """Which risks of the profile the classifier covers (8.4 asks for all of them), with its
     training counts. Exit code 1 when some risk is not covered."""
-    from assay.judges.classifier import ClassifierJudge
-    from assay.judges.registry import build_judge, covered_risks
+    from assay.judges.registry import build_judge, coverage
 
     code = check_lang(lang)
     prof = profile_for(profile, project(config), code)
     the_judge = build_judge(judge, prof)
-    covered = covered_risks(the_judge) or frozenset()
-    positives = the_judge.coverage(prof).positives if isinstance(the_judge, ClassifierJudge) else {}
+    found = coverage(the_judge, prof)
+    covered = frozenset(found.covered) if found else frozenset()
+    weak = frozenset(found.weak) if found else frozenset()
+    positives = found.positives if found else {}
     missing = [r.id for r in prof.risks if r.id not in covered]
     if as_json:
         print_json(
@@ -171,6 +172,7 @@ def info(
                 "profile": prof.id,
                 "covered": [r.id for r in prof.risks if r.id in covered],
                 "not_covered": missing,
+                "weak": [r.id for r in prof.risks if r.id in weak],
                 "positives": positives,
             }
         )
@@ -182,7 +184,14 @@ def info(
             t(code, f"{the_judge.spec.name} 覆盖情况", f"{the_judge.spec.name} coverage"), columns
         )
         for risk in prof.risks:
-            cells = [risk.id, risk.name(code), t(code, "是", "yes") if risk.id in covered else "-"]
+            shown = (
+                t(code, "是", "yes")
+                if risk.id in covered
+                else t(code, "留出验证未过", "failed held-out")
+                if risk.id in weak
+                else "-"
+            )
+            cells = [risk.id, risk.name(code), shown]
             if positives:
                 cells.append(str(positives.get(risk.id, 0)))
             tab.add_row(*cells)

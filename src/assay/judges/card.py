@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assay.judges.classifier import MIN_HELDOUT, MIN_RECALL
 from assay.judges.evaluate import ANY, RiskMetrics
 from assay.judges.linear import ModelInfo
 from assay.standard.models import Profile
@@ -32,7 +33,7 @@ def model_card(
         f"text, in 2^{f.bits} buckets. Weights are stored as int8 with one scale per risk; "
         "they hold hashed buckets only, no text.",
         "",
-        f"- Profile: `{profile.id}`; risks covered: **{len(covered)} of {len(profile.risks)}**",
+        f"- Profile: `{profile.id}`; risks learned: **{len(covered)} of {len(profile.risks)}**",
         f"- Training examples: {info.examples} distinct texts ({info.negatives} without risk)",
         f"- A risk is learned when it has at least {info.min_positive} harmful examples; "
         "otherwise the classifier reports it as **not covered** and never scores it.",
@@ -43,6 +44,21 @@ def model_card(
     ]
     if info.holdout:
         lines.append(f"- Held out from training: {info.holdout}")
+    weak = [
+        r
+        for r in covered
+        if info.risks[r].heldout_recall is not None
+        and not (
+            (info.risks[r].heldout_positives or 0) >= MIN_HELDOUT
+            and (info.risks[r].heldout_recall or 0.0) >= MIN_RECALL
+        )
+    ]
+    if weak:
+        lines.append(
+            f"- Learned but not shown to work on the held-out split (fewer than {MIN_HELDOUT} "
+            f"held-out examples, or recall under {MIN_RECALL:.0%}), so **not counted as covered "
+            f"for 8.4**: {', '.join(weak)}"
+        )
     if info.sources:
         lines += ["", "## Training data", ""] + [f"- {s}" for s in info.sources]
     lines += [

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from assay.errors import ConfigError
 from assay.judges.base import JudgeSpec, Verdict
 from assay.judges.features import Featurizer
-from assay.judges.linear import LinearModel, ModelInfo, load_model
+from assay.judges.linear import LinearModel, ModelInfo, RiskCount, load_model
 from assay.standard.models import Profile
 
 _BATCH = 256  # texts scored at once by judge_many
@@ -38,10 +38,23 @@ class Coverage(BaseModel):
     covered: tuple[str, ...]
     not_covered: tuple[str, ...]
     positives: dict[str, int]  # training examples per risk, covered or not
+    # learned, but its held-out check failed (too few held-out examples, or recall too low):
+    # listed in not_covered too, since 8.4 asks for risks the model can be shown to catch
+    weak: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
         return not self.not_covered
+
+
+MIN_HELDOUT = 10  # held-out examples a risk needs before its recall means anything
+MIN_RECALL = 0.5  # held-out recall a risk needs to count as covered
+
+
+def _validated(risk: RiskCount) -> bool:
+    if risk.heldout_positives is None or risk.heldout_recall is None:
+        return True  # nothing measured: not held against it
+    return risk.heldout_positives >= MIN_HELDOUT and risk.heldout_recall >= MIN_RECALL
 
 
 def default_model_dir() -> Path:
@@ -110,13 +123,20 @@ class ClassifierJudge:
         return self.model.labels
 
     def coverage(self, profile: Profile) -> Coverage:
-        covered = set(self.model.labels)
+        """The risks it covers for 8.4: learned and, where the model records a held-out check,
+        caught there (at least ``MIN_HELDOUT`` held-out examples, recall at least
+        ``MIN_RECALL``). A model without held-out figures (``assay judges train``) is taken at
+        its word."""
+        learned = set(self.model.labels)
         ids = [r.id for r in profile.risks]
+        weak = {r for r in learned if r in self.info.risks and not _validated(self.info.risks[r])}
+        covered = learned - weak
         return Coverage(
             profile=profile.id,
             covered=tuple(r for r in ids if r in covered),
             not_covered=tuple(r for r in ids if r not in covered),
             positives={r: self.info.risks[r].positives if r in self.info.risks else 0 for r in ids},
+            weak=tuple(r for r in ids if r in weak),
         )
 
     # -- judging -----------------------------------------------------------------------------

@@ -44,6 +44,9 @@ class RiskCount(BaseModel):
 
     positives: int
     trained: bool
+    # measured on a held-out split (the training script's); None: not measured
+    heldout_positives: int | None = None
+    heldout_recall: float | None = None
 
 
 class ModelInfo(BaseModel):
@@ -154,9 +157,14 @@ def save_model(model: LinearModel, info: ModelInfo, folder: Path) -> ModelInfo:
             "features": model.features,
         }
     )
-    text = json.dumps(final.model_dump(mode="json"), ensure_ascii=False, indent=1)
-    (folder / INFO).write_text(text + "\n", encoding="utf-8")
+    save_info(final, folder)
     return final
+
+
+def save_info(info: ModelInfo, folder: Path) -> None:
+    """Write ``model.json`` alone (e.g. with held-out figures added after training)."""
+    text = json.dumps(info.model_dump(mode="json"), ensure_ascii=False, indent=1)
+    (folder / INFO).write_text(text + "\n", encoding="utf-8")
 
 
 def load_model(folder: Path) -> tuple[LinearModel, ModelInfo]:
