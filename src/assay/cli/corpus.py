@@ -80,7 +80,7 @@ def sources(
     else:
         for f in findings:
             where = f"{path}:{f.line}" if f.line else str(path)
-            typer.echo(f"✗ {where}: {f.clause} {f.source or ''} {f.message}")
+            typer.echo(f"✗ {where}: " + " ".join(x for x in (f.clause, f.source, f.message) if x))
         typer.echo(t(code, f"{len(findings)} 项问题", f"{len(findings)} findings"))
     if findings:
         raise typer.Exit(EXIT_FINDINGS)
