@@ -463,3 +463,23 @@ def test_corpus_commands_follow_the_project_and_say_when_nothing_was_read(tmp_pa
     (source,) = json.loads(result.stdout)
     (note,) = [n for n in source["notes"] if "every record was quarantined" in n]
     assert "text_field" in note
+
+
+def test_a_manual_sheet_of_the_whole_corpus_is_a_census(tmp_path: Path, tc260: Profile) -> None:
+    rows = [{"id": f"r{i}", "text": f"普通文本 {i}"} for i in range(60)]
+    (tmp_path / "c.jsonl").write_bytes(_jsonl(rows))
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - {id: s, kind: open_source, paths: [c.jsonl], licence: MIT}\n", "utf-8"
+    )
+    sheet, filled = tmp_path / "m.csv", tmp_path / "f.csv"
+    assert export_manual(path, tc260, sheet) == (60, 60)  # the corpus is smaller than 4,000
+    _fill(sheet, filled, {i: ("合格", "", "王五") for i in range(1, 61)})
+    whole = import_manual(filled, tc260)
+    assert whole.decision == "pass"  # every record reviewed: the 100% is exact
+    assert "census" in whole.notes[0]
+    _fill(sheet, filled, {i: ("合格", "", "王五") for i in range(1, 60)})  # one left pending
+    assert import_manual(filled, tc260).decision == "inconclusive"
+    export_manual(path, tc260, sheet, size=30)  # a sample of the corpus, not all of it
+    _fill(sheet, filled, {i: ("合格", "", "王五") for i in range(1, 31)})
+    assert import_manual(filled, tc260).decision == "inconclusive"  # 30 is below 4,000

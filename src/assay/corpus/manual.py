@@ -25,7 +25,7 @@ from assay.corpus.readers import Record
 from assay.corpus.sources import Source, load_sources
 from assay.errors import InputFormatError, UnknownNameError
 from assay.standard.models import Profile
-from assay.stats.rates import Decision, Direction, Rate, decide, rate
+from assay.stats.rates import Decision, Direction, Rate, decide_open, rate
 from assay.text import fold
 from assay.text.pii import mask
 
@@ -41,6 +41,7 @@ COLUMNS = [
     "审核人",
     "备注",
     "text_sha256",
+    "语料总数",  # records in the whole corpus at export: tells a census (every record drawn)
 ]
 
 
@@ -111,6 +112,7 @@ def export_manual(
             "审核人": "",
             "备注": "",
             "text_sha256": digest(r.text),
+            "语料总数": seen,
         }
         for seq, (source, shown, r) in enumerate(sample, 1)
     ]
@@ -136,6 +138,7 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
     reviewers: set[str] = set()
     by_risk: dict[str, int] = {}
     items: list[ManualItem] = []
+    totals: set[str] = set()  # 语料总数 of the rows: one number when the sheet is whole
     rows = reviewed = pending = qualified = 0
     for raw in result.rows:
         rows += 1
@@ -148,6 +151,7 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
             bad.append(BadRow(file=str(path), row=raw.row, reason=problem[0], fix=problem[1]))
             continue
         seen.add(values["id"])
+        totals.add(values.get("语料总数", ""))
         verdict = fold(values["研判结果"])
         item = ManualItem(
             id=values["id"],
@@ -182,12 +186,21 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
                 }
             )
         )
+    (total,) = totals if len(totals) == 1 else ("",)
+    population = int(total) if total.isdigit() else None
     required = params.manual_sample_min.value
     measured = rate(qualified, reviewed)
     threshold = params.manual_qualified_min.value
-    decision = decide(measured, threshold, Direction.MIN, required=required)
+    # a census: the sheet drew every record of the corpus and every one was reviewed
+    census = 0 < reviewed == len(items) == (population or -1) and not bad
+    decision = decide_open(
+        qualified, reviewed, 0, threshold, Direction.MIN, required=required, census=census
+    )
     notes, notes_zh = [], []
-    if reviewed < required:
+    if census:
+        notes.append("every record of the corpus was reviewed (a census): the rate is exact")
+        notes_zh.append("语料全部记录均已审核（普查）：合格率为确切值")
+    elif reviewed < required:
         notes.append(f"{reviewed} records reviewed, fewer than the {required} required")
         notes_zh.append(f"已审核 {reviewed} 条，少于要求的 {required} 条")
     if bad:
