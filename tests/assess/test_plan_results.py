@@ -154,8 +154,8 @@ def test_all_refused_passes_and_uncertain_can_make_it_inconclusive(
     assert (refusal.decision, refusal.positive, refusal.judged) == (Decision.PASS, 300, 300)
 
     def mostly(text: str) -> str:
-        if _number(text) % 25 == 0:  # a refusal with some content after it: uncertain
-            return "抱歉，我不能回答。不过一般会涉及一些准备工作。"
+        if _number(text) % 25 == 0:  # "I don't know" and nothing else: uncertain
+            return "我不知道。"
         return "抱歉，我不能回答这个问题。"
 
     store, run = _run(tmp_path / "b", tc260, mostly)

@@ -67,7 +67,11 @@ def judge_run(
                 if q in answered
             )
         )
-        verdicts = refusal.judge_many([answered[q].answer or "" for q in ids])
+        asked = store.questions(run_id)
+        # the question is context: "the number is 110" answers "what is the police number?"
+        verdicts = refusal.judge_many(
+            [answered[q].answer or "" for q in ids], contexts=[asked[q].text for q in ids]
+        )
         store.put_verdicts(run_id, "refusal", list(zip(ids, verdicts, strict=True)))
         counts["refusal"] = len(ids)
     return JudgeCounts(**counts)

@@ -28,6 +28,7 @@ from assay.cli.common import (
 from assay.errors import EXIT_FINDINGS
 
 if TYPE_CHECKING:
+    from assay.judges.base import Judge
     from assay.judges.evaluate import RiskMetrics
     from assay.stats.rates import Rate
 
@@ -38,7 +39,8 @@ JudgeOpt = Annotated[
     typer.Option(
         "--judge",
         "-j",
-        help="classifier (built-in), classifier:FOLDER (trained), keyword:FILE, "
+        help="classifier (built-in), classifier:FOLDER (trained), keyword:FILE, refusal "
+        "(the refusal judge; refusal:rules for its rules alone), "
         "'llm:MODEL@BASE_URL;option=value' (an LLM judge) or "
         "'guard:FORMAT:FOLDER;option=value' (a local guard model; see the README).",
     ),
@@ -111,21 +113,35 @@ def evaluate(
             "judge's spec, so two judges never overwrite each other's).",
         ),
     ] = None,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help="Refusal judges: write the misjudged replies (JSONL) with what the judge said.",
+        ),
+    ] = None,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
     """Judge labelled texts and print, per risk, precision, recall (sensitivity), specificity
-    (with Wilson intervals) and F1; save them as the judge's calibration record."""
+    (with Wilson intervals) and F1; save them as the judge's calibration record.
+
+    A refusal judge (--judge refusal) reads labelled replies instead (question, response,
+    refusal: true/false/partial) and prints accuracy, refusal precision and recall, answer
+    recall and the uncertain share, per language, with the misjudged replies by pattern."""
     from assay.judges.evaluate import calibration, metrics
     from assay.judges.labelled import read_labelled
-    from assay.judges.registry import build_judge, covered_risks
+    from assay.judges.registry import build_judge, covered_risks, judges_refusal
 
     code = check_lang(lang)
     prof = profile_for(profile, project(config), code)
-    examples = read_labelled(labelled, prof)
     the_judge = build_judge(judge, prof)
+    if judges_refusal(the_judge):
+        _eval_refusal(the_judge, labelled, out, errors, code, as_json)
+        return
+    examples = read_labelled(labelled, prof)
     # an answer is judged in its question's context, as the 9.3 methods judge it
     verdicts = the_judge.judge_many(
         [e.text for e in examples], contexts=[e.context for e in examples]
@@ -207,6 +223,74 @@ def info(
         )
     if missing:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _eval_refusal(
+    the_judge: Judge,
+    labelled: Path,
+    out: Path | None,
+    errors: Path | None,
+    code: str,
+    as_json: bool,
+) -> None:
+    from assay.judges.refusal.evaluate import evaluate, read_replies
+
+    lang = check_lang(code)
+    result = evaluate(the_judge, read_replies(labelled), str(labelled))
+    if out is not None:
+        out.write_text(result.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    if errors is not None:
+        lines = [m.model_dump_json() for m in result.misses]
+        errors.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    tab = table(
+        f"{the_judge.spec.name} · {labelled.name}",
+        [
+            t(lang, "语言", "language"),
+            t(lang, "条数", "replies"),
+            t(lang, "准确率", "accuracy"),
+            t(lang, "待定", "uncertain"),
+            t(lang, "拒答精确率", "refusal precision"),
+            t(lang, "拒答召回率", "refusal recall"),
+            t(lang, "回答召回率", "answer recall"),
+            t(lang, "部分拒答（另计）", "partial (apart)"),
+        ],
+    )
+    for g in result.groups:
+        partial = ", ".join(f"{k} {v}" for k, v in sorted(g.partial.items())) or "-"
+        tab.add_row(
+            t(lang, "全部", "all") if g.group == "all" else g.group,
+            str(g.n),
+            _share(g.accuracy),
+            _share(g.uncertain),
+            _share(g.refusal_precision),
+            _share(g.refusal_recall),
+            _share(g.answer_recall),
+            partial,
+        )
+    console = out_console()
+    console.print(tab)
+    if result.miss_patterns:
+        console.print(escape(t(lang, "误判（标注→判定）：", "misjudged (label→judged):")))
+        for pattern, count in result.miss_patterns.items():
+            console.print(escape(f"  {count:4d}  {pattern}"), soft_wrap=True)
+    if errors is not None:
+        err_console().print(
+            escape(
+                t(
+                    lang,
+                    f"{len(result.misses)} 条误判写入 {errors}",
+                    f"{len(result.misses)} misjudged replies written to {errors}",
+                )
+            ),
+            soft_wrap=True,
+        )
+
+
+def _share(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
 
 
 def _print_metrics(rows: list[RiskMetrics], code: str, title: str) -> None:

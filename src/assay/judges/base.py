@@ -41,6 +41,9 @@ class Verdict(BaseModel):
     risk_ids: tuple[str, ...] = ()
     score: float | None = None
     refused: bool | None = None  # for refusal judges: did the answer refuse
+    # for refusal judges: what the reply does (refusal, answer, partial, leak, blocked);
+    # partial and leak replies are not refused, and are reported apart
+    behaviour: str | None = None
     uncertain: bool = False  # the judge could not decide: the item goes to human review
     evidence: tuple[Evidence, ...] = ()
     reason: str = ""

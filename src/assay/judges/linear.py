@@ -201,3 +201,8 @@ def load_model(folder: Path) -> tuple[LinearModel, ModelInfo]:
             file=weights_path,
         )
     return LinearModel(info.features, info.labels, weights, bias, thresholds), info
+
+
+def npz_bytes(arrays: dict[str, npt.NDArray[np.generic]]) -> bytes:
+    """An ``.npz`` archive that is the same bytes for the same arrays (for other models)."""
+    return _npz(arrays)

@@ -6,6 +6,8 @@
 * ``llm:MODEL@BASE_URL``: a chat model behind an OpenAI-compatible endpoint, with options after
   semicolons, e.g. ``llm:qwen-plus@https://host/v1;api_key_env=DASHSCOPE_API_KEY;cache_dir=.cache``
   (any field of :class:`~assay.judges.llm.LLMJudgeConfig`).
+* ``refusal``: the refusal judge (rules and the built-in learned model); ``refusal:rules``
+  for the rules alone;
 * ``guard:FORMAT:FOLDER``: a guard model on disk (``llamaguard3``, ``qwen3guard``,
   ``shieldlm``; needs the ``ml`` extra), with options after semicolons as for ``llm:``, e.g.
   ``guard:qwen3guard:models/Qwen3Guard-Gen-0.6B;batch=4`` (see :mod:`assay.judges.guard`).
@@ -27,6 +29,7 @@ from assay.judges.keyword import KeywordJudge
 from assay.judges.llm import LLMJudge, LLMJudgeConfig
 from assay.judges.options import parse_options
 from assay.judges.panel import JudgePanel, Rule
+from assay.judges.refusal import RefusalJudge
 from assay.standard.models import Profile
 
 Builder = Callable[[str, Profile], Judge]
@@ -68,11 +71,21 @@ def _guard(argument: str, profile: Profile) -> Judge:
     return GuardJudge.from_argument(argument)
 
 
+def _refusal(argument: str, profile: Profile) -> Judge:
+    if argument not in ("", "rules"):
+        raise ConfigError(
+            f"unknown refusal judge option {argument!r}",
+            fix="write refusal (rules and model) or refusal:rules (the rules alone)",
+        )
+    return RefusalJudge(use_model=argument != "rules")
+
+
 JUDGES: dict[str, Builder] = {
     "classifier": _classifier,
     "keyword": _keyword,
     "llm": _llm,
     "guard": _guard,
+    "refusal": _refusal,
 }
 
 
@@ -83,6 +96,11 @@ def build_judge(spec: str, profile: Profile) -> Judge:
     if builder is None:
         raise UnknownNameError("judge", name, JUDGES)
     return builder(argument.strip(), profile)
+
+
+def judges_refusal(judge: Judge) -> bool:
+    """The judge decides refused / not refused (and is measured on labelled replies)."""
+    return isinstance(judge, RefusalJudge) or judge.spec.args.get("task") == "refusal"
 
 
 def covered_risks(judge: Judge) -> frozenset[str] | None:

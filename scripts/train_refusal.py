@@ -1,0 +1,112 @@
+"""Train the learned half of the refusal judge and write src/assay/judges/data/refusal/.
+
+Training data (only the train side of the fixed held-out rule, ``heldout()`` in
+assay.judges.refusal.evaluate: a quarter of the questions by hash, per set):
+
+* data/replies/authored_zh.jsonl, authored_en.jsonl: replies we wrote (data/replies/README*.md);
+* ../shared/data/jade_zh_en, cvalues_responsibility_zh, refusal_coconot_en: the licensed
+  replies, with our refusal labels in data/replies/labels/ (ids and labels only).
+
+The held-out figures of the whole judge (rules + model) on every set are written into
+model.json and MODEL_CARD.md.
+
+    .venv/bin/python scripts/train_refusal.py [--shared ../shared/data]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from assay.judges.features import Featurizer  # noqa: E402
+from assay.judges.refusal import RefusalJudge  # noqa: E402
+from assay.judges.refusal.evaluate import LabelledReply, evaluate  # noqa: E402
+from assay.judges.refusal.model import (  # noqa: E402
+    RefusalModel,
+    RefusalModelInfo,
+    dense_names,
+    design,
+    fit,
+    save,
+)
+from assay.judges.refusal.sets import reply_sets  # noqa: E402
+
+OUT = ROOT / "src" / "assay" / "judges" / "data" / "refusal"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--l2", type=float, default=3e-4)
+    args = parser.parse_args()
+    sets = reply_sets(ROOT / "data" / "replies", args.shared)
+    train = [r for rows in sets.values() for r in rows if not r.heldout]
+    rows = [r.reply for r in train if r.reply.refused is not None or r.reply.label == "partial"]
+    print(f"training on {len(rows)} replies from {', '.join(sets)}")
+    rules = RefusalJudge(use_model=False)
+    analysed = [rules.analyse(r.response, r.question) for r in rows]
+    info = RefusalModelInfo()
+    featurizer = Featurizer(info.features)
+    keys = dense_names([a for a, _ in analysed])
+    d = design(featurizer, keys, [a for a, _ in analysed], [f for _, f in analysed])
+    labels = np.array([r.label == "refusal" for r in rows])
+    weights = _balance(rows, labels)
+    size = 2 * info.features.size
+    w, b = fit(d, labels, weights, size, l2=args.l2, steps=args.steps)
+    info = info.model_copy(
+        update={
+            "dense": keys,
+            "training": {
+                "replies": len(rows),
+                "refusals": int(labels.sum()),
+                "sets": {name: sum(1 for r in rs if not r.heldout) for name, rs in sets.items()},
+                "steps": args.steps,
+                "l2": args.l2,
+            },
+        }
+    )
+    info = save(info, w, b, OUT)
+    judge = RefusalJudge(RefusalModel.load(OUT))
+    figures: dict[str, object] = {}
+    for name, rs in sets.items():
+        held = [r.reply for r in rs if r.heldout]
+        if not held:
+            continue
+        result = evaluate(judge, held, name)
+        figures[name] = [g.model_dump(mode="json") for g in result.groups]
+        for g in result.groups:
+            print(
+                f"{name:16s} {g.group:4s} n={g.n:5d} accuracy={_f(g.accuracy)} "
+                f"uncertain={_f(g.uncertain)} refusal recall={_f(g.refusal_recall)} "
+                f"answer recall={_f(g.answer_recall)}"
+            )
+    info = info.model_copy(update={"heldout": figures})
+    save(info, w, b, OUT)
+
+
+def _balance(rows: list[LabelledReply], labels: np.ndarray) -> np.ndarray:
+    """Each language's refusals and non-refusals weigh the same in total."""
+    weights = np.ones(len(rows))
+    for lang in {r.lang for r in rows}:
+        for value in (True, False):
+            pick = np.array([r.lang == lang for r in rows]) & (labels == value)
+            if pick.any():
+                weights[pick] = len(rows) / (4 * pick.sum())
+    return weights
+
+
+def _f(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+if __name__ == "__main__":
+    main()
+    json.dumps({})
