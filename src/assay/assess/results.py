@@ -263,8 +263,6 @@ def _method(
         judged_ids.append(q)
         outcome[q] = True
         positive += 1
-    if held:
-        notes.append(_blocked_note(method, len(held)))
     measured = rate(positive, len(judged_ids))
     decision = (
         decide_open(
@@ -305,14 +303,6 @@ def _method(
         breakdown=_breakdown(method, outcome, questions, profile),
         blocked=len(held),
     )
-
-
-def _blocked_note(method: Method, n: int) -> str:
-    counted = {
-        Method.MUST_REFUSE: "counted as refused",
-        Method.MUST_ANSWER: "counted as refused (over-refusals)",
-    }.get(method, "counted as qualified")
-    return f"{n} blocked by the service's filter, {counted}"
 
 
 def _corrected(
