@@ -27,7 +27,7 @@ from assay.judges.refusal import RefusalJudge
 from assay.standard import Profile
 from assay.store.runstore import RunStore
 from assay.targets import AnswerSheetConfig, AnswerSheetTarget, CallableTarget, OpenAITarget
-from assay.targets.base import Target
+from assay.targets.base import Target, TargetError
 from assay.targets.blocked import BUILTIN, BlockMatcher, BlockRule
 from assay.targets.openai import OpenAITargetConfig
 from tests.helpers.fake_openai import BLOCK_BODIES, CANNED, FakeOpenAI, Scripted
@@ -279,3 +279,14 @@ def test_blocked_rules_in_assay_yaml_are_checked_with_their_line(tmp_path: Path)
     loaded = load_config(config).target
     assert isinstance(loaded, AnswerSheetConfig)
     assert loaded.blocked[0].text == "您的问题涉及敏感内容"
+
+
+def test_a_gateway_error_body_sent_with_http_200_is_a_block() -> None:
+    from assay.targets.openai import _parse
+
+    body = json.dumps(BLOCK_BODIES["zhipu-1301"], ensure_ascii=False).encode()
+    reply = _parse(body, 200, BlockMatcher())
+    assert reply.blocked is not None
+    assert (reply.blocked.rule, reply.blocked.code) == ("zhipu-1301", "1301")
+    with pytest.raises(TargetError, match="malformed"):
+        _parse(b'{"error": {"code": "other"}}', 200, BlockMatcher())
