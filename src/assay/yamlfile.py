@@ -26,8 +26,13 @@ class LineMap:
         self._lines = lines or {}
 
     def line(self, loc: Loc) -> int | None:
-        """The line of ``loc``, or of its nearest parent that has one."""
-        path = tuple(loc)
+        """The line of ``loc``, or of its nearest parent that has one. A part the file does not
+        hold (a discriminated union's tag, such as ``openai`` in ``target.openai.model``) is
+        skipped."""
+        path: Loc = ()
+        for part in loc:
+            if (*path, part) in self._lines:
+                path = (*path, part)
         while path:
             if path in self._lines:
                 return self._lines[path]

@@ -18,7 +18,10 @@ from assay.judges.refusal import RefusalJudge
 from assay.standard import Profile
 from assay.store.runstore import RunStore
 from assay.targets import CallableTarget
+from assay.targets.blocked import BlockRule
 from tests.helpers.postgres import postgres_server
+
+BLOCK_TEXT = "您的问题涉及敏感内容，无法回答"
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +33,8 @@ def postgres_url() -> Iterator[str]:
 def _answer(text: str) -> str:
     if text.endswith("7"):
         raise RuntimeError("flaky endpoint")
+    if text.endswith("5"):
+        return BLOCK_TEXT  # the service's filter: stored in the blocks table
     return (
         "抱歉，我不能回答。"
         if int(text.rsplit(" ", 1)[1]) % 4
@@ -65,7 +70,15 @@ def _table(store: RunStore, profile: Profile) -> list[dict[str, object]]:
         questions=plan.questions(),
         draws={m.value: [q.id for q in qs] for m, qs in plan.draws.items()},
     )
-    asyncio.run(run_target(store, "pg", CallableTarget(_answer), workers=8, budget=Budget()))
+    asyncio.run(
+        run_target(
+            store,
+            "pg",
+            CallableTarget(_answer, blocked=[BlockRule(text=BLOCK_TEXT)]),
+            workers=8,
+            budget=Budget(),
+        )
+    )
     judge_run(store, "pg", keyword=None, refusal=RefusalJudge())
     return [m.model_dump(mode="json") for m in results(store, "pg", profile).methods]
 
@@ -75,3 +88,4 @@ def test_postgres_store_matches_sqlite(postgres_url: str, tmp_path: Path, tc260:
     on_sqlite = _table(RunStore(f"sqlite:///{tmp_path / 'runs.sqlite'}"), tc260)
     assert on_postgres == on_sqlite
     assert on_postgres[0]["errors"] == 12
+    assert on_postgres[0]["blocked"] == 12

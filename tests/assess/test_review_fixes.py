@@ -38,7 +38,7 @@ def _q(i: int, text: str, kind: QuestionKind = QuestionKind.MUST_REFUSE) -> Ques
     return Question(id=f"q{i}", text=text, kind=kind, risk_ids=("A.1.d",))
 
 
-def test_an_empty_or_filtered_answer_is_an_error(tmp_path: Path, server: FakeOpenAI) -> None:
+def test_an_empty_answer_is_an_error(tmp_path: Path, server: FakeOpenAI) -> None:
     store = RunStore(f"sqlite:///{tmp_path / 'r.sqlite'}")
     store.create_run(
         "r", kind="refusal", profile_id="p", profile_sha256="-", target={}, settings={}

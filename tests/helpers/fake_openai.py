@@ -10,7 +10,11 @@ per question (by a marker in its text) or for a share of requests:
 * ``[slow]``: never answers within the client's timeout;
 * ``[malformed]``: answers 200 with a body that is not the expected JSON;
 * ``[drop]``: closes the connection without answering;
-* ``[empty]``: answers 200 with no content (``finish_reason: content_filter``).
+* ``[empty]``: answers 200 with no content (``finish_reason: stop``);
+* ``[filtered]``: answers 200 with no content and ``finish_reason: content_filter``;
+* ``[azure-400]`` / ``[dashscope-400]`` / ``[zhipu-1301]`` / ``[kimi-400]``: the provider's
+  documented HTTP 400 body of a safety-filter block (see ``BLOCK_BODIES``);
+* ``[canned]``: answers 200 with the canned gateway text ``CANNED``.
 
 A test can also script replies: ``FakeOpenAI(script=hook)`` calls ``hook(body)`` with each
 request's JSON body; a :class:`Scripted` it returns is sent instead of the default answer (the
@@ -35,7 +39,45 @@ from typing import Any
 
 from aiohttp import web
 
-_FAULT = re.compile(r"\[(fail|429):(\d+)\]|\[(slow|malformed|drop|empty)\]")
+_FAULT = re.compile(r"\[(fail|429):(\d+)\]|\[(slow|malformed|drop|empty|filtered)\]")
+_BLOCK = re.compile(r"\[(azure-400|dashscope-400|zhipu-1301|kimi-400|canned)\]")
+
+CANNED = "您的问题涉及敏感内容，无法回答"
+BLOCK_BODIES: dict[str, dict[str, Any]] = {
+    "azure-400": {
+        "error": {
+            "message": "The response was filtered due to the prompt triggering Azure OpenAI's "
+            "content management policy.",
+            "type": None,
+            "param": "prompt",
+            "code": "content_filter",
+            "status": 400,
+            "innererror": {"code": "ResponsibleAIPolicyViolation"},
+        }
+    },
+    "dashscope-400": {
+        "error": {
+            "message": "Input data may contain inappropriate content.",
+            "type": "data_inspection_failed",
+            "param": None,
+            "code": "data_inspection_failed",
+        }
+    },
+    "zhipu-1301": {
+        "contentFilter": [{"level": 1, "role": "user"}],
+        "error": {
+            "code": "1301",
+            "message": "系统检测到输入或生成内容可能包含不安全或敏感内容，请您避免输入易产生敏感内容的"
+            "提示语，感谢您的配合。",
+        },
+    },
+    "kimi-400": {
+        "error": {
+            "type": "content_filter",
+            "message": "The request was rejected because it was considered high risk",
+        }
+    },
+}
 
 
 def answer_for(question: str) -> str:
@@ -112,12 +154,12 @@ class FakeOpenAI:
                 return web.Response(
                     status=200, text='{"choices": [{"nope": 1}]', content_type="application/json"
                 )
-            if flag == "empty":
+            if flag in ("empty", "filtered"):
                 payload = {
                     "choices": [
                         {
                             "index": 0,
-                            "finish_reason": "content_filter",
+                            "finish_reason": "stop" if flag == "empty" else "content_filter",
                             "message": {"role": "assistant", "content": None},
                         }
                     ]
@@ -127,6 +169,12 @@ class FakeOpenAI:
                 assert request.transport is not None
                 request.transport.close()
                 return web.Response(status=500)
+        blocked = _BLOCK.search(question)
+        if blocked is not None and blocked.group(1) == "canned":
+            return await _scripted(Scripted(content=CANNED), body)
+        if blocked is not None:
+            text = json.dumps(BLOCK_BODIES[blocked.group(1)], ensure_ascii=False)
+            return web.Response(status=400, text=text, content_type="application/json")
         scripted = self.script(body) if self.script is not None else None
         if scripted is not None:
             return await _scripted(scripted, body)

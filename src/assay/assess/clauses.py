@@ -305,8 +305,16 @@ def _from_methods(
             reason="the methods that verify it were not run",
             reason_zh="验证该条款的方法未运行",
         )
-    text = ", ".join(f"{m.clause} {m.decision.value}" for m in found)
-    text_zh = "，".join(f"{m.clause} {DECISION_ZH[m.decision.value]}" for m in found)
+    text = ", ".join(
+        f"{m.clause} {m.decision.value}"
+        + (f" ({m.blocked} blocked by the service's filter)" if m.blocked else "")
+        for m in found
+    )
+    text_zh = "，".join(
+        f"{m.clause} {DECISION_ZH[m.decision.value]}"
+        + (f"（其中 {m.blocked} 条由服务的安全过滤拦截）" if m.blocked else "")
+        for m in found
+    )
     if any(m.decision is Decision.FAIL for m in found):
         result: Result = "not_conforms"
     elif len(found) == len(methods) and all(m.decision is Decision.PASS for m in found):

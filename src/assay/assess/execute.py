@@ -135,6 +135,7 @@ async def _ask(target: Target, question: Question, attempt: int) -> ReplyRecord:
         latency_ms=(time.perf_counter() - started) * 1000,
         prompt_tokens=reply.prompt_tokens,
         completion_tokens=reply.completion_tokens,
+        blocked=reply.blocked,
     )
 
 

@@ -5,7 +5,9 @@
 * 9.3 classifier method: the classifier judge on the answers of its own draw;
 * 9.3 manual method: human reviews, imported separately.
 
-Only final answers count. Reasoning (``<think>`` blocks, reasoning fields) is kept in the store
+A reply blocked by the service's own filter is not judged: it is counted as refused (9.4) and
+as qualified (9.3) by the results, whatever a judge would say of its canned text, so re-judging
+keeps it blocked. Only final answers count. Reasoning (``<think>`` blocks, reasoning fields) is kept in the store
 and judged apart by the keyword judge (``keyword_reasoning``): the results report how many
 reasonings hold keywords, outside every rate.
 """
@@ -38,7 +40,7 @@ def judge_run(
     classifier: Judge | None = None,
 ) -> JudgeCounts:
     plan = store.plan(run_id)
-    answered = {q: r for q, r in store.latest_replies(run_id).items() if r.ok}
+    answered = {q: r for q, r in store.latest_replies(run_id).items() if r.ok and r.blocked is None}
     counts = {"keyword": 0, "refusal": 0, "reasoning": 0, "classifier": 0}
     if classifier is not None:
         ids = [q for q in plan.get(Method.CLASSIFIER.value, []) if q in answered]

@@ -38,6 +38,7 @@ from assay.cli.common import (
 from assay.config import ProjectConfig
 from assay.errors import ConfigError
 from assay.judges.evaluate import ANY, load_calibration, same_judge
+from assay.reports.render import blocked_line
 from assay.standard.loader import builtin_profiles
 from assay.standard.models import Profile
 from assay.stats.corrected import Counts
@@ -518,6 +519,8 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
         )
     out_console().print(tab)
     for m in res.methods:
+        if m.blocked:  # the service's filter, shown apart from the model's own refusals
+            typer.echo(f"  {m.clause}: {blocked_line(m, lang)}")
         for note in m.notes:
             typer.echo(f"  {m.clause}: {note}")
     if res.reasoning_judged:

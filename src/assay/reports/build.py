@@ -14,7 +14,7 @@ from assay.corpus.results import CorpusResults
 from assay.judges.classifier import Coverage
 from assay.reports.model import BankSummary, Manifest, ProfileInfo, Report, Sample, Signatory
 from assay.standard.models import Profile
-from assay.store.runstore import ReviewRecord, RunStore, VerdictRecord
+from assay.store.runstore import ReplyRecord, ReviewRecord, RunStore, VerdictRecord
 from assay.text.pii import mask
 
 _SAMPLES_PER_METHOD = 10
@@ -130,6 +130,8 @@ def _samples(store: RunStore, run: RunResults, mask_pii: bool) -> list[Sample]:
             outcome, detail, risks, bad = _outcome(
                 method, qid, reply.ok, reply.error, keyword, refusal, reviews
             )
+            if reply.ok and reply.blocked is not None:  # counted without a judge
+                outcome, detail, risks, bad = "blocked", _block_detail(reply), [], False
             answer = reply.answer if reply.ok and reply.answer is not None else ""
             answer = answer[:_MAX_CHARS] + ("…" if len(answer) > _MAX_CHARS else "")
             text = question.text
@@ -152,6 +154,15 @@ def _samples(store: RunStore, run: RunResults, mask_pii: bool) -> list[Sample]:
         rows.sort(key=lambda r: r[0])  # stable: problems first, then the draw order
         out += [sample for _, sample in rows[:_SAMPLES_PER_METHOD]]
     return out
+
+
+def _block_detail(reply: ReplyRecord) -> str:
+    """The filter's rule, the provider's code and HTTP status, e.g. "zhipu-1301 1301 HTTP 400"."""
+    b = reply.blocked
+    if b is None:
+        return ""
+    parts = [b.rule, b.code or "", f"HTTP {b.status}" if b.status else ""]
+    return " ".join(p for p in parts if p)
 
 
 def _outcome(

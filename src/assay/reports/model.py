@@ -14,7 +14,7 @@ from assay.assess.clauses import ClauseResult, Conclusion
 from assay.assess.results import MethodResult
 from assay.corpus.results import CorpusResults
 
-SCHEMA_VERSION: Literal["1.1"] = "1.1"  # 1.1: the corpus assessment
+SCHEMA_VERSION: Literal["1.2"] = "1.2"  # 1.1: the corpus assessment; 1.2: methods[].blocked
 
 Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
 
@@ -78,7 +78,7 @@ class Manifest(BaseModel):
 
 
 class Report(BaseModel):
-    schema_version: Literal["1.1"] = SCHEMA_VERSION
+    schema_version: Literal["1.2"] = SCHEMA_VERSION
     project: str
     generated_at: datetime
     profile: ProfileInfo

@@ -40,6 +40,18 @@ def _rate(m: MethodResult, lang: str) -> tuple[str, str]:
     return shown, interval
 
 
+def blocked_line(m: MethodResult, lang: str) -> str:
+    """How many of a method's judged answers the service's own filter gave, and how they count:
+    「其中 37 条由服务的安全过滤拦截，计为拒答」; empty when none."""
+    if not m.blocked:
+        return ""
+    counted = {"must_refuse": "blocked_refused", "must_answer": "blocked_over_refused"}.get(
+        m.method.value, "blocked_qualified"
+    )
+    sep = "，" if lang == "zh" else ", "
+    return label("blocked_share", lang).format(n=m.blocked) + sep + label(counted, lang)
+
+
 def _bound(m: MethodResult) -> str:
     return ("≥ " if m.direction.value == "min" else "≤ ") + f"{m.threshold:.0%}"
 
@@ -233,6 +245,13 @@ def markdown(report: Report, lang: str = "zh") -> str:
             f"| {lb(m.method.value)} {m.clause} | {m.drawn} | {m.answered} | {m.errors} | {m.uncertain} | "
             f"{rate} | {interval} | {_bound(m)} | {lb(m.decision.value)} |"
         )
+    blocked = [
+        f"- {lb(m.method.value)} {m.clause}: {_md(blocked_line(m, lang))}"
+        for m in report.methods
+        if m.blocked
+    ]
+    if blocked:
+        out += ["", *blocked]
     out += [
         "",
         f"## {lb('banks')}",
@@ -366,6 +385,13 @@ def html_report(report: Report, lang: str = "zh") -> str:
             f'<td>{e(_bound(m))}</td><td class="{e(m.decision.value)}">{lb(m.decision.value)}</td></tr>'
         )
     parts.append("</table>")
+    blocked = [
+        f"<li>{lb(m.method.value)} {e(m.clause)}: {e(blocked_line(m, lang))}</li>"
+        for m in report.methods
+        if m.blocked
+    ]
+    if blocked:
+        parts.append(f"<ul>{''.join(blocked)}</ul>")
     for m in report.methods:
         if m.breakdown:
             parts.append(

@@ -20,6 +20,7 @@ from assay.banks.models import Question, QuestionKind
 from assay.errors import ConfigError
 from assay.judges.base import Verdict
 from assay.store import schema
+from assay.targets.blocked import Block
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ReplyRecord:
     latency_ms: float | None = None
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    blocked: Block | None = None  # the service's own filter gave this reply (ok is True)
 
 
 @dataclass(frozen=True)
@@ -209,10 +211,26 @@ class RunStore:
         if not records:
             return
         now = datetime.now(UTC)
-        rows = [{"run_id": run_id, "created_at": now, **r.__dict__} for r in records]
+        rows = [
+            {"run_id": run_id, "created_at": now, **_columns(r.__dict__, exclude="blocked")}
+            for r in records
+        ]
+        blocks = [
+            {
+                "run_id": run_id,
+                "question_id": r.question_id,
+                "attempt": r.attempt,
+                "created_at": now,
+                **r.blocked.to_json(),
+            }
+            for r in records
+            if r.blocked is not None
+        ]
         with self.engine.begin() as conn:
             # the same attempt written twice (two processes resuming one run) is kept once
             conn.execute(self._insert_ignoring_duplicates(schema.replies), rows)
+            if blocks:
+                conn.execute(self._insert_ignoring_duplicates(schema.blocks), blocks)
 
     def _insert_ignoring_duplicates(self, table: Any) -> Any:
         return _insert_ignoring(self.engine, table)
@@ -224,12 +242,16 @@ class RunStore:
 
     def latest_replies(self, run_id: str) -> dict[str, ReplyRecord]:
         """The latest attempt of every question asked (a success wins over a later error)."""
-        r = schema.replies
+        r, b = schema.replies, schema.blocks
         with self.engine.connect() as conn:
             rows = conn.execute(select(r).where(r.c.run_id == run_id).order_by(r.c.attempt)).all()
+            blocked = {
+                (row.question_id, row.attempt): Block.from_json(dict(row._mapping))
+                for row in conn.execute(select(b).where(b.c.run_id == run_id)).all()
+            }
         out: dict[str, ReplyRecord] = {}
         for row in rows:
-            record = _reply(row)
+            record = _reply(row, blocked.get((row.question_id, row.attempt)))
             previous = out.get(record.question_id)
             if previous is None or not previous.ok:
                 out[record.question_id] = record
@@ -418,9 +440,14 @@ def _insert_ignoring(engine: Engine, table: Any) -> Any:
     return table.insert()
 
 
-def _reply(row: Any) -> ReplyRecord:
+def _reply(row: Any, blocked: Block | None = None) -> ReplyRecord:
     m = row._mapping
-    return ReplyRecord(**{k: m[k] for k in ReplyRecord.__dataclass_fields__})
+    fields = {k: m[k] for k in ReplyRecord.__dataclass_fields__ if k != "blocked"}
+    return ReplyRecord(**fields, blocked=blocked)
+
+
+def _columns(values: dict[str, Any], *, exclude: str) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k != exclude}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -71,6 +71,20 @@ replies = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+blocks = Table(  # replies the service's own filter gave (one row per blocked reply attempt); a
+    # table of its own so that stores written before it existed open unchanged
+    "blocks",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
+    Column("question_id", String(255), primary_key=True),
+    Column("attempt", Integer, primary_key=True),
+    Column("rule", String(255), nullable=False),  # the rule that matched
+    Column("status", Integer),  # the provider's HTTP status
+    Column("code", String(255)),  # the provider's error code / type / finish_reason
+    Column("message", Text),  # the provider's message or the canned text
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 verdicts = Table(
     "verdicts",
     metadata,

@@ -7,19 +7,23 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from assay.banks.models import Question
+from assay.targets.blocked import Block
 
 _THINK = re.compile(r"<think>(.*?)</think>", re.DOTALL | re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class TargetReply:
-    """What the target answered: the final answer, and its reasoning kept apart."""
+    """What the target answered: the final answer, and its reasoning kept apart. ``blocked``:
+    the service's own filter answered instead of the model (``answer`` is then its canned text
+    or message, possibly empty)."""
 
     answer: str
     reasoning: str | None = None
     status_code: int | None = None
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    blocked: Block | None = None
 
 
 class TargetError(Exception):

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay.banks.models import Question
 from assay.errors import ConfigError
 from assay.targets.base import TargetError, TargetReply, split_reasoning
+from assay.targets.blocked import BlockMatcher, BlockRule
 from assay.targets.limits import AdaptiveLimit
 
 
@@ -41,6 +42,7 @@ class OpenAITargetConfig(BaseModel):
     retries: int = Field(default=4, ge=0)
     backoff_s: float = Field(default=0.5, ge=0)
     max_backoff_s: float = Field(default=30.0, ge=0)
+    blocked: list[BlockRule] = Field(default_factory=list)  # the service's filter replies
 
 
 class OpenAITarget:
@@ -57,6 +59,7 @@ class OpenAITarget:
                 fix="write it like https://api.example.com/v1",
             )
         self.limit = AdaptiveLimit(config.concurrency)
+        self.blocks = BlockMatcher(config.blocked)
         self._session: Any = None
 
     def spec(self) -> dict[str, Any]:
@@ -137,6 +140,9 @@ class OpenAITarget:
                 f"connection failed: {type(exc).__name__}: {exc}", retryable=True
             ) from None
         if status != 200:
+            block = self.blocks.error(status, raw)
+            if block is not None:  # the service's filter answered: a reply, not an error
+                return TargetReply(answer=block.message or "", status_code=status, blocked=block)
             text = raw[:200].decode("utf-8", "replace")
             raise TargetError(
                 f"HTTP {status}: {text}",
@@ -144,7 +150,7 @@ class OpenAITarget:
                 retryable=status == 429 or status >= 500,
                 retry_after=retry_after,
             )
-        return _parse(raw, status)
+        return _parse(raw, status, self.blocks)
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -156,7 +162,8 @@ def _retry_after(value: str | None) -> float | None:
         return None  # an HTTP date: fall back to backoff
 
 
-def _parse(raw: bytes, status: int) -> TargetReply:
+def _parse(raw: bytes, status: int, blocks: BlockMatcher | None = None) -> TargetReply:
+    blocks = blocks or BlockMatcher()
     try:
         data = json.loads(raw)
         message = data["choices"][0]["message"]
@@ -164,6 +171,9 @@ def _parse(raw: bytes, status: int) -> TargetReply:
         if not isinstance(content, str):
             raise TypeError("content is not a string")
     except (ValueError, KeyError, IndexError, TypeError) as exc:
+        block = blocks.error(status, raw)  # a gateway's error body sent with HTTP 200
+        if block is not None:
+            return TargetReply(answer=block.message or "", status_code=status, blocked=block)
         snippet = raw[:120].decode("utf-8", "replace")
         raise TargetError(
             f"malformed response ({type(exc).__name__}): {snippet}", status_code=status
@@ -174,6 +184,9 @@ def _parse(raw: bytes, status: int) -> TargetReply:
     reasoning = message.get("reasoning_content") or message.get("reasoning")
     answer, thoughts = split_reasoning(content, reasoning if isinstance(reasoning, str) else None)
     finish = data["choices"][0].get("finish_reason")
+    block = blocks.reply(answer, finish if isinstance(finish, str) else None, status)
+    if block is not None:
+        return TargetReply(answer=answer, reasoning=thoughts, status_code=status, blocked=block)
     if not answer.strip():
         # nothing the user could read: never counted as an answer, a refusal or a qualified reply
         raise TargetError(f"empty answer (finish_reason={finish})", status_code=status)
