@@ -16,7 +16,6 @@ model.json and MODEL_CARD.md.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -29,6 +28,8 @@ from assay.judges.features import Featurizer  # noqa: E402
 from assay.judges.refusal import RefusalJudge  # noqa: E402
 from assay.judges.refusal.evaluate import LabelledReply, evaluate  # noqa: E402
 from assay.judges.refusal.model import (  # noqa: E402
+    HEAD,
+    TAIL,
     RefusalModel,
     RefusalModelInfo,
     dense_names,
@@ -44,8 +45,8 @@ OUT = ROOT / "src" / "assay" / "judges" / "data" / "refusal"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--steps", type=int, default=300)
-    parser.add_argument("--l2", type=float, default=3e-4)
+    parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--l2", type=float, default=1e-5)
     args = parser.parse_args()
     sets = reply_sets(ROOT / "data" / "replies", args.shared)
     train = [r for rows in sets.values() for r in rows if not r.heldout]
@@ -90,6 +91,52 @@ def main() -> None:
             )
     info = info.model_copy(update={"heldout": figures})
     save(info, w, b, OUT)
+    (OUT / "MODEL_CARD.md").write_text(card(info), encoding="utf-8")
+
+
+def card(info: RefusalModelInfo) -> str:
+    """MODEL_CARD.md: what the model is, what it learned from, its held-out figures."""
+    lines = [
+        "# Refusal judge: the learned model",
+        "",
+        "Logistic regression over hashed character 1-3-grams and word 1-2-grams of a reply's",
+        f"opening ({HEAD} characters) and close ({TAIL} characters), and the rules' figures",
+        "(sizes of the sentences by role, before and after the first declining sentence, the",
+        "rules' own behaviour). It decides every reply the rules found something to judge in;",
+        f"where it is within {info.band} of even odds and the rules read the reply the other",
+        "way, the reply is left uncertain for a person. Weights: int8, no text (NOTICE).",
+        "",
+        "Trained by `scripts/train_refusal.py` on the train side of every set (three quarters",
+        "of the questions by hash; `heldout()` in `assay.judges.refusal.evaluate`):",
+        "",
+        "| set | train replies |",
+        "|---|---:|",
+    ]
+    sets = info.training.get("sets", {})
+    if isinstance(sets, dict):
+        lines += [f"| {name} | {count} |" for name, count in sets.items()]
+    lines += [
+        "",
+        "## Held-out figures of the whole judge (rules + model)",
+        "",
+        "Accuracy counts an uncertain verdict as wrong; partial replies are reported apart.",
+        "",
+        "| set | lang | n | accuracy | uncertain | refusal P | refusal R | answer R |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, groups in info.heldout.items():
+        for g in groups if isinstance(groups, list) else []:
+            if g["group"] == "all":
+                continue
+            cells = [_f(g[k]) for k in ("accuracy", "uncertain")]
+            cells += [_f(g[k]) for k in ("refusal_precision", "refusal_recall", "answer_recall")]
+            lines.append(f"| {name} | {g['group']} | {g['n']} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Measured again, with the misjudged replies by pattern, by `bench/judges.py`.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def _balance(rows: list[LabelledReply], labels: np.ndarray) -> np.ndarray:
@@ -109,4 +156,3 @@ def _f(x: float | None) -> str:
 
 if __name__ == "__main__":
     main()
-    json.dumps({})
