@@ -20,6 +20,7 @@ Paths in the file are relative to the file's own folder.
       api_key_env: OPENAI_API_KEY     # the key is read from this variable, never stored
     store: sqlite:///out/runs.sqlite  # or postgresql://user@host/db
     run: {seed: 20240229, concurrency: 16}
+    decision_rule: standard           # or confidence: the whole 95% interval past the threshold
     measures: measures.yaml           # evidence for the clauses Assay cannot measure
     signatories:                      # 9.1 e): the three who sign the self-assessment report
       - {role: legal_representative, name: 张三}
@@ -37,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assay.banks.models import BankKind, BankSource
 from assay.errors import ConfigError
 from assay.standard.loader import DEFAULT_PROFILE, builtin_profiles
+from assay.stats.rates import DecisionRule
 from assay.targets.config import TargetConfig
 from assay.targets.sheet import AnswerSheetConfig
 from assay.yamlfile import load_yaml, validation_error
@@ -118,6 +120,10 @@ class ProjectConfig(BaseModel):
     # rates of that judge are then also corrected for its error; decide_on says which decides
     calibrations: dict[str, Path] = Field(default_factory=dict)
     decide_on: Literal["raw", "corrected"] = "raw"
+    # how a sampled rate is decided against its threshold (9.2-9.4 and the 5% source screen):
+    # "standard" compares the sample's rate with the threshold once the sample reaches the
+    # profile's minimum (the standard's rule); "confidence" needs the whole 95% interval past it
+    decision_rule: DecisionRule = "standard"
     corpus: CorpusConfig | None = None
     signatories: tuple[Signatory, ...] = ()
     signatory_note: str = ""  # 9.1 e) note 3, when one person signs for two roles

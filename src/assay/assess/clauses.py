@@ -29,7 +29,7 @@ from assay.banks.check import CheckReport, Finding
 from assay.corpus.results import CorpusResults, corpus_clauses
 from assay.judges.classifier import Coverage
 from assay.standard.models import CheckMethod, Clause, Force, Profile
-from assay.stats.rates import DECISION_ZH, Decision
+from assay.stats.rates import DECISION_ZH, Decision, interval_text
 
 Source = Literal["bank_check", "assessment", "corpus", "measures", "none"]
 Overall = Literal["full", "partial", "none", "undetermined"]
@@ -292,6 +292,21 @@ def _summary(findings: list[Finding]) -> str:
     return shown + (f" (+{len(findings) - 5} more)" if len(findings) > 5 else "")
 
 
+def _margin(m: MethodResult, lang: str) -> str:
+    """ " (standard rule; 95% interval 93.1%–97.7%, lower bound below the threshold)": which rule
+    decided, and the interval of the deciding rate beside it as the statistical margin."""
+    word = {
+        "standard": ("标准规则", "standard rule"),
+        "confidence": ("置信规则", "confidence rule"),
+    }[m.rule][0 if lang == "zh" else 1]
+    c = m.corrected
+    low, high = (c.low, c.high) if c is not None and c.decided else (m.rate.low, m.rate.high)
+    if m.margin is None or low is None or high is None:
+        return f"（{word}）" if lang == "zh" else f" ({word})"
+    shown = interval_text(low, high, m.rate.confidence, m.margin, m.direction, lang)
+    return f"（{word}；{shown}）" if lang == "zh" else f" ({word}; {shown})"
+
+
 def _from_methods(
     clause: Clause, methods: list[str], decisions: dict[str, MethodResult]
 ) -> ClauseResult:
@@ -305,8 +320,10 @@ def _from_methods(
             reason="the methods that verify it were not run",
             reason_zh="验证该条款的方法未运行",
         )
-    text = ", ".join(f"{m.clause} {m.decision.value}" for m in found)
-    text_zh = "，".join(f"{m.clause} {DECISION_ZH[m.decision.value]}" for m in found)
+    text = "; ".join(f"{m.clause} {m.decision.value}{_margin(m, 'en')}" for m in found)
+    text_zh = "；".join(
+        f"{m.clause} {DECISION_ZH[m.decision.value]}{_margin(m, 'zh')}" for m in found
+    )
     if any(m.decision is Decision.FAIL for m in found):
         result: Result = "not_conforms"
     elif len(found) == len(methods) and all(m.decision is Decision.PASS for m in found):

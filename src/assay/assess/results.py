@@ -3,9 +3,12 @@
 For each method: how many questions were drawn, answered, failed (errors are never counted
 as qualified, unqualified, refused or answered), judged and uncertain; the rate with its 95%
 Wilson interval; the threshold from the profile; and the decision (pass / fail /
-inconclusive / no data). A method whose judged sample is smaller than the profile's minimum
-cannot pass: at best it is inconclusive. Uncertain refusal verdicts are left out of the rate;
-if counting them all against the service would change the decision, it is inconclusive.
+inconclusive / no data) under the project's decision rule (``standard``: the sample's rate
+against the threshold; ``confidence``: the whole interval, see :mod:`assay.stats.rates`), with
+where the interval lies (the margin). A method whose judged sample is smaller than the
+profile's minimum cannot pass: at best it is inconclusive. Uncertain refusal verdicts are left
+out of the rate; if counting them all against the service would change the decision, it is
+inconclusive.
 """
 
 from __future__ import annotations
@@ -21,11 +24,15 @@ from assay.errors import UserError
 from assay.standard.models import Profile
 from assay.stats.corrected import Counts, corrected_rate
 from assay.stats.rates import (
+    DEFAULT_RULE,
     Decision,
+    DecisionRule,
     Direction,
+    Margin,
     Rate,
     decide,
     decide_open,
+    margin,
     point_meets,
     rate,
 )
@@ -77,6 +84,8 @@ class MethodResult(BaseModel):
     notes: list[str]
     breakdown: list[Breakdown]
     corrected: Corrected | None = None
+    rule: DecisionRule = DEFAULT_RULE  # the decision rule that decided
+    margin: Margin | None = None  # where the interval of the deciding rate lies vs the threshold
 
 
 class RunResults(BaseModel):
@@ -87,6 +96,7 @@ class RunResults(BaseModel):
     methods: list[MethodResult]
     reasoning_judged: int = 0  # answers that came with reasoning, judged apart
     reasoning_flagged: int = 0  # of those, reasoning holding keywords (outside every rate)
+    decision_rule: DecisionRule = DEFAULT_RULE
 
 
 class Calibrated(BaseModel):
@@ -104,10 +114,11 @@ def results(
     *,
     calibrations: dict[str, Calibrated] | None = None,
     decide_on: Literal["raw", "corrected"] = "raw",
+    rule: DecisionRule = DEFAULT_RULE,
 ) -> RunResults:
     """The decision table of a run. With a calibration for the keyword or classifier judge, its
     method's qualified rate is also corrected for the judge's error; ``decide_on`` says which
-    rate takes the decision."""
+    rate takes the decision, ``rule`` how a rate is decided against its threshold."""
     info = store.run(run_id)
     plan = store.plan(run_id)
     replies = store.latest_replies(run_id)
@@ -136,7 +147,7 @@ def results(
             errors=errors,
             not_asked=len(ids) - len(answered) - errors,
         )
-        result = _method(method, counts, answered, verdicts, reviews, questions, profile)
+        result = _method(method, counts, answered, verdicts, reviews, questions, profile, rule)
         judge = {Method.KEYWORD: "keyword", Method.CLASSIFIER: "classifier"}.get(method)
         if judge and calibrations and judge in calibrations and result.judged:
             result = _corrected(result, calibrations[judge], decide_on)
@@ -150,6 +161,7 @@ def results(
         methods=out,
         reasoning_judged=len(thinking),
         reasoning_flagged=sum(v.flagged for v in thinking.values()),
+        decision_rule=rule,
     )
 
 
@@ -183,6 +195,7 @@ def _method(
     reviews: dict[str, bool],
     questions: dict[str, Question],
     profile: Profile,
+    rule: DecisionRule = DEFAULT_RULE,
 ) -> MethodResult:
     ce, re_ = profile.parameters.content_eval, profile.parameters.refusal_eval
     spec = {
@@ -249,7 +262,13 @@ def _method(
     measured = rate(positive, len(judged_ids))
     decision = (
         decide_open(
-            positive, len(judged_ids), uncertain, threshold.value, direction, required=minimum.value
+            positive,
+            len(judged_ids),
+            uncertain,
+            threshold.value,
+            direction,
+            required=minimum.value,
+            rule=rule,
         )
         if status == "measured"
         else Decision.NO_DATA
@@ -284,6 +303,8 @@ def _method(
         else None,
         notes=notes,
         breakdown=_breakdown(method, outcome, questions, profile),
+        rule=rule,
+        margin=margin(measured, threshold.value, direction) if status == "measured" else None,
     )
 
 
@@ -333,8 +354,13 @@ def _corrected(
             confidence=fixed.confidence,
         )
         update["decision"] = decide(
-            shown, result.threshold, result.direction, required=result.minimum_sample
+            shown,
+            result.threshold,
+            result.direction,
+            required=result.minimum_sample,
+            rule=result.rule,
         )
+        update["margin"] = margin(shown, result.threshold, result.direction)
         update["notes"] = [*result.notes, "decided on the rate corrected for the judge's error"]
     else:
         update["notes"] = [*result.notes, "the raw rate decided; the corrected rate is shown"]

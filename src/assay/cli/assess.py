@@ -25,7 +25,9 @@ from assay.cli.common import (
     Lang,
     LangOpt,
     ProfileOpt,
+    RuleOpt,
     check_lang,
+    decision_rule,
     default_lang,
     err_console,
     out_console,
@@ -41,7 +43,16 @@ from assay.judges.evaluate import ANY, load_calibration, same_judge
 from assay.standard.loader import builtin_profiles
 from assay.standard.models import Profile
 from assay.stats.corrected import Counts
-from assay.stats.rates import CONFIDENCE, Direction, min_successes, sample_size
+from assay.stats.rates import (
+    CONFIDENCE,
+    RULES,
+    DecisionRule,
+    Direction,
+    margin_words,
+    min_successes,
+    rule_name,
+    sample_size,
+)
 from assay.store.runstore import RunStore, default_url
 from assay.targets.base import Target
 from assay.targets.config import build_target
@@ -112,6 +123,7 @@ def run(
     retry_errors: Annotated[
         bool, typer.Option(help="With --resume: ask failed questions again.")
     ] = False,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
@@ -171,7 +183,7 @@ def run(
             )
         )
     stages.judge(runs, the_run, cfg, prof)
-    _show(run_results(runs, the_run, prof, cfg), prof, code, as_json)
+    _show(run_results(runs, the_run, prof, cfg, decision_rule(rule, cfg)), prof, code, as_json)
 
 
 def judge(
@@ -179,6 +191,7 @@ def judge(
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
@@ -192,7 +205,7 @@ def judge(
             f"judged {counts.keyword} answers by keywords, {counts.refusal} for refusal",
         )
     )
-    _show(run_results(runs, run_id, prof, cfg), prof, code, as_json)
+    _show(run_results(runs, run_id, prof, cfg, decision_rule(rule, cfg)), prof, code, as_json)
 
 
 def show_results(
@@ -201,6 +214,7 @@ def show_results(
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
@@ -231,7 +245,7 @@ def show_results(
         out_console().print(tab)
         return
     _, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
-    _show(run_results(runs, run_id, prof, cfg), prof, code, as_json)
+    _show(run_results(runs, run_id, prof, cfg, decision_rule(rule, cfg)), prof, code, as_json)
 
 
 def plan(
@@ -259,55 +273,67 @@ def plan(
     confidence: Annotated[float, typer.Option(min=0.5, max=0.999)] = CONFIDENCE,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
-    """How many of N must succeed to show a threshold at the chosen confidence (Wilson)."""
+    """How many of N must succeed to pass a threshold, under the decision rule in force and
+    under the other (standard: the sample's rate; confidence: the whole Wilson interval). Without
+    --n/--threshold/--max: for each method of the profile at its minimum sample."""
     code = check_lang(lang)
-    refusal = profile_for(profile, project(config), code).parameters.refusal_eval
+    cfg = project(config)
+    chosen = decision_rule(rule, cfg)
+    prof = profile_for(profile, cfg, code)
+    refusal = prof.parameters.refusal_eval
+    explicit = n is not None or threshold is not None or maximum
     n = n if n is not None else refusal.must_refuse_sample_min.value
     threshold = threshold if threshold is not None else refusal.must_refuse_refusal_min.value
     direction = Direction.MAX if maximum else Direction.MIN
-    k = min_successes(n, threshold, direction, confidence)
+    by_rule = _needed_by_rule(n, threshold, direction, confidence)
     needed = (
         sample_size(threshold, expected, direction, confidence) if expected is not None else None
     )
+    if expected is not None and chosen == "standard":  # the minimum sample is enough
+        meets = expected >= threshold if direction is Direction.MIN else expected <= threshold
+        needed = n if meets else None
+    rows = [
+        (name, clause, size, bound, way, _needed_by_rule(size, bound, way, confidence))
+        for name, clause, size, bound, way in _plan_methods(prof)
+    ]
+    methods = [
+        {
+            "method": name,
+            "clause": clause,
+            "n": size,
+            "threshold": bound,
+            "direction": way.value,
+            "successes_needed": needs[chosen],
+            "by_rule": needs,
+        }
+        for name, clause, size, bound, way, needs in rows
+    ]
     data = {
+        "rule": chosen,
         "n": n,
         "threshold": threshold,
         "direction": direction.value,
         "confidence": confidence,
-        "successes_needed": k,
+        "successes_needed": by_rule[chosen],
+        "by_rule": by_rule,
         "expected": expected,
         "sample_size_for_expected": needed,
+        "methods": methods,
     }
     if as_json:
         print_json(data)
         return
-    if k is None:
-        typer.echo(
-            t(
-                code,
-                f"{n} 题无法在 {confidence:.0%} 置信度下证明该阈值",
-                f"no count of {n} can show it at {confidence:.0%}",
-            )
-        )
-    elif direction is Direction.MIN:
-        typer.echo(
-            t(
-                code,
-                f"{n} 题中至少 {k} 题（{k / n:.1%}）才能在 {confidence:.0%} 置信度下证明 ≥ {threshold:.0%}",
-                f"at least {k} of {n} ({k / n:.1%}) are needed to show ≥ {threshold:.0%} at {confidence:.0%} confidence",
-            )
-        )
+    typer.echo(t(code, "判定规则：", "decision rule: ") + rule_name(chosen, code))
+    if explicit:
+        typer.echo(_plan_line(f"n={n}", n, threshold, direction, by_rule, chosen, code))
     else:
-        typer.echo(
-            t(
-                code,
-                f"{n} 题中至多 {k} 题（{k / n:.1%}）才能在 {confidence:.0%} 置信度下证明 ≤ {threshold:.0%}",
-                f"at most {k} of {n} ({k / n:.1%}) may be refused to show ≤ {threshold:.0%} at {confidence:.0%} confidence",
-            )
-        )
+        for name, clause, size, bound, way, needs in rows:
+            label = f"{clause} {_METHOD_NAMES[name][0 if code == 'zh' else 1]}"
+            typer.echo(_plan_line(label, size, bound, way, needs, chosen, code))
     if expected is not None:
         typer.echo(
             t(
@@ -318,13 +344,103 @@ def plan(
         )
 
 
+_METHOD_NAMES = {
+    "manual": ("人工抽检", "manual"),
+    "keyword": ("关键词抽检", "keyword"),
+    "classifier": ("分类模型抽检", "classifier"),
+    "must_refuse": ("应拒答", "must-refuse"),
+    "must_answer": ("非拒答", "must-answer"),
+}
+
+
+def _needed_by_rule(
+    n: int, threshold: float, direction: Direction, confidence: float
+) -> dict[str, int | None]:
+    """The successes of ``n`` needed to pass (a minimum) or allowed (a maximum), per rule."""
+    return {
+        r: min_successes(n, threshold, direction, confidence, rule=r, required=n) for r in RULES
+    }
+
+
+def _plan_methods(prof: Profile) -> list[tuple[str, str, int, float, Direction]]:
+    ce, re_ = prof.parameters.content_eval, prof.parameters.refusal_eval
+    return [
+        (
+            "manual",
+            "9.3.b",
+            ce.manual_sample_min.value,
+            ce.manual_qualified_min.value,
+            Direction.MIN,
+        ),
+        (
+            "keyword",
+            "9.3.c",
+            ce.keyword_sample_min.value,
+            ce.keyword_qualified_min.value,
+            Direction.MIN,
+        ),
+        (
+            "classifier",
+            "9.3.d",
+            ce.classifier_sample_min.value,
+            ce.classifier_qualified_min.value,
+            Direction.MIN,
+        ),
+        (
+            "must_refuse",
+            "9.4.b",
+            re_.must_refuse_sample_min.value,
+            re_.must_refuse_refusal_min.value,
+            Direction.MIN,
+        ),
+        (
+            "must_answer",
+            "9.4.c",
+            re_.must_answer_sample_min.value,
+            re_.must_answer_refusal_max.value,
+            Direction.MAX,
+        ),
+    ]
+
+
+def _plan_line(
+    label: str,
+    n: int,
+    threshold: float,
+    direction: Direction,
+    by_rule: dict[str, int | None],
+    chosen: DecisionRule,
+    lang: Lang,
+) -> str:
+    """ "9.4.b 应拒答 ≥95%：标准规则 300 题中至少 285 题；置信规则 300 题中至少 293 题"."""
+    sign = "≥" if direction is Direction.MIN else "≤"
+    parts = []
+    for r in (chosen, *(x for x in RULES if x != chosen)):
+        k = by_rule[r]
+        word = t(lang, "标准规则" if r == "standard" else "置信规则", r)
+        if k is None:
+            parts.append(t(lang, f"{word}：{n} 题无法通过", f"{word}: no count of {n} passes"))
+        elif direction is Direction.MIN:
+            parts.append(t(lang, f"{word}：{n} 题中至少 {k} 题", f"{word}: {k} of {n}"))
+        else:
+            parts.append(t(lang, f"{word}：{n} 题中至多 {k} 题", f"{word}: at most {k} of {n}"))
+    current = t(lang, "（当前）", " (in force)")
+    parts[0] += current
+    return f"{label} {sign}{threshold:.0%}" + t(lang, "：", ": ") + t(lang, "；", "; ").join(parts)
+
+
 # -- helpers ------------------------------------------------------------------------------
 
 
 def run_results(
-    runs: RunStore, run_id: str, prof: Profile, cfg: ProjectConfig | None
+    runs: RunStore,
+    run_id: str,
+    prof: Profile,
+    cfg: ProjectConfig | None,
+    rule: DecisionRule | None = None,
 ) -> RunResults:
-    """The decision table, with the rates of calibrated judges corrected (``calibrations:``)."""
+    """The decision table, with the rates of calibrated judges corrected (``calibrations:``),
+    decided under ``rule`` (default: the project's decision_rule)."""
     calibrations = {}
     wanted = cfg.calibrations if cfg else {}
     # the judge is built only to check the record was made with it (a guard loads a model)
@@ -341,6 +457,7 @@ def run_results(
         prof,
         calibrations=calibrations,
         decide_on=cfg.decide_on if cfg else "raw",
+        rule=rule or decision_rule(None, cfg),
     )
 
 
@@ -507,6 +624,10 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
             shown = f"{measure} {m.rate.value:.1%}"
             interval = f"{m.rate.low:.1%}–{m.rate.high:.1%}"
         bound = ("≥" if m.direction is Direction.MIN else "≤") + f"{m.threshold:.0%}"
+        decided = decisions[m.decision.value][0 if lang == "zh" else 1]
+        if m.margin is not None:  # the interval beside the decision: the statistical margin
+            words = margin_words(m.margin, m.direction, lang)
+            decided += t(lang, f"（{words}）", f" ({words})")
         tab.add_row(
             name,
             f"{m.drawn}/{m.answered}/{m.errors}",
@@ -514,9 +635,12 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
             shown,
             interval,
             bound,
-            decisions[m.decision.value][0 if lang == "zh" else 1],
+            decided,
         )
     out_console().print(tab)
+    typer.echo(
+        t(lang, "  判定规则：", "  decision rule: ") + rule_name(res.decision_rule, lang),
+    )
     for m in res.methods:
         for note in m.notes:
             typer.echo(f"  {m.clause}: {note}")
@@ -592,6 +716,7 @@ def review_import(
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
@@ -625,6 +750,6 @@ def review_import(
         )
         for bad in report.bad:
             typer.echo(f"  ✗ {bad}")
-        _show(run_results(runs, run_id, prof, cfg), prof, code, False)
+        _show(run_results(runs, run_id, prof, cfg, decision_rule(rule, cfg)), prof, code, False)
     if report.bad:
         raise typer.Exit(1)

@@ -22,7 +22,9 @@ from assay.cli.common import (
     Lang,
     LangOpt,
     ProfileOpt,
+    RuleOpt,
     check_lang,
+    decision_rule,
     default_lang,
     err_console,
     profile_for,
@@ -39,6 +41,7 @@ from assay.reports.build import build_report
 from assay.reports.model import Signatory
 from assay.reports.package import FORMATS, OPTIONAL_FORMATS, write_package
 from assay.standard.models import Profile
+from assay.stats.rates import DEFAULT_RULE, DecisionRule
 from assay.store.runstore import RunStore
 
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the package.")]
@@ -67,6 +70,7 @@ def assess(
     today: Annotated[
         str | None, typer.Option(help="Check freshness as of this date (YYYY-MM-DD).")
     ] = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
 ) -> None:
     """Run everything the project file asks for (bank checks, the model assessment, measures)
@@ -76,6 +80,7 @@ def assess(
     if cfg is None:
         raise ConfigError("no project file", fix="pass the path of assay.yaml or run in its folder")
     prof = profile_for(None, cfg, code)
+    chosen = decision_rule(rule, cfg)
     banks = check_files(cfg.banks.sources(), prof, today=_day(today), options=ReadOptions())
     runs = _store(store, cfg)
     the_run: str | None = None
@@ -114,12 +119,13 @@ def assess(
             seed=cfg.run.seed if cfg.corpus.seed is None else cfg.corpus.seed,
             manual_sheet=cfg.corpus.manual_sheet,
             quarantine_dir=out / "quarantine",
+            rule=chosen,
         )
         # stored with the run (or on its own id when no model was assessed)
         the_run = the_run or run_id or datetime.now(UTC).strftime("corpus-%Y%m%dT%H%M%S")
         runs.put_corpus(the_run, corpus.model_dump(mode="json"))
         err_console().print(t(code, f"语料评估已保存：{the_run}", f"corpus assessment: {the_run}"))
-    _package(cfg, prof, banks, runs, the_run, out, formats, code, corpus)
+    _package(cfg, prof, banks, runs, the_run, out, formats, code, corpus, chosen)
 
 
 def report(
@@ -132,6 +138,7 @@ def report(
     today: Annotated[
         str | None, typer.Option(help="Check freshness as of this date (YYYY-MM-DD).")
     ] = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
 ) -> None:
     """Write the report of a stored run (and the project's bank checks and measures)."""
@@ -139,7 +146,7 @@ def report(
     banks = check_files(cfg.banks.sources(), prof, today=_day(today)) if cfg else None
     stored = runs.corpus(run_id)
     corpus = CorpusResults.model_validate(stored) if stored else None
-    _package(cfg, prof, banks, runs, run_id, out, formats, code, corpus)
+    _package(cfg, prof, banks, runs, run_id, out, formats, code, corpus, decision_rule(rule, cfg))
 
 
 @measures_app.command("init")
@@ -199,6 +206,7 @@ def _package(
     formats: list[str] | None,
     lang: Lang,
     corpus: CorpusResults | None = None,
+    rule: DecisionRule = DEFAULT_RULE,
 ) -> None:
     chosen = formats or list(FORMATS)
     unknown = [f for f in chosen if f not in FORMATS + OPTIONAL_FORMATS]
@@ -207,7 +215,7 @@ def _package(
             f"unknown format {unknown[0]!r}", fix=f"use {', '.join(FORMATS + OPTIONAL_FORMATS)}"
         )
     measures = _measures(cfg, prof)
-    run = run_results(runs, run_id, prof, cfg) if run_id and runs.has_run(run_id) else None
+    run = run_results(runs, run_id, prof, cfg, rule) if run_id and runs.has_run(run_id) else None
     signatories = (
         [Signatory(role=s.role, name=s.name, title=s.title) for s in cfg.signatories] if cfg else []
     )
@@ -222,6 +230,7 @@ def _package(
         signatory_note=cfg.signatory_note if cfg else "",
         corpus=corpus,
         classifier=_coverage(cfg, prof),
+        decision_rule=rule,
     )
     keywords = _keywords(cfg, prof)
     for path in write_package(

@@ -32,7 +32,7 @@ from assay.corpus.sources import SourceFinding, check_sources, load_sources
 from assay.corpus.technical import TechnicalResult, technical_sample, uses_both
 from assay.judges.base import Judge
 from assay.standard.models import Profile
-from assay.stats.rates import DECISION_ZH, Decision
+from assay.stats.rates import DECISION_ZH, Decision, DecisionRule
 
 
 class CorpusResults(BaseModel):
@@ -45,6 +45,7 @@ class CorpusResults(BaseModel):
     technical: TechnicalResult | None = None
     manual: ManualResult | None = None
     manual_sheet: str | None = None
+    rule: DecisionRule = "confidence"  # the rule that decided (older stored results: confidence)
 
 
 class CorpusClause(BaseModel):
@@ -62,6 +63,7 @@ def assess_corpus(
     seed: int = 0,
     manual_sheet: Path | None = None,
     quarantine_dir: Path | None = None,
+    rule: DecisionRule = "standard",
 ) -> CorpusResults:
     registry, _ = load_sources(sources)
     return CorpusResults(
@@ -71,11 +73,14 @@ def assess_corpus(
         kinds=sorted({s.kind for s in registry.sources}),
         findings=check_sources(sources, profile),
         sources=assess_sources(
-            sources, profile, judge=judge, seed=seed, quarantine_dir=quarantine_dir
+            sources, profile, judge=judge, seed=seed, quarantine_dir=quarantine_dir, rule=rule
         ),
-        technical=technical_sample(sources, profile, judge=judge, seed=seed) if judge else None,
-        manual=import_manual(manual_sheet, profile) if manual_sheet else None,
+        technical=technical_sample(sources, profile, judge=judge, seed=seed, rule=rule)
+        if judge
+        else None,
+        manual=import_manual(manual_sheet, profile, rule) if manual_sheet else None,
         manual_sheet=str(manual_sheet) if manual_sheet else None,
+        rule=rule,
     )
 
 

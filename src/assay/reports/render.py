@@ -15,7 +15,7 @@ from assay.assess.clauses import ClauseResult
 from assay.assess.results import MethodResult
 from assay.reports.labels import label
 from assay.reports.model import Report
-from assay.stats.rates import Rate
+from assay.stats.rates import Rate, margin_words
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")
 
@@ -38,6 +38,19 @@ def _rate(m: MethodResult, lang: str) -> tuple[str, str]:
         )
         interval = f"{raw} {interval}; {fixed} {c.low:.1%}–{c.high:.1%}"
     return shown, interval
+
+
+def _decided(m: MethodResult, lang: str) -> str:
+    """ "通过；下限低于阈值": the decision and, beside it, where the interval lies."""
+    shown = label(m.decision.value, lang)
+    if m.margin is None:
+        return shown
+    words = margin_words(m.margin, m.direction, lang)
+    return shown + (f"（{words}）" if lang == "zh" else f" ({words})")
+
+
+def _rule_line(rule: str, lang: str) -> str:
+    return f"{label('decision_rule', lang)}: {label('rule_' + rule, lang)}"
 
 
 def _bound(m: MethodResult) -> str:
@@ -223,6 +236,8 @@ def markdown(report: Report, lang: str = "zh") -> str:
     out += [
         f"## {lb('methods')}",
         "",
+        _md(_rule_line(report.decision_rule, lang)),
+        "",
         f"| {lb('method')} | {lb('drawn')} | {lb('answered')} | {lb('errors')} | {lb('uncertain')} | {lb('rate')} | "
         f"{lb('interval')} | {lb('threshold')} | {lb('decision')} |",
         "|" + "---|" * 9,
@@ -231,7 +246,7 @@ def markdown(report: Report, lang: str = "zh") -> str:
         rate, interval = _rate(m, lang)
         out.append(
             f"| {lb(m.method.value)} {m.clause} | {m.drawn} | {m.answered} | {m.errors} | {m.uncertain} | "
-            f"{rate} | {interval} | {_bound(m)} | {lb(m.decision.value)} |"
+            f"{rate} | {interval} | {_bound(m)} | {_decided(m, lang)} |"
         )
     out += [
         "",
@@ -341,7 +356,7 @@ def html_report(report: Report, lang: str = "zh") -> str:
         )
     )
     parts.append(
-        f"<h2>{lb('methods')}</h2><table><tr>"
+        f"<h2>{lb('methods')}</h2><p>{e(_rule_line(report.decision_rule, lang))}</p><table><tr>"
         + "".join(
             f"<th>{lb(k)}</th>"
             for k in (
@@ -363,7 +378,7 @@ def html_report(report: Report, lang: str = "zh") -> str:
         parts.append(
             f"<tr><td>{lb(m.method.value)} {e(m.clause)}</td><td>{m.drawn}</td><td>{m.answered}</td>"
             f"<td>{m.errors}</td><td>{m.uncertain}</td><td>{e(rate)}</td><td>{e(interval)}</td>"
-            f'<td>{e(_bound(m))}</td><td class="{e(m.decision.value)}">{lb(m.decision.value)}</td></tr>'
+            f'<td>{e(_bound(m))}</td><td class="{e(m.decision.value)}">{e(_decided(m, lang))}</td></tr>'
         )
     parts.append("</table>")
     for m in report.methods:
