@@ -116,10 +116,18 @@ class ProjectConfig(BaseModel):
     # disk, extra ml), or "none"; a list of them is a panel combined by classifier_rule
     classifier: str | tuple[str, ...] = "classifier"
     classifier_rule: Literal["any", "all", "majority", "review"] = "any"
-    # judge name (keyword, classifier) -> its calibration record (assay judges eval): the 9.3
-    # rates of that judge are then also corrected for its error; decide_on says which decides
+    # judge name (keyword, classifier) -> its calibration record (assay judges eval), made on
+    # other data: shown beside the raw rate as an out-of-domain correction (域外校准), never
+    # deciding alone. The in-run calibration (people's verdicts on a random subset of this run's
+    # answers, assay review export --method calibration-...) corrects the run's rate first.
     calibrations: dict[str, Path] = Field(default_factory=dict)
+    # which rate decides: raw, or corrected (only an in-run calibration's correction can decide)
     decide_on: Literal["raw", "corrected"] = "raw"
+    # reviewed calibration sheets (judge -> sheet) that assay assess imports into its run after
+    # judging: people's verdicts on answers the judge decided, which calibrate it in-run
+    calibration_reviews: dict[Literal["keyword", "classifier", "refusal"], Path] = Field(
+        default_factory=dict
+    )
     # how a sampled rate is decided against its threshold (9.2-9.4 and the 5% source screen):
     # "standard" compares the sample's rate with the threshold once the sample reaches the
     # profile's minimum (the standard's rule); "confidence" needs the whole 95% interval past it
@@ -186,6 +194,9 @@ class ProjectConfig(BaseModel):
                 "measures": measures,
                 "classifier": classifier,
                 "calibrations": {k: self.root / v for k, v in self.calibrations.items()},
+                "calibration_reviews": {
+                    k: self.root / v for k, v in self.calibration_reviews.items()
+                },
                 "corpus": corpus,
             }
         )

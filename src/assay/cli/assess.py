@@ -10,9 +10,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from assay.assess import run as stages
+from assay.assess.calibration import METHODS, export_calibration, import_calibration, judge_of
 from assay.assess.execute import Budget
 from assay.assess.execute import Progress as RunProgress
-from assay.assess.results import Calibrated, RunResults, results
+from assay.assess.results import Calibrated, Corrected, RunResults, results
 from assay.assess.review import (
     export_refusal_review,
     export_review,
@@ -623,6 +624,12 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
         else:
             shown = f"{measure} {m.rate.value:.1%}"
             interval = f"{m.rate.low:.1%}–{m.rate.high:.1%}"
+            for c in (m.corrected, m.corrected_out_of_domain):
+                if c is not None:  # the corrected rate beside the raw one, with its source
+                    shown += (
+                        "\n" + t(lang, "校正 ", "corrected ") + f"{c.value:.1%} {_source(c, lang)}"
+                    )
+                    interval += "\n" + f"{c.low:.1%}–{c.high:.1%}"
         bound = ("≥" if m.direction is Direction.MIN else "≤") + f"{m.threshold:.0%}"
         decided = decisions[m.decision.value][0 if lang == "zh" else 1]
         if m.margin is not None:  # the interval beside the decision: the statistical margin
@@ -657,6 +664,29 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
         typer.echo(f"  {t(lang, '抽样', 'plan')}: {note}")
 
 
+def _source(c: Corrected, lang: Lang) -> str:
+    """ "（本次校准 n=50，据此判定）" / "(in-run n=50, decided)" / "（域外校准 c.json）"."""
+    if c.source == "in_run":
+        text = t(lang, f"本次校准 n={c.pairs}", f"in-run n={c.pairs}")
+    else:
+        text = t(
+            lang,
+            f"域外校准 {Path(c.calibration).name}",
+            f"out of domain: {Path(c.calibration).name}",
+        )
+    if c.decided:
+        text += t(lang, "，据此判定", ", decided")
+    return t(lang, f"（{text}）", f"({text})")
+
+
+def _check_review_method(method: str) -> None:
+    if method not in ("manual", "refusal", *METHODS):
+        raise ConfigError(
+            f"unknown method {method!r}",
+            fix="use --method manual, refusal, " + ", ".join(sorted(METHODS)),
+        )
+
+
 review_app = typer.Typer(
     help="The manual method of 9.3: export the sample for reviewers, import their verdicts."
 )
@@ -667,24 +697,49 @@ def review_export(
     run_id: RunArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="Sheet to write (.xlsx or .csv).")],
     method: Annotated[
-        str, typer.Option(help="manual (9.3 b)) or refusal (9.4: uncertain verdicts).")
+        str,
+        typer.Option(
+            help="manual (9.3 b)), refusal (9.4: uncertain verdicts), or calibration-keyword, "
+            "calibration-classifier, calibration-refusal (a seeded random subset of the judge's "
+            "answers, to calibrate it on this run)."
+        ),
     ] = "manual",
     everything: Annotated[
         bool,
         typer.Option("--all", help="With --method refusal: every answer, not only uncertain ones."),
     ] = False,
+    n: Annotated[
+        int, typer.Option("--n", min=1, help="With --method calibration-...: answers to draw.")
+    ] = 50,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="With --method calibration-...: seed of the draw (default: run.seed)."),
+    ] = None,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
     lang: LangOpt = default_lang(),
 ) -> None:
-    """Write a sheet for reviewers: the manual draw (研判结果 合格/不合格), or the 9.4 answers the
-    refusal judge could not decide (研判结果 拒答/回答)."""
-    code, _, runs, prof = _run_context(run_id, config, profile, store, lang)
-    if method not in ("manual", "refusal"):
-        raise ConfigError(
-            f"unknown method {method!r}", fix="use --method manual or --method refusal"
+    """Write a sheet for reviewers: the manual draw (研判结果 合格/不合格), the 9.4 answers the
+    refusal judge could not decide (研判结果 拒答/回答), or a calibration subset of a judge's
+    answers (reviewed blind; the pairs correct that judge's rate on this run)."""
+    code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
+    _check_review_method(method)
+    if method.startswith("calibration"):
+        judge = judge_of(method)
+        chosen = seed if seed is not None else (cfg.run.seed if cfg else 0)
+        rows = export_calibration(runs, run_id, prof, out, judge=judge, n=n, seed=chosen)
+        fill = "拒答 或 回答" if judge == "refusal" else "合格 或 不合格"
+        fill_en = "拒答 or 回答" if judge == "refusal" else "合格 or 不合格"
+        typer.echo(
+            t(
+                code,
+                f"已写入 {out}（随机抽取 {rows} 条，种子 {chosen}），请在“研判结果”列填写 {fill}",
+                f"wrote {out} ({rows} answers drawn at random, seed {chosen}): fill in 研判结果 "
+                f"with {fill_en}",
+            )
         )
+        return
     if method == "refusal":
         rows = export_refusal_review(runs, run_id, out, everything=everything)
         typer.echo(
@@ -712,7 +767,9 @@ def review_import(
     reviewer: Annotated[
         str | None, typer.Option(help="Who is importing (takes precedence over 审核人).")
     ] = None,
-    method: Annotated[str, typer.Option(help="manual or refusal, as exported.")] = "manual",
+    method: Annotated[
+        str, typer.Option(help="manual, refusal or calibration-..., as exported.")
+    ] = "manual",
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
@@ -723,11 +780,12 @@ def review_import(
     """Import reviewed verdicts; bad rows are reported with their row number and not stored.
     Exit code 1 when any row was bad."""
     code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
-    if method not in ("manual", "refusal"):
-        raise ConfigError(
-            f"unknown method {method!r}", fix="use --method manual or --method refusal"
+    _check_review_method(method)
+    if method.startswith("calibration"):
+        report = import_calibration(
+            runs, run_id, prof, sheet, judge=judge_of(method), reviewer=reviewer
         )
-    if method == "refusal":
+    elif method == "refusal":
         report = import_refusal_review(runs, run_id, sheet, reviewer=reviewer)
     else:
         report = import_review(runs, run_id, prof, sheet, reviewer=reviewer)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from assay.assess import run as stages
+from assay.assess.calibration import import_calibration
 from assay.assess.clauses import automatic_clauses
 from assay.assess.execute import Budget
 from assay.assess.measures import MeasuresFile, check, template
@@ -110,6 +111,7 @@ def assess(
             )
         )
         stages.judge(runs, the_run, cfg, prof)
+        _import_calibration_reviews(runs, the_run, prof, cfg, code)
     corpus = None
     if cfg.corpus is not None:
         corpus = assess_corpus(
@@ -254,6 +256,34 @@ def _package(
         + overall[0 if lang == "zh" else 1]
         + (note if c.provisional else "")
     )
+
+
+def _import_calibration_reviews(
+    runs: RunStore, run_id: str, prof: Profile, cfg: ProjectConfig, lang: Lang
+) -> None:
+    """Import the reviewed calibration sheets of ``calibration_reviews:`` into the new run:
+    people's verdicts on answers the judge decided calibrate it in-run. Bad rows are reported
+    and skipped; they never stop the assessment."""
+    for judge, sheet in cfg.calibration_reviews.items():
+        if not sheet.is_file():
+            raise ConfigError(
+                "calibration review sheet not found",
+                file=sheet,
+                fix="write it with assay review export RUN --method calibration-" + judge,
+            )
+        report = import_calibration(runs, run_id, prof, sheet, judge=judge)
+        err_console().print(
+            t(
+                lang,
+                f"校准审核 {judge}：导入 {report.accepted} 条，未填写 {report.pending} 条，"
+                f"无效 {len(report.bad)} 条（{sheet.name}）",
+                f"calibration review {judge}: imported {report.accepted}, not reviewed "
+                f"{report.pending}, bad {len(report.bad)} ({sheet.name})",
+            ),
+            soft_wrap=True,
+        )
+        for bad in report.bad:
+            err_console().print(f"! {bad}", soft_wrap=True, markup=False)
 
 
 def _coverage(cfg: ProjectConfig | None, prof: Profile) -> Coverage | None:

@@ -108,6 +108,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "pending": ("待审核", "pending"),
     "reject": ("不应采用", "reject"),
     "decision_rule": ("判定规则", "Decision rule"),
+    "in_run_calibration": ("本次校准", "in-run calibration"),
+    "out_of_domain": ("域外校准，仅供参考", "out-of-domain calibration, shown only"),
     "rule_standard": (
         "标准规则：样本量达到最低要求后，以样本比例对照阈值判定（TC260-003 9.2–9.4）；"
         "95% 区间列于结论旁，作为统计误差范围",

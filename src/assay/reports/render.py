@@ -29,14 +29,19 @@ def _rate(m: MethodResult, lang: str) -> tuple[str, str]:
         return (label(f"status_{m.status}", lang), "-")
     shown = f"{m.rate.value:.1%} ({m.positive}/{m.judged})"
     interval = f"{m.rate.low:.1%}–{m.rate.high:.1%}"
-    c = m.corrected
-    if c is not None:  # the rate corrected for the judge's error, and which of the two decided
+    for c in (m.corrected, m.corrected_out_of_domain):
+        if c is None:  # the rate corrected for the judge's error, its source, and what decided
+            continue
         raw, fixed = label("raw", lang), label("corrected", lang)
-        mark = label("decided", lang)
-        shown = f"{raw} {shown}{'' if c.decided else ' ' + mark}; {fixed} {c.value:.1%}" + (
-            f" {mark}" if c.decided else ""
-        )
-        interval = f"{raw} {interval}; {fixed} {c.low:.1%}–{c.high:.1%}"
+        if c.source == "in_run":
+            where = f"{label('in_run_calibration', lang)} n={c.pairs}"
+        else:
+            where = f"{label('out_of_domain', lang)} {c.calibration.rsplit('/', 1)[-1]}"
+        mark = f" {label('decided', lang)}" if c.decided else ""
+        if not shown.startswith(raw):
+            shown, interval = f"{raw} {shown}", f"{raw} {interval}"
+        shown += f"; {fixed} {c.value:.1%} ({where}){mark}"
+        interval += f"; {fixed} {c.low:.1%}–{c.high:.1%}"
     return shown, interval
 
 
