@@ -34,7 +34,7 @@ from assay.cli.common import (
 )
 from assay.cli.corpus import corpus_judge
 from assay.config import ProjectConfig
-from assay.corpus.results import CorpusResults, assess_corpus
+from assay.corpus.results import CorpusResults, assess_corpus, redecide
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.judges.classifier import Coverage
 from assay.judges.registry import coverage
@@ -147,8 +147,9 @@ def report(
     code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
     banks = check_files(cfg.banks.sources(), prof, today=_day(today)) if cfg else None
     stored = runs.corpus(run_id)
-    corpus = CorpusResults.model_validate(stored) if stored else None
-    _package(cfg, prof, banks, runs, run_id, out, formats, code, corpus, decision_rule(rule, cfg))
+    chosen = decision_rule(rule, cfg)
+    corpus = redecide(CorpusResults.model_validate(stored), prof, chosen) if stored else None
+    _package(cfg, prof, banks, runs, run_id, out, formats, code, corpus, chosen)
 
 
 @measures_app.command("init")

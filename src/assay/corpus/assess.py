@@ -53,6 +53,7 @@ class SourceResult(BaseModel):
     decision: str  # accept / reject / inconclusive / no_data
     # the rule that decided (stored results made before the standard rule: confidence)
     rule: DecisionRule = "confidence"
+    census: bool = False  # every record was judged: the point decides under both rules
     pii: dict[str, int]
     pii_examples: dict[str, list[str]] = {}  # a few masked examples per kind, with their place
     quarantine_file: str | None
@@ -178,6 +179,7 @@ def assess_source(
         max_harmful_rate=params.max_harmful_rate.value,
         decision=DECISIONS[decision],
         rule=rule,
+        census=census,
         pii=dict(pii),
         pii_examples=examples,
         quarantine_file=_quarantine(bad, source.id, quarantine_dir),

@@ -71,6 +71,7 @@ class ManualResult(BaseModel):
     threshold: float
     decision: Decision
     rule: DecisionRule = "confidence"  # the rule that decided (older stored results: confidence)
+    census: bool = False  # every record was judged: the point decides under both rules
     reviewers: list[str]
     by_risk: dict[str, int]
     bad: list[BadRow]
@@ -224,6 +225,7 @@ def import_manual(path: Path, profile: Profile, rule: DecisionRule = "standard")
         threshold=threshold,
         decision=decision,
         rule=rule,
+        census=census,
         reviewers=sorted(reviewers),
         by_risk=dict(sorted(by_risk.items())),
         bad=bad,

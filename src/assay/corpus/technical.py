@@ -37,6 +37,7 @@ class TechnicalResult(BaseModel):
     decision: Decision
     by_risk: dict[str, int]
     rule: DecisionRule = "confidence"  # the rule that decided (older stored results: confidence)
+    census: bool = False  # every record was judged: the point decides under both rules
     judges: list[str] = []  # the names of the judges that looked at the sample
     notes: list[str]
     notes_zh: list[str] = []
@@ -151,6 +152,7 @@ def technical_sample(
         decision=decision,
         by_risk=dict(sorted(by_risk.items())),
         rule=rule,
+        census=census,
         judges=judges,
         notes=notes,
         notes_zh=notes_zh,
