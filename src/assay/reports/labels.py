@@ -108,6 +108,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "pending": ("待审核", "pending"),
     "reject": ("不应采用", "reject"),
     "decision_rule": ("判定规则", "Decision rule"),
+    "rule_name_standard": ("标准规则", "standard rule"),
+    "rule_name_confidence": ("置信规则", "confidence rule"),
     "in_run_calibration": ("本次校准", "in-run calibration"),
     "out_of_domain": ("域外校准，仅供参考", "out-of-domain calibration, shown only"),
     "rule_standard": (

@@ -121,9 +121,10 @@ def _corpus_tables(report: Report, lang: str) -> list[Table]:
         [f"{i.source} {i.file}:{i.line}", i.text, lb(i.verdict), ", ".join(i.risk_ids) or "-"]
         for i in shown
     ]
+    rule = f"{lb('decision_rule')}: {lb('rule_name_' + corpus.rule)}"
     tables: list[Table] = [
         (
-            lb("corpus_sources"),
+            f"{lb('corpus_sources')} · {rule}",
             [
                 lb(k)
                 for k in (
@@ -141,7 +142,7 @@ def _corpus_tables(report: Report, lang: str) -> list[Table]:
             sources,
         ),
         (
-            lb("corpus_samples"),
+            f"{lb('corpus_samples')} · {rule}",
             [
                 lb(k)
                 for k in (
