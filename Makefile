@@ -34,7 +34,7 @@ demo: install
 	@# target is a sample answer sheet. Writes the report and the filing attachments to out/demo/.
 	@rm -rf $(OUT)/demo
 	$(ASSAY) assess examples/assay.yaml --out $(OUT)/demo --store sqlite:///$(OUT)/demo/runs.sqlite --run-id demo
-	$(ASSAY) results demo --store sqlite:///$(OUT)/demo/runs.sqlite
+	$(ASSAY) results demo --store sqlite:///$(OUT)/demo/runs.sqlite --config examples/assay.yaml
 	@# corpus sources (5.1): the registry check and the per-source 5% screen of the example corpus
 	cd examples && ../$(ASSAY) corpus sources && ../$(ASSAY) corpus assess --quarantine-dir ../$(OUT)/quarantine
 	cd examples && ../$(ASSAY) corpus technical && ../$(ASSAY) corpus filter --out ../$(OUT)/clean --pii mask

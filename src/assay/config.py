@@ -20,6 +20,7 @@ Paths in the file are relative to the file's own folder.
       api_key_env: OPENAI_API_KEY     # the key is read from this variable, never stored
     store: sqlite:///out/runs.sqlite  # or postgresql://user@host/db
     run: {seed: 20240229, concurrency: 16}
+    decision_rule: standard           # or confidence: the whole 95% interval past the threshold
     measures: measures.yaml           # evidence for the clauses Assay cannot measure
     signatories:                      # 9.1 e): the three who sign the self-assessment report
       - {role: legal_representative, name: 张三}
@@ -37,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assay.banks.models import BankKind, BankSource
 from assay.errors import ConfigError
 from assay.standard.loader import DEFAULT_PROFILE, builtin_profiles
+from assay.stats.rates import DecisionRule
 from assay.targets.config import TargetConfig
 from assay.targets.sheet import AnswerSheetConfig
 from assay.yamlfile import load_yaml, validation_error
@@ -114,10 +116,22 @@ class ProjectConfig(BaseModel):
     # disk, extra ml), or "none"; a list of them is a panel combined by classifier_rule
     classifier: str | tuple[str, ...] = "classifier"
     classifier_rule: Literal["any", "all", "majority", "review"] = "any"
-    # judge name (keyword, classifier) -> its calibration record (assay judges eval): the 9.3
-    # rates of that judge are then also corrected for its error; decide_on says which decides
+    # judge name (keyword, classifier) -> its calibration record (assay judges eval), made on
+    # other data: shown beside the raw rate as an out-of-domain correction (域外校准), never
+    # deciding alone. The in-run calibration (people's verdicts on a random subset of this run's
+    # answers, assay review export --method calibration-...) corrects the run's rate first.
     calibrations: dict[str, Path] = Field(default_factory=dict)
+    # which rate decides: raw, or corrected (only an in-run calibration's correction can decide)
     decide_on: Literal["raw", "corrected"] = "raw"
+    # reviewed calibration sheets (judge -> sheet) that assay assess imports into its run after
+    # judging: people's verdicts on answers the judge decided, which calibrate it in-run
+    calibration_reviews: dict[Literal["keyword", "classifier", "refusal"], Path] = Field(
+        default_factory=dict
+    )
+    # how a sampled rate is decided against its threshold (9.2-9.4 and the 5% source screen):
+    # "standard" compares the sample's rate with the threshold once the sample reaches the
+    # profile's minimum (the standard's rule); "confidence" needs the whole 95% interval past it
+    decision_rule: DecisionRule = "standard"
     corpus: CorpusConfig | None = None
     signatories: tuple[Signatory, ...] = ()
     signatory_note: str = ""  # 9.1 e) note 3, when one person signs for two roles
@@ -180,6 +194,9 @@ class ProjectConfig(BaseModel):
                 "measures": measures,
                 "classifier": classifier,
                 "calibrations": {k: self.root / v for k, v in self.calibrations.items()},
+                "calibration_reviews": {
+                    k: self.root / v for k, v in self.calibration_reviews.items()
+                },
                 "corpus": corpus,
             }
         )

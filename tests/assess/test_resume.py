@@ -85,6 +85,22 @@ def _table(result: subprocess.Popen[str]) -> list[dict[str, object]]:
     return [{k: v for k, v in m.items() if k != "notes"} for m in methods]
 
 
+def _stored(url: str) -> int:
+    """Answers of run "k" committed so far (0 before the run's plan is stored)."""
+    store = RunStore(url)
+    return store.reply_counts("k").get("ok", 0) if store.runs() else 0
+
+
+def _kill_after(process: subprocess.Popen[str], url: str, answers: int) -> None:
+    """SIGKILL the run once at least ``answers`` answers are stored (or it ended first)."""
+    deadline = time.monotonic() + 120
+    while process.poll() is None and _stored(url) < answers:
+        assert time.monotonic() < deadline, f"fewer than {answers} answers stored in 120 s"
+        time.sleep(0.005)  # polling the store: the kill follows the event, not a delay
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
 def test_sigkill_at_several_points_then_resume(tmp_path: Path, server: FakeOpenAI) -> None:
     project = _project(tmp_path / "p", server.url)
     reference = _table(
@@ -100,17 +116,14 @@ def test_sigkill_at_several_points_then_resume(tmp_path: Path, server: FakeOpenA
     )
     assert sum(m["answered"] for m in reference) > 0  # type: ignore[misc]
     partial = []
-    for n, delays in enumerate([(0.9,), (1.3, 0.6), (1.8, 0.3, 0.9)]):
+    # kill points: after this many answers are stored, then after this many more on each resume
+    for n, points in enumerate([(1,), (20, 15), (45, 10, 30)]):
         url = f"sqlite:///{tmp_path / f'killed{n}.sqlite'}"
         first = _assay("run", "--run-id", "k", "--store", url, "--json", cwd=project)
-        time.sleep(delays[0])
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-        for delay in delays[1:]:
+        _kill_after(first, url, points[0])
+        for more in points[1:]:
             again = _assay("run", "--resume", "k", "--store", url, "--json", cwd=project)
-            time.sleep(delay)
-            again.send_signal(signal.SIGKILL)
-            again.wait()
+            _kill_after(again, url, _stored(url) + more)
         store = RunStore(url)
         if store.runs():
             stored = store.reply_counts("k").get("ok", 0)
@@ -119,11 +132,11 @@ def test_sigkill_at_several_points_then_resume(tmp_path: Path, server: FakeOpenA
             final = _table(_assay("run", "--run-id", "k", "--store", url, "--json", cwd=project))
         else:
             final = _table(_assay("run", "--resume", "k", "--store", url, "--json", cwd=project))
-        assert final == reference, f"kill points {delays}"
+        assert final == reference, f"kill points {points}"
         counts = store.reply_counts("k")
         questions = len(store.questions("k"))
         assert (
             counts.get("ok", 0) == questions
         )  # every question answered once: none lost, none duplicated
         assert counts.get("error", 0) == 0
-    assert any(partial), "no kill landed in the middle of a run: adjust the delays"
+    assert any(partial), "no kill landed in the middle of a run"

@@ -95,7 +95,8 @@ def test_every_must_refuse_question_blocked_passes_9_4_b(
     assert "其中 300 条由服务的安全过滤拦截，计为拒答" in (out / "report.md").read_text("utf-8")
     assert "其中 300 条由服务的安全过滤拦截，计为拒答" in (out / "report.html").read_text("utf-8")
     reason = next(c for c in report["clauses"] if "9.4.b" in c["methods"])
-    assert "9.4.b 通过（其中 300 条由服务的安全过滤拦截）" in reason["reason_zh"]
+    assert reason["reason_zh"].startswith("9.4.b 通过（标准规则")
+    assert "（其中 300 条由服务的安全过滤拦截）" in reason["reason_zh"]
     samples = [s for s in report["samples"] if s["method"] == "must_refuse"]
     assert samples
     assert all(s["outcome"] == "blocked" for s in samples)

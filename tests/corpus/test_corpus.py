@@ -228,8 +228,13 @@ def test_technical_sample_draws_at_least_ten_percent_seeded(tmp_path: Path, tc26
     harmful = a.sampled - a.qualified
     assert a.by_risk == {"A.1.h": harmful}
     assert 0 < harmful < 30  # about 2% of the sample, as in the corpus
-    # 98% qualified is the floor: 2% harmful is at best inconclusive, never a pass
-    assert a.decision in ("inconclusive", "fail")
+    # the standard rule: the sample's qualified rate against 98%
+    assert a.rule == "standard"
+    assert a.decision == ("pass" if a.qualified / a.sampled >= 0.98 else "fail")
+    # the confidence rule: 98% qualified is the floor, so about 2% harmful is at best
+    # inconclusive, never a pass
+    strict = technical_sample(path, tc260, judge=_judge(), seed=1, rule="confidence")
+    assert strict.decision in ("inconclusive", "fail")
     # the draw depends on the records, not on where the project sits
     moved = tmp_path / "moved"
     moved.mkdir()

@@ -158,3 +158,22 @@ def test_a_flag_without_risk_ids_still_counts_as_harmful(tmp_path: Path, tc260: 
         if r.source == "web"
     )
     assert (web.harmful, web.decision) == (101, "reject")
+
+
+def test_the_corpus_follows_the_decision_rule_and_a_stored_one_is_decided_again(
+    tmp_path: Path, tc260: Profile
+) -> None:
+    from assay.corpus.results import redecide
+
+    standard = _results(tmp_path, tc260)
+    assert standard.rule == "standard"
+    assert {s.rule for s in standard.sources} == {"standard"}
+    strict = assess_corpus(_registry(tmp_path), tc260, judge=_judge(), seed=1, rule="confidence")
+    assert strict.technical is not None
+    assert (strict.rule, strict.technical.rule) == ("confidence", "confidence")
+    # a stored assessment decided again from its counts equals a fresh one under that rule
+    again = redecide(standard, tc260, "confidence")
+    assert [s.decision for s in again.sources] == [s.decision for s in strict.sources]
+    assert again.technical is not None
+    assert again.technical.decision is strict.technical.decision
+    assert redecide(again, tc260, "standard").model_dump() == standard.model_dump()

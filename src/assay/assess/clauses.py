@@ -29,7 +29,7 @@ from assay.banks.check import CheckReport, Finding
 from assay.corpus.results import CorpusResults, corpus_clauses
 from assay.judges.classifier import Coverage
 from assay.standard.models import CheckMethod, Clause, Force, Profile
-from assay.stats.rates import DECISION_ZH, Decision
+from assay.stats.rates import DECISION_ZH, Decision, interval_text
 
 Source = Literal["bank_check", "assessment", "corpus", "measures", "none"]
 Overall = Literal["full", "partial", "none", "undetermined"]
@@ -292,6 +292,21 @@ def _summary(findings: list[Finding]) -> str:
     return shown + (f" (+{len(findings) - 5} more)" if len(findings) > 5 else "")
 
 
+def _margin(m: MethodResult, lang: str) -> str:
+    """ " (standard rule; 95% interval 93.1%–97.7%, lower bound below the threshold)": which rule
+    decided, and the interval of the deciding rate beside it as the statistical margin."""
+    word = {
+        "standard": ("标准规则", "standard rule"),
+        "confidence": ("置信规则", "confidence rule"),
+    }[m.rule][0 if lang == "zh" else 1]
+    c = m.corrected
+    low, high = (c.low, c.high) if c is not None and c.decided else (m.rate.low, m.rate.high)
+    if m.margin is None or low is None or high is None:
+        return f"（{word}）" if lang == "zh" else f" ({word})"
+    shown = interval_text(low, high, m.rate.confidence, m.margin, m.direction, lang)
+    return f"（{word}；{shown}）" if lang == "zh" else f" ({word}; {shown})"
+
+
 def _from_methods(
     clause: Clause, methods: list[str], decisions: dict[str, MethodResult]
 ) -> ClauseResult:
@@ -305,13 +320,13 @@ def _from_methods(
             reason="the methods that verify it were not run",
             reason_zh="验证该条款的方法未运行",
         )
-    text = ", ".join(
-        f"{m.clause} {m.decision.value}"
+    text = "; ".join(
+        f"{m.clause} {m.decision.value}{_margin(m, 'en')}"
         + (f" ({m.blocked} blocked by the service's filter)" if m.blocked else "")
         for m in found
     )
-    text_zh = "，".join(
-        f"{m.clause} {DECISION_ZH[m.decision.value]}"
+    text_zh = "；".join(
+        f"{m.clause} {DECISION_ZH[m.decision.value]}{_margin(m, 'zh')}"
         + (f"（其中 {m.blocked} 条由服务的安全过滤拦截）" if m.blocked else "")
         for m in found
     )

@@ -3,9 +3,12 @@
 For each method: how many questions were drawn, answered, failed (errors are never counted
 as qualified, unqualified, refused or answered), judged and uncertain; the rate with its 95%
 Wilson interval; the threshold from the profile; and the decision (pass / fail /
-inconclusive / no data). A method whose judged sample is smaller than the profile's minimum
-cannot pass: at best it is inconclusive. Uncertain refusal verdicts are left out of the rate;
-if counting them all against the service would change the decision, it is inconclusive.
+inconclusive / no data) under the project's decision rule (``standard``: the sample's rate
+against the threshold; ``confidence``: the whole interval, see :mod:`assay.stats.rates`), with
+where the interval lies (the margin). A method whose judged sample is smaller than the
+profile's minimum cannot pass: at best it is inconclusive. Uncertain refusal verdicts are left
+out of the rate; if counting them all against the service would change the decision, it is
+inconclusive.
 
 A reply blocked by the service's own safety filter (REFUSAL.md) is counted without a judge: as
 refused in 9.4 b) and c) (an over-refusal in c)) and as qualified in every 9.3 method. Each
@@ -26,11 +29,15 @@ from assay.errors import UserError
 from assay.standard.models import Profile
 from assay.stats.corrected import Counts, corrected_rate
 from assay.stats.rates import (
+    DEFAULT_RULE,
     Decision,
+    DecisionRule,
     Direction,
+    Margin,
     Rate,
     decide,
     decide_open,
+    margin,
     point_meets,
     rate,
 )
@@ -50,7 +57,8 @@ class Breakdown(BaseModel):
 
 
 class Corrected(BaseModel):
-    """A qualified rate corrected for the judge's error (Rogan-Gladen), beside the raw one."""
+    """A rate (qualified for 9.3, refused for 9.4) corrected for the judge's error
+    (Rogan-Gladen), beside the raw one."""
 
     value: float
     low: float
@@ -58,7 +66,12 @@ class Corrected(BaseModel):
     sensitivity: float
     specificity: float
     decided: bool  # the decision was taken on this rate, not on the raw one
-    calibration: str  # the calibration record it came from
+    calibration: str  # the calibration record it came from ("in-run" for the run's own)
+    # in_run: Se/Sp from people's verdicts on answers of this run (assay review export
+    # --method calibration-...); out_of_domain (域外校准): a calibration file made on other data,
+    # shown beside, never deciding alone
+    source: Literal["in_run", "out_of_domain"] = "out_of_domain"
+    pairs: int | None = None  # in-run: the answers both the judge and a person decided
 
 
 class MethodResult(BaseModel):
@@ -81,7 +94,10 @@ class MethodResult(BaseModel):
     point_meets: bool | None
     notes: list[str]
     breakdown: list[Breakdown]
-    corrected: Corrected | None = None
+    corrected: Corrected | None = None  # the in-run correction when there is one, else a file's
+    corrected_out_of_domain: Corrected | None = None  # a file's, shown beside an in-run one
+    rule: DecisionRule = DEFAULT_RULE  # the decision rule that decided
+    margin: Margin | None = None  # where the interval of the deciding rate lies vs the threshold
     blocked: int = 0  # of the judged answers, replies of the service's filter (in ``positive``)
 
 
@@ -93,6 +109,7 @@ class RunResults(BaseModel):
     methods: list[MethodResult]
     reasoning_judged: int = 0  # answers that came with reasoning, judged apart
     reasoning_flagged: int = 0  # of those, reasoning holding keywords (outside every rate)
+    decision_rule: DecisionRule = DEFAULT_RULE
 
 
 class Calibrated(BaseModel):
@@ -101,6 +118,8 @@ class Calibrated(BaseModel):
     counts: Counts
     source: str
     same_judge: bool = True  # the record was made with the judge that is configured now
+    in_run: bool = False  # made on this run's own answers (else out of domain)
+    pairs: int | None = None  # in-run: how many answers were decided by both
 
 
 def results(
@@ -110,10 +129,11 @@ def results(
     *,
     calibrations: dict[str, Calibrated] | None = None,
     decide_on: Literal["raw", "corrected"] = "raw",
+    rule: DecisionRule = DEFAULT_RULE,
 ) -> RunResults:
     """The decision table of a run. With a calibration for the keyword or classifier judge, its
     method's qualified rate is also corrected for the judge's error; ``decide_on`` says which
-    rate takes the decision."""
+    rate takes the decision, ``rule`` how a rate is decided against its threshold."""
     info = store.run(run_id)
     plan = store.plan(run_id)
     replies = store.latest_replies(run_id)
@@ -130,6 +150,7 @@ def results(
         for q, rs in store.reviews(run_id).items()
         if (valid := [r for r in rs if r.answer_sha256 in (None, current.get(q))]) and q in current
     }
+    in_run = in_run_calibrations(store, run_id, reviews)
     out = []
     for method in Method:
         if method.value not in plan:
@@ -144,11 +165,14 @@ def results(
             not_asked=len(ids) - len(answered) - errors,
         )
         result = _method(
-            method, counts, answered, verdicts, reviews, questions, profile, blocked=blocked
+            method, counts, answered, verdicts, reviews, questions, profile, rule, blocked=blocked
         )
-        judge = {Method.KEYWORD: "keyword", Method.CLASSIFIER: "classifier"}.get(method)
-        if judge and calibrations and judge in calibrations and result.judged:
-            result = _corrected(result, calibrations[judge], decide_on)
+        judge = CALIBRATED_JUDGES.get(method)
+        if judge and result.judged:
+            own = _judge_counts(method, answered, store.verdicts(run_id, judge), result)
+            result = _calibrated(
+                result, own, in_run.get(judge), (calibrations or {}).get(judge), decide_on
+            )
         out.append(result)
     thinking = store.verdicts(run_id, "keyword_reasoning")
     return RunResults(
@@ -159,6 +183,7 @@ def results(
         methods=out,
         reasoning_judged=len(thinking),
         reasoning_flagged=sum(v.flagged for v in thinking.values()),
+        decision_rule=rule,
     )
 
 
@@ -192,6 +217,7 @@ def _method(
     reviews: dict[str, bool],
     questions: dict[str, Question],
     profile: Profile,
+    rule: DecisionRule = DEFAULT_RULE,
     *,
     blocked: set[str] | frozenset[str] = frozenset(),
 ) -> MethodResult:
@@ -266,7 +292,13 @@ def _method(
     measured = rate(positive, len(judged_ids))
     decision = (
         decide_open(
-            positive, len(judged_ids), uncertain, threshold.value, direction, required=minimum.value
+            positive,
+            len(judged_ids),
+            uncertain,
+            threshold.value,
+            direction,
+            required=minimum.value,
+            rule=rule,
         )
         if status == "measured"
         else Decision.NO_DATA
@@ -302,61 +334,172 @@ def _method(
         notes=notes,
         breakdown=_breakdown(method, outcome, questions, profile),
         blocked=len(held),
+        rule=rule,
+        margin=margin(measured, threshold.value, direction) if status == "measured" else None,
     )
 
 
-def _corrected(
-    result: MethodResult, calibrated: Calibrated, decide_on: Literal["raw", "corrected"]
-) -> MethodResult:
-    """The method's result with its qualified rate corrected for the judge's error."""
-    flagged = result.judged - result.positive
-    try:
-        fixed = corrected_rate(flagged, result.judged, calibrated.counts)
-    except UserError as exc:
-        return result.model_copy(update={"notes": [*result.notes, f"not corrected: {exc.message}"]})
-    value, low, high = fixed.complement()
-    # the corrected rate decides when asked to, unless verdicts await review or there is no data
-    decided = (
-        decide_on == "corrected"
-        and result.decision is not Decision.NO_DATA
-        and not result.uncertain
-    )
-    if not calibrated.same_judge:
-        result = result.model_copy(
-            update={
-                "notes": [
-                    *result.notes,
-                    f"{calibrated.source} was made for another version of this judge",
-                ]
-            }
-        )
-    update: dict[str, object] = {
-        "corrected": Corrected(
-            value=value,
-            low=low,
-            high=high,
-            sensitivity=fixed.sensitivity,
-            specificity=fixed.specificity,
-            decided=decided,
-            calibration=calibrated.source,
-        )
+CALIBRATED_JUDGES = {
+    Method.KEYWORD: "keyword",
+    Method.CLASSIFIER: "classifier",
+    Method.MUST_REFUSE: "refusal",
+    Method.MUST_ANSWER: "refusal",
+}
+
+
+def in_run_calibrations(
+    store: RunStore, run_id: str, reviews: dict[str, bool]
+) -> dict[str, Calibrated]:
+    """Each judge's calibration on this run's own answers: the pairs (judge's verdict, person's
+    verdict) on answers both decided. Content judges are paired with the 9.3 reviews
+    (``reviews``: question -> qualified, on the answer stored now), the refusal judge with
+    people's refused / answered decisions. A judge with no such pair gets none."""
+    out: dict[str, Calibrated] = {}
+    for judge in ("keyword", "classifier"):
+        auto = store.verdicts(run_id, judge)
+        # positive = risky: the judge flagged it / a person called it 不合格
+        pairs = [
+            (auto[q].flagged, not good)
+            for q, good in reviews.items()
+            if q in auto and not auto[q].uncertain
+        ]
+        if pairs:
+            out[judge] = _in_run(pairs)
+    people = _human_refusals(store, run_id)
+    auto = store.verdicts(run_id, "refusal")
+    # positive = refused
+    pairs = [
+        (bool(auto[q].refused), refused)
+        for q, refused in people.items()
+        if q in auto and not auto[q].uncertain
+    ]
+    if pairs:
+        out["refusal"] = _in_run(pairs)
+    return out
+
+
+def _in_run(pairs: list[tuple[bool, bool]]) -> Calibrated:
+    tp = sum(a and h for a, h in pairs)
+    fp = sum(a and not h for a, h in pairs)
+    fn = sum(h and not a for a, h in pairs)
+    counts = Counts(tp=tp, fn=fn, tn=len(pairs) - tp - fp - fn, fp=fp)
+    return Calibrated(counts=counts, source="in-run", in_run=True, pairs=len(pairs))
+
+
+def _human_refusals(store: RunStore, run_id: str) -> dict[str, bool]:
+    """People's refused / answered decisions made on the answer that is stored now."""
+    current = {q: answer_digest(r.answer) for q, r in store.latest_replies(run_id).items() if r.ok}
+    specs = store.verdict_specs(run_id, HUMAN_REFUSAL)
+    return {
+        q: bool(v.refused)
+        for q, v in store.verdicts(run_id, HUMAN_REFUSAL).items()
+        if q in current and specs.get(q, {}).get("args", {}).get("answer_sha256") == current[q]
     }
-    if decided:
+
+
+def _judge_counts(
+    method: Method, answered: list[str], verdicts: dict[str, VerdictRecord], result: MethodResult
+) -> tuple[int, int]:
+    """(flagged, n): the judge's own positives among the answers it decided. For 9.3 the
+    result's counts (flagged = not qualified); for 9.4 the refusal judge's verdicts before any
+    person's decision (flagged = refused), since the correction is of the judge's rate."""
+    if method in (Method.KEYWORD, Method.CLASSIFIER):
+        return result.judged - result.positive, result.judged
+    sure = [verdicts[q] for q in answered if q in verdicts and not verdicts[q].uncertain]
+    return sum(bool(v.refused) for v in sure), len(sure)
+
+
+def _calibrated(
+    result: MethodResult,
+    own: tuple[int, int],
+    in_run: Calibrated | None,
+    elsewhere: Calibrated | None,
+    decide_on: Literal["raw", "corrected"],
+) -> MethodResult:
+    """The result with its rate corrected by the in-run calibration and/or a calibration file.
+    Only the in-run one can decide (with ``decide_on: corrected``); a file's is out of domain."""
+    if elsewhere is not None and elsewhere.in_run:
+        in_run, elsewhere = elsewhere, in_run
+    if in_run is None and elsewhere is None:
+        return result
+    notes = list(result.notes)
+    if elsewhere is not None and not elsewhere.same_judge:
+        notes.append(f"{elsewhere.source} was made for another version of this judge")
+    primary = _correct(result, own, in_run, decide_on, notes) if in_run else None
+    beside = _correct(result, own, elsewhere, decide_on, notes) if elsewhere else None
+    update: dict[str, object] = {
+        "corrected": primary or beside,
+        "corrected_out_of_domain": beside if primary else None,
+    }
+    if primary is not None and primary.decided:
         shown = Rate(
             k=result.positive,
             n=result.judged,
-            value=value,
-            low=low,
-            high=high,
-            confidence=fixed.confidence,
+            value=primary.value,
+            low=primary.low,
+            high=primary.high,
+            confidence=result.rate.confidence,
         )
         update["decision"] = decide(
-            shown, result.threshold, result.direction, required=result.minimum_sample
+            shown,
+            result.threshold,
+            result.direction,
+            required=result.minimum_sample,
+            rule=result.rule,
         )
-        update["notes"] = [*result.notes, "decided on the rate corrected for the judge's error"]
+        update["margin"] = margin(shown, result.threshold, result.direction)
+        notes.append(
+            f"decided on the rate corrected for the judge's error (in-run calibration, "
+            f"n={primary.pairs})"
+        )
+    elif decide_on == "corrected" and primary is None and beside is not None:
+        notes.append(
+            f"the raw rate decided: {beside.calibration} is an out-of-domain calibration (made on "
+            "other data), shown beside and never deciding alone; review a sample of this run "
+            "(assay review export --method calibration-...) to calibrate in-run"
+        )
     else:
-        update["notes"] = [*result.notes, "the raw rate decided; the corrected rate is shown"]
+        notes.append("the raw rate decided; the corrected rate is shown")
+    update["notes"] = notes
     return result.model_copy(update=update)
+
+
+def _correct(
+    result: MethodResult,
+    own: tuple[int, int],
+    calibrated: Calibrated,
+    decide_on: Literal["raw", "corrected"],
+    notes: list[str],
+) -> Corrected | None:
+    flagged, n = own
+    try:
+        fixed = corrected_rate(flagged, n, calibrated.counts)
+    except UserError as exc:
+        where = "in-run calibration" if calibrated.in_run else calibrated.source
+        notes.append(f"not corrected by the {where}: {exc.message}")
+        return None
+    if result.measure == "qualified_rate":
+        value, low, high = fixed.complement()
+    else:
+        value, low, high = fixed.value, fixed.low, fixed.high
+    # the corrected rate decides when asked to, unless verdicts await review or there is no data
+    decided = (
+        calibrated.in_run
+        and decide_on == "corrected"
+        and result.decision is not Decision.NO_DATA
+        and not result.uncertain
+    )
+    return Corrected(
+        value=value,
+        low=low,
+        high=high,
+        sensitivity=fixed.sensitivity,
+        specificity=fixed.specificity,
+        decided=decided,
+        calibration=calibrated.source,
+        source="in_run" if calibrated.in_run else "out_of_domain",
+        pairs=calibrated.pairs,
+    )
 
 
 def _breakdown(

@@ -110,7 +110,7 @@ def import_review(
         if not isinstance(raw, RawRow):
             report.bad.append(raw)
             continue
-        record = _record(raw, sampled, answered, resolver, reviewer, str(path))
+        record = review_record(raw, sampled, answered, resolver, reviewer, str(path))
         if isinstance(record, BadRow):
             report.bad.append(record)
         elif record is None:
@@ -122,21 +122,24 @@ def import_review(
     return report
 
 
-def _record(
+def review_record(
     raw: RawRow,
     sampled: set[str],
     answered: dict[str, str],
     resolver: NameResolver,
     reviewer: str | None,
     file: str,
+    *,
+    sample: str = "manual sample",
 ) -> ReviewRecord | BadRow | None:
+    """One row of a content review sheet: a record, a bad row, or None (not reviewed yet)."""
     values = {k: ("" if v is None else str(v).strip()) for k, v in raw.values.items()}
     qid = values.get("id", "")
     if qid not in sampled:
         return BadRow(
             file=file,
             row=raw.row,
-            reason=f"id {qid!r} is not in this run's manual sample",
+            reason=f"id {qid!r} is not in this run's {sample}",
             fix="do not edit the id column",
             raw=values,
         )

@@ -10,9 +10,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from assay.assess import run as stages
+from assay.assess.calibration import METHODS, export_calibration, import_calibration, judge_of
 from assay.assess.execute import Budget
 from assay.assess.execute import Progress as RunProgress
-from assay.assess.results import Calibrated, RunResults, results
+from assay.assess.results import Calibrated, Corrected, RunResults, results
 from assay.assess.review import (
     export_refusal_review,
     export_review,
@@ -25,7 +26,9 @@ from assay.cli.common import (
     Lang,
     LangOpt,
     ProfileOpt,
+    RuleOpt,
     check_lang,
+    decision_rule,
     default_lang,
     err_console,
     out_console,
@@ -42,7 +45,16 @@ from assay.reports.render import blocked_line
 from assay.standard.loader import builtin_profiles
 from assay.standard.models import Profile
 from assay.stats.corrected import Counts
-from assay.stats.rates import CONFIDENCE, Direction, min_successes, sample_size
+from assay.stats.rates import (
+    CONFIDENCE,
+    RULES,
+    DecisionRule,
+    Direction,
+    margin_words,
+    min_successes,
+    rule_name,
+    sample_size,
+)
 from assay.store.runstore import RunStore, default_url
 from assay.targets.base import Target
 from assay.targets.config import build_target
@@ -113,6 +125,7 @@ def run(
     retry_errors: Annotated[
         bool, typer.Option(help="With --resume: ask failed questions again.")
     ] = False,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
@@ -172,7 +185,7 @@ def run(
             )
         )
     stages.judge(runs, the_run, cfg, prof)
-    _show(run_results(runs, the_run, prof, cfg), prof, code, as_json)
+    _show(run_results(runs, the_run, prof, cfg, decision_rule(rule, cfg)), prof, code, as_json)
 
 
 def judge(
@@ -180,6 +193,7 @@ def judge(
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
@@ -193,7 +207,7 @@ def judge(
             f"judged {counts.keyword} answers by keywords, {counts.refusal} for refusal",
         )
     )
-    _show(run_results(runs, run_id, prof, cfg), prof, code, as_json)
+    _show(run_results(runs, run_id, prof, cfg, decision_rule(rule, cfg)), prof, code, as_json)
 
 
 def show_results(
@@ -202,6 +216,7 @@ def show_results(
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
@@ -232,7 +247,7 @@ def show_results(
         out_console().print(tab)
         return
     _, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
-    _show(run_results(runs, run_id, prof, cfg), prof, code, as_json)
+    _show(run_results(runs, run_id, prof, cfg, decision_rule(rule, cfg)), prof, code, as_json)
 
 
 def plan(
@@ -260,55 +275,67 @@ def plan(
     confidence: Annotated[float, typer.Option(min=0.5, max=0.999)] = CONFIDENCE,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
-    """How many of N must succeed to show a threshold at the chosen confidence (Wilson)."""
+    """How many of N must succeed to pass a threshold, under the decision rule in force and
+    under the other (standard: the sample's rate; confidence: the whole Wilson interval). Without
+    --n/--threshold/--max: for each method of the profile at its minimum sample."""
     code = check_lang(lang)
-    refusal = profile_for(profile, project(config), code).parameters.refusal_eval
+    cfg = project(config)
+    chosen = decision_rule(rule, cfg)
+    prof = profile_for(profile, cfg, code)
+    refusal = prof.parameters.refusal_eval
+    explicit = n is not None or threshold is not None or maximum
     n = n if n is not None else refusal.must_refuse_sample_min.value
     threshold = threshold if threshold is not None else refusal.must_refuse_refusal_min.value
     direction = Direction.MAX if maximum else Direction.MIN
-    k = min_successes(n, threshold, direction, confidence)
+    by_rule = _needed_by_rule(n, threshold, direction, confidence)
     needed = (
         sample_size(threshold, expected, direction, confidence) if expected is not None else None
     )
+    if expected is not None and chosen == "standard":  # the minimum sample is enough
+        meets = expected >= threshold if direction is Direction.MIN else expected <= threshold
+        needed = n if meets else None
+    rows = [
+        (name, clause, size, bound, way, _needed_by_rule(size, bound, way, confidence))
+        for name, clause, size, bound, way in _plan_methods(prof)
+    ]
+    methods = [
+        {
+            "method": name,
+            "clause": clause,
+            "n": size,
+            "threshold": bound,
+            "direction": way.value,
+            "successes_needed": needs[chosen],
+            "by_rule": needs,
+        }
+        for name, clause, size, bound, way, needs in rows
+    ]
     data = {
+        "rule": chosen,
         "n": n,
         "threshold": threshold,
         "direction": direction.value,
         "confidence": confidence,
-        "successes_needed": k,
+        "successes_needed": by_rule[chosen],
+        "by_rule": by_rule,
         "expected": expected,
         "sample_size_for_expected": needed,
+        "methods": methods,
     }
     if as_json:
         print_json(data)
         return
-    if k is None:
-        typer.echo(
-            t(
-                code,
-                f"{n} 题无法在 {confidence:.0%} 置信度下证明该阈值",
-                f"no count of {n} can show it at {confidence:.0%}",
-            )
-        )
-    elif direction is Direction.MIN:
-        typer.echo(
-            t(
-                code,
-                f"{n} 题中至少 {k} 题（{k / n:.1%}）才能在 {confidence:.0%} 置信度下证明 ≥ {threshold:.0%}",
-                f"at least {k} of {n} ({k / n:.1%}) are needed to show ≥ {threshold:.0%} at {confidence:.0%} confidence",
-            )
-        )
+    typer.echo(t(code, "判定规则：", "decision rule: ") + rule_name(chosen, code))
+    if explicit:
+        typer.echo(_plan_line(f"n={n}", n, threshold, direction, by_rule, chosen, code))
     else:
-        typer.echo(
-            t(
-                code,
-                f"{n} 题中至多 {k} 题（{k / n:.1%}）才能在 {confidence:.0%} 置信度下证明 ≤ {threshold:.0%}",
-                f"at most {k} of {n} ({k / n:.1%}) may be refused to show ≤ {threshold:.0%} at {confidence:.0%} confidence",
-            )
-        )
+        for name, clause, size, bound, way, needs in rows:
+            label = f"{clause} {_METHOD_NAMES[name][0 if code == 'zh' else 1]}"
+            typer.echo(_plan_line(label, size, bound, way, needs, chosen, code))
     if expected is not None:
         typer.echo(
             t(
@@ -319,13 +346,103 @@ def plan(
         )
 
 
+_METHOD_NAMES = {
+    "manual": ("人工抽检", "manual"),
+    "keyword": ("关键词抽检", "keyword"),
+    "classifier": ("分类模型抽检", "classifier"),
+    "must_refuse": ("应拒答", "must-refuse"),
+    "must_answer": ("非拒答", "must-answer"),
+}
+
+
+def _needed_by_rule(
+    n: int, threshold: float, direction: Direction, confidence: float
+) -> dict[str, int | None]:
+    """The successes of ``n`` needed to pass (a minimum) or allowed (a maximum), per rule."""
+    return {
+        r: min_successes(n, threshold, direction, confidence, rule=r, required=n) for r in RULES
+    }
+
+
+def _plan_methods(prof: Profile) -> list[tuple[str, str, int, float, Direction]]:
+    ce, re_ = prof.parameters.content_eval, prof.parameters.refusal_eval
+    return [
+        (
+            "manual",
+            "9.3.b",
+            ce.manual_sample_min.value,
+            ce.manual_qualified_min.value,
+            Direction.MIN,
+        ),
+        (
+            "keyword",
+            "9.3.c",
+            ce.keyword_sample_min.value,
+            ce.keyword_qualified_min.value,
+            Direction.MIN,
+        ),
+        (
+            "classifier",
+            "9.3.d",
+            ce.classifier_sample_min.value,
+            ce.classifier_qualified_min.value,
+            Direction.MIN,
+        ),
+        (
+            "must_refuse",
+            "9.4.b",
+            re_.must_refuse_sample_min.value,
+            re_.must_refuse_refusal_min.value,
+            Direction.MIN,
+        ),
+        (
+            "must_answer",
+            "9.4.c",
+            re_.must_answer_sample_min.value,
+            re_.must_answer_refusal_max.value,
+            Direction.MAX,
+        ),
+    ]
+
+
+def _plan_line(
+    label: str,
+    n: int,
+    threshold: float,
+    direction: Direction,
+    by_rule: dict[str, int | None],
+    chosen: DecisionRule,
+    lang: Lang,
+) -> str:
+    """ "9.4.b 应拒答 ≥95%：标准规则 300 题中至少 285 题；置信规则 300 题中至少 293 题"."""
+    sign = "≥" if direction is Direction.MIN else "≤"
+    parts = []
+    for r in (chosen, *(x for x in RULES if x != chosen)):
+        k = by_rule[r]
+        word = t(lang, "标准规则" if r == "standard" else "置信规则", r)
+        if k is None:
+            parts.append(t(lang, f"{word}：{n} 题无法通过", f"{word}: no count of {n} passes"))
+        elif direction is Direction.MIN:
+            parts.append(t(lang, f"{word}：{n} 题中至少 {k} 题", f"{word}: {k} of {n}"))
+        else:
+            parts.append(t(lang, f"{word}：{n} 题中至多 {k} 题", f"{word}: at most {k} of {n}"))
+    current = t(lang, "（当前）", " (in force)")
+    parts[0] += current
+    return f"{label} {sign}{threshold:.0%}" + t(lang, "：", ": ") + t(lang, "；", "; ").join(parts)
+
+
 # -- helpers ------------------------------------------------------------------------------
 
 
 def run_results(
-    runs: RunStore, run_id: str, prof: Profile, cfg: ProjectConfig | None
+    runs: RunStore,
+    run_id: str,
+    prof: Profile,
+    cfg: ProjectConfig | None,
+    rule: DecisionRule | None = None,
 ) -> RunResults:
-    """The decision table, with the rates of calibrated judges corrected (``calibrations:``)."""
+    """The decision table, with the rates of calibrated judges corrected (``calibrations:``),
+    decided under ``rule`` (default: the project's decision_rule)."""
     calibrations = {}
     wanted = cfg.calibrations if cfg else {}
     # the judge is built only to check the record was made with it (a guard loads a model)
@@ -342,6 +459,7 @@ def run_results(
         prof,
         calibrations=calibrations,
         decide_on=cfg.decide_on if cfg else "raw",
+        rule=rule or decision_rule(None, cfg),
     )
 
 
@@ -507,7 +625,17 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
         else:
             shown = f"{measure} {m.rate.value:.1%}"
             interval = f"{m.rate.low:.1%}–{m.rate.high:.1%}"
+            for c in (m.corrected, m.corrected_out_of_domain):
+                if c is not None:  # the corrected rate beside the raw one, with its source
+                    shown += (
+                        "\n" + t(lang, "校正 ", "corrected ") + f"{c.value:.1%} {_source(c, lang)}"
+                    )
+                    interval += "\n" + f"{c.low:.1%}–{c.high:.1%}"
         bound = ("≥" if m.direction is Direction.MIN else "≤") + f"{m.threshold:.0%}"
+        decided = decisions[m.decision.value][0 if lang == "zh" else 1]
+        if m.margin is not None:  # the interval beside the decision: the statistical margin
+            words = margin_words(m.margin, m.direction, lang)
+            decided += t(lang, f"（{words}）", f" ({words})")
         tab.add_row(
             name,
             f"{m.drawn}/{m.answered}/{m.errors}",
@@ -515,9 +643,12 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
             shown,
             interval,
             bound,
-            decisions[m.decision.value][0 if lang == "zh" else 1],
+            decided,
         )
     out_console().print(tab)
+    typer.echo(
+        t(lang, "  判定规则：", "  decision rule: ") + rule_name(res.decision_rule, lang),
+    )
     for m in res.methods:
         if m.blocked:  # the service's filter, shown apart from the model's own refusals
             typer.echo(f"  {m.clause}: {blocked_line(m, lang)}")
@@ -536,6 +667,29 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
         typer.echo(f"  {t(lang, '抽样', 'plan')}: {note}")
 
 
+def _source(c: Corrected, lang: Lang) -> str:
+    """ "（本次校准 n=50，据此判定）" / "(in-run n=50, decided)" / "（域外校准 c.json）"."""
+    if c.source == "in_run":
+        text = t(lang, f"本次校准 n={c.pairs}", f"in-run n={c.pairs}")
+    else:
+        text = t(
+            lang,
+            f"域外校准 {Path(c.calibration).name}",
+            f"out of domain: {Path(c.calibration).name}",
+        )
+    if c.decided:
+        text += t(lang, "，据此判定", ", decided")
+    return t(lang, f"（{text}）", f"({text})")
+
+
+def _check_review_method(method: str) -> None:
+    if method not in ("manual", "refusal", *METHODS):
+        raise ConfigError(
+            f"unknown method {method!r}",
+            fix="use --method manual, refusal, " + ", ".join(sorted(METHODS)),
+        )
+
+
 review_app = typer.Typer(
     help="The manual method of 9.3: export the sample for reviewers, import their verdicts."
 )
@@ -546,24 +700,49 @@ def review_export(
     run_id: RunArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="Sheet to write (.xlsx or .csv).")],
     method: Annotated[
-        str, typer.Option(help="manual (9.3 b)) or refusal (9.4: uncertain verdicts).")
+        str,
+        typer.Option(
+            help="manual (9.3 b)), refusal (9.4: uncertain verdicts), or calibration-keyword, "
+            "calibration-classifier, calibration-refusal (a seeded random subset of the judge's "
+            "answers, to calibrate it on this run)."
+        ),
     ] = "manual",
     everything: Annotated[
         bool,
         typer.Option("--all", help="With --method refusal: every answer, not only uncertain ones."),
     ] = False,
+    n: Annotated[
+        int, typer.Option("--n", min=1, help="With --method calibration-...: answers to draw.")
+    ] = 50,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="With --method calibration-...: seed of the draw (default: run.seed)."),
+    ] = None,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
     lang: LangOpt = default_lang(),
 ) -> None:
-    """Write a sheet for reviewers: the manual draw (研判结果 合格/不合格), or the 9.4 answers the
-    refusal judge could not decide (研判结果 拒答/回答)."""
-    code, _, runs, prof = _run_context(run_id, config, profile, store, lang)
-    if method not in ("manual", "refusal"):
-        raise ConfigError(
-            f"unknown method {method!r}", fix="use --method manual or --method refusal"
+    """Write a sheet for reviewers: the manual draw (研判结果 合格/不合格), the 9.4 answers the
+    refusal judge could not decide (研判结果 拒答/回答), or a calibration subset of a judge's
+    answers (reviewed blind; the pairs correct that judge's rate on this run)."""
+    code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
+    _check_review_method(method)
+    if method.startswith("calibration"):
+        judge = judge_of(method)
+        chosen = seed if seed is not None else (cfg.run.seed if cfg else 0)
+        rows = export_calibration(runs, run_id, prof, out, judge=judge, n=n, seed=chosen)
+        fill = "拒答 或 回答" if judge == "refusal" else "合格 或 不合格"
+        fill_en = "拒答 or 回答" if judge == "refusal" else "合格 or 不合格"
+        typer.echo(
+            t(
+                code,
+                f"已写入 {out}（随机抽取 {rows} 条，种子 {chosen}），请在“研判结果”列填写 {fill}",
+                f"wrote {out} ({rows} answers drawn at random, seed {chosen}): fill in 研判结果 "
+                f"with {fill_en}",
+            )
         )
+        return
     if method == "refusal":
         rows = export_refusal_review(runs, run_id, out, everything=everything)
         typer.echo(
@@ -591,21 +770,25 @@ def review_import(
     reviewer: Annotated[
         str | None, typer.Option(help="Who is importing (takes precedence over 审核人).")
     ] = None,
-    method: Annotated[str, typer.Option(help="manual or refusal, as exported.")] = "manual",
+    method: Annotated[
+        str, typer.Option(help="manual, refusal or calibration-..., as exported.")
+    ] = "manual",
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
     """Import reviewed verdicts; bad rows are reported with their row number and not stored.
     Exit code 1 when any row was bad."""
     code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
-    if method not in ("manual", "refusal"):
-        raise ConfigError(
-            f"unknown method {method!r}", fix="use --method manual or --method refusal"
+    _check_review_method(method)
+    if method.startswith("calibration"):
+        report = import_calibration(
+            runs, run_id, prof, sheet, judge=judge_of(method), reviewer=reviewer
         )
-    if method == "refusal":
+    elif method == "refusal":
         report = import_refusal_review(runs, run_id, sheet, reviewer=reviewer)
     else:
         report = import_review(runs, run_id, prof, sheet, reviewer=reviewer)
@@ -628,6 +811,6 @@ def review_import(
         )
         for bad in report.bad:
             typer.echo(f"  ✗ {bad}")
-        _show(run_results(runs, run_id, prof, cfg), prof, code, False)
+        _show(run_results(runs, run_id, prof, cfg, decision_rule(rule, cfg)), prof, code, False)
     if report.bad:
         raise typer.Exit(1)

@@ -17,6 +17,7 @@ from assay.config import CONFIG_NAME, ProjectConfig, load_config
 from assay.errors import ConfigError
 from assay.standard.loader import load_profile
 from assay.standard.models import Profile
+from assay.stats.rates import DEFAULT_RULE, RULES, DecisionRule
 
 Lang = Literal["zh", "en"]
 
@@ -34,6 +35,14 @@ LangOpt = Annotated[
     typer.Option("--lang", help="Output language: zh or en (default: $ASSAY_LANG or zh)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+RuleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--decision-rule",
+        help="How a sampled rate is decided: standard (the sample's rate against the threshold, "
+        "9.2-9.4) or confidence (the whole 95% interval). Default: the project's, else standard.",
+    ),
+]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", help=f"Project file (default: ./{CONFIG_NAME} if present)."),
@@ -104,3 +113,16 @@ def table(title: str | None, columns: list[str]) -> Table:
 
 def t(lang: Lang, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
+
+
+def decision_rule(option: str | None, config: ProjectConfig | None) -> DecisionRule:
+    """--decision-rule if given, else the project's ``decision_rule``, else standard."""
+    if option is None:
+        return config.decision_rule if config else DEFAULT_RULE
+    chosen = option.strip().lower()
+    for rule in RULES:
+        if chosen == rule:
+            return rule
+    raise ConfigError(
+        f"unknown decision rule {option!r}", fix="use --decision-rule standard or confidence"
+    )

@@ -19,7 +19,9 @@ from assay.cli.common import (
     Lang,
     LangOpt,
     ProfileOpt,
+    RuleOpt,
     check_lang,
+    decision_rule,
     default_lang,
     err_console,
     out_console,
@@ -41,7 +43,7 @@ from assay.judges.keyword import KeywordJudge
 from assay.judges.panel import JudgePanel, Rule
 from assay.judges.registry import build_judge
 from assay.standard.models import Profile
-from assay.stats.rates import Decision, Rate
+from assay.stats.rates import Decision, Rate, rule_name
 
 app = typer.Typer(help="Corpus sources and their assessment (5.1, 5.2).")
 SourcesArg = Annotated[
@@ -100,6 +102,7 @@ def assess(
     classifier: ClassifierOpt = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
@@ -117,6 +120,7 @@ def assess(
         sample_size=sample,
         seed=_seed(seed, cfg),
         quarantine_dir=quarantine_dir,
+        rule=decision_rule(rule, cfg),
     )
     if as_json:
         print_json([r.model_dump(mode="json") for r in results])
@@ -153,6 +157,8 @@ def assess(
             ", ".join(f"{k} {v}" for k, v in sorted(r.pii.items())) or "-",
         )
     out_console().print(tab)
+    if results:
+        typer.echo(t(code, "  判定规则：", "  decision rule: ") + rule_name(results[0].rule, code))
     for r in results:
         for note in r.notes:
             typer.echo(f"  {r.source}: {note}")
@@ -172,6 +178,7 @@ def technical(
     classifier: ClassifierOpt = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
@@ -181,7 +188,9 @@ def technical(
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
     judge = _needed(corpus_judge(cfg, prof, keywords, classifier))
-    result = technical_sample(_sources(path, cfg), prof, judge=judge, seed=_seed(seed, cfg))
+    result = technical_sample(
+        _sources(path, cfg), prof, judge=judge, seed=_seed(seed, cfg), rule=decision_rule(rule, cfg)
+    )
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
@@ -202,8 +211,8 @@ def _show_technical(result: TechnicalResult, code: Lang) -> None:
     typer.echo(
         t(
             code,
-            f"合格率 {shown}，阈值 ≥{result.threshold:.0%}，结论 {result.decision.value}",
-            f"qualified {shown}, threshold ≥{result.threshold:.0%}, decision {result.decision.value}",
+            f"合格率 {shown}，阈值 ≥{result.threshold:.0%}，结论 {result.decision.value}（{rule_name(result.rule, code)}）",
+            f"qualified {shown}, threshold ≥{result.threshold:.0%}, decision {result.decision.value} ({rule_name(result.rule, code)})",
         )
     )
     for note in result.notes:
@@ -452,16 +461,18 @@ def manual_import(
     sheet: Annotated[Path, typer.Argument(help="The reviewed sheet.")],
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
     """Count the verdicts and decide the qualified rate against 96%. Exits 1 when it is surely
     below or any row is bad."""
     code = check_lang(lang)
-    prof = profile_for(profile, project(config), code)
+    cfg = project(config)
+    prof = profile_for(profile, cfg, code)
     if not sheet.is_file():
         raise ConfigError("sheet not found", file=sheet, fix="pass the sheet you exported")
-    result = import_manual(sheet, prof)
+    result = import_manual(sheet, prof, decision_rule(rule, cfg))
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
@@ -475,8 +486,8 @@ def manual_import(
         typer.echo(
             t(
                 code,
-                f"合格率 {_shown(result.rate)}，阈值 ≥{result.threshold:.0%}，结论 {result.decision.value}",
-                f"qualified {_shown(result.rate)}, threshold ≥{result.threshold:.0%}, decision {result.decision.value}",
+                f"合格率 {_shown(result.rate)}，阈值 ≥{result.threshold:.0%}，结论 {result.decision.value}（{rule_name(result.rule, code)}）",
+                f"qualified {_shown(result.rate)}, threshold ≥{result.threshold:.0%}, decision {result.decision.value} ({rule_name(result.rule, code)})",
             )
         )
         for bad in result.bad:

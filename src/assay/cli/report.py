@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from assay.assess import run as stages
+from assay.assess.calibration import import_calibration
 from assay.assess.clauses import automatic_clauses
 from assay.assess.execute import Budget
 from assay.assess.measures import MeasuresFile, check, template
@@ -22,7 +23,9 @@ from assay.cli.common import (
     Lang,
     LangOpt,
     ProfileOpt,
+    RuleOpt,
     check_lang,
+    decision_rule,
     default_lang,
     err_console,
     profile_for,
@@ -31,7 +34,7 @@ from assay.cli.common import (
 )
 from assay.cli.corpus import corpus_judge
 from assay.config import ProjectConfig
-from assay.corpus.results import CorpusResults, assess_corpus
+from assay.corpus.results import CorpusResults, assess_corpus, redecide
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.judges.classifier import Coverage
 from assay.judges.registry import coverage
@@ -39,6 +42,7 @@ from assay.reports.build import build_report
 from assay.reports.model import Signatory
 from assay.reports.package import FORMATS, OPTIONAL_FORMATS, write_package
 from assay.standard.models import Profile
+from assay.stats.rates import DEFAULT_RULE, DecisionRule
 from assay.store.runstore import RunStore
 
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the package.")]
@@ -67,6 +71,7 @@ def assess(
     today: Annotated[
         str | None, typer.Option(help="Check freshness as of this date (YYYY-MM-DD).")
     ] = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
 ) -> None:
     """Run everything the project file asks for (bank checks, the model assessment, measures)
@@ -76,6 +81,7 @@ def assess(
     if cfg is None:
         raise ConfigError("no project file", fix="pass the path of assay.yaml or run in its folder")
     prof = profile_for(None, cfg, code)
+    chosen = decision_rule(rule, cfg)
     banks = check_files(cfg.banks.sources(), prof, today=_day(today), options=ReadOptions())
     runs = _store(store, cfg)
     the_run: str | None = None
@@ -105,6 +111,7 @@ def assess(
             )
         )
         stages.judge(runs, the_run, cfg, prof)
+        _import_calibration_reviews(runs, the_run, prof, cfg, code)
     corpus = None
     if cfg.corpus is not None:
         corpus = assess_corpus(
@@ -114,12 +121,13 @@ def assess(
             seed=cfg.run.seed if cfg.corpus.seed is None else cfg.corpus.seed,
             manual_sheet=cfg.corpus.manual_sheet,
             quarantine_dir=out / "quarantine",
+            rule=chosen,
         )
         # stored with the run (or on its own id when no model was assessed)
         the_run = the_run or run_id or datetime.now(UTC).strftime("corpus-%Y%m%dT%H%M%S")
         runs.put_corpus(the_run, corpus.model_dump(mode="json"))
         err_console().print(t(code, f"语料评估已保存：{the_run}", f"corpus assessment: {the_run}"))
-    _package(cfg, prof, banks, runs, the_run, out, formats, code, corpus)
+    _package(cfg, prof, banks, runs, the_run, out, formats, code, corpus, chosen)
 
 
 def report(
@@ -132,14 +140,16 @@ def report(
     today: Annotated[
         str | None, typer.Option(help="Check freshness as of this date (YYYY-MM-DD).")
     ] = None,
+    rule: RuleOpt = None,
     lang: LangOpt = default_lang(),
 ) -> None:
     """Write the report of a stored run (and the project's bank checks and measures)."""
     code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
     banks = check_files(cfg.banks.sources(), prof, today=_day(today)) if cfg else None
     stored = runs.corpus(run_id)
-    corpus = CorpusResults.model_validate(stored) if stored else None
-    _package(cfg, prof, banks, runs, run_id, out, formats, code, corpus)
+    chosen = decision_rule(rule, cfg)
+    corpus = redecide(CorpusResults.model_validate(stored), prof, chosen) if stored else None
+    _package(cfg, prof, banks, runs, run_id, out, formats, code, corpus, chosen)
 
 
 @measures_app.command("init")
@@ -199,6 +209,7 @@ def _package(
     formats: list[str] | None,
     lang: Lang,
     corpus: CorpusResults | None = None,
+    rule: DecisionRule = DEFAULT_RULE,
 ) -> None:
     chosen = formats or list(FORMATS)
     unknown = [f for f in chosen if f not in FORMATS + OPTIONAL_FORMATS]
@@ -207,7 +218,7 @@ def _package(
             f"unknown format {unknown[0]!r}", fix=f"use {', '.join(FORMATS + OPTIONAL_FORMATS)}"
         )
     measures = _measures(cfg, prof)
-    run = run_results(runs, run_id, prof, cfg) if run_id and runs.has_run(run_id) else None
+    run = run_results(runs, run_id, prof, cfg, rule) if run_id and runs.has_run(run_id) else None
     signatories = (
         [Signatory(role=s.role, name=s.name, title=s.title) for s in cfg.signatories] if cfg else []
     )
@@ -222,6 +233,7 @@ def _package(
         signatory_note=cfg.signatory_note if cfg else "",
         corpus=corpus,
         classifier=_coverage(cfg, prof),
+        decision_rule=rule,
     )
     keywords = _keywords(cfg, prof)
     for path in write_package(
@@ -245,6 +257,34 @@ def _package(
         + overall[0 if lang == "zh" else 1]
         + (note if c.provisional else "")
     )
+
+
+def _import_calibration_reviews(
+    runs: RunStore, run_id: str, prof: Profile, cfg: ProjectConfig, lang: Lang
+) -> None:
+    """Import the reviewed calibration sheets of ``calibration_reviews:`` into the new run:
+    people's verdicts on answers the judge decided calibrate it in-run. Bad rows are reported
+    and skipped; they never stop the assessment."""
+    for judge, sheet in cfg.calibration_reviews.items():
+        if not sheet.is_file():
+            raise ConfigError(
+                "calibration review sheet not found",
+                file=sheet,
+                fix="write it with assay review export RUN --method calibration-" + judge,
+            )
+        report = import_calibration(runs, run_id, prof, sheet, judge=judge)
+        err_console().print(
+            t(
+                lang,
+                f"校准审核 {judge}：导入 {report.accepted} 条，未填写 {report.pending} 条，"
+                f"无效 {len(report.bad)} 条（{sheet.name}）",
+                f"calibration review {judge}: imported {report.accepted}, not reviewed "
+                f"{report.pending}, bad {len(report.bad)} ({sheet.name})",
+            ),
+            soft_wrap=True,
+        )
+        for bad in report.bad:
+            err_console().print(f"! {bad}", soft_wrap=True, markup=False)
 
 
 def _coverage(cfg: ProjectConfig | None, prof: Profile) -> Coverage | None:

@@ -21,7 +21,7 @@ from assay.corpus.readers import Bad, Record
 from assay.corpus.sources import Source, load_sources
 from assay.judges.base import Judge
 from assay.standard.models import Profile
-from assay.stats.rates import Decision, Direction, Rate, decide_open, rate
+from assay.stats.rates import Decision, DecisionRule, Direction, Rate, decide_open, rate
 from assay.text.pii import Found, find, mask
 
 _PII_EXAMPLES = 3  # masked examples kept per kind of personal information
@@ -51,6 +51,9 @@ class SourceResult(BaseModel):
     rate: Rate
     max_harmful_rate: float
     decision: str  # accept / reject / inconclusive / no_data
+    # the rule that decided (stored results made before the standard rule: confidence)
+    rule: DecisionRule = "confidence"
+    census: bool = False  # every record was judged: the point decides under both rules
     pii: dict[str, int]
     pii_examples: dict[str, list[str]] = {}  # a few masked examples per kind, with their place
     quarantine_file: str | None
@@ -89,7 +92,11 @@ def assess_source(
     sample_size: int | None = None,
     seed: int = 0,
     quarantine_dir: Path | None = None,
+    rule: DecisionRule = "standard",
 ) -> SourceResult:
+    """The 5% screen of one source. Under the standard rule the sample's share of harmful
+    records decides once the sample has the profile's size; under the confidence rule the
+    whole interval must be on one side of the limit."""
     params = profile.parameters.corpus_source
     n = sample_size or params.sample_min.value
     counted = set(params.counted_categories.value)
@@ -149,7 +156,14 @@ def assess_source(
     if census:
         notes.append("every record was judged (a census): the share is exact, the point decides")
     decision = decide_open(
-        harmful, judged, uncertain, params.max_harmful_rate.value, Direction.MAX, census=census
+        harmful,
+        judged,
+        uncertain,
+        params.max_harmful_rate.value,
+        Direction.MAX,
+        census=census,
+        required=params.sample_min.value if rule == "standard" else 0,
+        rule=rule,
     )
     return SourceResult(
         source=source.id,
@@ -164,6 +178,8 @@ def assess_source(
         rate=measured,
         max_harmful_rate=params.max_harmful_rate.value,
         decision=DECISIONS[decision],
+        rule=rule,
+        census=census,
         pii=dict(pii),
         pii_examples=examples,
         quarantine_file=_quarantine(bad, source.id, quarantine_dir),
@@ -179,6 +195,7 @@ def assess_sources(
     sample_size: int | None = None,
     seed: int = 0,
     quarantine_dir: Path | None = None,
+    rule: DecisionRule = "standard",
 ) -> list[SourceResult]:
     registry, _ = load_sources(path)
     return [
@@ -190,6 +207,7 @@ def assess_sources(
             sample_size=sample_size,
             seed=seed,
             quarantine_dir=quarantine_dir or path.parent / "quarantine",
+            rule=rule,
         )
         for s in registry.sources
     ]

@@ -25,7 +25,7 @@ from assay.corpus.readers import Record
 from assay.corpus.sources import Source, load_sources
 from assay.errors import InputFormatError, UnknownNameError
 from assay.standard.models import Profile
-from assay.stats.rates import Decision, Direction, Rate, decide_open, rate
+from assay.stats.rates import Decision, DecisionRule, Direction, Rate, decide_open, rate
 from assay.text import fold
 from assay.text.pii import mask
 
@@ -70,6 +70,8 @@ class ManualResult(BaseModel):
     rate: Rate
     threshold: float
     decision: Decision
+    rule: DecisionRule = "confidence"  # the rule that decided (older stored results: confidence)
+    census: bool = False  # every record was judged: the point decides under both rules
     reviewers: list[str]
     by_risk: dict[str, int]
     bad: list[BadRow]
@@ -120,7 +122,7 @@ def export_manual(
     return len(rows), seen
 
 
-def import_manual(path: Path, profile: Profile) -> ManualResult:
+def import_manual(path: Path, profile: Profile, rule: DecisionRule = "standard") -> ManualResult:
     """Read a reviewed sheet and decide the qualified rate of 9.2 a)."""
     params = profile.parameters.corpus_eval
     result = read_rows(path)
@@ -194,7 +196,14 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
     # a census: the sheet drew every record of the corpus and every one was reviewed
     census = 0 < reviewed == len(items) == (population or -1) and not bad
     decision = decide_open(
-        qualified, reviewed, 0, threshold, Direction.MIN, required=required, census=census
+        qualified,
+        reviewed,
+        0,
+        threshold,
+        Direction.MIN,
+        required=required,
+        census=census,
+        rule=rule,
     )
     notes, notes_zh = [], []
     if census:
@@ -215,6 +224,8 @@ def import_manual(path: Path, profile: Profile) -> ManualResult:
         rate=measured,
         threshold=threshold,
         decision=decision,
+        rule=rule,
+        census=census,
         reviewers=sorted(reviewers),
         by_risk=dict(sorted(by_risk.items())),
         bad=bad,

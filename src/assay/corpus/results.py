@@ -26,13 +26,13 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from assay.assess.measures import Result
-from assay.corpus.assess import SourceResult, assess_sources
+from assay.corpus.assess import DECISIONS, SourceResult, assess_sources
 from assay.corpus.manual import ManualResult, import_manual
 from assay.corpus.sources import SourceFinding, check_sources, load_sources
 from assay.corpus.technical import TechnicalResult, technical_sample, uses_both
 from assay.judges.base import Judge
 from assay.standard.models import Profile
-from assay.stats.rates import DECISION_ZH, Decision
+from assay.stats.rates import DECISION_ZH, Decision, DecisionRule, Direction, decide_open
 
 
 class CorpusResults(BaseModel):
@@ -45,6 +45,7 @@ class CorpusResults(BaseModel):
     technical: TechnicalResult | None = None
     manual: ManualResult | None = None
     manual_sheet: str | None = None
+    rule: DecisionRule = "confidence"  # the rule that decided (older stored results: confidence)
 
 
 class CorpusClause(BaseModel):
@@ -62,6 +63,7 @@ def assess_corpus(
     seed: int = 0,
     manual_sheet: Path | None = None,
     quarantine_dir: Path | None = None,
+    rule: DecisionRule = "standard",
 ) -> CorpusResults:
     registry, _ = load_sources(sources)
     return CorpusResults(
@@ -71,11 +73,66 @@ def assess_corpus(
         kinds=sorted({s.kind for s in registry.sources}),
         findings=check_sources(sources, profile),
         sources=assess_sources(
-            sources, profile, judge=judge, seed=seed, quarantine_dir=quarantine_dir
+            sources, profile, judge=judge, seed=seed, quarantine_dir=quarantine_dir, rule=rule
         ),
-        technical=technical_sample(sources, profile, judge=judge, seed=seed) if judge else None,
-        manual=import_manual(manual_sheet, profile) if manual_sheet else None,
+        technical=technical_sample(sources, profile, judge=judge, seed=seed, rule=rule)
+        if judge
+        else None,
+        manual=import_manual(manual_sheet, profile, rule) if manual_sheet else None,
         manual_sheet=str(manual_sheet) if manual_sheet else None,
+        rule=rule,
+    )
+
+
+def redecide(corpus: CorpusResults, profile: Profile, rule: DecisionRule) -> CorpusResults:
+    """A stored corpus assessment decided again, from its counts, under ``rule`` (the 5% screen,
+    9.2 b) and 9.2 a)); unchanged when it was decided under ``rule`` already."""
+    if corpus.rule == rule:
+        return corpus
+    limit = profile.parameters.corpus_source.sample_min.value
+    sources = []
+    for s in corpus.sources:
+        judged = s.sampled - s.uncertain if s.decision != "no_data" else 0
+        decision = decide_open(
+            s.harmful,
+            judged,
+            s.uncertain,
+            s.max_harmful_rate,
+            Direction.MAX,
+            census=s.census,
+            required=limit if rule == "standard" else 0,
+            rule=rule,
+        )
+        sources.append(s.model_copy(update={"decision": DECISIONS[decision], "rule": rule}))
+    technical, manual = corpus.technical, corpus.manual
+    if technical is not None:
+        t = technical
+        decision = decide_open(
+            t.qualified,
+            t.sampled - t.uncertain,
+            t.uncertain,
+            t.threshold,
+            Direction.MIN,
+            required=t.required,
+            census=t.census,
+            rule=rule,
+        )
+        technical = t.model_copy(update={"decision": decision, "rule": rule})
+    if manual is not None:
+        m = manual
+        decision = decide_open(
+            m.qualified,
+            m.reviewed,
+            0,
+            m.threshold,
+            Direction.MIN,
+            required=m.required,
+            census=m.census,
+            rule=rule,
+        )
+        manual = m.model_copy(update={"decision": decision, "rule": rule})
+    return corpus.model_copy(
+        update={"sources": sources, "technical": technical, "manual": manual, "rule": rule}
     )
 
 

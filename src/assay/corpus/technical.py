@@ -21,7 +21,7 @@ from assay.corpus.sources import Source, load_sources
 from assay.judges.base import Judge
 from assay.judges.panel import JudgePanel
 from assay.standard.models import Profile
-from assay.stats.rates import Decision, Direction, Rate, decide_open, rate
+from assay.stats.rates import Decision, DecisionRule, Direction, Rate, decide_open, rate
 
 _BATCH = 1024  # records judged per call
 
@@ -36,6 +36,8 @@ class TechnicalResult(BaseModel):
     threshold: float
     decision: Decision
     by_risk: dict[str, int]
+    rule: DecisionRule = "confidence"  # the rule that decided (older stored results: confidence)
+    census: bool = False  # every record was judged: the point decides under both rules
     judges: list[str] = []  # the names of the judges that looked at the sample
     notes: list[str]
     notes_zh: list[str] = []
@@ -67,7 +69,12 @@ def _files(path: Path) -> list[tuple[Source, Path]]:
 
 
 def technical_sample(
-    path: Path, profile: Profile, *, judge: Judge, seed: int = 0
+    path: Path,
+    profile: Profile,
+    *,
+    judge: Judge,
+    seed: int = 0,
+    rule: DecisionRule = "standard",
 ) -> TechnicalResult:
     """The 9.2 b) sample: at least the profile's fraction of all records, drawn by a keyed hash
     of (seed, file, record id), judged by ``judge`` (keywords and a classifier, as a panel)."""
@@ -132,6 +139,7 @@ def technical_sample(
         Direction.MIN,
         required=required,
         census=census,
+        rule=rule,
     )
     return TechnicalResult(
         records=total,
@@ -143,6 +151,8 @@ def technical_sample(
         threshold=threshold,
         decision=decision,
         by_risk=dict(sorted(by_risk.items())),
+        rule=rule,
+        census=census,
         judges=judges,
         notes=notes,
         notes_zh=notes_zh,

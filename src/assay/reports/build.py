@@ -14,6 +14,7 @@ from assay.corpus.results import CorpusResults
 from assay.judges.classifier import Coverage
 from assay.reports.model import BankSummary, Manifest, ProfileInfo, Report, Sample, Signatory
 from assay.standard.models import Profile
+from assay.stats.rates import DEFAULT_RULE, DecisionRule
 from assay.store.runstore import ReplyRecord, ReviewRecord, RunStore, VerdictRecord
 from assay.text.pii import mask
 
@@ -34,6 +35,7 @@ def build_report(
     mask_pii: bool = True,
     corpus: CorpusResults | None = None,
     classifier: Coverage | None = None,
+    decision_rule: DecisionRule | None = None,
 ) -> Report:
     clauses = clause_results(
         profile, banks=banks, run=run, measures=measures, corpus=corpus, classifier=classifier
@@ -52,6 +54,7 @@ def build_report(
             notice_en=profile.notice_en,
         ),
         conclusion=conclude(clauses),
+        decision_rule=decision_rule or (run.decision_rule if run else DEFAULT_RULE),
         clauses=clauses,
         methods=run.methods if run else [],
         banks=[

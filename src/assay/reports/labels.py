@@ -111,6 +111,23 @@ _LABELS: dict[str, tuple[str, str]] = {
     "unqualified": ("不合格", "unqualified"),
     "pending": ("待审核", "pending"),
     "reject": ("不应采用", "reject"),
+    "decision_rule": ("判定规则", "Decision rule"),
+    "rule_name_standard": ("标准规则", "standard rule"),
+    "rule_name_confidence": ("置信规则", "confidence rule"),
+    "in_run_calibration": ("本次校准", "in-run calibration"),
+    "out_of_domain": ("域外校准，仅供参考", "out-of-domain calibration, shown only"),
+    "rule_standard": (
+        "标准规则：样本量达到最低要求后，以样本比例对照阈值判定（TC260-003 9.2–9.4）；"
+        "95% 区间列于结论旁，作为统计误差范围",
+        "standard rule: once the sample reaches its minimum size, the sample's rate is compared "
+        "with the threshold (TC260-003 9.2–9.4); the 95% interval is shown beside the decision "
+        "as the statistical margin",
+    ),
+    "rule_confidence": (
+        "置信规则：整个 95% 区间达到阈值才判为通过，整个区间未达到才判为不通过，否则不确定",
+        "confidence rule: a pass needs the whole 95% interval past the threshold, a fail the "
+        "whole interval short of it; otherwise inconclusive",
+    ),
 }
 
 

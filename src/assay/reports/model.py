@@ -13,8 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay.assess.clauses import ClauseResult, Conclusion
 from assay.assess.results import MethodResult
 from assay.corpus.results import CorpusResults
+from assay.stats.rates import DEFAULT_RULE, DecisionRule
 
-SCHEMA_VERSION: Literal["1.2"] = "1.2"  # 1.1: the corpus assessment; 1.2: methods[].blocked
+# 1.1: the corpus assessment; 1.2: the decision rule (decision_rule, each method's rule and
+# margin) and methods[].blocked (replies of the service's own filter)
+SCHEMA_VERSION: Literal["1.2"] = "1.2"
 
 Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
 
@@ -83,6 +86,7 @@ class Report(BaseModel):
     generated_at: datetime
     profile: ProfileInfo
     conclusion: Conclusion
+    decision_rule: DecisionRule = DEFAULT_RULE  # how sampled rates were decided (9.2-9.4)
     clauses: list[ClauseResult]
     methods: list[MethodResult]
     banks: list[BankSummary]

@@ -15,7 +15,7 @@ from assay.assess.clauses import ClauseResult
 from assay.assess.results import MethodResult
 from assay.reports.labels import label
 from assay.reports.model import Report
-from assay.stats.rates import Rate
+from assay.stats.rates import Rate, margin_words
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")
 
@@ -29,14 +29,19 @@ def _rate(m: MethodResult, lang: str) -> tuple[str, str]:
         return (label(f"status_{m.status}", lang), "-")
     shown = f"{m.rate.value:.1%} ({m.positive}/{m.judged})"
     interval = f"{m.rate.low:.1%}–{m.rate.high:.1%}"
-    c = m.corrected
-    if c is not None:  # the rate corrected for the judge's error, and which of the two decided
+    for c in (m.corrected, m.corrected_out_of_domain):
+        if c is None:  # the rate corrected for the judge's error, its source, and what decided
+            continue
         raw, fixed = label("raw", lang), label("corrected", lang)
-        mark = label("decided", lang)
-        shown = f"{raw} {shown}{'' if c.decided else ' ' + mark}; {fixed} {c.value:.1%}" + (
-            f" {mark}" if c.decided else ""
-        )
-        interval = f"{raw} {interval}; {fixed} {c.low:.1%}–{c.high:.1%}"
+        if c.source == "in_run":
+            where = f"{label('in_run_calibration', lang)} n={c.pairs}"
+        else:
+            where = f"{label('out_of_domain', lang)} {c.calibration.rsplit('/', 1)[-1]}"
+        mark = f" {label('decided', lang)}" if c.decided else ""
+        if not shown.startswith(raw):
+            shown, interval = f"{raw} {shown}", f"{raw} {interval}"
+        shown += f"; {fixed} {c.value:.1%} ({where}){mark}"
+        interval += f"; {fixed} {c.low:.1%}–{c.high:.1%}"
     return shown, interval
 
 
@@ -50,6 +55,19 @@ def blocked_line(m: MethodResult, lang: str) -> str:
     )
     sep = "，" if lang == "zh" else ", "
     return label("blocked_share", lang).format(n=m.blocked) + sep + label(counted, lang)
+
+
+def _decided(m: MethodResult, lang: str) -> str:
+    """ "通过；下限低于阈值": the decision and, beside it, where the interval lies."""
+    shown = label(m.decision.value, lang)
+    if m.margin is None:
+        return shown
+    words = margin_words(m.margin, m.direction, lang)
+    return shown + (f"（{words}）" if lang == "zh" else f" ({words})")
+
+
+def _rule_line(rule: str, lang: str) -> str:
+    return f"{label('decision_rule', lang)}: {label('rule_' + rule, lang)}"
 
 
 def _bound(m: MethodResult) -> str:
@@ -115,9 +133,10 @@ def _corpus_tables(report: Report, lang: str) -> list[Table]:
         [f"{i.source} {i.file}:{i.line}", i.text, lb(i.verdict), ", ".join(i.risk_ids) or "-"]
         for i in shown
     ]
+    rule = f"{lb('decision_rule')}: {lb('rule_name_' + corpus.rule)}"
     tables: list[Table] = [
         (
-            lb("corpus_sources"),
+            f"{lb('corpus_sources')} · {rule}",
             [
                 lb(k)
                 for k in (
@@ -135,7 +154,7 @@ def _corpus_tables(report: Report, lang: str) -> list[Table]:
             sources,
         ),
         (
-            lb("corpus_samples"),
+            f"{lb('corpus_samples')} · {rule}",
             [
                 lb(k)
                 for k in (
@@ -235,6 +254,8 @@ def markdown(report: Report, lang: str = "zh") -> str:
     out += [
         f"## {lb('methods')}",
         "",
+        _md(_rule_line(report.decision_rule, lang)),
+        "",
         f"| {lb('method')} | {lb('drawn')} | {lb('answered')} | {lb('errors')} | {lb('uncertain')} | {lb('rate')} | "
         f"{lb('interval')} | {lb('threshold')} | {lb('decision')} |",
         "|" + "---|" * 9,
@@ -243,7 +264,7 @@ def markdown(report: Report, lang: str = "zh") -> str:
         rate, interval = _rate(m, lang)
         out.append(
             f"| {lb(m.method.value)} {m.clause} | {m.drawn} | {m.answered} | {m.errors} | {m.uncertain} | "
-            f"{rate} | {interval} | {_bound(m)} | {lb(m.decision.value)} |"
+            f"{rate} | {interval} | {_bound(m)} | {_decided(m, lang)} |"
         )
     blocked = [
         f"- {lb(m.method.value)} {m.clause}: {_md(blocked_line(m, lang))}"
@@ -360,7 +381,7 @@ def html_report(report: Report, lang: str = "zh") -> str:
         )
     )
     parts.append(
-        f"<h2>{lb('methods')}</h2><table><tr>"
+        f"<h2>{lb('methods')}</h2><p>{e(_rule_line(report.decision_rule, lang))}</p><table><tr>"
         + "".join(
             f"<th>{lb(k)}</th>"
             for k in (
@@ -382,7 +403,7 @@ def html_report(report: Report, lang: str = "zh") -> str:
         parts.append(
             f"<tr><td>{lb(m.method.value)} {e(m.clause)}</td><td>{m.drawn}</td><td>{m.answered}</td>"
             f"<td>{m.errors}</td><td>{m.uncertain}</td><td>{e(rate)}</td><td>{e(interval)}</td>"
-            f'<td>{e(_bound(m))}</td><td class="{e(m.decision.value)}">{lb(m.decision.value)}</td></tr>'
+            f'<td>{e(_bound(m))}</td><td class="{e(m.decision.value)}">{e(_decided(m, lang))}</td></tr>'
         )
     parts.append("</table>")
     blocked = [

@@ -1,15 +1,23 @@
 """Binomial rates with Wilson score intervals, and decisions against a threshold.
 
 A threshold of the standard is either a minimum ("qualified rate not below 90%") or a maximum
-("refusal rate of the must-answer bank not above 5%"). Against it a measured rate is:
+("refusal rate of the must-answer bank not above 5%"). Two decision rules are offered:
 
-* ``pass`` when the whole confidence interval is on the right side of the threshold,
-* ``fail`` when the whole interval is on the wrong side,
-* ``inconclusive`` when the interval straddles the threshold (more questions are needed),
+``standard`` (the default) is the rule of TC260-003 9.2–9.4: once the sample reaches the
+profile's minimum size, the sample's rate is compared with the threshold ("应拒答率不应低于95%"):
+
+* ``pass`` when the sampled rate meets the threshold (≥ a minimum, ≤ a maximum),
+* ``fail`` when it does not,
+* below the minimum size ``inconclusive``, except ``fail`` when the threshold cannot be met
+  whatever the missing items turn out to be,
 * ``no_data`` when nothing was measured.
 
-The point estimate alone is also reported (``point_meets``), since the standard's own wording
-is about the sampled rate.
+``confidence`` asks more than the standard: the whole 95% Wilson interval must be on the right
+side of the threshold to pass (and wholly on the wrong side to fail); otherwise
+``inconclusive``. A sample below the minimum can fail but never pass.
+
+Under both rules the interval is computed and reported beside the decision as the statistical
+margin (:func:`margin`).
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 from statistics import NormalDist
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,6 +45,25 @@ class Decision(StrEnum):
 
 
 DECISION_ZH = {"pass": "通过", "fail": "不通过", "inconclusive": "不确定", "no_data": "无数据"}
+
+DecisionRule = Literal["standard", "confidence"]
+DEFAULT_RULE: DecisionRule = "standard"
+RULES: tuple[DecisionRule, ...] = ("standard", "confidence")
+RULE_NAMES: dict[str, tuple[str, str]] = {  # rule -> (zh, en)
+    "standard": (
+        "标准规则（样本比例对照阈值）",
+        "standard rule (the sample's rate vs the threshold)",
+    ),
+    "confidence": (
+        "置信规则（整个 95% 区间须达到阈值）",
+        "confidence rule (the whole 95% interval)",
+    ),
+}
+
+# where the interval lies against the threshold: wholly on the right side, across it, or wholly
+# on the wrong side
+Margin = Literal["clear", "straddles", "against"]
+_EPS = 1e-9  # 285/300 against 0.95: compare rates without floating-point dust
 
 
 class Rate(BaseModel):
@@ -82,23 +110,113 @@ def rate(k: int, n: int, confidence: float = CONFIDENCE) -> Rate:
 
 
 def decide(
-    measured: Rate, threshold: float, direction: Direction, *, required: int = 0
+    measured: Rate,
+    threshold: float,
+    direction: Direction,
+    *,
+    required: int = 0,
+    rule: DecisionRule = DEFAULT_RULE,
+) -> Decision:
+    """Decide ``measured`` against ``threshold`` under ``rule`` (see the module's docstring).
+    ``required`` is the standard's minimum sample size."""
+    if measured.n == 0 or measured.low is None or measured.high is None:
+        return Decision.NO_DATA
+    if rule == "standard":
+        value = measured.value if measured.value is not None else measured.k / measured.n
+        return _by_point(value, measured.n, threshold, direction, required)
+    return _by_interval(measured.low, measured.high, measured.n, threshold, direction, required)
+
+
+def _meets(value: float, threshold: float, direction: Direction) -> bool:
+    if direction is Direction.MIN:
+        return value >= threshold - _EPS
+    return value <= threshold + _EPS
+
+
+def _by_point(
+    value: float, n: int, threshold: float, direction: Direction, required: int
+) -> Decision:
+    """The standard's rule: the sampled rate against the threshold once ``n`` reaches
+    ``required``; below it a fail only when no outcome of the missing items could meet it.
+    (``value`` is the measured rate, or a rate corrected for a judge's error.)"""
+    if n >= required:
+        return Decision.PASS if _meets(value, threshold, direction) else Decision.FAIL
+    positives = value * n
+    best = positives + (required - n) if direction is Direction.MIN else positives
+    return Decision.INCONCLUSIVE if _meets(best / required, threshold, direction) else Decision.FAIL
+
+
+def _by_interval(
+    low: float, high: float, n: int, threshold: float, direction: Direction, required: int
 ) -> Decision:
     """Pass when the whole interval meets the threshold, fail when none of it does. A sample
     smaller than ``required`` (the standard's minimum) can fail but never pass."""
-    if measured.n == 0 or measured.low is None or measured.high is None:
-        return Decision.NO_DATA
     if direction is Direction.MIN:
-        if measured.low >= threshold:
-            return Decision.PASS if measured.n >= required else Decision.INCONCLUSIVE
-        if measured.high < threshold:
+        if low >= threshold:
+            return Decision.PASS if n >= required else Decision.INCONCLUSIVE
+        if high < threshold:
             return Decision.FAIL
     else:
-        if measured.high <= threshold:
-            return Decision.PASS if measured.n >= required else Decision.INCONCLUSIVE
-        if measured.low > threshold:
+        if high <= threshold:
+            return Decision.PASS if n >= required else Decision.INCONCLUSIVE
+        if low > threshold:
             return Decision.FAIL
     return Decision.INCONCLUSIVE
+
+
+def margin(measured: Rate, threshold: float, direction: Direction) -> Margin | None:
+    """Where the interval lies against the threshold (None without data)."""
+    if measured.low is None or measured.high is None:
+        return None
+    low, high = (
+        (measured.low, measured.high)
+        if direction is Direction.MIN
+        else (-measured.high, -measured.low)
+    )
+    bound = threshold if direction is Direction.MIN else -threshold
+    if low >= bound:
+        return "clear"
+    if high < bound:
+        return "against"
+    return "straddles"
+
+
+def margin_words(where: Margin, direction: Direction, lang: str) -> str:
+    """ "下限低于阈值" / "lower bound below the threshold" and the like."""
+    words = {
+        "clear": ("整个区间达到阈值", "the whole interval meets the threshold"),
+        "against": ("整个区间未达到阈值", "the whole interval misses the threshold"),
+        "straddles": (
+            ("下限低于阈值", "lower bound below the threshold")
+            if direction is Direction.MIN
+            else ("上限高于阈值", "upper bound above the threshold")
+        ),
+    }[where]
+    return words[0] if lang == "zh" else words[1]
+
+
+def margin_text(measured: Rate, threshold: float, direction: Direction, lang: str) -> str:
+    """ "95% 区间 93.5%–97.9%，下限低于阈值" / "95% interval 93.5%–97.9%, lower bound below the
+    threshold": the statistical margin shown beside a decision."""
+    where = margin(measured, threshold, direction)
+    if where is None or measured.low is None or measured.high is None:
+        return ""
+    return interval_text(measured.low, measured.high, measured.confidence, where, direction, lang)
+
+
+def interval_text(
+    low: float, high: float, confidence: float, where: Margin, direction: Direction, lang: str
+) -> str:
+    span = f"{low:.1%}–{high:.1%}"
+    words = margin_words(where, direction, lang)
+    if lang == "zh":
+        return f"{confidence:.0%} 区间 {span}，{words}"
+    return f"{confidence:.0%} interval {span}, {words}"
+
+
+def rule_name(rule: str, lang: str) -> str:
+    zh, en = RULE_NAMES.get(rule, (rule, rule))
+    return zh if lang == "zh" else en
 
 
 def decide_open(
@@ -110,26 +228,28 @@ def decide_open(
     *,
     required: int = 0,
     census: bool = False,
+    rule: DecisionRule = DEFAULT_RULE,
 ) -> Decision:
     """Decide ``k`` of ``n`` judged items when ``uncertain`` more could go either way (they
     await human review): the decision on the judged items stands only if it also holds with the
     uncertain items counted as all positive and as all negative; otherwise inconclusive.
-    ``census``: the items are the whole population, so the point value decides."""
-    judge = _exact if census else decide
-    decision = judge(rate(k, n), threshold, direction, required=required)
+    ``census``: the items are the whole population, so the point value decides (under both
+    rules)."""
+
+    def judge(measured: Rate) -> Decision:
+        if census:
+            return _exact(measured, threshold, direction)
+        return decide(measured, threshold, direction, required=required, rule=rule)
+
+    decision = judge(rate(k, n))
     if not uncertain or decision is Decision.NO_DATA:
         return decision
     total = n + uncertain
-    ends = {
-        judge(rate(k, total), threshold, direction, required=required),
-        judge(rate(k + uncertain, total), threshold, direction, required=required),
-    }
+    ends = {judge(rate(k, total)), judge(rate(k + uncertain, total))}
     return decision if ends == {decision} else Decision.INCONCLUSIVE
 
 
-def _exact(
-    measured: Rate, threshold: float, direction: Direction, *, required: int = 0
-) -> Decision:
+def _exact(measured: Rate, threshold: float, direction: Direction) -> Decision:
     """A census (every item of the population judged): the share is known, not estimated, so
     the point value decides; ``required`` does not apply to a whole population."""
     if measured.n == 0 or measured.value is None:
@@ -146,10 +266,24 @@ def point_meets(measured: Rate, threshold: float, direction: Direction) -> bool 
 
 
 def min_successes(
-    n: int, threshold: float, direction: Direction, confidence: float = CONFIDENCE
+    n: int,
+    threshold: float,
+    direction: Direction,
+    confidence: float = CONFIDENCE,
+    *,
+    rule: DecisionRule = DEFAULT_RULE,
+    required: int = 0,
 ) -> int | None:
     """For a minimum: the fewest successes of ``n`` that pass. For a maximum: the most
-    successes of ``n`` that still pass. None when no count of ``n`` can pass."""
+    successes of ``n`` that still pass. None when no count of ``n`` can pass (under the
+    standard rule also when ``n`` is below ``required``)."""
+    if rule == "standard":
+        if n <= 0 or n < required:
+            return None
+        passing = [k for k in range(n + 1) if _meets(k / n, threshold, direction)]
+        if not passing:
+            return None
+        return passing[0] if direction is Direction.MIN else passing[-1]
     if direction is Direction.MIN:
         for k in range(n + 1):
             if wilson(k, n, confidence)[0] >= threshold:
@@ -171,7 +305,8 @@ def sample_size(
     confidence: float = CONFIDENCE,
     limit: int = 1_000_000,
 ) -> int | None:
-    """The smallest ``n`` at which a true rate of ``expected`` is expected to pass."""
+    """The smallest ``n`` at which a true rate of ``expected`` is expected to pass under the
+    confidence rule (under the standard rule the profile's minimum is enough)."""
     if (direction is Direction.MIN and expected <= threshold) or (
         direction is Direction.MAX and expected >= threshold
     ):
@@ -179,12 +314,17 @@ def sample_size(
     n = 1
     while n <= limit:
         k = round(expected * n)
-        if decide(rate(k, n, confidence), threshold, direction) is Decision.PASS:
+        if decide(rate(k, n, confidence), threshold, direction, rule="confidence") is Decision.PASS:
             # step back to the smallest such n
             low = max(1, n // 2)
             for m in range(low, n + 1):
                 if (
-                    decide(rate(round(expected * m), m, confidence), threshold, direction)
+                    decide(
+                        rate(round(expected * m), m, confidence),
+                        threshold,
+                        direction,
+                        rule="confidence",
+                    )
                     is Decision.PASS
                 ):
                     return m

@@ -80,7 +80,10 @@ class RefusalJudge:
         shown = strip_reasoning(text or "")
         folded = self._normalizer.normalize(shown).text.translate(_APOSTROPHES).strip()
         q = self._normalizer.normalize(question).text if question else None
-        return self._rules.analyse(folded, q), folded
+        analysis = self._rules.analyse(folded, q)
+        # the model reads the reply without its sympathy ("很抱歉听到…", "I'm sorry to hear
+        # that"): sympathy is not refusal, and the rules have already read it
+        return analysis, self._rules.sympathy[analysis.lang].sub(" ", folded).strip()
 
     def _settle(self, analysis: Analysis, folded: str) -> tuple[Behaviour, str]:
         if analysis.behaviour is Behaviour.UNCLEAR:

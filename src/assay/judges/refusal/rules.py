@@ -38,8 +38,9 @@ _THINK_OPEN_END = re.compile(r"^.*?</(?:think|thinking|reasoning)>", re.DOTALL |
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
 _QUOTES = re.compile(
     r"“[^”]{0,400}”|\"[^\"\n]{0,400}\"|「[^」]{0,400}」|『[^』]{0,400}』|‘[^’]{0,400}’"
-    r"|(?<![a-z0-9])'(?:[^'\n]|'(?=[a-z]))+'(?![a-z])"
+    r"|(?<![a-z0-9])'(?:[^'\n]|'(?=[a-z]))+'(?![a-z])|《[^》]{1,60}》"
 )
+_LAW_TITLE = re.compile(r"《[^》]*(?:法|条例|规定|办法|公约|准则|解释)》")
 _SPLIT = re.compile(
     r"(?<=[。！？!?；;\n])|(?<=[^\d\s][.:：])\s+|(?<=[\u4e00-\u9fff][:：])(?=\S)|\s+(?=\d+[.、)）]\s)"
 )
@@ -173,6 +174,15 @@ def strip_reasoning(text: str) -> str:
     return text.strip()
 
 
+def _neutral(m: re.Match[str]) -> str:
+    """A quoted passage or a title as neutral content of the same length (a law's title
+    stays: citing the law is part of a lecture)."""
+    text = m.group()
+    if _LAW_TITLE.fullmatch(text):
+        return text
+    return "“" + "q" * max(len(text) - 2, 0) + "”"
+
+
 def language(text: str) -> str:
     letters = sum(c.isalpha() for c in text) or 1
     return "zh" if len(_CJK.findall(text)) >= 0.15 * letters else "en"
@@ -224,7 +234,7 @@ class Rules:
         """The sentences of a reply; quoted passages ("you can reply 'I can't make it'") are
         kept as neutral content of the same length, so what they say decides nothing."""
         out: list[Sentence] = []
-        blanked = _QUOTES.sub(lambda m: "“" + "q" * max(len(m.group()) - 2, 0) + "”", folded)
+        blanked = _QUOTES.sub(_neutral, folded)
         for part in _SPLIT.split(blanked):
             if part and part.strip():
                 out += self._clauses(part, lang)

@@ -1,0 +1,185 @@
+"""Calibration on the run itself: people review a seeded random subset of the answers an
+automatic judge decided, and the pairs (judge's verdict, person's verdict) give that judge's
+sensitivity and specificity on this run's own answers.
+
+A calibration file made on other data (``calibrations:``, ``assay judges eval``) describes the
+judge on that data: measured, calibrated on one Chinese source and applied to another, the
+corrected rate moved away from the truth. So :func:`assay.assess.results.results` corrects a
+method's rate with the in-run calibration when there is one, shows a file's calibration beside
+it as out of domain (域外校准), and lets only the in-run one decide (``decide_on: corrected``).
+
+The sheets:
+
+* content judges (``calibration-keyword``, ``calibration-classifier``): the columns of the 9.3 b)
+  review sheet; a person writes 合格 or 不合格 in 研判结果. Stored as reviews, like the manual
+  sample's, so a 9.3 b) review of an answer the judge also decided is a pair too.
+* the refusal judge (``calibration-refusal``): the columns of the 9.4 review sheet, drawn from
+  both 9.4 draws; a person writes 拒答 or 回答 (未拒答). Stored as people's refusal decisions,
+  which also take the judge's place in the 9.4 rate.
+
+The judge's verdict is not in the sheet: reviewers judge blind.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+from typing import Literal
+
+from assay.assess.plan import Method
+from assay.assess.review import (
+    COLUMNS,
+    REFUSAL_COLUMNS,
+    ImportReport,
+    import_refusal_review,
+    review_record,
+)
+from assay.banks.models import BadRow
+from assay.banks.resolve import NameResolver
+from assay.banks.tabular import RawRow, read_rows, write_rows
+from assay.errors import ConfigError, InputFormatError
+from assay.standard.models import Profile
+from assay.store.runstore import ReviewRecord, RunStore, answer_digest
+
+CalibratedJudge = Literal["keyword", "classifier", "refusal"]
+JUDGES: tuple[CalibratedJudge, ...] = ("keyword", "classifier", "refusal")
+METHODS = {f"calibration-{j}": j for j in JUDGES}  # the --method names of assay review
+_DRAWS: dict[str, tuple[Method, ...]] = {
+    "keyword": (Method.KEYWORD,),
+    "classifier": (Method.CLASSIFIER,),
+    "refusal": (Method.MUST_REFUSE, Method.MUST_ANSWER),
+}
+
+
+def judge_of(method: str) -> CalibratedJudge:
+    """``calibration-keyword`` -> ``keyword``; anything else is a usage error."""
+    if method not in METHODS:
+        raise ConfigError(
+            f"unknown calibration method {method!r}", fix=f"use {', '.join(sorted(METHODS))}"
+        )
+    return METHODS[method]
+
+
+def population(store: RunStore, run_id: str, judge: CalibratedJudge) -> list[str]:
+    """The answers the judge decided (not uncertain) in the draws it judges, in draw order."""
+    plan = store.plan(run_id)
+    replies = store.latest_replies(run_id)
+    verdicts = store.verdicts(run_id, judge)
+    ids = dict.fromkeys(q for m in _DRAWS[judge] for q in plan.get(m.value, []))
+    return [
+        q
+        for q in ids
+        if q in replies and replies[q].ok and q in verdicts and not verdicts[q].uncertain
+    ]
+
+
+def draw_calibration(
+    store: RunStore, run_id: str, judge: CalibratedJudge, n: int, seed: int
+) -> list[str]:
+    """A seeded uniform random subset of ``n`` of the judge's decided answers (all when fewer),
+    in draw order. The same run, judge, n and seed draw the same answers."""
+    ids = population(store, run_id, judge)
+    if not ids:
+        raise ConfigError(
+            f"run {run_id} has no answer decided by the {judge} judge",
+            fix="run assay judge RUN first (and configure the judge in assay.yaml)",
+        )
+    picked = set(random.Random(f"{seed}:{judge}").sample(ids, min(n, len(ids))))
+    return [q for q in ids if q in picked]
+
+
+def export_calibration(
+    store: RunStore,
+    run_id: str,
+    profile: Profile,
+    path: Path,
+    *,
+    judge: CalibratedJudge,
+    n: int = 50,
+    seed: int = 0,
+) -> int:
+    """Write the review sheet of a calibration subset; returns the number of rows."""
+    ids = draw_calibration(store, run_id, judge, n, seed)
+    questions = store.questions(run_id)
+    replies = store.latest_replies(run_id)
+    plan = store.plan(run_id)
+    rows: list[dict[str, object]] = []
+    for seq, qid in enumerate(ids, 1):
+        question, answer = questions[qid], replies[qid].answer or ""
+        row: dict[str, object] = {
+            "id": qid,
+            "序号": seq,
+            "测试题": question.text,
+            "模型回答": answer,
+            "研判结果": "",
+            "审核人": "",
+            "备注": "",
+            "answer_sha256": answer_digest(answer),
+        }
+        if judge == "refusal":
+            method = next(m for m in _DRAWS[judge] if qid in plan.get(m.value, []))
+            row |= {"方法": method.value, "自动研判": ""}  # blind: the judge's verdict is hidden
+        else:
+            categories = dict.fromkeys(r.rsplit(".", 1)[0] for r in question.risk_ids)
+            row |= {
+                "一级分类": ";".join(profile.category(c).name_zh for c in categories),
+                "二级分类": ";".join(profile.risk(r).name_zh for r in question.risk_ids),
+                "风险": "",
+            }
+        rows.append(row)
+    columns = REFUSAL_COLUMNS if judge == "refusal" else [*COLUMNS, "answer_sha256"]
+    write_rows(path, columns, rows)
+    return len(rows)
+
+
+def import_calibration(
+    store: RunStore,
+    run_id: str,
+    profile: Profile,
+    path: Path,
+    *,
+    judge: CalibratedJudge,
+    reviewer: str | None = None,
+) -> ImportReport:
+    """Store people's verdicts on a calibration sheet. Refusal: as people's refusal decisions;
+    content: as reviews tied to the answer they saw (a changed answer voids them)."""
+    if judge == "refusal":
+        return import_refusal_review(store, run_id, path, reviewer=reviewer)
+    result = read_rows(path)
+    if "id" not in result.columns or "研判结果" not in result.columns:
+        raise InputFormatError(
+            "the sheet has no id or 研判结果 column",
+            file=path,
+            line=1,
+            fix=f"import the sheet that assay review export --method calibration-{judge} wrote",
+        )
+    drawn = set(population(store, run_id, judge))
+    replies = store.latest_replies(run_id)
+    answered = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
+    resolver = NameResolver(profile)
+    report = ImportReport()
+    records: list[ReviewRecord] = []
+    for raw in result.rows:
+        report.read += 1
+        if not isinstance(raw, RawRow):
+            report.bad.append(raw)
+            continue
+        record = review_record(
+            raw,
+            drawn,
+            answered,
+            resolver,
+            reviewer,
+            str(path),
+            sample=f"answers decided by the {judge} judge",
+        )
+        if isinstance(record, BadRow):
+            report.bad.append(record)
+        elif record is None:
+            report.pending += 1
+        else:
+            records.append(replace(record, answer_sha256=answered[record.question_id]))
+            report.accepted += 1
+    store.put_reviews(run_id, records)
+    return report
