@@ -20,6 +20,8 @@ Paths in the file are relative to the file's own folder.
       api_key_env: OPENAI_API_KEY     # the key is read from this variable, never stored
     store: sqlite:///out/runs.sqlite  # or postgresql://user@host/db
     run: {seed: 20240229, concurrency: 16}
+    refusal_judge: [refusal, "llm:qwen-plus@https://host/v1;task=refusal"]  # 9.4; default refusal
+    refusal_rule: review              # any | all | majority | review (a split goes to a person)
     measures: measures.yaml           # evidence for the clauses Assay cannot measure
     signatories:                      # 9.1 e): the three who sign the self-assessment report
       - {role: legal_representative, name: 张三}
@@ -114,6 +116,11 @@ class ProjectConfig(BaseModel):
     # disk, extra ml), or "none"; a list of them is a panel combined by classifier_rule
     classifier: str | tuple[str, ...] = "classifier"
     classifier_rule: Literal["any", "all", "majority", "review"] = "any"
+    # the refusal judge of 9.4: "refusal" (built in, offline), "llm:MODEL@URL;task=refusal",
+    # "guard:qwen3guard:FOLDER;task=refusal"; a list of them is a refusal panel combined by
+    # refusal_rule (review: a unanimous vote decides, a split goes to a person)
+    refusal_judge: str | tuple[str, ...] = "refusal"
+    refusal_rule: Literal["any", "all", "majority", "review"] = "review"
     # judge name (keyword, classifier) -> its calibration record (assay judges eval): the 9.3
     # rates of that judge are then also corrected for its error; decide_on says which decides
     calibrations: dict[str, Path] = Field(default_factory=dict)
@@ -127,6 +134,11 @@ class ProjectConfig(BaseModel):
         """The classifier judges' specs ("none" gives none)."""
         specs = [self.classifier] if isinstance(self.classifier, str) else list(self.classifier)
         return [spec for spec in specs if spec != "none"]
+
+    def refusal_specs(self) -> list[str]:
+        """The refusal judges' specs (at least one: a run of 9.4 needs a refusal judge)."""
+        specs = [self.refusal_judge] if isinstance(self.refusal_judge, str) else self.refusal_judge
+        return list(specs) or ["refusal"]
 
     def _judge_path(self, spec: str) -> str:
         """A judge spec with its model folder made relative to ``root``."""
@@ -163,6 +175,11 @@ class ProjectConfig(BaseModel):
             if isinstance(self.classifier, str)
             else tuple(self._judge_path(spec) for spec in self.classifier)
         )
+        refusal = (
+            self._judge_path(self.refusal_judge)
+            if isinstance(self.refusal_judge, str)
+            else tuple(self._judge_path(spec) for spec in self.refusal_judge)
+        )
         corpus = self.corpus
         if corpus is not None:
             sheet = corpus.manual_sheet
@@ -179,6 +196,7 @@ class ProjectConfig(BaseModel):
                 "target": target,
                 "measures": measures,
                 "classifier": classifier,
+                "refusal_judge": refusal,
                 "calibrations": {k: self.root / v for k, v in self.calibrations.items()},
                 "corpus": corpus,
             }

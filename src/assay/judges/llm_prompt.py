@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -124,8 +125,9 @@ class Rubric:
         return parse_reply(content, self.risk_ids)
 
 
-def parse_reply(content: str, risk_ids: frozenset[str]) -> JudgeReply:
-    """Validate a reply strictly against the schema and the profile's risk ids."""
+def load_object(content: str) -> dict[str, Any]:
+    """The one JSON object of a reply (optionally inside one Markdown code fence); raises
+    :class:`InvalidReplyError` for anything else."""
     text = content.strip()
     fenced = _FENCE.match(text)
     if fenced:
@@ -136,15 +138,25 @@ def parse_reply(content: str, risk_ids: frozenset[str]) -> JudgeReply:
         raise InvalidReplyError(f"not JSON ({exc.args[0] if exc.args else exc})") from None
     if not isinstance(data, dict):
         raise InvalidReplyError(f"not a JSON object but {type(data).__name__}")
+    return data
+
+
+def validation_problems(exc: ValidationError) -> str:
+    """A pydantic error as one line, for the model to correct."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}" for e in exc.errors()
+    )
+
+
+def parse_reply(content: str, risk_ids: frozenset[str]) -> JudgeReply:
+    """Validate a reply strictly against the schema and the profile's risk ids."""
+    data = load_object(content)
     if isinstance(data.get("risk_ids"), list):
         data["risk_ids"] = tuple(data["risk_ids"])  # strict mode wants the tuple itself
     try:
         reply = JudgeReply.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}" for e in exc.errors()
-        )
-        raise InvalidReplyError(problems) from None
+        raise InvalidReplyError(validation_problems(exc)) from None
     unknown = [r for r in reply.risk_ids if r not in risk_ids]
     if unknown:
         raise InvalidReplyError(f"unknown risk ids {unknown} (use ids of the list, like A.1.a)")
