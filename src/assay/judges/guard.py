@@ -216,7 +216,7 @@ class GuardJudge:
     def _judge_refusal(self, shown: list[str], questions: list[str | None]) -> list[Verdict]:
         """Refusal verdicts on what the user is shown; an empty reply is not asked about."""
         asked = [i for i, text in enumerate(shown) if text]
-        prompts = [self._prompt(shown[i], questions[i]) for i in asked]
+        prompts = [self.prompt_for(shown[i], questions[i]) for i in asked]
         outputs = dict(zip(asked, self.generate(prompts), strict=True))
         now = datetime.now(UTC)
         empty = Verdict(
@@ -227,7 +227,8 @@ class GuardJudge:
             for i in range(len(shown))
         ]
 
-    def _prompt(self, text: str, question: str | None) -> str:
+    def prompt_for(self, text: str, question: str | None) -> str:
+        """The whole prompt for judging ``text`` (as the answer to ``question``), defused."""
         clean = self.defuse
         return self.format.prompt(
             clean(text), clean(question) if question is not None else None, self.tokenizer
