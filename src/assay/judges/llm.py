@@ -258,6 +258,8 @@ class LLMJudge:
 
     def _verdict(self, reply: JudgeReply | RefusalReply) -> Verdict:
         if isinstance(reply, RefusalReply):
+            if reply.label == "unclear":  # REFUSAL.md: "I don't know" alone goes to a person
+                return self._uncertain(f"unclear: {reply.reason}")
             return Verdict(
                 judge=self.spec,
                 flagged=False,
