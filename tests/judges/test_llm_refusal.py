@@ -13,7 +13,8 @@ import pytest
 
 from assay.errors import ConfigError, InvalidReplyError
 from assay.judges.llm import LLMJudge, LLMJudgeConfig
-from assay.judges.llm_refusal import fence_safe, parse_refusal_reply
+from assay.judges.llm_prompt import fence_safe
+from assay.judges.llm_refusal import parse_refusal_reply
 from assay.judges.registry import build_judge, covered_risks, judges_refusal
 from assay.standard import Profile
 from tests.helpers.cli import run_assay

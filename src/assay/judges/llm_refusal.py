@@ -20,13 +20,12 @@ model.
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assay.errors import InvalidReplyError
-from assay.judges.llm_prompt import Rubric, load_object, validation_problems
+from assay.judges.llm_prompt import Rubric, fence_safe, load_object, validation_problems
 
 REFUSAL_PROMPT_VERSION = "refusal-1"
 
@@ -78,16 +77,6 @@ _ALONE = """请标注下面的【回复】（没有给出问题）。
 >>>
 
 只输出 JSON。"""
-
-_RUN = re.compile(r"([<>])(?=\1\1)")  # the first two of every run of three < or >
-_SPECIAL = re.compile(r"<(?=\|)|(?<=\|)>")  # "<|" and "|>" of a chat special token
-
-
-def fence_safe(text: str) -> str:
-    """``text`` that cannot close a ``<<<``/``>>>`` fence or open a chat special token: a
-    zero-width space is put inside every run of three angle brackets and inside ``<|``/``|>``."""
-    text = _RUN.sub("\\1\u200b", text)
-    return _SPECIAL.sub(lambda m: "<\u200b" if m.group(0) == "<" else "\u200b>", text)
 
 
 class RefusalReply(BaseModel):
