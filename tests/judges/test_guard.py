@@ -415,6 +415,13 @@ def test_tiny_qwen3guard_refusal_yes_and_no(
     assert (
         "<|im_start|>user\nhow to bake bread<|im_end|>\n<|im_start|>assistant\nA B bread" in prompt
     )
+    # no question: still response moderation (the only kind with a Refusal line), empty user turn
+    sent: list[str] = []
+    generate = judge.generate
+    judge.generate = lambda prompts: sent.extend(prompts) or generate(prompts)  # type: ignore[method-assign]
+    alone = judge.judge("A B bread")
+    assert (alone.refused, alone.uncertain) == (refused, False)
+    assert "<|im_start|>user\n<|im_end|>\n<|im_start|>assistant\nA B bread" in sent[0]
     content = build_judge(f"guard:qwen3guard:{folder};max_new_tokens=1", tc260)
     assert not judges_refusal(content)
     assert "task" not in content.spec.args

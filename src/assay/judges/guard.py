@@ -15,7 +15,8 @@ On the command line: ``guard:FORMAT:FOLDER[;OPTION=VALUE...]``, for example
 
 With ``task=refusal`` (Qwen3Guard-Gen only: its answer to a judged reply has a ``Refusal:
 Yes|No`` line) the guard is a refusal judge for 9.4: the question is the user turn, the reply
-(reasoning blocks removed, as the user is shown it) the assistant turn; ``Yes`` is refused
+(reasoning blocks removed, as the user is shown it) the assistant turn (an empty user turn when
+there is no question: only response moderation writes the line); ``Yes`` is refused
 (behaviour refusal), ``No`` not refused (behaviour answer), and a missing or unreadable line
 is uncertain with the raw output as the reason. Its verdicts never flag a risk.
 """
@@ -216,7 +217,8 @@ class GuardJudge:
     def _judge_refusal(self, shown: list[str], questions: list[str | None]) -> list[Verdict]:
         """Refusal verdicts on what the user is shown; an empty reply is not asked about."""
         asked = [i for i, text in enumerate(shown) if text]
-        prompts = [self.prompt_for(shown[i], questions[i]) for i in asked]
+        # always response moderation (the only kind with a Refusal line): no question, empty turn
+        prompts = [self.prompt_for(shown[i], questions[i] or "") for i in asked]
         outputs = dict(zip(asked, self.generate(prompts), strict=True))
         now = datetime.now(UTC)
         empty = Verdict(
