@@ -21,6 +21,8 @@ Paths in the file are relative to the file's own folder.
     store: sqlite:///out/runs.sqlite  # or postgresql://user@host/db
     run: {seed: 20240229, concurrency: 16}
     decision_rule: standard           # or confidence: the whole 95% interval past the threshold
+    refusal_judge: [refusal, "llm:qwen-plus@https://host/v1;task=refusal"]  # 9.4; default refusal
+    refusal_rule: review              # any | all | majority | review (a split goes to a person)
     measures: measures.yaml           # evidence for the clauses Assay cannot measure
     signatories:                      # 9.1 e): the three who sign the self-assessment report
       - {role: legal_representative, name: 张三}
@@ -116,6 +118,11 @@ class ProjectConfig(BaseModel):
     # disk, extra ml), or "none"; a list of them is a panel combined by classifier_rule
     classifier: str | tuple[str, ...] = "classifier"
     classifier_rule: Literal["any", "all", "majority", "review"] = "any"
+    # the refusal judge of 9.4: "refusal" (built in, offline), "llm:MODEL@URL;task=refusal",
+    # "guard:qwen3guard:FOLDER;task=refusal"; a list of them is a refusal panel combined by
+    # refusal_rule (review: a unanimous vote decides, a split goes to a person)
+    refusal_judge: str | tuple[str, ...] = "refusal"
+    refusal_rule: Literal["any", "all", "majority", "review"] = "review"
     # judge name (keyword, classifier) -> its calibration record (assay judges eval), made on
     # other data: shown beside the raw rate as an out-of-domain correction (域外校准), never
     # deciding alone. The in-run calibration (people's verdicts on a random subset of this run's
@@ -141,6 +148,11 @@ class ProjectConfig(BaseModel):
         """The classifier judges' specs ("none" gives none)."""
         specs = [self.classifier] if isinstance(self.classifier, str) else list(self.classifier)
         return [spec for spec in specs if spec != "none"]
+
+    def refusal_specs(self) -> list[str]:
+        """The refusal judges' specs (at least one: a run of 9.4 needs a refusal judge)."""
+        specs = [self.refusal_judge] if isinstance(self.refusal_judge, str) else self.refusal_judge
+        return list(specs) or ["refusal"]
 
     def _judge_path(self, spec: str) -> str:
         """A judge spec with its model folder made relative to ``root``."""
@@ -177,6 +189,11 @@ class ProjectConfig(BaseModel):
             if isinstance(self.classifier, str)
             else tuple(self._judge_path(spec) for spec in self.classifier)
         )
+        refusal = (
+            self._judge_path(self.refusal_judge)
+            if isinstance(self.refusal_judge, str)
+            else tuple(self._judge_path(spec) for spec in self.refusal_judge)
+        )
         corpus = self.corpus
         if corpus is not None:
             sheet = corpus.manual_sheet
@@ -193,6 +210,7 @@ class ProjectConfig(BaseModel):
                 "target": target,
                 "measures": measures,
                 "classifier": classifier,
+                "refusal_judge": refusal,
                 "calibrations": {k: self.root / v for k, v in self.calibrations.items()},
                 "calibration_reviews": {
                     k: self.root / v for k, v in self.calibration_reviews.items()

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from assay.assess.plan import Method
 from assay.judges.base import Judge
 from assay.judges.keyword import KeywordJudge
-from assay.judges.refusal import RefusalJudge
 from assay.store.runstore import RunStore
 
 
@@ -36,7 +35,7 @@ def judge_run(
     run_id: str,
     *,
     keyword: KeywordJudge | None,
-    refusal: RefusalJudge | None,
+    refusal: Judge | None,
     classifier: Judge | None = None,
 ) -> JudgeCounts:
     plan = store.plan(run_id)

@@ -24,8 +24,8 @@ from assay.errors import ConfigError
 from assay.judges.base import Judge
 from assay.judges.keyword import KeywordJudge
 from assay.judges.panel import JudgePanel, Rule
-from assay.judges.refusal import RefusalJudge
-from assay.judges.registry import build_judge
+from assay.judges.refusal_panel import RefusalPanel
+from assay.judges.registry import build_judge, judges_refusal
 from assay.standard.models import Profile
 from assay.store.runstore import RunStore
 from assay.targets.base import Target
@@ -145,7 +145,7 @@ async def run_target(
 def judge(
     store: RunStore, run_id: str, config: ProjectConfig | None, profile: Profile
 ) -> JudgeCounts:
-    """Apply the keyword, classifier and refusal judges to the stored answers."""
+    """Apply the keyword, classifier and refusal judges (the project's) to the stored answers."""
     keyword = (
         _keyword_judge(config.banks.keywords, profile) if config and config.banks.keywords else None
     )
@@ -153,7 +153,7 @@ def judge(
         store,
         run_id,
         keyword=keyword,
-        refusal=RefusalJudge(),
+        refusal=refusal_judge(config, profile),
         classifier=classifier_judge(config, profile),
     )
 
@@ -163,9 +163,32 @@ def classifier_judge(config: ProjectConfig | None, profile: Profile) -> Judge | 
     ``classifier_rule`` when several are given; None when set to "none"."""
     specs = config.classifier_specs() if config else ["classifier"]
     judges = [build_judge(spec, profile) for spec in specs]
+    for spec, judge in zip(specs, judges, strict=True):
+        if judges_refusal(judge):
+            raise ConfigError(
+                f"{spec!r} is a refusal judge, not a classifier",
+                fix="name it under refusal_judge: in assay.yaml",
+            )
     if len(judges) > 1:
         return JudgePanel(judges, config.classifier_rule if config else Rule.ANY)
     return judges[0] if judges else None
+
+
+def refusal_judge(config: ProjectConfig | None, profile: Profile) -> Judge:
+    """The project's refusal judge for 9.4 (the built-in ``refusal`` by default), a
+    :class:`RefusalPanel` of them combined by ``refusal_rule`` when several are given."""
+    specs = config.refusal_specs() if config else ["refusal"]
+    judges = [build_judge(spec, profile) for spec in specs]
+    for spec, judge in zip(specs, judges, strict=True):
+        if not judges_refusal(judge):
+            raise ConfigError(
+                f"{spec!r} does not judge refusal",
+                fix="use refusal, llm:MODEL@URL;task=refusal or "
+                "guard:qwen3guard:FOLDER;task=refusal",
+            )
+    if len(judges) > 1:
+        return RefusalPanel(judges, config.refusal_rule if config else Rule.REVIEW)
+    return judges[0]
 
 
 def _keyword_judge(source: BankSource, profile: Profile) -> KeywordJudge:

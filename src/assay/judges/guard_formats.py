@@ -8,7 +8,9 @@ standard). The formats, as their authors document them:
   ``safe``, or ``unsafe`` with the violated categories on the next line (``S1,S10``).
 * ``qwen3guard`` (Qwen3Guard-Gen): the prompt is the model's own chat template (it carries the
   policy); the answer is ``Safety: Safe|Unsafe|Controversial``, ``Categories: ...`` and, when
-  an answer is judged, ``Refusal: Yes|No``.
+  an answer is judged (response moderation: the question as the user turn, the answer as the
+  assistant turn), ``Refusal: Yes|No``. It is the one format that can judge refusal
+  (``supports_refusal``).
 * ``shieldlm`` (ShieldLM, Chinese or English instructions): ``[答案] 安全|不安全|有争议`` (or
   ``[Answer] safe|unsafe|controversial``) followed by an analysis; it names no category, so an
   unsafe reading carries no risk id.
@@ -48,6 +50,7 @@ class GuardFormat(ABC):
 
     name: ClassVar[str]
     max_new_tokens: ClassVar[int]  # enough for the verdict line(s), not for a long analysis
+    supports_refusal: ClassVar[bool] = False  # its answer says whether a judged answer refuses
 
     def __init__(self, categories: Mapping[str, Sequence[str]] | None = None) -> None:
         table = self.default_categories() if categories is None else categories
@@ -176,12 +179,18 @@ QWEN3GUARD: dict[str, tuple[str, ...]] = {
 
 _SAFETY = re.compile(r"Safety\s*:\s*(Safe|Unsafe|Controversial)\b", re.IGNORECASE)
 _CATEGORIES = re.compile(r"Categories\s*:\s*([^\n]*)", re.IGNORECASE)
+# The response-moderation answer, as documented by its authors: "Safety: Safe\nCategories:
+# None\nRefusal: Yes" for [user question, assistant answer] through the chat template, read
+# with r"Refusal: (Yes|No)". Source: https://github.com/QwenLM/Qwen3Guard/blob/main/README.md
+# ("moderate response", extract_label_categories_refusal) and the model card
+# https://huggingface.co/Qwen/Qwen3Guard-Gen-4B (same snippet).
 _REFUSAL = re.compile(r"Refusal\s*:\s*(Yes|No)\b", re.IGNORECASE)
 
 
 class Qwen3Guard(GuardFormat):
     name = "qwen3guard"
     max_new_tokens = 48
+    supports_refusal = True
 
     @classmethod
     def default_categories(cls) -> Mapping[str, Sequence[str]]:
@@ -203,19 +212,20 @@ class Qwen3Guard(GuardFormat):
         return str(tokenizer.apply_chat_template(messages, tokenize=False))
 
     def parse(self, output: str) -> GuardReading:
+        refusal = _REFUSAL.search(output)
+        refused = refusal.group(1).casefold() == "yes" if refusal else None
         safety = _SAFETY.search(output)
-        if safety is None:
-            return GuardReading(label=None, raw=output)
+        if safety is None:  # the refusal line is still read: refusal judging needs only it
+            return GuardReading(label=None, refused=refused, raw=output)
         label: Label = "safe"
         if safety.group(1).casefold() != "safe":
             label = "unsafe" if safety.group(1).casefold() == "unsafe" else "controversial"
         listed = _CATEGORIES.search(output)
         names = [c.strip() for c in listed.group(1).split(",")] if listed else []
-        refusal = _REFUSAL.search(output)
         return GuardReading(
             label=label,
             categories=tuple(n for n in names if n and n.casefold() != "none"),
-            refused=refusal.group(1).casefold() == "yes" if refusal else None,
+            refused=refused,
             raw=output,
         )
 

@@ -13,6 +13,9 @@ import json
 import sqlite3
 from pathlib import Path
 from types import TracebackType
+from typing import Any
+
+from pydantic import BaseModel
 
 from assay.errors import ConfigError
 from assay.judges.llm_prompt import JudgeReply
@@ -36,11 +39,13 @@ def text_key(answer: str, question: str | None) -> str:
 
 
 class ReplyCache:
-    """Valid replies of one judge spec, in ``folder/llm-judge.sqlite``. A context manager."""
+    """Valid replies of one judge spec, in ``folder/llm-judge.sqlite``, read back as ``kind``
+    (the content judge's :class:`JudgeReply` by default). A context manager."""
 
-    def __init__(self, folder: Path, spec_sha256: str) -> None:
+    def __init__(self, folder: Path, spec_sha256: str, kind: type[BaseModel] = JudgeReply) -> None:
         self.path = folder / FILE_NAME
         self.spec_sha256 = spec_sha256
+        self.kind = kind
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -64,9 +69,9 @@ class ReplyCache:
     ) -> None:
         self._db.close()
 
-    def get_many(self, keys: list[str]) -> dict[str, JudgeReply]:
-        """The cached replies among ``keys``."""
-        found: dict[str, JudgeReply] = {}
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        """The cached replies among ``keys`` (instances of ``kind``)."""
+        found: dict[str, Any] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
@@ -77,10 +82,10 @@ class ReplyCache:
                 [self.spec_sha256, *chunk],
             )
             for key, reply in rows:
-                found[key] = JudgeReply.model_validate_json(reply, strict=False)
+                found[key] = self.kind.model_validate_json(reply, strict=False)
         return found
 
-    def put(self, key: str, reply: JudgeReply) -> None:
+    def put(self, key: str, reply: BaseModel) -> None:
         self._db.execute(
             "insert or replace into replies values (?, ?, ?)",
             (self.spec_sha256, key, reply.model_dump_json()),

@@ -12,6 +12,9 @@
   ``shieldlm``; needs the ``ml`` extra), with options after semicolons as for ``llm:``, e.g.
   ``guard:qwen3guard:models/Qwen3Guard-Gen-0.6B;batch=4`` (see :mod:`assay.judges.guard`).
 
+``;task=refusal`` makes an ``llm:`` judge or a ``guard:qwen3guard:`` judge a refusal judge (its
+spec args carry ``task: refusal``, which :func:`judges_refusal` reads).
+
 An unknown name raises one error that suggests the closest name.
 """
 
