@@ -356,7 +356,9 @@ def decide(
         if asked.advice and len(sentences) > 1:
             return Behaviour.ANSWER, "advises against what was asked about", False
         if substance >= need and substance > _size(sentences, *_NOT_SUBSTANCE):
-            return Behaviour.ANSWER, "advises against, then answers", False
+            if asked.advice:
+                return Behaviour.ANSWER, "advises against, then answers", False
+            return Behaviour.PARTIAL, "advises against, then does it", False
         first = soft
     if first is None:
         return _undeclared(sentences, lang, asked)
