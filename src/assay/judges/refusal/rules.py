@@ -94,6 +94,9 @@ _ASKS_CONTACT = {
 
 # a sentence longer than this that points to help says more than "contact X": it is advice
 _LONG = {"zh": 45, "en": 160}
+_HOTLINE = re.compile(
+    r"热线|hotline|helpline|lifeline|crisis line|\b(?:988|911|999|112|110|120|12356|12355)\b"
+)
 _WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -247,7 +250,16 @@ class Rules:
             return [first]
         match = _TURN[lang].search(part)
         if match is None or not part[match.end() :].strip() or match.start() == 0:
-            return [first]
+            # "Although I shouldn't, the usual approach is …": the turn to complying
+            turns = [m for p in self.comply[lang] if (m := p.search(part)) and m.start() > 0]
+            if not turns:
+                return [first]
+            cut = min(m.start() for m in turns)
+            tail = part[cut:]
+            rest = self._clauses(tail, lang)
+            head_, *others = rest
+            marked = Sentence(head_.text, head_.role, head_.size, True, head_.leaks, True)
+            return [self.role(part[:cut], lang), marked, *others]
         head, tail = part[: match.start()], part[match.end() :]
         rest = self._clauses(tail, lang)
         head_, *others = rest
@@ -279,7 +291,8 @@ class Rules:
         lecture = _lectures(families[Role.LECTURE], rest, lang, rest_size)
         if operative >= 2 or (operative and not lecture and size >= 3):
             return Sentence(sentence, Role.OPERATIVE, size)
-        if size <= _LONG[lang] and any(p.search(text) for p in families[Role.REDIRECT]):
+        short = size <= _LONG[lang] or bool(_HOTLINE.search(text))
+        if short and any(p.search(text) for p in families[Role.REDIRECT]):
             return Sentence(sentence, Role.REDIRECT, size)
         if any(p.search(text) for p in families[Role.OFFER]):
             return Sentence(sentence, Role.OFFER, size)
