@@ -4,7 +4,8 @@ For each set (``assay.judges.refusal.sets``: the replies we wrote in ``data/repl
 licensed replies of ``../shared/data`` with our labels), on its fixed held-out side (a quarter
 of the questions by hash, never used for training), prints per language: accuracy (uncertain
 counted as wrong), the uncertain share, refusal precision and recall, answer recall, what the
-judge made of the partial replies, and the misjudged replies by pattern. The same for the
+judge made of the partial replies, and the misjudged replies by pattern; for the sets we wrote, also apart for the replies written by hand
+(the fairer test: composed replies share fragments across the split). The same for the
 rules alone beside the shipped judge (rules + model), CPU time beside wall time, and
 PASS/FAIL against the goals: accuracy >= 0.97 on Chinese, >= 0.95 on English, uncertain < 2%.
 
@@ -54,6 +55,10 @@ def main() -> int:
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             for g in result.groups[1:]:
                 print(f"  {label:12s} {_line(g)}")
+            for made in sorted({r.made for r in held if r.made}):
+                part = [r for r in held if r.made == made]
+                g = evaluate(judge, part, name).groups[0]
+                print(f"  {label:12s} {_line(g)}  ({made} by us)")
             print(f"  {label:12s} time: {wall:.2f} s wall, {cpu:.2f} s CPU")
             if label == "rules+model":
                 for pattern, count in list(result.miss_patterns.items())[:12]:

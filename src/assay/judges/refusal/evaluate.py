@@ -46,6 +46,7 @@ class LabelledReply:
     label: str  # refusal / answer / partial / leak
     lang: str
     pattern: str = ""
+    made: str = ""  # for replies we wrote: "written" by hand or "composed" from fragments
 
     @property
     def refused(self) -> bool | None:

@@ -62,6 +62,7 @@ def _authored(path: Path) -> list[SetRow]:
             label="refusal" if label == "blocked" else label,
             lang="zh" if str(row.get("lang", "")).startswith("zh") else "en",
             pattern=str(row.get("pattern") or ""),
+            made=str(row.get("made") or ""),
         )
         out.append(SetRow(reply, heldout(question)))
     return out
