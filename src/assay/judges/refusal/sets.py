@@ -80,7 +80,7 @@ def _shared(data: Path, marks: Path) -> list[SetRow]:
             id=str(row["id"]),
             question=question or None,
             response=str(row["response"]),
-            label=str(mark["label"]),
+            label="refusal" if mark["label"] == "blocked" else str(mark["label"]),
             lang="zh" if str(row.get("lang", "")).startswith("zh") else "en",
             pattern=str(mark.get("kind") or ""),
         )
