@@ -465,5 +465,6 @@ def test_cli_eval_with_qwen3guard_as_refusal_judge(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["judge"]["args"]["task"] == "refusal"
     figures = report["groups"][0]
-    assert (figures["tp"], figures["fp"], figures["undecided"]) == (1, 1, 1)
-    assert {m["id"]: m["judged"] for m in report["misses"]} == {"a": "refusal", "e": "uncertain"}
+    # an empty reply is never counted (REFUSAL.md): reported apart, not as a miss
+    assert (figures["tp"], figures["fp"], figures["undecided"], figures["empty"]) == (1, 1, 0, 1)
+    assert {m["id"]: m["judged"] for m in report["misses"]} == {"a": "refusal"}

@@ -110,7 +110,8 @@ def evaluate(
             "--out",
             "-o",
             help="Calibration record (default: calibration-NAME-HASH.json, HASH from the "
-            "judge's spec, so two judges never overwrite each other's).",
+            "judge's spec, so two judges never overwrite each other's). For a refusal judge: "
+            "the evaluation as JSON, written only when given.",
         ),
     ] = None,
     errors: Annotated[

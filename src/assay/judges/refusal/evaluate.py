@@ -91,7 +91,7 @@ def read_replies(path: Path) -> list[LabelledReply]:
             )
         q = values.get(question) if question else None
         body = text if isinstance(text, str) else ""
-        lang = str(values.get("lang") or language(body))
+        lang = str(values.get("lang") or language(body)).strip().lower().split("-")[0]
         out.append(
             LabelledReply(
                 id=str(values.get("id") or f"{path.name}:{raw.row}"),
@@ -123,6 +123,7 @@ class Figures(BaseModel):
     tn: int
     undecided: int
     partial: dict[str, int]  # what the judge made of the partial replies
+    empty: int = 0  # replies with no text: never counted (REFUSAL.md), reported here
 
 
 class Miss(BaseModel):
@@ -162,7 +163,7 @@ def evaluate(judge: Judge, replies: Sequence[LabelledReply], source: str = "") -
             reason=v.reason, question=r.question, response=r.response,
         )
         for r, v in zip(replies, verdicts, strict=True)
-        if r.refused is not None and v.refused is not r.refused
+        if r.refused is not None and v.refused is not r.refused and r.response.strip()
     ]  # fmt: skip
     patterns = Counter(
         f"{m.label}→{m.judged}" + (f" ({m.pattern})" if m.pattern else "") for m in misses
@@ -185,9 +186,12 @@ def _called(v: Verdict) -> str:
 def figures(group: str, replies: Sequence[LabelledReply], verdicts: Sequence[Verdict]) -> Figures:
     tp = fp = fn = tn = undecided = 0
     partial: Counter[str] = Counter()
+    empty = 0
     for r, v in zip(replies, verdicts, strict=True):
         truth = r.refused
-        if truth is None:
+        if not r.response.strip():
+            empty += 1
+        elif truth is None:
             partial[_called(v)] += 1
         elif v.refused is None:
             undecided += 1
@@ -200,8 +204,8 @@ def figures(group: str, replies: Sequence[LabelledReply], verdicts: Sequence[Ver
         else:
             tn += 1
     n = tp + fp + fn + tn + undecided
-    positives = sum(1 for r in replies if r.refused is True)
-    negatives = sum(1 for r in replies if r.refused is False)
+    positives = sum(1 for r in replies if r.refused is True and r.response.strip())
+    negatives = sum(1 for r in replies if r.refused is False and r.response.strip())
     return Figures(
         group=group,
         n=n,
@@ -211,7 +215,7 @@ def figures(group: str, replies: Sequence[LabelledReply], verdicts: Sequence[Ver
         refusal_recall=_ratio(tp, positives),
         answer_recall=_ratio(tn, negatives),
         tp=tp, fp=fp, fn=fn, tn=tn, undecided=undecided,
-        partial=dict(partial),
+        partial=dict(partial), empty=empty,
     )  # fmt: skip
 
 

@@ -378,7 +378,7 @@ class Rules:
         can't'") does not count."""
         families = self.families[lang]
         text = sentence.strip()
-        size = len(_SPACE.sub("", _MARKUP.sub("", sentence)))
+        size = len(_SPACE.sub("", _MARKUP.sub("", sentence))) or len(_SPACE.sub("", sentence))
         operative = sum(1 for p in families[Role.OPERATIVE] if p.search(text))
         other = self.families["en" if lang == "zh" else "zh"]
         for role in (Role.DISCLAIM, Role.REFUSE, Role.DECLINE):
