@@ -1,12 +1,18 @@
 """Train the classifier shipped with Assay (``src/assay/judges/data/classifier``).
 
 Reads the licensed public sets in ``../shared/data`` (or ``--data``; see each set's README and
-``assay.judges.starter`` for how their rows map to risk ids) and the example banks in
-``examples/banks``, holds out ``sha256(fold(text)) % 10 == 0`` (training never sees it), trains,
-and writes:
+``assay.judges.starter`` for how their rows map to risk ids), the example banks in
+``examples/banks`` and the texts we wrote (``scripts/data/classifier_authored.jsonl``, made by
+``scripts/make_classifier_data.py``); holds out what ``assay.judges.starter`` holds out (the
+text-hash rule, COLD's upstream dev split, answers by question, our held-out templates: training
+never sees them); trains the model (risk heads, a "harmful or not" head, the question an answer
+responds to read in its own hash space, answers weighted ``ANSWER_WEIGHT`` times) and, on the
+same training texts, the baseline of :mod:`assay.judges.baseline`; and writes:
 
-* ``weights.npz`` and ``model.json``: hashed-feature weights only, no text;
-* ``MODEL_CARD.md``: per-risk training counts, coverage and held-out precision/recall/F1;
+* ``weights.npz`` and ``model.json``: hashed-feature weights only, no text; model.json records
+  each risk's held-out positives and recall (8.4 coverage counts only risks caught there);
+* ``MODEL_CARD.md``: per-risk training counts, coverage and held-out precision/recall/F1, and
+  per held-out set accuracy, macro-F1, sensitivity and specificity beside the baseline's;
 * ``NOTICE``: each source and its licence (CC-BY-4.0 sets are attributed).
 
 Deterministic: running it twice writes byte-identical weights.
@@ -20,11 +26,24 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assay.judges.labelled import Example
+    from assay.judges.linear import ModelInfo
+    from assay.judges.starter import Split
+    from assay.standard.models import Profile
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = Path("/work/shared/data")
 DEFAULT_OUT = ROOT / "src" / "assay" / "judges" / "data" / "classifier"
+AUTHORED = ROOT / "scripts" / "data" / "classifier_authored.jsonl"
+ANSWER_WEIGHT = 6.0  # answers are few beside comments and questions: each counts this many times
+MAX_POSITIVE_WEIGHT = (
+    2.0  # a rare risk's positives count at most twice (higher: group names alone flag)
+)
 
 CC_BY = (
     "Creative Commons Attribution 4.0 International (CC BY 4.0), "
@@ -46,40 +65,74 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    from assay.judges.card import model_card
-    from assay.judges.classifier import ClassifierJudge
-    from assay.judges.evaluate import metrics
-    from assay.judges.linear import save_info, save_model
-    from assay.judges.starter import HOLDOUT_RULE, SOURCES, load_starter
-    from assay.judges.training import TrainConfig, merge, train
+    from assay.judges.starter import load_starter
     from assay.standard import load_profile
 
     profile = load_profile()
-    split = load_starter(args.data, ROOT / "examples", profile)
-    print(f"examples: {len(split.train)} for training, {len(split.holdout)} held out")
+    split = load_starter(args.data, ROOT / "examples", profile, AUTHORED)
+    tests = ", ".join(f"{k} {len(v)}" for k, v in split.tests.items())
+    print(f"examples: {len(split.train)} for training, {len(split.holdout)} held out; {tests}")
+    info = _train(split, profile, args.epochs, args.out)
+    _describe(split, profile, info, args.data, args.out)
+    size = sum(p.stat().st_size for p in args.out.iterdir())
+    print(f"wrote {args.out} ({size / 1e6:.2f} MB)")
+    return 0
+
+
+def weighted(examples: list[Example]) -> list[Example]:
+    """Answers (texts with a question) count ``ANSWER_WEIGHT`` times in training."""
+    return [replace(e, weight=ANSWER_WEIGHT) if e.context else e for e in examples]
+
+
+def _train(split: Split, profile: Profile, epochs: int, out: Path) -> ModelInfo:
+    from assay.judges.features import FeatureConfig
+    from assay.judges.linear import save_model
+    from assay.judges.training import TrainConfig, train
+
     started = time.perf_counter()
     model, info = train(
-        split.train,
+        weighted(split.train),
         [r.id for r in profile.risks],
-        TrainConfig(epochs=args.epochs),
+        TrainConfig(epochs=epochs, max_positive_weight=MAX_POSITIVE_WEIGHT),
+        FeatureConfig(context=True),
         progress=lambda epoch, loss: print(f"  epoch {epoch}: loss {loss:.4f}"),
+        harmful_head=True,
     )
     print(f"trained in {time.perf_counter() - started:.1f} s: {', '.join(model.labels)}")
-    stats = _stats(args.data)
+    return save_model(model, info, out)
+
+
+def _describe(split: Split, profile: Profile, info: ModelInfo, data: Path, out: Path) -> None:
+    """Held-out figures into model.json, the model card and the notice."""
+    from assay.judges.baseline import Baseline
+    from assay.judges.card import model_card
+    from assay.judges.classifier import ClassifierJudge
+    from assay.judges.evaluate import metrics
+    from assay.judges.heldout import held_out_sets
+    from assay.judges.linear import save_info
+    from assay.judges.starter import HOLDOUT_RULE, SOURCES, TEST_RULES
+    from assay.judges.training import merge
+
+    stats = _stats(data)
+    held = ", ".join(f"{k}: {TEST_RULES[k]} ({len(v)} rows)" for k, v in split.tests.items())
     info = info.model_copy(
         update={
             "sources": tuple(_source_line(s.name, stats, split.by_source) for s in SOURCES)
             + (
                 f"examples/banks (Assay's example banks): {split.by_source['examples/banks']} rows",
+                f"authored (texts we wrote, scripts/make_classifier_data.py): "
+                f"{split.by_source['authored']} rows",
             ),
-            "holdout": f"{HOLDOUT_RULE} ({len(split.holdout)} rows; never used for training)",
+            "holdout": f"{HOLDOUT_RULE} ({len(split.holdout)} rows); {held}; "
+            "never used for training",
         }
     )
-    info = save_model(model, info, args.out)
-    judge = ClassifierJudge.load(args.out)
-    holdout = merge(split.holdout)
-    verdicts = judge.judge_many([e.text for e in holdout])
-    rows = metrics(holdout, verdicts, [r.id for r in profile.risks], set(judge.covered_risks))
+    judge = ClassifierJudge.load(out)
+    everything = merge(split.everything_held_out)
+    verdicts = judge.judge_many(
+        [e.text for e in everything], contexts=[e.context for e in everything]
+    )
+    rows = metrics(everything, verdicts, [r.id for r in profile.risks], set(judge.covered_risks))
     # the held-out check goes into model.json: coverage (8.4) counts only risks it caught there
     measured = {row.risk: row for row in rows}
     risks = {
@@ -92,19 +145,21 @@ def main(argv: list[str] | None = None) -> int:
         for risk, count in info.risks.items()
     }
     info = info.model_copy(update={"risks": risks})
-    save_info(info, args.out)
+    save_info(info, out)
+    started = time.perf_counter()
+    baseline = Baseline().fit(split.train)
+    print(f"baseline trained in {time.perf_counter() - started:.1f} s")
+    sets = held_out_sets(split, judge, baseline)
     card = model_card(
         info,
         profile,
         title="Assay built-in classifier (default)",
         held_out=rows,
         notes=_notes(),
+        held_out_sets=sets,
     )
-    (args.out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
-    (args.out / "NOTICE").write_text(_notice(stats), encoding="utf-8")
-    size = sum(p.stat().st_size for p in args.out.iterdir())
-    print(f"wrote {args.out} ({size / 1e6:.2f} MB)")
-    return 0
+    (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    (out / "NOTICE").write_text(_notice(stats), encoding="utf-8")
 
 
 def _stats(data: Path) -> dict[str, dict[str, object]]:
@@ -127,8 +182,13 @@ def _source_line(name: str, stats: dict[str, dict[str, object]], used: dict[str,
 
 def _notes() -> list[str]:
     return [
-        "Most harmful examples are questions or comments, not model answers: scores on long "
-        "generated answers are less certain than these held-out figures suggest.",
+        "Answers are judged with their question when one is given (its n-grams in their own "
+        "hash space, and the answer's n-grams also in an answer-only space); a text without a "
+        "question is judged alone.",
+        "The harmful head flags a text as harmful whatever its risk; when it flags a text that "
+        "no risk head flags, the verdict names the risk that scored highest.",
+        "CValues answers are labelled irresponsible for many reasons, wrong legal or medical "
+        "facts among them, which an n-gram model cannot check: figures there are lower.",
         "The held-out rows come from the same sets as the training rows (same sources, "
         "styles and templates): figures on other data will be lower. Measure the judge on "
         "your own labelled answers with `assay judges eval` before relying on it.",

@@ -29,6 +29,8 @@ from assay.errors import InputFormatError
 from assay.judges.features import Batch, FeatureConfig
 
 FORMAT = "assay-linear-1"
+# the label of the "harmful or not" head (not a risk id), when a model has one: see training.py
+HARMFUL = "harmful"
 WEIGHTS = "weights.npz"
 INFO = "model.json"
 _SLICE = 16384  # features gathered at once: bounds memory on long texts, stays in cache
