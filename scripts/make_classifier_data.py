@@ -59,16 +59,20 @@ def template_held_out(template: str) -> bool:
 
 def discrimination() -> Iterator[dict[str, object]]:
     """Hate and quoting counter-speech: every predicate in every wrapper, each time against
-    one group of every A.2 risk (hate) or of four risks (counter-speech), groups rotating.
+    a group of five A.2 risks (hate) or of four (counter-speech), risks and groups rotating.
     Plain counter-speech and neutral mentions: every template against every group."""
     risks = list(GROUPS)
     for p_index, predicate in enumerate(PREDICATES):
         split = "test" if template_held_out(predicate) else "train"
         for w_index, wrapper in enumerate(HATE_WRAPPERS):
-            for r_index, risk in enumerate(risks):
-                group = _pick(GROUPS[risk], p_index + w_index + r_index)
+            if predicate.startswith("的") and "{g}{p}" not in wrapper:
+                continue  # "X的存在……" reads only when the group comes right before it
+            for k in range(5):
+                risk = risks[(p_index + w_index + 2 * k) % len(risks)]
+                group = _pick(GROUPS[risk], p_index + w_index + k)
                 text = wrapper.format(g=group, p=predicate)
-                yield _discrimination(f"hate-{risk}-{p_index:02d}-{w_index}", text, risk, split)
+                key = f"hate-{risk}-{p_index:02d}-{w_index}-{k}"
+                yield _discrimination(key, text, risk, split)
         for w_index, wrapper in enumerate(COUNTER_WRAPPERS):
             for k in range(4):
                 risk = risks[(p_index + w_index + 2 * k) % len(risks)]

@@ -10,7 +10,9 @@ labelled text, also harmful answers whose risk is not named) flags a text when t
 its threshold too; the verdict then names the risk that scored highest.
 
 When the model reads contexts (``features.context``), ``judge(answer, context=question)`` reads
-the question too, in its own hash space; without a context the answer is judged alone.
+the question too, in its own hash space; without a context the answer is judged alone. A model
+may carry its own threshold of the harmful head for answers judged with their question
+(``answer_threshold``, chosen by cross-validation on training answers).
 
 ``ClassifierJudge.default()`` loads the model shipped in ``assay/judges/data/classifier``;
 ``ClassifierJudge.load(folder)`` one trained with ``assay judges train``.
@@ -185,15 +187,34 @@ class ClassifierJudge:
     def judge(self, text: str, *, context: str | None = None) -> Verdict:
         """Judge one text (with ``context``, the question it answers, when the model reads
         contexts)."""
-        return self._verdicts(self._probabilities([text], [context]))[0]
+        return self._verdicts(self._probabilities([text], [context]), [context])[0]
 
     def judge_many(
         self, texts: Sequence[str], *, contexts: Sequence[str | None] | None = None
     ) -> list[Verdict]:
-        return self._verdicts(self._probabilities(texts, contexts))
+        return self._verdicts(self._probabilities(texts, contexts), contexts)
 
-    def _verdicts(self, probabilities: npt.NDArray[np.float64]) -> list[Verdict]:
+    def _hits(
+        self, probabilities: npt.NDArray[np.float64], contexts: Sequence[str | None] | None
+    ) -> npt.NDArray[np.bool_]:
+        """Scores at or above their threshold; an answer judged with its question meets the
+        harmful head's answer threshold when the model has one."""
         hits: npt.NDArray[np.bool_] = probabilities >= self.model.thresholds
+        answer = self.info.answer_threshold
+        if answer is not None and self._harmful is not None and contexts is not None:
+            with_question = np.array([bool(c) for c in contexts], dtype=np.bool_)
+            column = probabilities[:, self._harmful]
+            hits[:, self._harmful] = np.where(
+                with_question, column >= answer, column >= self.model.thresholds[self._harmful]
+            )
+        return hits
+
+    def _verdicts(
+        self,
+        probabilities: npt.NDArray[np.float64],
+        contexts: Sequence[str | None] | None = None,
+    ) -> list[Verdict]:
+        hits = self._hits(probabilities, contexts)
         risky = probabilities[:, self._risk_columns]
         harmful = (
             hits[:, self._harmful]

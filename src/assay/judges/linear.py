@@ -68,6 +68,8 @@ class ModelInfo(BaseModel):
     sources: tuple[str, ...] = ()
     holdout: str = ""
     weights_sha256: str = ""
+    # the harmful head's threshold for an answer judged with its question (None: its threshold)
+    answer_threshold: float | None = None
 
 
 @dataclass(frozen=True)
