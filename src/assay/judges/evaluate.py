@@ -184,8 +184,9 @@ def binary(name: str, labels: Sequence[bool], flags: Sequence[bool]) -> Binary:
     tn = sum(not a and not p for a, p in zip(labels, flags, strict=True))
     fp = sum(p and not a for a, p in zip(labels, flags, strict=True))
     fn = len(labels) - tp - tn - fp
-    f1_pos = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
-    f1_neg = 2 * tn / (2 * tn + fp + fn) if tn + fp + fn else None
+    # macro-F1 over the classes the set holds (a set of harmful texts only: F1 of "harmful")
+    f1_pos = 2 * tp / (2 * tp + fp + fn) if tp + fn else None
+    f1_neg = 2 * tn / (2 * tn + fp + fn) if tn + fp else None
     f1s = [f for f in (f1_pos, f1_neg) if f is not None]
     return Binary(
         name=name,
