@@ -41,7 +41,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio constant: spreads the bits 
 _WORD_SALT = np.uint64(0xC2B2AE3D27D4EB4F)
 _POSITIONS = 64  # a word's characters are weighted by position, cycling after this many
 _CONTEXT_SALT = 1000  # added to every salt for the n-grams of the context (the question)
-_ANSWER_SALT = 2000  # ... and for the n-grams of a text judged with a context (an answer)
+_ANSWER_SALT = 2 * _CONTEXT_SALT  # ... and for the n-grams of a text judged with a question
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
