@@ -152,9 +152,9 @@ def train(
         )
     labels = (*learned, HARMFUL) if harmful_head else learned
     targets, mask = _targets(data, labels)
-    if any(e.weight != 1.0 for e in data):
-        weights_ = np.array([e.weight for e in data], dtype=np.float64)[:, None]
-        mask = weights_ * (mask if mask is not None else np.ones_like(targets))
+    if any(e.weight != 1.0 for e in data):  # a text's weight scales its loss on every head
+        row_weights = np.array([e.weight for e in data], dtype=np.float64)[:, None]
+        mask = row_weights * (mask if mask is not None else np.ones_like(targets))
     contexts = [e.context for e in data] if featurizer.config.context else None
     matrix = design([e.text for e in data], featurizer, contexts)
     weights, bias = _fit(matrix, targets, featurizer.config.size, cfg, progress, mask)
@@ -202,7 +202,7 @@ def _fit(
     size: int,
     cfg: TrainConfig,
     progress: Progress | None,
-    mask: F64 | None = None,
+    mask: F64 | None = None,  # per (text, label) loss factor: masks and text weights
 ) -> tuple[F64, F64]:
     n, labels = targets.shape
     positive = targets.sum(axis=0)
