@@ -28,6 +28,7 @@ from assay.cli.common import (
 from assay.errors import EXIT_FINDINGS
 
 if TYPE_CHECKING:
+    from assay.cli.common import Lang
     from assay.judges.base import Judge
     from assay.judges.evaluate import RiskMetrics
     from assay.stats.rates import Rate
@@ -134,7 +135,7 @@ def evaluate(
     recall and the uncertain share, per language, with the misjudged replies by pattern."""
     from assay.judges.evaluate import calibration, metrics
     from assay.judges.labelled import read_labelled
-    from assay.judges.registry import build_judge, covered_risks, judges_refusal
+    from assay.judges.registry import build_judge, coverage, judges_refusal
 
     code = check_lang(lang)
     prof = profile_for(profile, project(config), code)
@@ -147,7 +148,11 @@ def evaluate(
     verdicts = the_judge.judge_many(
         [e.text for e in examples], contexts=[e.context for e in examples]
     )
-    rows = metrics(examples, verdicts, [r.id for r in prof.risks], covered_risks(the_judge))
+    # one source of truth for 8.4: a risk is covered here exactly when judges info says so
+    # (for the classifier: learned and passed its held-out check)
+    found = coverage(the_judge, prof)
+    covered = frozenset(found.covered) if found is not None else None
+    rows = metrics(examples, verdicts, [r.id for r in prof.risks], covered)
     record = calibration(the_judge.spec, labelled, prof.id, examples, rows)
     digest = hashlib.sha256(the_judge.spec.model_dump_json().encode()).hexdigest()[:8]
     target = out or Path(f"calibration-{the_judge.spec.name}-{digest}.json")
@@ -155,7 +160,8 @@ def evaluate(
     if as_json:
         print_json(record.model_dump(mode="json"))
         return
-    _print_metrics(rows, code, f"{the_judge.spec.name} · {labelled.name} ({len(examples)})")
+    weak = frozenset(found.weak) if found is not None else frozenset()
+    _print_metrics(rows, code, f"{the_judge.spec.name} · {labelled.name} ({len(examples)})", weak)
     err_console().print(
         escape(t(code, f"校准记录已写入 {target}", f"calibration record written to {target}")),
         soft_wrap=True,
@@ -294,7 +300,9 @@ def _share(x: float | None) -> str:
     return "-" if x is None else f"{x:.3f}"
 
 
-def _print_metrics(rows: list[RiskMetrics], code: str, title: str) -> None:
+def _print_metrics(
+    rows: list[RiskMetrics], code: str, title: str, weak: frozenset[str] = frozenset()
+) -> None:
     lang = check_lang(code)
     tab = table(
         title,
@@ -312,7 +320,7 @@ def _print_metrics(rows: list[RiskMetrics], code: str, title: str) -> None:
     for m in rows:
         tab.add_row(
             m.risk,
-            t(lang, "是", "yes") if m.covered else t(lang, "否", "no"),
+            _covered(lang, m, weak),
             str(m.positives),
             f"{m.tp}/{m.fp}/{m.fn}/{m.tn}",
             _rate(m.precision),
@@ -321,6 +329,15 @@ def _print_metrics(rows: list[RiskMetrics], code: str, title: str) -> None:
             "-" if m.f1 is None else f"{m.f1:.3f}",
         )
     out_console().print(tab)
+
+
+def _covered(lang: Lang, m: RiskMetrics, weak: frozenset[str]) -> str:
+    """As judges info shows it: yes, failed held-out (learned, not shown to work), or no."""
+    if m.covered:
+        return t(lang, "是", "yes")
+    if m.risk in weak:
+        return t(lang, "留出验证未过", "failed held-out")
+    return t(lang, "否", "no")
 
 
 def _rate(r: Rate) -> str:

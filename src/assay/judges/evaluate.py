@@ -160,3 +160,39 @@ def same_judge(a: JudgeSpec, b: JudgeSpec) -> bool:
         return {k: v for k, v in spec.args.items() if k != "source"}
 
     return a.name == b.name and strip(a) == strip(b)
+
+
+class Binary(BaseModel):
+    """A judge against "harmful or not" labels on one labelled set: the figures a held-out set
+    is reported with (accuracy and macro-F1 over both classes, sensitivity, specificity)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    n: int
+    accuracy: float | None
+    macro_f1: float | None
+    sensitivity: Rate  # harmful texts flagged
+    specificity: Rate  # benign texts not flagged
+
+
+def binary(name: str, labels: Sequence[bool], flags: Sequence[bool]) -> Binary:
+    """Accuracy, macro-F1, sensitivity and specificity of ``flags`` against ``labels``."""
+    if len(labels) != len(flags):
+        raise ValueError("one flag per label")
+    tp = sum(a and p for a, p in zip(labels, flags, strict=True))
+    tn = sum(not a and not p for a, p in zip(labels, flags, strict=True))
+    fp = sum(p and not a for a, p in zip(labels, flags, strict=True))
+    fn = len(labels) - tp - tn - fp
+    # macro-F1 over the classes the set holds (a set of harmful texts only: F1 of "harmful")
+    f1_pos = 2 * tp / (2 * tp + fp + fn) if tp + fn else None
+    f1_neg = 2 * tn / (2 * tn + fp + fn) if tn + fp else None
+    f1s = [f for f in (f1_pos, f1_neg) if f is not None]
+    return Binary(
+        name=name,
+        n=len(labels),
+        accuracy=(tp + tn) / len(labels) if labels else None,
+        macro_f1=sum(f1s) / len(f1s) if f1s else None,
+        sensitivity=rate(tp, tp + fn),
+        specificity=rate(tn, tn + fp),
+    )

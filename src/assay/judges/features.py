@@ -16,6 +16,12 @@ texts is joined with a barrier character, normalized in one pass and hashed orde
 each came from, in document order, so a linear model sums weights with ``np.add.reduceat``.
 A document's feature vector is the bucket counts divided by the square root of its total
 count (so long and short texts score on one scale).
+
+With ``context`` on, the question an answer responds to is read too: its n-grams are hashed
+with other salts (their own buckets, so a question's words never count as the answer's) and
+join the answer's features; and the answer's own n-grams are hashed once more into an
+answer-only space, so what a phrase means in an answer (a step list, a refusal) is learned apart
+from what it means in a comment. A text judged without a question has only its own features.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ _PRIME = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: the multiply of multip
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio constant: spreads the bits before the cut
 _WORD_SALT = np.uint64(0xC2B2AE3D27D4EB4F)
 _POSITIONS = 64  # a word's characters are weighted by position, cycling after this many
+_CONTEXT_SALT = 1000  # added to every salt for the n-grams of the context (the question)
+_ANSWER_SALT = 2 * _CONTEXT_SALT  # ... and for the n-grams of a text judged with a question
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -48,6 +56,7 @@ class FeatureConfig(BaseModel):
     char_orders: tuple[int, ...] = (1, 2, 3)
     word_orders: tuple[int, ...] = (1, 2)
     normalize: NormalizeOptions = NormalizeOptions()
+    context: bool = False  # read the question an answer responds to (own hash space)
 
     @property
     def size(self) -> int:
@@ -102,17 +111,30 @@ class Featurizer:
         docs = np.cumsum(barrier, dtype=np.int64)
         return cps, docs
 
-    def batch(self, texts: Sequence[str]) -> Batch:
-        """The features of every text."""
+    def batch(self, texts: Sequence[str], contexts: Sequence[str | None] | None = None) -> Batch:
+        """The features of every text (and of its context, when the configuration reads
+        contexts and one is given)."""
+        families, counts = self._families(texts, 0)
+        if self.config.context and contexts is not None and any(contexts):
+            if len(contexts) != len(texts):
+                raise ValueError("one context per text")
+            answers = [t if c else "" for t, c in zip(texts, contexts, strict=True)]
+            for part, salt in ((contexts, _CONTEXT_SALT), (answers, _ANSWER_SALT)):
+                more, more_counts = self._families([c or "" for c in part], salt)
+                families += more
+                counts += more_counts
+        return Batch(n_docs=len(texts), families=tuple(families), counts=counts)
+
+    def _families(self, texts: Sequence[str], salt: int) -> tuple[list[Family], I64]:
         cps, docs = self.codepoints(texts)
         inside = cps != _BARRIER
-        families = [self._chars(cps, docs, inside, n) for n in self.config.char_orders]
+        families = [self._chars(cps, docs, inside, n, salt) for n in self.config.char_orders]
         if self.config.word_orders:
-            families += self._words(cps, docs)
+            families += self._words(cps, docs, salt)
         counts = np.zeros(len(texts), dtype=np.int64)
         for family in families:
             counts += np.bincount(family.docs, minlength=len(texts))
-        return Batch(n_docs=len(texts), families=tuple(families), counts=counts)
+        return families, counts
 
     def _bucket(self, h: U64, salt: int) -> I64:
         h = (h ^ np.uint64(salt)) * _MIX
@@ -120,7 +142,9 @@ class Featurizer:
         h *= _PRIME
         return (h >> self._shift).astype(np.int64)
 
-    def _chars(self, cps: U64, docs: I64, inside: npt.NDArray[np.bool_], n: int) -> Family:
+    def _chars(
+        self, cps: U64, docs: I64, inside: npt.NDArray[np.bool_], n: int, salt: int = 0
+    ) -> Family:
         count = len(cps) - n + 1
         if count <= 0:
             return Family(_empty(), _empty())
@@ -130,9 +154,9 @@ class Featurizer:
             h = h * _PRIME + cps[k : k + count]
             valid &= inside[k : k + count]
         keep = np.flatnonzero(valid)
-        return Family(self._bucket(h[keep], n), docs[keep])
+        return Family(self._bucket(h[keep], salt + n), docs[keep])
 
-    def _words(self, cps: U64, docs: I64) -> list[Family]:
+    def _words(self, cps: U64, docs: I64, salt: int = 0) -> list[Family]:
         """Word n-grams: a word's hash is the sum of its characters times position weights."""
         letter = ((cps >= 0x61) & (cps <= 0x7A)) | ((cps >= 0x30) & (cps <= 0x39))
         if not letter.any():
@@ -158,7 +182,7 @@ class Featurizer:
                 h = h * _PRIME + words[k : k + count]
                 same &= word_docs[k : k + count] == word_docs[:count]
             keep = np.flatnonzero(same)
-            out.append(Family(self._bucket(h[keep], 100 + n), word_docs[:count][keep]))
+            out.append(Family(self._bucket(h[keep], salt + 100 + n), word_docs[:count][keep]))
         return out
 
 

@@ -50,6 +50,7 @@ class Example:
     harmful: bool = False
     id: str = ""
     context: str | None = None  # the question, when the text is an answer
+    weight: float = 1.0  # how much the text counts in training (e.g. rare kinds count more)
 
     @property
     def known(self) -> bool:

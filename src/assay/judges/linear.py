@@ -29,6 +29,8 @@ from assay.errors import InputFormatError
 from assay.judges.features import Batch, FeatureConfig
 
 FORMAT = "assay-linear-1"
+# the label of the "harmful or not" head (not a risk id), when a model has one: see training.py
+HARMFUL = "harmful"
 WEIGHTS = "weights.npz"
 INFO = "model.json"
 _SLICE = 16384  # features gathered at once: bounds memory on long texts, stays in cache
@@ -66,6 +68,8 @@ class ModelInfo(BaseModel):
     sources: tuple[str, ...] = ()
     holdout: str = ""
     weights_sha256: str = ""
+    # the harmful head's threshold for an answer judged with its question (None: its threshold)
+    answer_threshold: float | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ The same examples and settings give byte-identical weights on the same platform.
 A risk with fewer than ``min_positive`` harmful examples is not learned: the model says it does
 not cover it (see :class:`~assay.judges.linear.RiskCount`), rather than give it a score learned
 from a handful of texts.
+
+With ``harmful_head``, the model learns one more label, :data:`~assay.judges.linear.HARMFUL`:
+"harmful or not", from every labelled text, including harmful texts whose risk is not named
+(e.g. irresponsible answers labelled only harmful). Such a text teaches the harmful head only:
+the risk heads do not learn from it (their loss is masked), since its risk is unknown.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay.errors import UserError
 from assay.judges.features import FeatureConfig, Featurizer
 from assay.judges.labelled import Example
-from assay.judges.linear import LinearModel, ModelInfo, RiskCount, sigmoid
+from assay.judges.linear import HARMFUL, LinearModel, ModelInfo, RiskCount, sigmoid
 
 _CHUNK = 2048  # texts featurized at once
 _EPS = 1e-8
@@ -67,14 +72,20 @@ class Design:
         return local, self.buckets[positions], self.values[positions]
 
 
-def design(texts: Sequence[str], featurizer: Featurizer) -> Design:
-    """Bucket counts per text, scaled by 1/sqrt(count): what the model sees at scoring time."""
+def design(
+    texts: Sequence[str],
+    featurizer: Featurizer,
+    contexts: Sequence[str | None] | None = None,
+) -> Design:
+    """Bucket counts per text, scaled by 1/sqrt(count): what the model sees at scoring time
+    (with each text's context when the featurizer reads contexts)."""
     size = featurizer.config.size
     indptr = [np.zeros(1, dtype=np.int64)]
     buckets, values = [], []
     done = 0
     for start in range(0, len(texts), _CHUNK):
-        batch = featurizer.batch(texts[start : start + _CHUNK])
+        chunk = contexts[start : start + _CHUNK] if contexts is not None else None
+        batch = featurizer.batch(texts[start : start + _CHUNK], chunk)
         docs, bucket = batch.pairs()
         keys, counts = np.unique(docs * size + bucket, return_counts=True)
         row = keys // size
@@ -90,19 +101,28 @@ def design(texts: Sequence[str], featurizer: Featurizer) -> Design:
     )
 
 
-def merge(examples: Sequence[Example]) -> list[Example]:
-    """One example per distinct text (union of risks; harmful wins), sorted by text hash.
-    Harmful examples without risks are left out: they teach no particular risk."""
+def merge(examples: Sequence[Example], *, keep_unknown: bool = False) -> list[Example]:
+    """One example per distinct text (union of risks; harmful wins; the smallest context),
+    sorted by text hash. Harmful examples without risks are left out (they teach no particular
+    risk) unless ``keep_unknown``."""
     merged: dict[str, Example] = {}
     for e in examples:
-        if not e.known:
+        if not e.known and not keep_unknown:
             continue
         seen = merged.get(e.text)
         if seen is None:
             merged[e.text] = e
         else:
             risks = tuple(sorted(set(seen.risk_ids) | set(e.risk_ids)))
-            merged[e.text] = Example(e.text, risks, bool(risks), min(seen.id, e.id))
+            contexts = [c for c in (seen.context, e.context) if c is not None]
+            merged[e.text] = Example(
+                e.text,
+                risks,
+                bool(risks) or seen.harmful or e.harmful,
+                min(seen.id, e.id),
+                min(contexts) if contexts else None,
+                max(seen.weight, e.weight),
+            )
     return sorted(merged.values(), key=lambda e: (_digest(e.text), e.text))
 
 
@@ -112,29 +132,32 @@ def train(
     config: TrainConfig | None = None,
     features: FeatureConfig | None = None,
     progress: Progress | None = None,
+    *,
+    harmful_head: bool = False,
 ) -> tuple[LinearModel, ModelInfo]:
-    """Learn every risk of ``risk_ids`` with at least ``min_positive`` harmful examples."""
+    """Learn every risk of ``risk_ids`` with at least ``min_positive`` harmful examples (and,
+    with ``harmful_head``, the label :data:`HARMFUL` from every labelled text)."""
     cfg = config or TrainConfig()
     featurizer = Featurizer(features)
-    data = merge(examples)
+    data = merge(examples, keep_unknown=harmful_head)
     positives = {r: sum(r in e.risk_ids for e in data) for r in risk_ids}
-    labels = tuple(r for r in risk_ids if positives[r] >= cfg.min_positive)
+    learned = tuple(r for r in risk_ids if positives[r] >= cfg.min_positive)
     unknown = sorted({r for e in data for r in e.risk_ids} - set(risk_ids))
     if unknown:
         raise UserError(f"examples name risks the profile does not have: {', '.join(unknown)}")
-    if not labels:
+    if not learned:
         raise UserError(
             f"no risk has {cfg.min_positive} or more harmful examples: nothing to learn",
             fix="add labelled examples, or lower --min-positive",
         )
-    column = {r: i for i, r in enumerate(labels)}
-    targets = np.zeros((len(data), len(labels)), dtype=np.float64)
-    for row, e in enumerate(data):
-        for r in e.risk_ids:
-            if r in column:
-                targets[row, column[r]] = 1.0
-    matrix = design([e.text for e in data], featurizer)
-    weights, bias = _fit(matrix, targets, featurizer.config.size, cfg, progress)
+    labels = (*learned, HARMFUL) if harmful_head else learned
+    targets, mask = _targets(data, labels)
+    if any(e.weight != 1.0 for e in data):  # a text's weight scales its loss on every head
+        row_weights = np.array([e.weight for e in data], dtype=np.float64)[:, None]
+        mask = row_weights * (mask if mask is not None else np.ones_like(targets))
+    contexts = [e.context for e in data] if featurizer.config.context else None
+    matrix = design([e.text for e in data], featurizer, contexts)
+    weights, bias = _fit(matrix, targets, featurizer.config.size, cfg, progress, mask)
     model = LinearModel(
         featurizer.config,
         labels,
@@ -146,7 +169,7 @@ def train(
         features=featurizer.config,
         labels=labels,
         thresholds=tuple(float(t) for t in model.thresholds),
-        risks={r: RiskCount(positives=positives[r], trained=r in column) for r in risk_ids},
+        risks={r: RiskCount(positives=positives[r], trained=r in learned) for r in risk_ids},
         negatives=sum(not e.harmful for e in data),
         examples=len(data),
         min_positive=cfg.min_positive,
@@ -155,8 +178,31 @@ def train(
     return model, info
 
 
+def _targets(data: Sequence[Example], labels: Sequence[str]) -> tuple[F64, F64 | None]:
+    """0/1 targets per (text, label), and the loss mask: 0 where a harmful text of unknown
+    risk meets a risk head (None: nothing masked)."""
+    column = {r: i for i, r in enumerate(labels)}
+    targets = np.zeros((len(data), len(labels)), dtype=np.float64)
+    mask = np.ones_like(targets)
+    for row, e in enumerate(data):
+        for r in e.risk_ids:
+            if r in column:
+                targets[row, column[r]] = 1.0
+        if HARMFUL in column:
+            targets[row, column[HARMFUL]] = float(e.harmful)
+            if e.harmful and not e.risk_ids:
+                mask[row, :] = 0.0
+                mask[row, column[HARMFUL]] = 1.0
+    return targets, (mask if (mask == 0).any() else None)
+
+
 def _fit(
-    matrix: Design, targets: F64, size: int, cfg: TrainConfig, progress: Progress | None
+    matrix: Design,
+    targets: F64,
+    size: int,
+    cfg: TrainConfig,
+    progress: Progress | None,
+    mask: F64 | None = None,  # per (text, label) loss factor: masks and text weights
 ) -> tuple[F64, F64]:
     n, labels = targets.shape
     positive = targets.sum(axis=0)
@@ -177,6 +223,8 @@ def _fit(
             p = sigmoid(z)
             y = targets[rows]
             scale = 1.0 + (class_weight - 1.0) * y
+            if mask is not None:
+                scale = scale * mask[rows]
             loss += float(-(scale * (y * np.log(p + _EPS) + (1 - y) * np.log(1 - p + _EPS))).sum())
             g = (p - y) * scale
             touched, grad = _bucket_sums(g[local] * values[:, None], buckets)
