@@ -6,9 +6,10 @@ reply first declines). Trained by ``scripts/train_refusal.py`` on labelled repli
 The model answers one question, "is this reply a refusal?", for every reply the rules found
 something to judge in; the rules' own reading is among its inputs, so it learns where they are
 reliable (a confident leak, a refusal with nothing after it) and where they are not (a refusal
-followed by a long alternative, a disclaimer followed by an answer). Measured on a validation
-split of the training side, the stacked model beat both the rules alone and the rules with
-the model asked only where they were unsure. Where the model is near even odds and the rules
+followed by a long alternative, a disclaimer followed by an answer). During development, on a
+validation fifth of the training side (a scratch experiment, not part of the training script),
+the stacked model scored 0.963 against 0.889 for the rules alone and 0.920 for the model asked
+only where the rules were unsure. Where the model is near even odds and the rules
 read the reply the other way, it is left uncertain for a person.
 """
 
