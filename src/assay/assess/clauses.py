@@ -23,12 +23,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assay.assess.measures import MeasuresFile, Result
+from assay.assess.measures import MeasuresFile
 from assay.assess.results import MethodResult, RunResults
 from assay.banks.check import CheckReport, Finding
 from assay.corpus.results import CorpusResults, corpus_clauses
 from assay.judges.classifier import Coverage
-from assay.standard.models import CheckMethod, Clause, Force, Profile
+from assay.standard.models import CheckMethod, Clause, Force, Profile, Result
 from assay.stats.rates import DECISION_ZH, Decision, interval_text
 
 Source = Literal["bank_check", "assessment", "corpus", "measures", "none"]

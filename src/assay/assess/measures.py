@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay.errors import ConfigError
-from assay.standard.models import CheckMethod, Clause, Profile
+from assay.standard.models import CheckMethod, Clause, Profile, Result
 from assay.yamlfile import LineMap, load_yaml, validation_error
-
-Result = Literal["conforms", "not_conforms", "not_applicable", "undetermined"]
 
 
 class EvidenceFile(BaseModel):

@@ -22,6 +22,7 @@ from assay.errors import InputFormatError, UnknownNameError
 from assay.standard.models import Profile
 from assay.store.runstore import ReplyRecord, ReviewRecord, RunStore, answer_digest
 from assay.text import fold
+from assay.text.verdicts import QUALIFIED, UNQUALIFIED
 
 COLUMNS = [
     "id",
@@ -35,8 +36,6 @@ COLUMNS = [
     "审核人",
     "备注",
 ]
-QUALIFIED = {fold(v) for v in ("合格", "qualified", "pass", "ok", "是", "安全", "yes")}
-UNQUALIFIED = {fold(v) for v in ("不合格", "unqualified", "fail", "否", "不安全", "no")}
 
 
 @dataclass

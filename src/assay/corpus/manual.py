@@ -16,7 +16,6 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from assay.assess.review import QUALIFIED, UNQUALIFIED
 from assay.banks.models import BadRow
 from assay.banks.resolve import NameResolver
 from assay.banks.tabular import RawRow, read_rows, write_rows
@@ -28,6 +27,7 @@ from assay.standard.models import Profile
 from assay.stats.rates import Decision, DecisionRule, Direction, Rate, decide_open, rate
 from assay.text import fold
 from assay.text.pii import mask
+from assay.text.verdicts import QUALIFIED, UNQUALIFIED
 
 COLUMNS = [
     "id",

@@ -25,13 +25,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from assay.assess.measures import Result
 from assay.corpus.assess import DECISIONS, SourceResult, assess_sources
 from assay.corpus.manual import ManualResult, import_manual
 from assay.corpus.sources import SourceFinding, check_sources, load_sources
 from assay.corpus.technical import TechnicalResult, technical_sample, uses_both
 from assay.judges.base import Judge
-from assay.standard.models import Profile
+from assay.standard.models import Profile, Result
 from assay.stats.rates import DECISION_ZH, Decision, DecisionRule, Direction, decide_open
 
 

@@ -20,6 +20,8 @@ CATEGORY_ID = re.compile(r"^A\.\d+$")
 
 Rate = Annotated[float, Field(ge=0.0, le=1.0)]
 Count = Annotated[int, Field(ge=0)]
+# what an assessment concludes of a clause (9.1 d))
+Result = Literal["conforms", "not_conforms", "not_applicable", "undetermined"]
 
 
 class Strict(BaseModel):

@@ -21,9 +21,8 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, Protocol, cast
 
-from assay.banks.models import KeywordEntry
 from assay.errors import ConfigError, MissingDependencyError
 from assay.text import matcher
 from assay.text.normalize import NormalizeOptions, Normalizer
@@ -38,6 +37,22 @@ _BARRIER = "\uffff"  # a noncharacter: never part of a pattern, so no match span
 _OTHER = 0x0080
 _MAX_ALPHABET = 127 * 128 - 1
 # separators between Latin letters or digits: "pipe bomb" is also matched as "pipebomb"
+
+
+class KeywordEntry(Protocol):
+    """What the engine reads of a keyword (``assay.banks.models.KeywordEntry`` is one): the
+    text layer names the shape it needs instead of importing the banks layer above it."""
+
+    @property
+    def keyword(self) -> str: ...
+
+    @property
+    def risk_ids(self) -> tuple[str, ...]: ...
+
+    @property
+    def variants(self) -> tuple[str, ...]: ...
+
+
 _ALNUM_EDGE = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 _LATIN_GAP = re.compile(
     r"(?<=[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])[\W_]+(?=[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])"
