@@ -40,6 +40,7 @@ from assay.banks.schema import (
 )
 from assay.banks.tabular import RawRow, read_rows, write_rows
 from assay.errors import BadRowError, InputFormatError
+from assay.outputs import OutputFolder
 from assay.standard.models import Profile
 
 T = TypeVar("T")
@@ -171,8 +172,8 @@ def _quarantine_duplicate_ids(
 
 def _write_quarantine(path: Path, bad: list[BadRow], opts: ReadOptions) -> Path:
     folder = opts.quarantine_dir or path.parent
+    target = OutputFolder(folder, [path]).path(f"{path.name}.quarantine.jsonl")
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{path.name}.quarantine.jsonl"
     with target.open("w", encoding="utf-8") as fh:
         for row in bad:
             fh.write(json.dumps(row.model_dump(mode="json"), ensure_ascii=False) + "\n")

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assay.corpus.readers import Bad, Piece, Record, read_records
 from assay.errors import ConfigError
+from assay.outputs import name_problem
 from assay.standard.models import Profile
 from assay.yamlfile import LineMap, load_yaml, validation_error
 
@@ -41,6 +42,16 @@ class Source(BaseModel):
     robots: Literal["", "respected", "not_checked"] = ""
     foreign: bool = False  # 境外语料
     note: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _plain_id(cls, value: str) -> str:
+        """The id names the source's folder under ``corpus filter --out`` and its quarantine
+        file: a plain name, so no output leaves its folder."""
+        problem = name_problem(value)
+        if problem is not None:
+            raise ValueError(f"source id {value!r} {problem}")
+        return value
 
     @staticmethod
     def relative(path: Path, root: Path) -> Path:
