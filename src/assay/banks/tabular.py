@@ -17,12 +17,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from assay import limits
 from assay.banks.models import BadRow
 from assay.errors import InputFormatError, MissingDependencyError, UnknownNameError
 
 FileFormat = Literal["csv", "tsv", "jsonl", "xlsx"]
 FORMATS: tuple[FileFormat, ...] = ("csv", "tsv", "jsonl", "xlsx")
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk", "gb2312")
+_RAW_KEPT = 1000  # characters of a bad line kept in the quarantine file
 _SUFFIXES: dict[str, FileFormat] = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -151,14 +153,16 @@ def _read_jsonl(text: str, path: Path, used: str) -> ReadResult:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
+            obj = limits.loads(line)
+        except ValueError as exc:
             rows.append(
                 BadRow(
                     file=str(path),
                     row=number,
-                    reason=f"invalid JSON: {exc.msg}",
-                    raw=line,
+                    reason=str(exc)
+                    if isinstance(exc, limits.TooDeepError)
+                    else f"invalid JSON: {getattr(exc, 'msg', exc)}",
+                    raw=line[:_RAW_KEPT],
                     fix="write one JSON object per line",
                 )
             )

@@ -35,6 +35,7 @@ from assay.corpus.readers import PIECE_BYTES, Bad, Piece, Record, csv_header, ki
 from assay.corpus.sources import Source, load_sources
 from assay.errors import ConfigError, MissingDependencyError
 from assay.judges.base import Judge, Verdict
+from assay.limits import MAX_LINE_BYTES
 from assay.outputs import OutputFolder
 from assay.text.pii import Found, find, mask
 
@@ -255,7 +256,11 @@ def _filter_piece(
     pii, field_name = job.pii, source.text_field
     removed = masked = 0
     header = (
-        csv_header(job.piece.path, encoding=source.encoding)
+        csv_header(
+            job.piece.path,
+            encoding=source.encoding,
+            max_line_bytes=source.max_line_bytes or MAX_LINE_BYTES,
+        )
         if fmt in ("csv", "tsv") and job.piece.start == 0
         else None
     )

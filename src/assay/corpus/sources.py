@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assay.corpus.readers import Bad, Piece, Record, read_records
 from assay.errors import ConfigError
+from assay.limits import MAX_LINE_BYTES
 from assay.outputs import name_problem
 from assay.standard.models import Profile
 from assay.yamlfile import LineMap, load_yaml, validation_error
@@ -42,6 +43,8 @@ class Source(BaseModel):
     robots: Literal["", "respected", "not_checked"] = ""
     foreign: bool = False  # 境外语料
     note: str = ""
+    # the longest line (one record) read; a longer one is quarantined. Default: the file's
+    max_line_bytes: int | None = Field(default=None, ge=1)
 
     @field_validator("id")
     @classmethod
@@ -66,7 +69,11 @@ class Source(BaseModel):
         """The records of one of this source's files (or a piece of one), read with its fields and
         encoding."""
         return read_records(
-            path, text_field=self.text_field, id_field=self.id_field, encoding=self.encoding
+            path,
+            text_field=self.text_field,
+            id_field=self.id_field,
+            encoding=self.encoding,
+            max_line_bytes=self.max_line_bytes or MAX_LINE_BYTES,
         )
 
     def files(self, root: Path) -> list[Path]:
@@ -82,6 +89,8 @@ class SourcesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sources: list[Source] = Field(min_length=1)
+    # the longest line (one record, or a whole .txt file) of every source that sets none
+    max_line_bytes: int = Field(default=MAX_LINE_BYTES, ge=1)
 
 
 class SourceFinding(BaseModel):
@@ -98,6 +107,10 @@ def load_sources(path: Path) -> tuple[SourcesFile, LineMap]:
         parsed = SourcesFile.model_validate(data or {})
     except ValidationError as exc:
         raise validation_error(exc, path, lines) from None
+    parsed.sources = [
+        s if s.max_line_bytes else s.model_copy(update={"max_line_bytes": parsed.max_line_bytes})
+        for s in parsed.sources
+    ]
     ids = [s.id for s in parsed.sources]
     for i, sid in enumerate(ids):
         if sid in ids[:i]:
