@@ -69,7 +69,7 @@ def test_corpus_filter_refuses_to_write_its_log_over_an_input(tmp_path: Path) ->
     sources = _project(tmp_path, "old", paths="[clean/quarantine.jsonl]")
     (tmp_path / "clean").mkdir()
     (tmp_path / "clean" / "quarantine.jsonl").write_bytes(LINE)
-    with pytest.raises(OutputPathError, match="overwrite the input"):
+    with pytest.raises(OutputPathError, match="the output is the input"):
         filter_corpus(sources, tmp_path / "clean", judge=_judge())
     assert (tmp_path / "clean" / "quarantine.jsonl").read_bytes() == LINE
 
@@ -107,7 +107,7 @@ def test_banks_convert_refuses_a_hard_link_to_its_input(tmp_path: Path) -> None:
     os.link(source, tmp_path / "same.csv")
     done = run_assay("banks", "convert", "kw.csv", "same.csv", "--kind", "keywords", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
-    assert "overwrite the input" in done.stderr
+    assert "the output is the input" in done.stderr
     assert source.read_bytes() == before
 
 

@@ -87,7 +87,7 @@ def check_output(target: Path, inputs: Inputs | Iterable[Path | str] = ()) -> Pa
     clash = known.clash(target)
     if clash is not None:
         raise OutputPathError(
-            f"the output would overwrite the input {clash}",
+            f"the output is the input {clash} (writing it would destroy the input)",
             file=target,
             fix="write the output to another file or folder",
         )

@@ -357,8 +357,10 @@ def _print_load(load: LoadReport, lang: Lang) -> None:
     typer.echo(
         t(
             lang,
-            f"  读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行{enc}",
-            f"  read {load.read} rows, accepted {load.accepted}, quarantined {len(load.quarantined)}{enc}",
+            f"  读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行"
+            f"（共 {load.lines} 行，空行 {load.blank}）{enc}",
+            f"  read {load.read} rows, accepted {load.accepted}, quarantined {len(load.quarantined)}"
+            f" ({load.lines} lines, {load.blank} blank){enc}",
         )
     )
     if load.quarantine_file:
