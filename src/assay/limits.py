@@ -18,6 +18,7 @@ XLSX_MAX_EXPANDED = 256 * 1024 * 1024  # bytes of a workbook once unzipped
 XLSX_MAX_RATIO = 100  # unzipped size / zipped size, per member
 XLSX_MAX_CELL = 32_767  # characters Excel keeps in one cell
 YAML_MAX_ALIASES = 100  # alias uses (*name) in one YAML file
+YAML_MAX_NODES = 100_000  # values in one YAML file once its aliases are expanded
 
 
 def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
