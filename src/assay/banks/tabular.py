@@ -23,6 +23,7 @@ from typing import Any, Literal
 from assay import limits
 from assay.banks.models import BadRow
 from assay.errors import InputFormatError, MissingDependencyError, UnknownNameError
+from assay.text.visible import cut, visible
 
 FileFormat = Literal["csv", "tsv", "jsonl", "xlsx"]
 FORMATS: tuple[FileFormat, ...] = ("csv", "tsv", "jsonl", "xlsx")
@@ -383,8 +384,15 @@ def write_rows(
     *,
     fmt: str | None = None,
     encoding: str = "utf-8-sig",
+    untrusted: bool = False,
+    refs: Sequence[str] | None = None,
 ) -> None:
-    """Write rows. CSV defaults to UTF-8 with BOM, which Excel opens correctly in Chinese."""
+    """Write rows. CSV defaults to UTF-8 with BOM, which Excel opens correctly in Chinese.
+
+    ``untrusted``: the rows hold text Assay did not write (a model's answers): bidirectional
+    controls are shown as visible marks in XLSX and CSV. In XLSX a cell longer than Excel
+    keeps (32,767 characters) is cut with a mark that says where the whole text is: ``refs``
+    gives, per row, its place in the run store (e.g. "RUN / question id")."""
     kind = detect_format(path, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "jsonl":
@@ -392,17 +400,24 @@ def write_rows(
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
     elif kind == "xlsx":
-        _write_xlsx(path, columns, rows)
+        _write_xlsx(path, columns, rows, untrusted, refs)
     else:
         enc = "utf-8-sig" if encoding == "auto" else encoding
+        shown = _shown if untrusted else _flat
         with path.open("w", encoding=enc, newline="") as fh:
             writer = csv.writer(fh, delimiter="\t" if kind == "tsv" else ",")
             writer.writerow(columns)
             for row in rows:
-                writer.writerow([_csv_safe(_flat(row.get(c))) for c in columns])
+                writer.writerow([_csv_safe(shown(row.get(c))) for c in columns])
 
 
-def _write_xlsx(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+def _write_xlsx(
+    path: Path,
+    columns: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+    untrusted: bool = False,
+    refs: Sequence[str] | None = None,
+) -> None:
     openpyxl = _openpyxl()
     from openpyxl.cell import WriteOnlyCell
 
@@ -411,14 +426,14 @@ def _write_xlsx(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any
     sheet.append(list(columns))
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    for row in rows:
+    for n, row in enumerate(rows):
         cells = []
         for column in columns:
-            value = _flat(row.get(column))
+            value = _shown(row.get(column)) if untrusted else _flat(row.get(column))
             if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub(
-                    "\ufffd", value
-                )  # control characters XLSX cannot hold
+                # control characters XLSX cannot hold; then Excel's longest cell, cut visibly
+                value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+                value = cut(value, limits.XLSX_MAX_CELL, refs[n] if refs else None)
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text, never a formula: "=1+1" stays "=1+1"
@@ -438,6 +453,11 @@ def _flat(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def _shown(value: Any) -> Any:
+    flat = _flat(value)
+    return visible(flat) if isinstance(flat, str) else flat
 
 
 def _csv_safe(value: Any) -> Any:

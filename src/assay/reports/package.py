@@ -113,7 +113,7 @@ def _attachments(
             }
             for n, item in enumerate(report.corpus.manual.items, 1)
         ]
-        write_rows(path, list(_CORPUS_COLUMNS), rows)
+        write_rows(path, list(_CORPUS_COLUMNS), rows, untrusted=True)
         written.append(path)
     run_id = report.manifest.run_id
     if store is None or run_id is None:
@@ -125,7 +125,9 @@ def _attachments(
     classifier = store.verdicts(run_id, "classifier")
     reviews = store.reviews(run_id)
     by_bank: dict[str, list[dict[str, object]]] = {}
+    refs: dict[str, list[str]] = {}  # where each row's whole answer is, for a cut cell
     for qid, question in questions.items():
+        refs.setdefault(question.kind.value, []).append(f"{run_id} / {qid}")
         reply = replies.get(qid)
         answer = reply.answer if reply is not None and reply.ok and reply.answer is not None else ""
         rows = by_bank.setdefault(question.kind.value, [])
@@ -149,7 +151,7 @@ def _attachments(
         )
     for bank, rows in by_bank.items():
         path = out.path(f"评估测试题-{_BANK_NAMES.get(bank, bank)}.xlsx")
-        write_rows(path, TEST_COLUMNS, rows)
+        write_rows(path, TEST_COLUMNS, rows, untrusted=True, refs=refs[bank])
         written.append(path)
     plan_rows = [
         {"方法": method, "位置": i + 1, "题目编号": qid, "随机种子": report.manifest.seed}
