@@ -18,6 +18,7 @@ import csv
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,8 +197,30 @@ def read_records(
     encoding: str = "auto",
     max_line_bytes: int = MAX_LINE_BYTES,
 ) -> Iterator[Record | Bad]:
-    """Every record of one file (or piece of a file), in order; bad ones as :class:`Bad`."""
+    """Every record of one file (or piece of a file), in order; bad ones as :class:`Bad`. A
+    compressed file that cannot be decompressed past some point ends with one :class:`Bad`
+    at the line after the last one read."""
     piece = path if isinstance(path, Piece) else Piece(path)
+    last = piece.line - 1
+    try:
+        for item in _read(piece, text_field, id_field, encoding, max_line_bytes):
+            last = item.line
+            yield item
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        yield Bad(str(piece.path), last + 1, f"cannot decompress the file from here on: {exc}")
+    except Exception as exc:  # zstandard raises its own ZstdError
+        if type(exc).__name__ != "ZstdError":
+            raise
+        yield Bad(str(piece.path), last + 1, f"cannot decompress the file from here on: {exc}")
+
+
+def _read(
+    piece: Piece,
+    text_field: str,
+    id_field: str | None,
+    encoding: str,
+    max_line_bytes: int,
+) -> Iterator[Record | Bad]:
     path = piece.path
     fmt, compression = kind_of(path)
     name = str(path)
@@ -265,8 +288,17 @@ def csv_header(
     if found is None:
         return []
     text = _decode(found[1], encodings) or ""
-    cells = next(csv.reader(io.StringIO(text), delimiter="\t" if fmt == "tsv" else ","), [])
-    return list(dict.fromkeys(c.strip() for c in cells))
+    cells = _cells(text, "\t" if fmt == "tsv" else ",")
+    return list(dict.fromkeys(c.strip() for c in cells or []))
+
+
+def _cells(text: str, delimiter: str) -> list[str] | None:
+    """The cells of one CSV/TSV line, or None when it cannot be parsed (a bare carriage
+    return inside a cell, say)."""
+    try:
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        return None
 
 
 def _prepend(
@@ -411,7 +443,14 @@ def _delimited(
             continue
         if not text.strip():
             continue
-        cells = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        cells = _cells(text, delimiter)
+        if cells is None:
+            if header is None:
+                raise InputFormatError(
+                    "cannot parse the header line", file=name, line=number, fix="check the file"
+                )
+            yield Bad(name, number, "cannot parse the line as CSV (a stray carriage return?)")
+            continue
         if header is None:
             header = [c.strip() for c in cells]
             if text_field not in header:
