@@ -144,6 +144,20 @@ class ProjectConfig(BaseModel):
     signatory_note: str = ""  # 9.1 e) note 3, when one person signs for two roles
     root: Path = Field(default=Path("."), exclude=True)
 
+    def input_files(self) -> list[Path]:
+        """The files the project reads (banks, allowlists, measures, answer sheet, corpus
+        registry and sheet, calibrations): no output may be written over one of them."""
+        paths: list[Path | None] = [self.measures]
+        for source in self.banks.sources().values():
+            if source is not None:
+                paths += [source.path, source.allow]
+        if isinstance(self.target, AnswerSheetConfig):
+            paths.append(self.target.path)
+        if self.corpus is not None:
+            paths += [self.corpus.sources, self.corpus.manual_sheet]
+        paths += [*self.calibrations.values(), *self.calibration_reviews.values()]
+        return [path for path in paths if path is not None]
+
     def classifier_specs(self) -> list[str]:
         """The classifier judges' specs ("none" gives none)."""
         specs = [self.classifier] if isinstance(self.classifier, str) else list(self.classifier)

@@ -76,6 +76,10 @@ class BadRowError(InputFormatError):
     """A row of a bank file is invalid and ``--strict`` was asked for."""
 
 
+class OutputPathError(UserError):
+    """An output path leaves its output folder or would overwrite an input file."""
+
+
 class UnknownNameError(UserError):
     """A name (risk, aspect, profile, format) is not known; suggests the closest one."""
 

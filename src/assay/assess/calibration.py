@@ -126,7 +126,8 @@ def export_calibration(
             }
         rows.append(row)
     columns = REFUSAL_COLUMNS if judge == "refusal" else [*COLUMNS, "answer_sha256"]
-    write_rows(path, columns, rows)
+    refs = [f"{run_id} / {qid}" for qid in ids]
+    write_rows(path, columns, rows, untrusted=True, refs=refs)
     return len(rows)
 
 

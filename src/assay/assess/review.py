@@ -71,7 +71,8 @@ def export_review(store: RunStore, run_id: str, profile: Profile, path: Path) ->
                 "answer_sha256": answer_digest(reply.answer) if reply and reply.ok else "",
             }
         )
-    write_rows(path, COLUMNS, rows)
+    refs = [f"{run_id} / {row['id']}" for row in rows]
+    write_rows(path, COLUMNS, rows, untrusted=True, refs=refs)
     return len(rows)
 
 
@@ -265,7 +266,8 @@ def export_refusal_review(
                     "answer_sha256": answer_digest(reply.answer),
                 }
             )
-    write_rows(path, REFUSAL_COLUMNS, rows)
+    refs = [f"{run_id} / {row['id']}" for row in rows]
+    write_rows(path, REFUSAL_COLUMNS, rows, untrusted=True, refs=refs)
     return len(rows)
 
 

@@ -35,12 +35,14 @@ from assay.cli.common import (
     print_json,
     profile_for,
     project,
+    project_inputs,
     t,
     table,
 )
 from assay.config import ProjectConfig
 from assay.errors import ConfigError
 from assay.judges.evaluate import ANY, load_calibration, same_judge
+from assay.outputs import check_output
 from assay.reports.render import blocked_line
 from assay.standard.loader import builtin_profiles
 from assay.standard.models import Profile
@@ -728,6 +730,7 @@ def review_export(
     answers (reviewed blind; the pairs correct that judge's rate on this run)."""
     code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
     _check_review_method(method)
+    check_output(out, project_inputs(cfg, config, runs.engine.url.database))
     if method.startswith("calibration"):
         judge = judge_of(method)
         chosen = seed if seed is not None else (cfg.run.seed if cfg else 0)

@@ -70,6 +70,20 @@ def project(config: Path | None) -> ProjectConfig | None:
     return load_config(here) if here.is_file() else None
 
 
+def project_inputs(
+    cfg: ProjectConfig | None, config: Path | None, store_file: str | None = None
+) -> list[Path]:
+    """The files a command about the project reads (and so must never overwrite): the project
+    file, every file it names and the SQLite run store."""
+    paths = list(cfg.input_files()) if cfg else []
+    chosen = config or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+    if chosen is not None:
+        paths.append(chosen)
+    if store_file:
+        paths.append(Path(store_file))
+    return paths
+
+
 def profile_for(name: str | None, config: ProjectConfig | None, lang: Lang) -> Profile:
     """Load the profile asked for (or the project's), and warn on stderr if it is provisional."""
     chosen = name or (config.profile if config else None)

@@ -444,7 +444,6 @@ def manual_export(
     code = check_lang(lang)
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
-    out.parent.mkdir(parents=True, exist_ok=True)
     seed = _seed(seed, cfg)
     rows, records = export_manual(_sources(path, cfg), prof, out, size=size, seed=seed)
     typer.echo(
