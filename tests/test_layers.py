@@ -21,6 +21,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "assay"
 RANK = {
     "version": 0,
     "errors": 0,
+    "limits": 0,
+    "outputs": 1,
     "yamlfile": 1,
     "standard": 2,
     "stats": 2,
@@ -68,7 +70,12 @@ def _imports() -> Iterator[tuple[str, str, str, int]]:
             if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 if node.module == "assay" or node.module.startswith("assay."):
                     for alias in node.names:
-                        yield module, node.module, alias.name, node.lineno
+                        # "from assay import limits" imports the module assay.limits
+                        sub = SRC.joinpath(*node.module.split(".")[1:], alias.name)
+                        if sub.is_dir() or sub.with_suffix(".py").is_file():
+                            yield module, f"{node.module}.{alias.name}", "", node.lineno
+                        else:
+                            yield module, node.module, alias.name, node.lineno
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.name == "assay" or alias.name.startswith("assay."):
