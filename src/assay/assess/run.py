@@ -126,19 +126,21 @@ async def run_target(
     on_progress: Callable[[Progress], None] | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> Progress:
-    """Ask every question of the run that has no stored answer yet."""
-    questions = store.questions(run_id)
-    work = to_ask(store, run_id, list(questions.values()), retry_errors=retry_errors)
-    if on_start is not None:
-        on_start(len(work))
-    store.set_status(run_id, "running")
+    """Ask every question of the run that has no stored answer yet. One process at a time:
+    another that holds the run's lease makes this raise :class:`RunLockedError`."""
     try:
-        progress = await execute(
-            store, run_id, target, work, workers=workers, budget=budget, on_progress=on_progress
-        )
+        with store.lock(run_id):
+            questions = store.questions(run_id)
+            work = to_ask(store, run_id, list(questions.values()), retry_errors=retry_errors)
+            if on_start is not None:
+                on_start(len(work))
+            store.set_status(run_id, "running")
+            progress = await execute(
+                store, run_id, target, work, workers=workers, budget=budget, on_progress=on_progress
+            )
+            store.set_status(run_id, "stopped" if progress.skipped else "done")
     finally:
         await target.aclose()
-    store.set_status(run_id, "stopped" if progress.skipped else "done")
     return progress
 
 
