@@ -104,6 +104,11 @@ class RunLockedError(StoreError):
     """Another process is asking the questions of this run (a second ``--resume``)."""
 
 
+class StoreUnavailableError(StoreError):
+    """The run store stayed away longer than the run waits; the replies that arrived are kept
+    in a local file and stored by the next resume."""
+
+
 class MissingDependencyError(UserError):
     """An optional dependency is not installed; the fix names the extra to install."""
 

@@ -30,6 +30,7 @@ from assay.store import schema
 
 HEARTBEAT_S = 10.0
 STALE_S = 120.0
+_HELD: set[str] = set()  # tokens of the leases this process holds now (its own rows)
 
 
 def serial(conn: Connection, key: str) -> None:
@@ -82,7 +83,7 @@ class Lease:
             row = conn.execute(select(leases).where(leases.c.run_id == self.run_id)).first()
             if row is not None:
                 holder = Holder(row.pid, row.host, row.started_at, row.heartbeat_at)
-                if self._alive(holder, now):
+                if self._alive(holder, row.token, now):
                     raise RunLockedError(
                         f"run {self.run_id} is being asked by another process: {holder.describe()}",
                         fix="wait for it to end or stop it; a run whose process died is "
@@ -100,11 +101,13 @@ class Lease:
                     heartbeat_at=now,
                 )
             )
+        _HELD.add(self.token)
         self._thread = threading.Thread(target=self._beat, name="assay-lease", daemon=True)
         self._thread.start()
         return self
 
     def release(self) -> None:
+        _HELD.discard(self.token)
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
@@ -125,10 +128,12 @@ class Lease:
     def __exit__(self, *_exc: Any) -> None:
         self.release()
 
-    def _alive(self, holder: Holder, now: datetime) -> bool:
+    def _alive(self, holder: Holder, token: str, now: datetime) -> bool:
         fresh = (now - _utc(holder.heartbeat_at)).total_seconds() < self.stale_s
         if holder.host != self.host:
             return fresh
+        if holder.pid == self.pid:  # this process: held unless released (maybe in an outage)
+            return token in _HELD
         try:
             os.kill(holder.pid, 0)
         except ProcessLookupError:
