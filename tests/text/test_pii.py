@@ -65,7 +65,7 @@ def _whole_text(text: str) -> list[Found]:
         return all(end <= f.start or start >= f.end for f in found)
 
     for m in pii._ID.finditer(text):
-        if id_number_valid(m.group(1)):
+        if pii.id_number_like(m.group(1)):
             found.append(Found("id_number", m.start(1), m.end(1)))
     for m in pii._CARD.finditer(text):
         if luhn_valid(m.group(1)) and free(m.start(1), m.end(1)):
@@ -108,3 +108,30 @@ def test_windowed_search_equals_whole_text_search() -> None:
         passports += any(f.kind == "passport" for f in expected)
     assert hits > 300  # the random texts do hold personal information
     assert passports > 30
+
+
+def test_full_width_mobile_numbers_are_found() -> None:
+    """Regression (issue 12, item 18): _MOBILE began with an ASCII 1, so no full-width mobile
+    number (０-９ throughout) was ever found."""
+    for text in (
+        "电话１３８１２３４５６７８。",
+        "手机：１３８－１２３４－５６７８",
+        "＋８６ １５９１２３４５６７８",
+        "混写 1３8１２３４５６７８ 也算",
+    ):
+        (found,) = find(text)
+        assert found.kind == "mobile", text
+        assert "１２３４" not in mask(text)[found.start : found.end]
+
+
+def test_a_mistyped_id_number_is_an_id_number_not_a_bank_card() -> None:
+    """Regression (issue 12, item 18): an ID number with a wrong check digit that happens to
+    pass Luhn was counted as a bank card."""
+    mistyped = "110105194912310028"  # region 110105, born 1949-12-31, check digit 8 (not X)
+    assert not id_number_valid(mistyped)
+    assert luhn_valid(mistyped)
+    assert [f.kind for f in find(f"身份证 {mistyped}")] == ["id_number"]
+    assert [f.kind for f in find("卡号 6222021234567894")] == ["bank_card"]
+    # no region code or no real birth date: not an ID number
+    assert find("编号 990105194912310028") == []
+    assert find("编号 110105194913310028") == []
