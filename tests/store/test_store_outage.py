@@ -64,6 +64,7 @@ def _until(condition: Callable[[], bool], what: str) -> None:
     deadline = time.monotonic() + 60
     while not condition():
         assert time.monotonic() < deadline, what
+        time.sleep(0.01)  # between polls of the event, not instead of it
 
 
 def _stored(url: str) -> int:

@@ -157,6 +157,7 @@ def _wait_for_a_blocked_backend(engine: Engine) -> None:
             ).scalar()
             if waiting:
                 break
+            time.sleep(0.01)  # between polls of the event, not instead of it
     watcher.dispose()
     assert waiting, "the second create_run never reached the database"
 
