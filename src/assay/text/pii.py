@@ -1,6 +1,7 @@
-"""Personal information in text: mainland resident ID numbers (with the check digit, or a region
-and birth date with a mistyped one), mobile numbers, landlines with an area code and separator, bank card numbers (Luhn), PRC passport
-numbers, e-mail addresses. Full-width digits and separators count.
+"""Personal information in text: mainland resident ID numbers (with the check digit), mobile
+numbers, landlines with an area code and separator, bank card numbers (Luhn), PRC passport
+numbers, e-mail addresses. Full-width digits and separators count. A number shaped like an ID
+number (region code, birth date) with a wrong check digit is neither an ID number nor a card.
 
 ``mask`` replaces what it finds with a masked form that keeps the shape ("110***********123X",
 "138****5678", "6222 **** **** 1234" → digits kept only at the ends, "a***@example.com").
@@ -63,12 +64,10 @@ _REGIONS = frozenset(
 )
 
 
-def id_number_like(text: str) -> bool:
-    """An 18-character resident ID number: a valid check digit, or a region code and a real
-    birth date with a wrong one (a mistyped ID number is still someone's ID number; that it
-    may pass the Luhn check does not make it a bank card)."""
-    if id_number_valid(text):
-        return True
+def id_number_shaped(text: str) -> bool:
+    """18 characters that read as a resident ID number: a region code and a real birth date.
+    With a wrong check digit it is not counted as an ID number (an order number may look like
+    one), and never as a bank card either, even when it happens to pass the Luhn check."""
     digits = text.translate(_FULL).upper()
     if len(digits) != 18 or not digits[:17].isdigit() or int(digits[:2]) not in _REGIONS:
         return False
@@ -93,6 +92,10 @@ def luhn_valid(text: str) -> bool:
     return total % 10 == 0
 
 
+def _card(text: str) -> bool:
+    return luhn_valid(text) and not id_number_shaped(text)
+
+
 def find(text: str) -> list[Found]:
     """Every piece of personal information found, without overlaps (IDs first, then cards,
     mobiles, landlines, e-mail addresses, passports)."""
@@ -108,11 +111,11 @@ def find(text: str) -> list[Found]:
     # lookbehinds still see the text before a window; the lookahead needs the next character
     for start, end in windows:
         for m in _ID.finditer(text, start, end + 1):
-            if id_number_like(m.group(1)):
+            if id_number_valid(m.group(1)):
                 found.append(Found("id_number", m.start(1), m.end(1)))
     for start, end in windows:
         for m in _CARD.finditer(text, start, end + 1):
-            if luhn_valid(m.group(1)) and free(m.start(1), m.end(1)):
+            if _card(m.group(1)) and free(m.start(1), m.end(1)):
                 found.append(Found("bank_card", m.start(1), m.end(1)))
     for start, end in windows:
         for m in _MOBILE.finditer(text, start, end + 1):
