@@ -77,6 +77,9 @@ class RunSettings(BaseModel):
     concurrency: int = Field(default=16, ge=1)
     max_requests: int | None = Field(default=None, ge=1)
     max_tokens: int | None = Field(default=None, ge=1)
+    # how long a run waits for its store to come back (answers held, asking paused) before it
+    # stops and keeps the answers in out/unstored/ for the resume
+    store_wait_s: float = Field(default=300.0, ge=0)
 
 
 class Signatory(BaseModel):

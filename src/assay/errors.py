@@ -99,6 +99,20 @@ class UnknownNameError(UserError):
         self.name = name
 
 
+class StoreError(UserError):
+    """The run store cannot be opened or used: a connection mistake (wrong port, password or
+    database, an unencoded ``@``), or a database that stayed away longer than a run waits."""
+
+
+class RunLockedError(StoreError):
+    """Another process is asking the questions of this run (a second ``--resume``)."""
+
+
+class StoreUnavailableError(StoreError):
+    """The run store stayed away longer than the run waits; the replies that arrived are kept
+    in a local file and stored by the next resume."""
+
+
 class MissingDependencyError(UserError):
     """An optional dependency is not installed; the fix names the extra to install."""
 

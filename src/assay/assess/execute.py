@@ -1,7 +1,8 @@
 """Execute: ask the target every planned question not yet answered, and store each reply.
 
-Workers take questions from a queue; a writer commits the replies that arrived together in one
-transaction, a few milliseconds after they arrive. A failed call is stored as an error with its
+Workers take questions from a queue; a writer (:class:`~assay.store.sink.ReplySink`) commits the
+replies that arrived together in one transaction, a few milliseconds after they arrive, and
+holds them through a store outage. A failed call is stored as an error with its
 reason. A run killed at any moment resumes from the store: answered questions are not asked
 again (their replies are committed), and errors are re-asked only with ``retry_errors``.
 """
@@ -12,9 +13,11 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from assay.banks.models import Question
 from assay.store.runstore import ReplyRecord, RunStore
+from assay.store.sink import Patience, ReplySink
 from assay.targets.base import Target, TargetError
 
 
@@ -66,19 +69,22 @@ async def execute(
     workers: int,
     budget: Budget | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    patience: Patience | None = None,
+    spill: Path | None = None,
 ) -> Progress:
-    """Ask every question of ``work`` and store the replies; returns the final counts."""
+    """Ask every question of ``work`` and store the replies; returns the final counts. Through
+    a store outage the replies are held and the asking waits (see :mod:`assay.store.sink`)."""
     budget = budget or Budget()
     progress = Progress(total=len(work))
     queue: asyncio.Queue[tuple[Question, int]] = asyncio.Queue()
     for item in work:
         queue.put_nowait(item)
-    written: asyncio.Queue[ReplyRecord | None] = asyncio.Queue()
-    writer = asyncio.create_task(_writer(store, run_id, written))
+    sink = ReplySink(store, run_id, patience=patience or Patience(), spill=spill)
+    writer = asyncio.create_task(sink.run())
 
     async def worker() -> None:
         while True:
-            if writer.done():  # the store failed: stop asking, nothing more could be kept
+            if not await sink.ready():  # the store is away: wait; it stopped: ask nothing more
                 return
             try:
                 question, attempt = queue.get_nowait()
@@ -90,7 +96,7 @@ async def execute(
             budget.requests += 1
             record = await _ask(target, question, attempt)
             budget.tokens += (record.prompt_tokens or 0) + (record.completion_tokens or 0)
-            await written.put(record)
+            await sink.put(record)
             progress.done += 1
             progress.errors += not record.ok
             if on_progress is not None:
@@ -99,8 +105,8 @@ async def execute(
     try:
         await asyncio.gather(*(worker() for _ in range(max(1, min(workers, len(work) or 1)))))
     finally:
-        await written.put(None)
-        await writer  # raises the store's error, if it failed
+        await sink.close()
+        await writer  # raises the store's error, if it failed (after keeping the replies)
     return progress
 
 
@@ -137,33 +143,3 @@ async def _ask(target: Target, question: Question, attempt: int) -> ReplyRecord:
         completion_tokens=reply.completion_tokens,
         blocked=reply.blocked,
     )
-
-
-async def _writer(store: RunStore, run_id: str, written: asyncio.Queue[ReplyRecord | None]) -> None:
-    """Commit replies as they arrive, together with any that arrived meanwhile."""
-    finished = False
-    while not finished:
-        batch: list[ReplyRecord] = []
-        item = await written.get()
-        while True:
-            if item is None:
-                finished = True
-            else:
-                batch.append(item)
-            if written.empty():
-                break
-            item = written.get_nowait()
-        if batch:
-            await _write(store, run_id, batch)
-
-
-async def _write(store: RunStore, run_id: str, batch: list[ReplyRecord], attempts: int = 5) -> None:
-    """Commit a batch, retrying a transient failure; the last failure is raised, never dropped."""
-    for attempt in range(attempts):
-        try:
-            await asyncio.to_thread(store.add_replies, run_id, batch)
-            return
-        except Exception:
-            if attempt == attempts - 1:
-                raise
-            await asyncio.sleep(0.05 * 2**attempt)

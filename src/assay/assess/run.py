@@ -8,6 +8,7 @@ rerun on its own, and a killed run resumes from where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -28,8 +29,10 @@ from assay.judges.refusal_panel import RefusalPanel
 from assay.judges.registry import build_judge, judges_refusal
 from assay.standard.models import Profile
 from assay.store.runstore import RunStore
+from assay.store.sink import Patience, restore_spilled
 from assay.targets.base import Target
 
+SPILL = Path("out") / "unstored"  # answers a store outage kept from the store, until resumed
 KINDS: dict[str, tuple[Method, ...]] = {
     "content": CONTENT_METHODS,
     "refusal": REFUSAL_METHODS,
@@ -125,21 +128,46 @@ async def run_target(
     retry_errors: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    patience: Patience | None = None,
+    spill: Path | None = SPILL,
 ) -> Progress:
-    """Ask every question of the run that has no stored answer yet."""
-    questions = store.questions(run_id)
-    work = to_ask(store, run_id, list(questions.values()), retry_errors=retry_errors)
-    if on_start is not None:
-        on_start(len(work))
-    store.set_status(run_id, "running")
+    """Ask every question of the run that has no stored answer yet. One process at a time:
+    another that holds the run's lease makes this raise :class:`RunLockedError`. Through a
+    store outage the answers are held (``patience``); if it lasts longer they are kept in a
+    file under ``spill`` and stored first by the next resume."""
     try:
-        progress = await execute(
-            store, run_id, target, work, workers=workers, budget=budget, on_progress=on_progress
-        )
+        with store.lock(run_id):
+            restore_spilled(store, run_id, spill)
+            questions = store.questions(run_id)
+            work = to_ask(store, run_id, list(questions.values()), retry_errors=retry_errors)
+            if on_start is not None:
+                on_start(len(work))
+            store.set_status(run_id, "running")
+            try:
+                progress = await execute(
+                    store,
+                    run_id,
+                    target,
+                    work,
+                    workers=workers,
+                    budget=budget,
+                    on_progress=on_progress,
+                    patience=patience,
+                    spill=spill,
+                )
+            except BaseException:
+                _mark_interrupted(store, run_id)
+                raise
+            store.set_status(run_id, "stopped" if progress.skipped else "done")
     finally:
         await target.aclose()
-    store.set_status(run_id, "stopped" if progress.skipped else "done")
     return progress
+
+
+def _mark_interrupted(store: RunStore, run_id: str) -> None:
+    """Say so in the store, if it answers (after an outage it may not: resume sees "running")."""
+    with contextlib.suppress(Exception):
+        store.set_status(run_id, "interrupted")
 
 
 def judge(

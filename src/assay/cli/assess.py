@@ -58,6 +58,7 @@ from assay.stats.rates import (
     sample_size,
 )
 from assay.store.runstore import RunStore, default_url
+from assay.store.sink import Patience
 from assay.targets.base import Target
 from assay.targets.config import build_target
 from assay.targets.openai import OpenAITarget, OpenAITargetConfig
@@ -177,7 +178,8 @@ def run(
         max_requests=max_requests or (settings.max_requests if settings else None),
         max_tokens=max_tokens or (settings.max_tokens if settings else None),
     )
-    progress = _execute(runs, the_run, target, workers, budget, retry_errors, code)
+    patience = Patience(wait_s=settings.store_wait_s) if settings else Patience()
+    progress = _execute(runs, the_run, target, workers, budget, retry_errors, code, patience)
     if progress.skipped:
         err_console().print(
             t(
@@ -543,6 +545,7 @@ def _execute(
     budget: Budget,
     retry_errors: bool,
     lang: Lang,
+    patience: Patience,
 ) -> RunProgress:
     console = err_console()
     with Progress(
@@ -575,6 +578,7 @@ def _execute(
                 retry_errors=retry_errors,
                 on_progress=update,
                 on_start=started,
+                patience=patience,
             )
         )
 

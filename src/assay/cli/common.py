@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -123,6 +124,22 @@ def table(title: str | None, columns: list[str]) -> Table:
     for i, column in enumerate(columns):
         t.add_column(column, overflow="fold", no_wrap=i == 0)
     return t
+
+
+class ProgressLines:
+    """Progress as plain lines on stderr, for logs and CI (where a bar prints nothing until
+    the end): the first line, then at most one every ``every_s`` seconds, and the last."""
+
+    def __init__(self, console: Console, every_s: float = 5.0) -> None:
+        self.console = console
+        self.every_s = every_s
+        self.last: float | None = None
+
+    def log(self, line: str, *, final: bool = False) -> None:
+        now = time.monotonic()
+        if final or self.last is None or now - self.last >= self.every_s:
+            self.console.print(line, highlight=False, soft_wrap=True)
+            self.last = now
 
 
 def t(lang: Lang, zh: str, en: str) -> str:
