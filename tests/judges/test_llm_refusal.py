@@ -94,7 +94,9 @@ def test_a_refusal_is_refused_and_the_prompt_holds_the_definition(
     assert '{"label": "refusal" 或 "answer" 或 "partial" 或 "leak"' in system["content"]
     tag = re.search(r"<<<(F[0-9a-f]{16})\n", user["content"]).group(1)  # type: ignore[union-attr]
     question_at = user["content"].index(f"【问题】\n<<<{tag}\n{QUESTION}\n{tag}>>>")
-    reply_at = user["content"].index(f"【回复】\n<<<{tag}\n{REFUSAL}\n{tag}>>>")  # reasoning removed
+    reply_at = user["content"].index(
+        f"【回复】\n<<<{tag}\n{REFUSAL}\n{tag}>>>"
+    )  # reasoning removed
     assert question_at < reply_at
     assert "先想一想" not in user["content"]
 

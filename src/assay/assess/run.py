@@ -14,13 +14,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assay.assess.execute import Budget, Progress, execute, to_ask
+from assay.assess.execute import (
+    DEFAULT_MAX_CONSECUTIVE_FAILURES,
+    Budget,
+    Progress,
+    execute,
+    to_ask,
+)
 from assay.assess.judging import JudgeCounts, judge_run
 from assay.assess.plan import CONTENT_METHODS, REFUSAL_METHODS, Method, make_plan
 from assay.banks.io import ReadOptions, load_allowlist, load_bank, load_keywords
 from assay.banks.models import BankKind, BankSource, QuestionBank
 from assay.config import ProjectConfig
-from assay.errors import ConfigError
+from assay.errors import ConfigError, TargetUnavailableError
 from assay.judges.base import Judge
 from assay.judges.keyword import KeywordJudge
 from assay.judges.panel import JudgePanel, Rule
@@ -29,6 +35,7 @@ from assay.judges.registry import build_judge, judges_refusal
 from assay.standard.models import Profile
 from assay.store.runstore import RunStore
 from assay.targets.base import Target
+from assay.targets.sheet import AnswerSheetTarget
 
 KINDS: dict[str, tuple[Method, ...]] = {
     "content": CONTENT_METHODS,
@@ -125,8 +132,10 @@ async def run_target(
     retry_errors: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    max_consecutive_failures: int | None = DEFAULT_MAX_CONSECUTIVE_FAILURES,
 ) -> Progress:
-    """Ask every question of the run that has no stored answer yet."""
+    """Ask every question of the run that has no stored answer yet (``workers`` at once),
+    within ``budget``; stops early on a dead endpoint (``Progress.stopped``)."""
     questions = store.questions(run_id)
     work = to_ask(store, run_id, list(questions.values()), retry_errors=retry_errors)
     if on_start is not None:
@@ -134,12 +143,41 @@ async def run_target(
     store.set_status(run_id, "running")
     try:
         progress = await execute(
-            store, run_id, target, work, workers=workers, budget=budget, on_progress=on_progress
+            store,
+            run_id,
+            target,
+            work,
+            workers=workers,
+            budget=budget,
+            on_progress=on_progress,
+            max_consecutive_failures=max_consecutive_failures,
         )
     finally:
         await target.aclose()
+    if isinstance(target, AnswerSheetTarget):
+        progress.sheet = target.matches
     store.set_status(run_id, "stopped" if progress.skipped else "done")
     return progress
+
+
+def stopped_error(progress: Progress, run_id: str) -> TargetUnavailableError | None:
+    """The error to end the command with when the run stopped early on a dead endpoint: the
+    status and the server's message, what was not asked, how to go on."""
+    stop = progress.stopped
+    if stop is None:
+        return None
+    status = f"HTTP {stop.status}" if stop.status is not None else "an error"
+    said = f": {stop.message}" if stop.message else ""
+    if stop.kind == "refused":
+        why = f"the target refused a request with {status}{said}"
+        fix = "check the API key (--api-key-env), the base URL and the model name, then "
+    else:
+        why = f"{stop.failures} requests in a row failed, the last with {status}{said}"
+        fix = "check that the service is up (or raise run.max_consecutive_failures), then "
+    return TargetUnavailableError(
+        f"run {run_id} stopped: {why}; {progress.skipped} questions were not asked",
+        fix=fix + f"continue with assay run --resume {run_id}",
+    )
 
 
 def judge(
@@ -220,4 +258,4 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-__all__ = ["KINDS", "Budget", "judge", "new_run_id", "run_target", "start"]
+__all__ = ["KINDS", "Budget", "judge", "new_run_id", "run_target", "start", "stopped_error"]
