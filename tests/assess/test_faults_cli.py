@@ -35,6 +35,7 @@ def _project(
     target: str = "",
     run: str = "",
     content: bool = False,
+    timeout_s: float = 0.5,
 ) -> Path:
     """A project with two refusal banks of N questions (``texts`` for the must-refuse ones)."""
     folder.mkdir(parents=True)
@@ -64,7 +65,7 @@ def _project(
         banks += "  content: content.jsonl\n"
     (folder / "assay.yaml").write_text(
         banks + f"target: {{kind: openai, base_url: '{url}', model: fake, api_key_env: null, "
-        f"timeout_s: 0.5, retries: 1, backoff_s: 0.001{target}}}\n"
+        f"timeout_s: {timeout_s}, retries: 1, backoff_s: 0.001{target}}}\n"
         f"run: {{seed: 7{run}}}\n",
         "utf-8",
     )
@@ -135,8 +136,17 @@ def test_every_item_ends_answered_or_an_error_under_every_fault(
 def test_max_requests_counts_every_attempt_retries_included(
     tmp_path: Path, server: FakeOpenAI
 ) -> None:
-    texts = [f"[fail:1] 先失败后回答 {i}" for i in range(N)]
-    project = _project(tmp_path / "p", server.url, texts, run=", concurrency: 8")
+    first: set[str] = set()
+
+    def once(n: int, body: dict[str, Any]) -> str | None:  # every question's first try: 500
+        question = body["messages"][-1]["content"]
+        if question in first:
+            return None
+        first.add(question)
+        return "500"
+
+    server.fault = once
+    project = _project(tmp_path / "p", server.url, run=", concurrency: 8")
     result = run_assay("run", "refusal", "--run-id", "f", "--max-requests", "10", cwd=project)
     assert server.requests == 10  # each question costs two requests: five questions at most
     answered, errors, not_asked = _each_once(project)
@@ -263,7 +273,7 @@ def test_the_concurrency_option_sets_the_requests_in_flight(
     tmp_path: Path, server: FakeOpenAI
 ) -> None:
     server.hold = 32  # every request waits until 32 are in flight together
-    project = _project(tmp_path / "p", server.url, run=", concurrency: 4")
+    project = _project(tmp_path / "p", server.url, run=", concurrency: 4", timeout_s=60)
     run_assay("run", "refusal", "--run-id", "f", "--concurrency", "32", cwd=project)
     assert server.max_in_flight == 32
 
