@@ -91,6 +91,7 @@ class Budget:
         self._reserved = 0
         self._largest: int | None = None
         self._changed: asyncio.Condition | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def reached(self) -> bool:
         """A cap is reached: nothing more will be sent."""
@@ -151,6 +152,8 @@ class Budget:
         return self.tokens + self._reserved + estimate <= self.max_tokens
 
     def _condition(self) -> asyncio.Condition:
-        if self._changed is None:
-            self._changed = asyncio.Condition()
+        """The condition of the running event loop (a target may serve several in turn)."""
+        loop = asyncio.get_running_loop()
+        if self._changed is None or self._loop is not loop:
+            self._changed, self._loop = asyncio.Condition(), loop
         return self._changed
