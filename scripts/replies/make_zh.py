@@ -5,7 +5,8 @@ Two sources, merged:
 - composed: replies composed here, deterministically (seeded), from the hand-written fragments
   in frag_refusal.py and frag_answer.py.
 
-Rows are deduplicated on the reply text, get ids zh-0001… and a split computed from the question
+Rows are deduplicated on the reply text, get ids zh-0001… (written_zh_01..25, composed, then
+later written files, so existing ids never move) and a split computed from the question
 (split_of below, shared by every language of the set). About 18% of the composed questions are
 rendered in traditional script with OpenCC (s2twp, some s2hk); written rows keep their script.
 Prints counts by label, pattern, split, made, script and length band.
@@ -37,6 +38,9 @@ import frag_specific as FS  # noqa: E402, N812
 from written import LABEL_OF, load_written  # noqa: E402
 
 OUT = HERE.parents[1] / "data" / "replies" / "authored_zh.jsonl"
+# written_zh_01..25 existed when the composed rows were made and take the first ids; files
+# written later are appended after the composed rows, so the ids of earlier rows never move.
+FIRST_WRITTEN_FILES = 25
 SEED = 20261202
 MIN_LEN, MAX_LEN = 20, 2000
 REFUSAL_VALUE = {
@@ -67,6 +71,11 @@ def band(n: int) -> str:
         if n < hi:
             return name
     return "1000+"
+
+
+def file_number(src: str) -> int:
+    """written_zh_26.txt:12 -> 26"""
+    return int(src.split(":")[0].rsplit("_", 1)[1].split(".")[0])
 
 
 # ------------------------------------------------------------------ small helpers
@@ -671,16 +680,17 @@ def main() -> None:
     rng = random.Random(SEED)
     written = load_written(HERE)
     conv = {"tw": S2T, "hk": S2HK}
-    rows: list[dict[str, object]] = []
+    first: list[dict[str, object]] = []
+    later: list[dict[str, object]] = []
     for w in written:
         q, text = w["question"], w["response"]
         if w["conv"]:
             q, text = conv[w["conv"]].convert(q), conv[w["conv"]].convert(text)
         assert w["pattern"] == "edge" or LABEL_OF[w["pattern"]] == w["label"] or w["label"], w
-        rows.append({**w, "question": q, "response": text, "made": "written"})
-    for r in build_composed(rng):
-        rows.append({**r, "made": "composed"})
-    final = finish(rows)
+        row = {**w, "question": q, "response": text, "made": "written"}
+        (later if file_number(w["src"]) > FIRST_WRITTEN_FILES else first).append(row)
+    composed = [{**r, "made": "composed"} for r in build_composed(rng)]
+    final = finish(first + composed + later)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as fh:
         for r in final:

@@ -24,6 +24,8 @@ REFUSAL_PATTERNS = {
     "capability_refusal",
     "safety_redirect",
     "policy_refusal",
+    # 「不建议…/请不要…」 followed only by reasons or safer options: advice words, no how-to
+    "soft_decline",
 }
 ANSWER_PATTERNS = {
     "factual_with_redirect",

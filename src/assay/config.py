@@ -80,6 +80,9 @@ class RunSettings(BaseModel):
     max_tokens: int | None = Field(default=None, ge=1)  # tokens billed, errors included
     # stop when this many requests in a row failed (0: never); 401/403/404 stop at once
     max_consecutive_failures: int = Field(default=20, ge=0)
+    # how long a run waits for its store to come back (answers held, asking paused) before it
+    # stops and keeps the answers in out/unstored/ for the resume
+    store_wait_s: float = Field(default=300.0, ge=0)
 
 
 class Signatory(BaseModel):
@@ -156,6 +159,20 @@ class ProjectConfig(BaseModel):
                 "run: {concurrency: N} (or assay run --concurrency N)"
             )
         return value
+
+    def input_files(self) -> list[Path]:
+        """The files the project reads (banks, allowlists, measures, answer sheet, corpus
+        registry and sheet, calibrations): no output may be written over one of them."""
+        paths: list[Path | None] = [self.measures]
+        for source in self.banks.sources().values():
+            if source is not None:
+                paths += [source.path, source.allow]
+        if isinstance(self.target, AnswerSheetConfig):
+            paths.append(self.target.path)
+        if self.corpus is not None:
+            paths += [self.corpus.sources, self.corpus.manual_sheet]
+        paths += [*self.calibrations.values(), *self.calibration_reviews.values()]
+        return [path for path in paths if path is not None]
 
     def classifier_specs(self) -> list[str]:
         """The classifier judges' specs ("none" gives none)."""

@@ -76,6 +76,10 @@ class BadRowError(InputFormatError):
     """A row of a bank file is invalid and ``--strict`` was asked for."""
 
 
+class OutputPathError(UserError):
+    """An output path leaves its output folder or would overwrite an input file."""
+
+
 class UnknownNameError(UserError):
     """A name (risk, aspect, profile, format) is not known; suggests the closest one."""
 
@@ -93,6 +97,20 @@ class UnknownNameError(UserError):
         fix = f"did you mean {close[0]!r}?" if close else _known_hint(known_list)
         super().__init__(f"unknown {what} {name!r}", file=file, line=line, fix=fix)
         self.name = name
+
+
+class StoreError(UserError):
+    """The run store cannot be opened or used: a connection mistake (wrong port, password or
+    database, an unencoded ``@``), or a database that stayed away longer than a run waits."""
+
+
+class RunLockedError(StoreError):
+    """Another process is asking the questions of this run (a second ``--resume``)."""
+
+
+class StoreUnavailableError(StoreError):
+    """The run store stayed away longer than the run waits; the replies that arrived are kept
+    in a local file and stored by the next resume."""
 
 
 class MissingDependencyError(UserError):

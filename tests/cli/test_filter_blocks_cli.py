@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.cli import run_assay
+from tests.helpers.factories import refusal_project
 from tests.helpers.fake_openai import BLOCK_BODIES, CANNED, FakeOpenAI, Scripted
 
 N_REFUSE = 300  # the profile's minimum sample for 9.4 b)
@@ -36,20 +37,7 @@ def server() -> Iterator[FakeOpenAI]:
 
 
 def _project(folder: Path, url: str) -> Path:
-    folder.mkdir(parents=True)
-    refuse = [
-        {"id": f"r{i}", "text": f"应拒答测试题 {i}", "risk_ids": ["A.1.d"]} for i in range(N_REFUSE)
-    ]
-    answer = [
-        {"id": f"a{i}", "text": f"非拒答测试题 {i}", "aspect": "NR.history"}
-        for i in range(N_ANSWER)
-    ]
-    for name, rows in (("refuse.jsonl", refuse), ("answer.jsonl", answer)):
-        (folder / name).write_text(
-            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8"
-        )
-    (folder / "assay.yaml").write_text(
-        "banks:\n  must_refuse: refuse.jsonl\n  must_answer: answer.jsonl\n"
+    config = (
         "target:\n"
         "  kind: openai\n"
         f"  base_url: '{url}'\n"
@@ -57,9 +45,9 @@ def _project(folder: Path, url: str) -> Path:
         "  api_key_env: null\n"
         "  blocked:\n"
         f"    - {{text: {CANNED}}}\n"
-        "run: {seed: 7, concurrency: 8}\n",
-        "utf-8",
+        "run: {seed: 7, concurrency: 8}\n"
     )
+    refusal_project(folder, N_REFUSE, N_ANSWER, config)
     return folder
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from assay.store.runstore import RunStore
 from tests.helpers.cli import run_assay
+from tests.helpers.factories import refusal_project
 from tests.helpers.fake_openai import FakeOpenAI, Scripted
 
 N_REFUSE = 12
@@ -56,24 +57,11 @@ def server() -> Iterator[FakeOpenAI]:
 
 
 def _project(folder: Path, url: str, extra: str) -> Path:
-    folder.mkdir(parents=True)
-    refuse = [
-        {"id": f"r{i}", "text": f"应拒答测试题 {i}", "risk_ids": ["A.1.d"]} for i in range(N_REFUSE)
-    ]
-    answer = [
-        {"id": f"a{i}", "text": f"非拒答测试题 {i}", "aspect": "NR.history"}
-        for i in range(N_ANSWER)
-    ]
-    for name, rows in (("refuse.jsonl", refuse), ("answer.jsonl", answer)):
-        (folder / name).write_text(
-            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8"
-        )
-    (folder / "assay.yaml").write_text(
-        "banks:\n  must_refuse: refuse.jsonl\n  must_answer: answer.jsonl\n"
+    config = (
         f"target: {{kind: openai, base_url: '{url}', model: fake, api_key_env: null}}\n"
-        "run: {seed: 7, concurrency: 4}\n" + extra,
-        "utf-8",
+        "run: {seed: 7, concurrency: 4}\n" + extra
     )
+    refusal_project(folder, N_REFUSE, N_ANSWER, config)
     return folder
 
 

@@ -84,3 +84,25 @@ def question_rows(items: list[Question]) -> list[dict[str, object]]:
 
 def keyword_rows(items: list[KeywordEntry]) -> list[dict[str, object]]:
     return [k.model_dump(mode="json", exclude={"row"}) for k in items]
+
+
+def refusal_project(
+    folder: Path, n_refuse: int, n_answer: int, config: str
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """A project folder for a 9.4 run: must-refuse questions 「应拒答测试题 i」 (A.1.d) in
+    refuse.jsonl, must-answer questions 「非拒答测试题 i」 in answer.jsonl, and assay.yaml with
+    the two banks followed by ``config`` (target, run, judges). Returns the two banks' rows."""
+    folder.mkdir(parents=True)
+    refuse: list[dict[str, object]] = [
+        {"id": f"r{i}", "text": f"应拒答测试题 {i}", "risk_ids": ["A.1.d"]} for i in range(n_refuse)
+    ]
+    answer: list[dict[str, object]] = [
+        {"id": f"a{i}", "text": f"非拒答测试题 {i}", "aspect": "NR.history"}
+        for i in range(n_answer)
+    ]
+    write_jsonl(folder / "refuse.jsonl", refuse)
+    write_jsonl(folder / "answer.jsonl", answer)
+    (folder / "assay.yaml").write_text(
+        "banks:\n  must_refuse: refuse.jsonl\n  must_answer: answer.jsonl\n" + config, "utf-8"
+    )
+    return refuse, answer

@@ -68,7 +68,8 @@ def _whole_text(text: str) -> list[Found]:
         if id_number_valid(m.group(1)):
             found.append(Found("id_number", m.start(1), m.end(1)))
     for m in pii._CARD.finditer(text):
-        if luhn_valid(m.group(1)) and free(m.start(1), m.end(1)):
+        card = luhn_valid(m.group(1)) and not pii.id_number_shaped(m.group(1))
+        if card and free(m.start(1), m.end(1)):
             found.append(Found("bank_card", m.start(1), m.end(1)))
     for m in pii._MOBILE.finditer(text):
         if free(m.start(1), m.end(1)):
@@ -108,3 +109,32 @@ def test_windowed_search_equals_whole_text_search() -> None:
         passports += any(f.kind == "passport" for f in expected)
     assert hits > 300  # the random texts do hold personal information
     assert passports > 30
+
+
+def test_full_width_mobile_numbers_are_found() -> None:
+    """Regression (issue 12, item 18): _MOBILE began with an ASCII 1, so no full-width mobile
+    number (０-９ throughout) was ever found."""
+    for text in (
+        "电话１３８１２３４５６７８。",
+        "手机：１３８－１２３４－５６７８",
+        "＋８６ １５９１２３４５６７８",
+        "混写 1３8１２３４５６７８ 也算",
+    ):
+        (found,) = find(text)
+        assert found.kind == "mobile", text
+        assert "１２３４" not in mask(text)[found.start : found.end]
+
+
+def test_a_mistyped_id_number_is_not_a_bank_card() -> None:
+    """Regression (issue 12, item 18): an ID number with a wrong check digit that happens to
+    pass Luhn was counted as a bank card. Like any ID-shaped number with a wrong check digit
+    it is not counted as an ID number either (see tests/reports: an order number)."""
+    mistyped = "110105194912310028"  # region 110105, born 1949-12-31, check digit 8 (not X)
+    assert not id_number_valid(mistyped)
+    assert luhn_valid(mistyped)
+    assert find(f"身份证 {mistyped}") == []
+    assert find("身份证 １１０１０５１９４９１２３１００２８") == []  # full-width
+    assert [f.kind for f in find("卡号 6222021234567894")] == ["bank_card"]
+    # an 18-digit card number that is no ID number (no region code / no real date) stays a card
+    for card in ("622202123456789012", "110105194913310027"):  # Luhn, no ID check digit
+        assert [f.kind for f in find(f"卡号 {card}")] == ["bank_card"]

@@ -23,7 +23,6 @@ The judge's verdict is not in the sheet: reviewers judge blind.
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -33,14 +32,12 @@ from assay.assess.review import (
     REFUSAL_COLUMNS,
     ImportReport,
     import_refusal_review,
-    review_record,
+    import_sheet,
 )
-from assay.banks.models import BadRow
-from assay.banks.resolve import NameResolver
-from assay.banks.tabular import RawRow, read_rows, write_rows
-from assay.errors import ConfigError, InputFormatError
+from assay.banks.tabular import write_rows
+from assay.errors import ConfigError
 from assay.standard.models import Profile
-from assay.store.runstore import ReviewRecord, RunStore, answer_digest
+from assay.store.runstore import RunStore, answer_digest
 
 CalibratedJudge = Literal["keyword", "classifier", "refusal"]
 JUDGES: tuple[CalibratedJudge, ...] = ("keyword", "classifier", "refusal")
@@ -129,7 +126,8 @@ def export_calibration(
             }
         rows.append(row)
     columns = REFUSAL_COLUMNS if judge == "refusal" else [*COLUMNS, "answer_sha256"]
-    write_rows(path, columns, rows)
+    refs = [f"{run_id} / {qid}" for qid in ids]
+    write_rows(path, columns, rows, untrusted=True, refs=refs)
     return len(rows)
 
 
@@ -146,40 +144,11 @@ def import_calibration(
     content: as reviews tied to the answer they saw (a changed answer voids them)."""
     if judge == "refusal":
         return import_refusal_review(store, run_id, path, reviewer=reviewer)
-    result = read_rows(path)
-    if "id" not in result.columns or "研判结果" not in result.columns:
-        raise InputFormatError(
-            "the sheet has no id or 研判结果 column",
-            file=path,
-            line=1,
-            fix=f"import the sheet that assay review export --method calibration-{judge} wrote",
-        )
-    drawn = set(population(store, run_id, judge))
-    replies = store.latest_replies(run_id)
-    answered = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
-    resolver = NameResolver(profile)
-    report = ImportReport()
-    records: list[ReviewRecord] = []
-    for raw in result.rows:
-        report.read += 1
-        if not isinstance(raw, RawRow):
-            report.bad.append(raw)
-            continue
-        record = review_record(
-            raw,
-            drawn,
-            answered,
-            resolver,
-            reviewer,
-            str(path),
-            sample=f"answers decided by the {judge} judge",
-        )
-        if isinstance(record, BadRow):
-            report.bad.append(record)
-        elif record is None:
-            report.pending += 1
-        else:
-            records.append(replace(record, answer_sha256=answered[record.question_id]))
-            report.accepted += 1
-    store.put_reviews(run_id, records)
-    return report
+    return import_sheet(
+        store, run_id, profile, path,
+        drawn=set(population(store, run_id, judge)),
+        reviewer=reviewer,
+        fix=f"import the sheet that assay review export --method calibration-{judge} wrote",
+        sample=f"answers decided by the {judge} judge",
+        pin_answer=True,
+    )  # fmt: skip

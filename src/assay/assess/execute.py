@@ -1,7 +1,8 @@
 """Execute: ask the target every planned question not yet answered, and store each reply.
 
-Workers take questions from a queue; a writer commits the replies that arrived together in one
-transaction, a few milliseconds after they arrive. A failed call is stored as an error with its
+Workers take questions from a queue; a writer (:class:`~assay.store.sink.ReplySink`) commits the
+replies that arrived together in one transaction, a few milliseconds after they arrive, and
+holds them through a store outage. A failed call is stored as an error with its
 reason. A run killed at any moment resumes from the store: answered questions are not asked
 again (their replies are committed), and errors are re-asked only with ``retry_errors``.
 
@@ -18,11 +19,13 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from assay.banks.models import Question
 from assay.errors import NotSentError
 from assay.store.runstore import ReplyRecord, RunStore
+from assay.store.sink import Patience, ReplySink
 from assay.targets.base import Metered, Target, TargetError, TargetReply
 from assay.targets.limits import Budget
 from assay.targets.sheet import SheetMatches
@@ -118,10 +121,13 @@ async def execute(
     budget: Budget | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     max_consecutive_failures: int | None = DEFAULT_MAX_CONSECUTIVE_FAILURES,
+    patience: Patience | None = None,
+    spill: Path | None = None,
 ) -> Progress:
     """Ask every question of ``work`` and store the replies; returns the final counts.
     ``workers`` is the run's concurrency: the questions asked at once, and the requests a
-    metered target keeps in flight."""
+    metered target keeps in flight. Through a store outage the replies are held and the asking
+    waits (see :mod:`assay.store.sink`)."""
     budget = budget or Budget()
     workers = max(1, workers)
     metered = isinstance(target, Metered)
@@ -132,11 +138,13 @@ async def execute(
     queue: asyncio.Queue[tuple[Question, int]] = asyncio.Queue()
     for item in work:
         queue.put_nowait(item)
-    written: asyncio.Queue[ReplyRecord | None] = asyncio.Queue()
-    writer = asyncio.create_task(_writer(store, run_id, written))
+    sink = ReplySink(store, run_id, patience=patience or Patience(), spill=spill)
+    writer = asyncio.create_task(sink.run())
 
     async def worker() -> None:
-        while not writer.done() and budget.allows():  # a failed store: nothing could be kept
+        while budget.allows():
+            if not await sink.ready():  # the store is away: wait; it stopped: ask nothing more
+                return
             try:
                 question, attempt = queue.get_nowait()
             except asyncio.QueueEmpty:
@@ -145,7 +153,7 @@ async def execute(
             if asked is None:
                 continue  # not sent: a cap or a stop; counted as skipped below
             record, error = asked
-            await written.put(record)
+            await sink.put(record)
             progress.done += 1
             progress.errors += not record.ok
             progress.usage_problems += record.usage_problem is not None
@@ -156,8 +164,8 @@ async def execute(
     try:
         await asyncio.gather(*(worker() for _ in range(min(workers, len(work) or 1))))
     finally:
-        await written.put(None)
-        await writer  # raises the store's error, if it failed
+        await sink.close()
+        await writer  # raises the store's error, if it failed (after keeping the replies)
     progress.skipped = progress.total - progress.done
     progress.stopped = watch.stop
     progress.requests, progress.tokens = budget.requests, budget.tokens
@@ -220,33 +228,3 @@ def _answered(question: Question, attempt: int, started: float, reply: TargetRep
         blocked=reply.blocked,
         usage_problem=reply.usage_problem,
     )
-
-
-async def _writer(store: RunStore, run_id: str, written: asyncio.Queue[ReplyRecord | None]) -> None:
-    """Commit replies as they arrive, together with any that arrived meanwhile."""
-    finished = False
-    while not finished:
-        batch: list[ReplyRecord] = []
-        item = await written.get()
-        while True:
-            if item is None:
-                finished = True
-            else:
-                batch.append(item)
-            if written.empty():
-                break
-            item = written.get_nowait()
-        if batch:
-            await _write(store, run_id, batch)
-
-
-async def _write(store: RunStore, run_id: str, batch: list[ReplyRecord], attempts: int = 5) -> None:
-    """Commit a batch, retrying a transient failure; the last failure is raised, never dropped."""
-    for attempt in range(attempts):
-        try:
-            await asyncio.to_thread(store.add_replies, run_id, batch)
-            return
-        except Exception:
-            if attempt == attempts - 1:
-                raise
-            await asyncio.sleep(0.05 * 2**attempt)

@@ -10,7 +10,7 @@ reported as pending, never as passed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assay.assess.plan import Method
@@ -71,7 +71,8 @@ def export_review(store: RunStore, run_id: str, profile: Profile, path: Path) ->
                 "answer_sha256": answer_digest(reply.answer) if reply and reply.ok else "",
             }
         )
-    write_rows(path, COLUMNS, rows)
+    refs = [f"{run_id} / {row['id']}" for row in rows]
+    write_rows(path, COLUMNS, rows, untrusted=True, refs=refs)
     return len(rows)
 
 
@@ -90,15 +91,31 @@ def import_review(
     store: RunStore, run_id: str, profile: Profile, path: Path, *, reviewer: str | None = None
 ) -> ImportReport:
     """Read a reviewed sheet back; valid verdicts are stored, bad rows reported."""
+    sampled = set(store.plan(run_id).get(Method.MANUAL.value, []))
+    return import_sheet(
+        store, run_id, profile, path, drawn=sampled, reviewer=reviewer,
+        fix="import the sheet that assay review export wrote",
+    )  # fmt: skip
+
+
+def import_sheet(
+    store: RunStore,
+    run_id: str,
+    profile: Profile,
+    path: Path,
+    *,
+    drawn: set[str],
+    reviewer: str | None,
+    fix: str,
+    sample: str = "manual sample",
+    pin_answer: bool = False,
+) -> ImportReport:
+    """Store the verdicts of a reviewed sheet on the ``drawn`` items; bad rows are reported
+    with their line. ``pin_answer`` ties each review to the answer it saw (a changed answer
+    voids it); ``fix`` is what the error says when the sheet is not a review sheet."""
     result = read_rows(path)
     if "id" not in result.columns or "研判结果" not in result.columns:
-        raise InputFormatError(
-            "the sheet has no id or 研判结果 column",
-            file=path,
-            line=1,
-            fix="import the sheet that assay review export wrote",
-        )
-    sampled = set(store.plan(run_id).get(Method.MANUAL.value, []))
+        raise InputFormatError("the sheet has no id or 研判结果 column", file=path, line=1, fix=fix)
     replies = store.latest_replies(run_id)
     answered = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
     resolver = NameResolver(profile)
@@ -109,13 +126,14 @@ def import_review(
         if not isinstance(raw, RawRow):
             report.bad.append(raw)
             continue
-        record = review_record(raw, sampled, answered, resolver, reviewer, str(path))
+        record = review_record(raw, drawn, answered, resolver, reviewer, str(path), sample=sample)
         if isinstance(record, BadRow):
             report.bad.append(record)
         elif record is None:
             report.pending += 1
         else:
-            records.append(record)
+            pinned = replace(record, answer_sha256=answered[record.question_id])
+            records.append(pinned if pin_answer else record)
             report.accepted += 1
     store.put_reviews(run_id, records)
     return report
@@ -248,7 +266,8 @@ def export_refusal_review(
                     "answer_sha256": answer_digest(reply.answer),
                 }
             )
-    write_rows(path, REFUSAL_COLUMNS, rows)
+    refs = [f"{run_id} / {row['id']}" for row in rows]
+    write_rows(path, REFUSAL_COLUMNS, rows, untrusted=True, refs=refs)
     return len(rows)
 
 

@@ -8,6 +8,7 @@ rerun on its own, and a killed run resumes from where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -34,9 +35,11 @@ from assay.judges.refusal_panel import RefusalPanel
 from assay.judges.registry import build_judge, judges_refusal
 from assay.standard.models import Profile
 from assay.store.runstore import RunStore
+from assay.store.sink import Patience, restore_spilled
 from assay.targets.base import Target
 from assay.targets.sheet import AnswerSheetTarget
 
+SPILL = Path("out") / "unstored"  # answers a store outage kept from the store, until resumed
 KINDS: dict[str, tuple[Method, ...]] = {
     "content": CONTENT_METHODS,
     "refusal": REFUSAL_METHODS,
@@ -133,31 +136,50 @@ async def run_target(
     on_progress: Callable[[Progress], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     max_consecutive_failures: int | None = DEFAULT_MAX_CONSECUTIVE_FAILURES,
+    patience: Patience | None = None,
+    spill: Path | None = SPILL,
 ) -> Progress:
     """Ask every question of the run that has no stored answer yet (``workers`` at once),
-    within ``budget``; stops early on a dead endpoint (``Progress.stopped``)."""
-    questions = store.questions(run_id)
-    work = to_ask(store, run_id, list(questions.values()), retry_errors=retry_errors)
-    if on_start is not None:
-        on_start(len(work))
-    store.set_status(run_id, "running")
+    within ``budget``; stops early on a dead endpoint (``Progress.stopped``). One process at a
+    time: another that holds the run's lease makes this raise :class:`RunLockedError`. Through
+    a store outage the answers are held (``patience``); if it lasts longer they are kept in a
+    file under ``spill`` and stored first by the next resume."""
     try:
-        progress = await execute(
-            store,
-            run_id,
-            target,
-            work,
-            workers=workers,
-            budget=budget,
-            on_progress=on_progress,
-            max_consecutive_failures=max_consecutive_failures,
-        )
+        with store.lock(run_id):
+            restore_spilled(store, run_id, spill)
+            questions = store.questions(run_id)
+            work = to_ask(store, run_id, list(questions.values()), retry_errors=retry_errors)
+            if on_start is not None:
+                on_start(len(work))
+            store.set_status(run_id, "running")
+            try:
+                progress = await execute(
+                    store,
+                    run_id,
+                    target,
+                    work,
+                    workers=workers,
+                    budget=budget,
+                    on_progress=on_progress,
+                    max_consecutive_failures=max_consecutive_failures,
+                    patience=patience,
+                    spill=spill,
+                )
+            except BaseException:
+                _mark_interrupted(store, run_id)
+                raise
+            store.set_status(run_id, "stopped" if progress.skipped else "done")
     finally:
         await target.aclose()
     if isinstance(target, AnswerSheetTarget):
         progress.sheet = target.matches
-    store.set_status(run_id, "stopped" if progress.skipped else "done")
     return progress
+
+
+def _mark_interrupted(store: RunStore, run_id: str) -> None:
+    """Say so in the store, if it answers (after an outage it may not: resume sees "running")."""
+    with contextlib.suppress(Exception):
+        store.set_status(run_id, "interrupted")
 
 
 def stopped_error(progress: Progress, run_id: str) -> TargetUnavailableError | None:

@@ -40,6 +40,7 @@ from assay.banks.schema import (
 )
 from assay.banks.tabular import RawRow, read_rows, write_rows
 from assay.errors import BadRowError, InputFormatError
+from assay.outputs import OutputFolder
 from assay.standard.models import Profile
 
 T = TypeVar("T")
@@ -69,6 +70,8 @@ def load_keywords(
         path, result.rows, BankKind.KEYWORDS, lambda raw: reader.keyword(raw.values, raw.row), opts
     )
     report.encoding = result.encoding
+    report.lines, report.blank = result.lines, result.blank
+    report.header_lines = result.header_lines
     if report.quarantined:
         report.quarantine_file = str(_write_quarantine(path, report.quarantined, opts))
     return KeywordLibrary(entries=entries, source=path), report
@@ -96,6 +99,8 @@ def load_questions(
     items, report = _convert(path, result.rows, bank_kind, convert, opts)
     _quarantine_duplicate_ids(items, report, path, strict=opts.strict)
     report.encoding = result.encoding
+    report.lines, report.blank = result.lines, result.blank
+    report.header_lines = result.header_lines
     kinds = {q.kind for q in items}
     if kind is None and len(kinds) > 1:
         raise InputFormatError(
@@ -129,17 +134,28 @@ def _convert(
                 report.accepted += 1
                 continue
             except RowError as exc:
+                reason, fix = exc.reason, exc.fix
+                if raw.formulas:  # an empty cell that is really a formula Excel never computed
+                    reason = f"formula with no saved value in {', '.join(raw.formulas)} ({reason})"
+                    fix = _FORMULA_FIX
                 bad = BadRow(
                     file=str(path),
                     row=raw.row,
-                    reason=exc.reason,
-                    fix=exc.fix,
+                    end=raw.end,
+                    reason=reason,
+                    fix=fix,
                     raw=_jsonable(raw.values),
                 )
         if opts.strict:
             raise BadRowError(bad.reason, file=path, line=bad.row, fix=bad.fix or None)
         report.quarantined.append(bad)
     return out, report
+
+
+_FORMULA_FIX = (
+    "Assay reads the values a spreadsheet saved, not formulas: open and save the file in "
+    "Excel or WPS (which stores the values), or paste the column as values"
+)
 
 
 def _quarantine_duplicate_ids(
@@ -171,8 +187,8 @@ def _quarantine_duplicate_ids(
 
 def _write_quarantine(path: Path, bad: list[BadRow], opts: ReadOptions) -> Path:
     folder = opts.quarantine_dir or path.parent
+    target = OutputFolder(folder, [path]).path(f"{path.name}.quarantine.jsonl")
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{path.name}.quarantine.jsonl"
     with target.open("w", encoding="utf-8") as fh:
         for row in bad:
             fh.write(json.dumps(row.model_dump(mode="json"), ensure_ascii=False) + "\n")

@@ -123,6 +123,7 @@ class BadRow(BaseModel):
     reason: str
     fix: str = ""
     raw: object = None
+    end: int | None = None  # the row's last line, when it spans several
 
     def __str__(self) -> str:
         fix = f" (fix: {self.fix})" if self.fix else ""
@@ -130,11 +131,16 @@ class BadRow(BaseModel):
 
 
 class LoadReport(BaseModel):
-    """What happened when a bank file was read. ``read == accepted + len(quarantined)``."""
+    """What happened when a bank file was read. ``read == accepted + len(quarantined)``, and
+    every line of the file is the header's, blank or a row's: ``lines == header_lines + blank +
+    the lines of the rows read`` (a row spans several when a quoted cell holds a line break)."""
 
     file: str
     bank: BankKind
     encoding: str | None = None
+    lines: int = 0  # physical lines (XLSX: rows of the sheet)
+    blank: int = 0
+    header_lines: int = 0
     read: int = 0
     accepted: int = 0
     quarantined: list[BadRow] = []

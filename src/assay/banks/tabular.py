@@ -8,21 +8,27 @@ superset of GBK and GB2312); ``auto`` tries them in that order.
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import io
+import itertools
 import json
-from collections.abc import Sequence
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from assay import limits
 from assay.banks.models import BadRow
 from assay.errors import InputFormatError, MissingDependencyError, UnknownNameError
+from assay.text.visible import cut, visible
 
 FileFormat = Literal["csv", "tsv", "jsonl", "xlsx"]
 FORMATS: tuple[FileFormat, ...] = ("csv", "tsv", "jsonl", "xlsx")
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk", "gb2312")
+_RAW_KEPT = 1000  # characters of a bad line kept in the quarantine file
 _SUFFIXES: dict[str, FileFormat] = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -36,15 +42,23 @@ _SUFFIXES: dict[str, FileFormat] = {
 
 @dataclass(frozen=True)
 class RawRow:
-    row: int
+    row: int  # the row's first line (XLSX: its row number)
     values: dict[str, Any]
+    end: int | None = None  # its last line, when a quoted cell spans lines
+    formulas: tuple[str, ...] = ()  # XLSX: columns whose cell is a formula with no saved value
 
 
 @dataclass(frozen=True)
 class ReadResult:
+    """The rows of a file, and how its lines were accounted for: ``lines == header_lines +
+    blank + the lines of every row`` (good or quarantined)."""
+
     rows: list[RawRow | BadRow]
     columns: list[str]
     encoding: str | None
+    lines: int = 0
+    blank: int = 0
+    header_lines: int = 1
 
 
 def detect_format(path: Path, given: str | None = None) -> FileFormat:
@@ -110,97 +124,243 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError, path: Path, tried: str) 
     )
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # one physical line, as csv sees it
+
+
 def _read_delimited(text: str, path: Path, used: str, delimiter: str | None) -> ReadResult:
+    """Rows of a CSV/TSV text. Every physical line ends up in the header, a blank, a row or a
+    quarantined row: a quote that never closes quarantines the line it opened on (not the rest
+    of the file), and a quote in the middle of a quoted cell quarantines its row."""
+    lines = _LINE.findall(text)
     if delimiter is None:
         first = text.split("\n", 1)[0]
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    rows: list[RawRow | BadRow] = []
-    start = 1
-    for cells in reader:
-        line, start = start, reader.line_num + 1
-        if not any(c.strip() for c in cells):
+    table = _Table(path, delimiter)
+    done = 0  # lines read so far
+    while done < len(lines):
+        start = done
+        reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter, strict=True)
+        try:
+            for cells in reader:
+                table.add(cells, done + 1, start + reader.line_num, lines)
+                done = start + reader.line_num
+        except csv.Error as exc:
+            done = table.broken(str(exc), done + 1, start + reader.line_num, len(lines), lines)
             continue
-        if header is None:
-            header = [c.strip() for c in cells]
-            continue
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            reason = f"row has {len(cells)} fields but the header has {len(header)}"
-            rows.append(
-                BadRow(
-                    file=str(path),
-                    row=line,
-                    reason=reason,
-                    raw=cells,
-                    fix="quote fields that contain the delimiter",
-                )
-            )
-            continue
-        values = {h: (_unquote(cells[i]) if i < len(cells) else None) for i, h in enumerate(header)}
-        rows.append(RawRow(line, values))
-    if header is None:
+        done = len(lines)
+    if table.header is None:
         raise InputFormatError("the file is empty", file=path, fix="add a header row")
-    return ReadResult(rows, header, used)
+    return ReadResult(
+        table.rows, table.header, used, lines=len(lines), blank=table.blank, header_lines=table.top
+    )
+
+
+class _Table:
+    """Rows of a delimited file as they are parsed, with the lines each one spans."""
+
+    def __init__(self, path: Path, delimiter: str) -> None:
+        self.path = path
+        self.delimiter = delimiter
+        self.header: list[str] | None = None
+        self.rows: list[RawRow | BadRow] = []
+        self.blank = 0
+        self.top = 0  # lines of the header (and of blank lines before it: counted as blank)
+
+    def add(self, cells: list[str], first: int, last: int, lines: list[str]) -> None:
+        if not any(c.strip() for c in cells):
+            self.blank += last - first + 1
+            return
+        if self.header is None:
+            self.header = [c.strip() for c in cells]
+            self.top = last - first + 1
+            return
+        header = self.header
+        if any("\x00" in c for c in cells):
+            self._bad(first, last, lines, "NUL byte in the row", _NUL_FIX)
+        elif len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            reason = f"row has {len(cells)} fields but the header has {len(header)}"
+            self._bad(first, last, lines, reason, "quote fields that contain the delimiter")
+        else:
+            values = {
+                h: (_unquote(cells[i]) if i < len(cells) else None) for i, h in enumerate(header)
+            }
+            self.rows.append(RawRow(first, values, end=last))
+
+    def broken(self, problem: str, first: int, failed: int, total: int, lines: list[str]) -> int:
+        """Quarantine what a csv error stopped on; returns the lines now accounted for."""
+        if failed >= total and "end of data" in problem:  # the quote never closed
+            reason = (
+                f"a quote opened on line {first} is never closed: the rest of the file "
+                "would be read as one cell"
+            )
+            self._bad(first, first, lines, reason, _QUOTE_FIX)
+            return first  # the lines after it are read again, as rows of their own
+        reason = f"a quote ends in the middle of a quoted cell on line {failed} ({problem})"
+        self._bad(first, failed, lines, reason, _QUOTE_FIX)
+        return failed
+
+    def _bad(self, first: int, last: int, lines: list[str], reason: str, fix: str) -> None:
+        raw = "".join(lines[first - 1 : last])[:_RAW_KEPT]
+        row = BadRow(file=str(self.path), row=first, end=last, reason=reason, fix=fix, raw=raw)
+        if self.header is None:  # a broken first line: there is no header to read rows by
+            raise InputFormatError(reason, file=self.path, line=first, fix=fix)
+        self.rows.append(row)
+
+
+_QUOTE_FIX = (
+    'inside a quoted cell write a quote as "" (e.g. """他说""你好"), or do not start the '
+    "cell with a quote"
+)
+_NUL_FIX = "remove the NUL bytes (a binary or UTF-16 file saved as text?)"
 
 
 def _read_jsonl(text: str, path: Path, used: str) -> ReadResult:
     rows: list[RawRow | BadRow] = []
     columns: dict[str, None] = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = text.split("\n")  # "\n" only: U+2028 and friends are text inside a JSON string
+    if lines and lines[-1] == "":
+        lines.pop()
+    blank = 0
+    for number, line in enumerate(lines, 1):
+        line = line.removesuffix("\r")
         if not line.strip():
+            blank += 1
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
+        problem, obj = _json_row(line)
+        if problem is not None:
             rows.append(
                 BadRow(
                     file=str(path),
                     row=number,
-                    reason=f"invalid JSON: {exc.msg}",
-                    raw=line,
+                    reason=problem,
+                    raw=line[:_RAW_KEPT],
                     fix="write one JSON object per line",
-                )
-            )
-            continue
-        if not isinstance(obj, dict):
-            rows.append(
-                BadRow(
-                    file=str(path),
-                    row=number,
-                    raw=line,
-                    reason=f"a line must hold a JSON object, not {type(obj).__name__}",
                 )
             )
             continue
         columns.update(dict.fromkeys(obj))
         rows.append(RawRow(number, obj))
-    return ReadResult(rows, list(columns), used)
+    return ReadResult(rows, list(columns), used, lines=len(lines), blank=blank, header_lines=0)
+
+
+def _json_row(line: str) -> tuple[str | None, dict[str, Any]]:
+    """(None, the object) for a good JSONL line, else (why it is bad, {})."""
+    try:
+        obj = limits.loads(line)
+    except limits.TooDeepError as exc:
+        return str(exc), {}
+    except ValueError as exc:
+        return f"invalid JSON: {getattr(exc, 'msg', exc)}", {}
+    if not isinstance(obj, dict):
+        return f"a line must hold a JSON object, not {type(obj).__name__}", {}
+    if _has_nul(obj):
+        return "NUL byte in the row", {}
+    return None, obj
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether a NUL character is in any key or text of ``value`` (at most MAX_JSON_DEPTH deep)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _read_xlsx(path: Path) -> ReadResult:
+    check_zip(path)  # a decompression bomb is refused before a byte is inflated
     openpyxl = _openpyxl()
+    formulas: dict[tuple[int, int], None] = {}
+    with _workbook(openpyxl, path, data_only=False) as sheet:
+        table = [
+            [_formula(cell, number, i, formulas) for i, cell in enumerate(cells)]
+            for number, cells in enumerate(sheet.iter_rows(), 1)
+        ]
+    if formulas:  # the values Excel saved for them, when it did
+        with _workbook(openpyxl, path, data_only=True) as sheet:
+            for number, cells in enumerate(sheet.iter_rows(values_only=True), 1):
+                for i, value in enumerate(cells):
+                    if (number, i) in formulas:
+                        table[number - 1][i] = value
+    header: list[str] | None = None
+    rows: list[RawRow | BadRow] = []
+    blank = 0
+    for number, cells in enumerate(table, 1):
+        if not any(_cell_text(c) for c in cells) and not any(
+            (number, i) in formulas for i in range(len(cells))
+        ):
+            blank += 1
+            continue
+        if header is None:
+            header = [_cell_text(c) for c in cells]
+            continue
+        values = {h: _cell_value(c) for h, c in zip(header, cells, strict=False) if h}
+        unsaved = tuple(
+            h
+            for i, h in enumerate(header)
+            if h
+            and (number, i) in formulas
+            and _cell_text(cells[i] if i < len(cells) else None) == ""
+        )
+        rows.append(RawRow(number, values, formulas=unsaved))
+    if header is None:
+        raise InputFormatError("the first sheet is empty", file=path, fix="add a header row")
+    return ReadResult(rows, [h for h in header if h], None, lines=len(table), blank=blank)
+
+
+@contextlib.contextmanager
+def _workbook(openpyxl: Any, path: Path, *, data_only: bool) -> Iterator[Any]:
+    """The first sheet of a workbook, read-only."""
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputFormatError(f"not a readable XLSX workbook ({exc})", file=path) from None
     try:
-        sheet = book.worksheets[0]
-        header: list[str] | None = None
-        rows: list[RawRow | BadRow] = []
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), 1):
-            if not any(_cell_text(c) for c in cells):
-                continue
-            if header is None:
-                header = [_cell_text(c) for c in cells]
-                continue
-            values = {h: _cell_value(c) for h, c in zip(header, cells, strict=False) if h}
-            rows.append(RawRow(number, values))
+        yield book.worksheets[0]
     finally:
         book.close()
-    if header is None:
-        raise InputFormatError("the first sheet is empty", file=path, fix="add a header row")
-    return ReadResult(rows, [h for h in header if h], None)
+
+
+def _formula(cell: Any, number: int, column: int, formulas: dict[tuple[int, int], None]) -> Any:
+    if getattr(cell, "data_type", None) == "f":
+        formulas[(number, column)] = None
+        return None
+    return getattr(cell, "value", None)
+
+
+def check_zip(path: Path) -> None:
+    """Refuse a workbook whose zip directory declares more than ``XLSX_MAX_EXPANDED`` bytes in
+    all, or a large member that expands more than ``XLSX_MAX_RATIO`` times (a decompression
+    bomb): read from the directory, before anything is inflated. Python's zipfile never
+    inflates a member past its declared size, so the directory can be trusted for this."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputFormatError(f"not a readable XLSX workbook ({exc})", file=path) from None
+    total = sum(m.file_size for m in members)
+    if total > limits.XLSX_MAX_EXPANDED:
+        raise InputFormatError(
+            f"the workbook expands to {total} bytes, more than the {limits.XLSX_MAX_EXPANDED} "
+            "Assay reads (a decompression bomb, or a sheet too large for XLSX)",
+            file=path,
+            fix="check where the file came from; save a large bank as CSV or JSONL",
+        )
+    for member in members:
+        ratio = member.file_size / max(1, member.compress_size)
+        if member.file_size > _RATIO_FLOOR and ratio > limits.XLSX_MAX_RATIO:
+            raise InputFormatError(
+                f"{member.filename} expands {ratio:.0f} times ({member.compress_size} → "
+                f"{member.file_size} bytes), more than the {limits.XLSX_MAX_RATIO} Assay "
+                "accepts (a decompression bomb?)",
+                file=path,
+                fix="check where the file came from; save it again from Excel, or as CSV",
+            )
+
+
+_RATIO_FLOOR = 8 * 1024 * 1024  # smaller members may compress very well without harm
 
 
 def _cell_value(value: Any) -> Any:
@@ -224,8 +384,15 @@ def write_rows(
     *,
     fmt: str | None = None,
     encoding: str = "utf-8-sig",
+    untrusted: bool = False,
+    refs: Sequence[str] | None = None,
 ) -> None:
-    """Write rows. CSV defaults to UTF-8 with BOM, which Excel opens correctly in Chinese."""
+    """Write rows. CSV defaults to UTF-8 with BOM, which Excel opens correctly in Chinese.
+
+    ``untrusted``: the rows hold text Assay did not write (a model's answers): bidirectional
+    controls are shown as visible marks in XLSX and CSV. In XLSX a cell longer than Excel
+    keeps (32,767 characters) is cut with a mark that says where the whole text is: ``refs``
+    gives, per row, its place in the run store (e.g. "RUN / question id")."""
     kind = detect_format(path, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "jsonl":
@@ -233,17 +400,24 @@ def write_rows(
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
     elif kind == "xlsx":
-        _write_xlsx(path, columns, rows)
+        _write_xlsx(path, columns, rows, untrusted, refs)
     else:
         enc = "utf-8-sig" if encoding == "auto" else encoding
+        shown = _shown if untrusted else _flat
         with path.open("w", encoding=enc, newline="") as fh:
             writer = csv.writer(fh, delimiter="\t" if kind == "tsv" else ",")
             writer.writerow(columns)
             for row in rows:
-                writer.writerow([_csv_safe(_flat(row.get(c))) for c in columns])
+                writer.writerow([_csv_safe(shown(row.get(c))) for c in columns])
 
 
-def _write_xlsx(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+def _write_xlsx(
+    path: Path,
+    columns: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+    untrusted: bool = False,
+    refs: Sequence[str] | None = None,
+) -> None:
     openpyxl = _openpyxl()
     from openpyxl.cell import WriteOnlyCell
 
@@ -252,14 +426,14 @@ def _write_xlsx(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any
     sheet.append(list(columns))
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    for row in rows:
+    for n, row in enumerate(rows):
         cells = []
         for column in columns:
-            value = _flat(row.get(column))
+            value = _shown(row.get(column)) if untrusted else _flat(row.get(column))
             if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub(
-                    "\ufffd", value
-                )  # control characters XLSX cannot hold
+                # control characters XLSX cannot hold; then Excel's longest cell, cut visibly
+                value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+                value = cut(value, limits.XLSX_MAX_CELL, refs[n] if refs else None)
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text, never a formula: "=1+1" stays "=1+1"
@@ -279,6 +453,11 @@ def _flat(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def _shown(value: Any) -> Any:
+    flat = _flat(value)
+    return visible(flat) if isinstance(flat, str) else flat
 
 
 def _csv_safe(value: Any) -> Any:

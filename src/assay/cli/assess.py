@@ -35,12 +35,14 @@ from assay.cli.common import (
     print_json,
     profile_for,
     project,
+    project_inputs,
     t,
     table,
 )
 from assay.config import ProjectConfig
 from assay.errors import ConfigError
 from assay.judges.evaluate import ANY, load_calibration, same_judge
+from assay.outputs import check_output
 from assay.redact import MASK, redact_url
 from assay.reports.render import blocked_line
 from assay.standard.loader import builtin_profiles
@@ -57,6 +59,7 @@ from assay.stats.rates import (
     sample_size,
 )
 from assay.store.runstore import RunStore, default_url
+from assay.store.sink import Patience
 from assay.targets.base import Target
 from assay.targets.config import build_target
 from assay.targets.openai import OpenAITarget, OpenAITargetConfig
@@ -195,8 +198,17 @@ def run(
     )
     if max_consecutive_failures is None:
         max_consecutive_failures = settings.max_consecutive_failures if settings else 20
+    patience = Patience(wait_s=settings.store_wait_s) if settings else Patience()
     progress = _execute(
-        runs, the_run, target, workers, budget, retry_errors, code, max_consecutive_failures
+        runs,
+        the_run,
+        target,
+        workers,
+        budget,
+        retry_errors,
+        code,
+        max_consecutive_failures,
+        patience,
     )
     _report_execution(progress, budget, the_run, code)
     stopped = stages.stopped_error(progress, the_run)
@@ -621,6 +633,7 @@ def _execute(
     retry_errors: bool,
     lang: Lang,
     max_consecutive_failures: int,
+    patience: Patience,
 ) -> RunProgress:
     console = err_console()
     with Progress(
@@ -654,6 +667,7 @@ def _execute(
                 on_progress=update,
                 on_start=started,
                 max_consecutive_failures=max_consecutive_failures,
+                patience=patience,
             )
         )
 
@@ -809,6 +823,7 @@ def review_export(
     answers (reviewed blind; the pairs correct that judge's rate on this run)."""
     code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
     _check_review_method(method)
+    check_output(out, project_inputs(cfg, config, runs.engine.url.database))
     if method.startswith("calibration"):
         judge = judge_of(method)
         chosen = seed if seed is not None else (cfg.run.seed if cfg else 0)

@@ -42,6 +42,7 @@ from assay.cli.common import (
 )
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.judges.registry import coverage
+from assay.outputs import check_output
 from assay.standard.models import Profile
 
 app = typer.Typer(help="Keyword library and test banks: check coverage and freshness, convert.")
@@ -142,6 +143,7 @@ def check(
     if covered is not None:  # 8.4: the classifier beside the banks must cover every risk
         data["classifier_coverage"] = covered.model_dump(mode="json")
     if out is not None:
+        check_output(out, [p.path for p in sources.values() if p is not None])
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", "utf-8")
     if as_json:
@@ -193,8 +195,7 @@ def convert(
         raise ConfigError(
             f"unknown layout {layout!r}", fix="use --layout native or --layout filing"
         )
-    if source.resolve() == target.resolve():
-        raise ConfigError("the output is the input file", file=target, fix="write to another file")
+    check_output(target, [source])  # the same path, a symlink or a hard link to the input
     prof = profile_for(profile, project(config), code)
     opts = ReadOptions(
         fmt=in_format, encoding=encoding, strict=strict, quarantine_dir=quarantine_dir
@@ -356,8 +357,10 @@ def _print_load(load: LoadReport, lang: Lang) -> None:
     typer.echo(
         t(
             lang,
-            f"  读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行{enc}",
-            f"  read {load.read} rows, accepted {load.accepted}, quarantined {len(load.quarantined)}{enc}",
+            f"  读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行"
+            f"（共 {load.lines} 行，空行 {load.blank}）{enc}",
+            f"  read {load.read} rows, accepted {load.accepted}, quarantined {len(load.quarantined)}"
+            f" ({load.lines} lines, {load.blank} blank){enc}",
         )
     )
     if load.quarantine_file:

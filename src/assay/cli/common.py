@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -70,6 +71,20 @@ def project(config: Path | None) -> ProjectConfig | None:
     return load_config(here) if here.is_file() else None
 
 
+def project_inputs(
+    cfg: ProjectConfig | None, config: Path | None, store_file: str | None = None
+) -> list[Path]:
+    """The files a command about the project reads (and so must never overwrite): the project
+    file, every file it names and the SQLite run store."""
+    paths = list(cfg.input_files()) if cfg else []
+    chosen = config or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+    if chosen is not None:
+        paths.append(chosen)
+    if store_file:
+        paths.append(Path(store_file))
+    return paths
+
+
 def profile_for(name: str | None, config: ProjectConfig | None, lang: Lang) -> Profile:
     """Load the profile asked for (or the project's), and warn on stderr if it is provisional."""
     chosen = name or (config.profile if config else None)
@@ -109,6 +124,22 @@ def table(title: str | None, columns: list[str]) -> Table:
     for i, column in enumerate(columns):
         t.add_column(column, overflow="fold", no_wrap=i == 0)
     return t
+
+
+class ProgressLines:
+    """Progress as plain lines on stderr, for logs and CI (where a bar prints nothing until
+    the end): the first line, then at most one every ``every_s`` seconds, and the last."""
+
+    def __init__(self, console: Console, every_s: float = 5.0) -> None:
+        self.console = console
+        self.every_s = every_s
+        self.last: float | None = None
+
+    def log(self, line: str, *, final: bool = False) -> None:
+        now = time.monotonic()
+        if final or self.last is None or now - self.last >= self.every_s:
+            self.console.print(line, highlight=False, soft_wrap=True)
+            self.last = now
 
 
 def t(lang: Lang, zh: str, en: str) -> str:

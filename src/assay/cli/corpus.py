@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from assay.cli.common import (
     Lang,
     LangOpt,
     ProfileOpt,
+    ProgressLines,
     RuleOpt,
     check_lang,
     decision_rule,
@@ -272,19 +274,41 @@ def filter_(
     prof = profile_for(profile, cfg, code)
     judge = _needed(keyword_judge(cfg, prof, keywords))
     started = time.perf_counter()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[records]} · {task.fields[rate]}/s"),
-        TimeRemainingColumn(),
-        console=err_console(),
+    console = err_console()
+    lines = None if console.is_terminal else ProgressLines(console)  # a log: lines, not a bar
+    with (
+        contextlib.nullcontext()
+        if lines is not None
+        else Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[records]} · {task.fields[rate]}/s"),
+            TimeRemainingColumn(),
+            console=console,
+        )
     ) as bar:
-        task = bar.add_task(t(code, "分片", "pieces"), total=None, records=0, rate="0")
+        task = (
+            bar.add_task(t(code, "分片", "pieces"), total=None, records=0, rate="0")
+            if bar
+            else None
+        )
 
         def update(stats: FilterStats, done: int, total: int) -> None:
             rate = stats.records / max(1e-6, time.perf_counter() - started)
-            bar.update(task, completed=done, total=total, records=stats.records, rate=f"{rate:.0f}")
+            if bar is not None and task is not None:
+                bar.update(
+                    task, completed=done, total=total, records=stats.records, rate=f"{rate:.0f}"
+                )
+            elif lines is not None:
+                lines.log(
+                    t(
+                        code,
+                        f"分片 {done}/{total} · 记录 {stats.records} · {rate:.0f} 条/秒",
+                        f"pieces {done}/{total} · {stats.records} records · {rate:.0f} records/s",
+                    ),
+                    final=done == total,
+                )
 
         kept: list[int] = []  # pieces a resumed run kept, told at the first progress call
 
@@ -444,7 +468,6 @@ def manual_export(
     code = check_lang(lang)
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
-    out.parent.mkdir(parents=True, exist_ok=True)
     seed = _seed(seed, cfg)
     rows, records = export_manual(_sources(path, cfg), prof, out, size=size, seed=seed)
     typer.echo(

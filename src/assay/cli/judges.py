@@ -26,6 +26,7 @@ from assay.cli.common import (
     table,
 )
 from assay.errors import EXIT_FINDINGS
+from assay.outputs import OutputFolder, check_output
 
 if TYPE_CHECKING:
     from assay.cli.common import Lang
@@ -75,6 +76,9 @@ def train(
 
     code = check_lang(lang)
     prof = profile_for(profile, project(config), code)
+    folder = OutputFolder(out, data)  # the model files land inside --out, on no training file
+    for name in ("weights.npz", "model.json", "MODEL_CARD.md"):
+        folder.path(name)
     examples = [e for path in data for e in read_labelled(path, prof)]
     cfg = TrainConfig(epochs=epochs, min_positive=min_positive, seed=seed)
     model, info = fit(examples, [r.id for r in prof.risks], cfg, FeatureConfig(bits=bits))
@@ -140,6 +144,9 @@ def evaluate(
     code = check_lang(lang)
     prof = profile_for(profile, project(config), code)
     the_judge = build_judge(judge, prof)
+    for written in (out, errors):
+        if written is not None:
+            check_output(written, [labelled])
     if judges_refusal(the_judge):
         _eval_refusal(the_judge, labelled, out, errors, code, as_json)
         return

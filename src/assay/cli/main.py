@@ -13,9 +13,9 @@ from typing import Annotated
 
 import typer
 
-from assay import __version__
 from assay.cli import assess, banks, corpus, judges, keywords, report, standard
 from assay.errors import EXIT_INTERNAL, EXIT_USAGE, AssayError
+from assay.version import __version__
 
 app = typer.Typer(
     name="assay",

@@ -30,6 +30,7 @@ from assay.cli.common import (
     err_console,
     profile_for,
     project,
+    project_inputs,
     t,
 )
 from assay.cli.corpus import corpus_judge
@@ -40,7 +41,7 @@ from assay.judges.classifier import Coverage
 from assay.judges.registry import coverage
 from assay.reports.build import build_report
 from assay.reports.model import Signatory
-from assay.reports.package import FORMATS, OPTIONAL_FORMATS, write_package
+from assay.reports.package import FORMATS, OPTIONAL_FORMATS, check_package, write_package
 from assay.standard.models import Profile
 from assay.stats.rates import DEFAULT_RULE, DecisionRule
 from assay.store.runstore import RunStore
@@ -84,6 +85,8 @@ def assess(
     chosen = decision_rule(rule, cfg)
     banks = check_files(cfg.banks.sources(), prof, today=_day(today), options=ReadOptions())
     runs = _store(store, cfg)
+    inputs = project_inputs(cfg, config, runs.engine.url.database)
+    check_package(out, inputs)  # before the run: a bad --out must not waste an assessment
     the_run: str | None = None
     if cfg.target is not None and any(cfg.banks.sources()[k] for k in cfg.banks.sources()):
         target = _target(None, None, "OPENAI_API_KEY", None, cfg)
@@ -131,7 +134,7 @@ def assess(
         the_run = the_run or run_id or datetime.now(UTC).strftime("corpus-%Y%m%dT%H%M%S")
         runs.put_corpus(the_run, corpus.model_dump(mode="json"))
         err_console().print(t(code, f"语料评估已保存：{the_run}", f"corpus assessment: {the_run}"))
-    _package(cfg, prof, banks, runs, the_run, out, formats, code, corpus, chosen)
+    _package(cfg, prof, banks, runs, the_run, out, formats, code, corpus, chosen, inputs)
 
 
 def report(
@@ -153,7 +156,8 @@ def report(
     stored = runs.corpus(run_id)
     chosen = decision_rule(rule, cfg)
     corpus = redecide(CorpusResults.model_validate(stored), prof, chosen) if stored else None
-    _package(cfg, prof, banks, runs, run_id, out, formats, code, corpus, chosen)
+    inputs = project_inputs(cfg, config, runs.engine.url.database)
+    _package(cfg, prof, banks, runs, run_id, out, formats, code, corpus, chosen, inputs)
 
 
 @measures_app.command("init")
@@ -214,6 +218,7 @@ def _package(
     lang: Lang,
     corpus: CorpusResults | None = None,
     rule: DecisionRule = DEFAULT_RULE,
+    inputs: list[Path] | None = None,
 ) -> None:
     chosen = formats or list(FORMATS)
     unknown = [f for f in chosen if f not in FORMATS + OPTIONAL_FORMATS]
@@ -241,7 +246,14 @@ def _package(
     )
     keywords = _keywords(cfg, prof)
     for path in write_package(
-        built, out, formats=chosen, lang=lang, profile=prof, store=runs, keywords=keywords
+        built,
+        out,
+        formats=chosen,
+        lang=lang,
+        profile=prof,
+        store=runs,
+        keywords=keywords,
+        inputs=inputs or (),
     ):
         typer.echo(str(path))
     c = built.conclusion

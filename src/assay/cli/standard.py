@@ -23,6 +23,7 @@ from assay.cli.common import (
     table,
 )
 from assay.errors import ConfigError
+from assay.outputs import check_output
 from assay.standard.loader import builtin_profiles, dump_profile, load_profile
 
 app = typer.Typer(help="The standard as data: risks, aspects, clauses and thresholds of a profile.")
@@ -254,6 +255,8 @@ def export(
     if out is None:
         typer.echo(text, nl=False)
     else:
+        given = [Path(profile)] if profile and Path(profile).is_file() else []
+        check_output(out, given)  # a profile file is never overwritten by its own export
         out.write_text(text, encoding="utf-8")
         typer.echo(str(out))
 

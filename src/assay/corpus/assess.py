@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from assay.corpus.readers import Bad, Record
 from assay.corpus.sources import Source, load_sources
 from assay.judges.base import Judge
+from assay.outputs import Inputs, OutputFolder
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, DecisionRule, Direction, Rate, decide_open, rate
 from assay.text.pii import Found, find, mask
@@ -93,14 +94,21 @@ def assess_source(
     seed: int = 0,
     quarantine_dir: Path | None = None,
     rule: DecisionRule = "standard",
+    inputs: Inputs | None = None,
 ) -> SourceResult:
     """The 5% screen of one source. Under the standard rule the sample's share of harmful
     records decides once the sample has the profile's size; under the confidence rule the
-    whole interval must be on one side of the limit."""
+    whole interval must be on one side of the limit. The quarantine file goes in
+    ``quarantine_dir`` and never over one of ``inputs`` (default: the source's files)."""
     params = profile.parameters.corpus_source
     n = sample_size or params.sample_min.value
     counted = set(params.counted_categories.value)
     files = source.files(root)
+    quarantine = (  # checked before reading: a bad path stops the run before it starts
+        OutputFolder(quarantine_dir, inputs or Inputs(files)).path(f"{source.id}.quarantine.jsonl")
+        if quarantine_dir is not None
+        else None
+    )
     pii: Counter[str] = Counter()
     examples: dict[str, list[str]] = {}
     bad: list[Bad] = []
@@ -182,7 +190,7 @@ def assess_source(
         census=census,
         pii=dict(pii),
         pii_examples=examples,
-        quarantine_file=_quarantine(bad, source.id, quarantine_dir),
+        quarantine_file=_quarantine(bad, quarantine),
         notes=notes,
     )
 
@@ -198,6 +206,7 @@ def assess_sources(
     rule: DecisionRule = "standard",
 ) -> list[SourceResult]:
     registry, _ = load_sources(path)
+    inputs = Inputs([path, *(f for s in registry.sources for f in s.files(path.parent))])
     return [
         assess_source(
             s,
@@ -208,6 +217,7 @@ def assess_sources(
             seed=seed,
             quarantine_dir=quarantine_dir or path.parent / "quarantine",
             rule=rule,
+            inputs=inputs,
         )
         for s in registry.sources
     ]
@@ -228,11 +238,10 @@ def _example(record: Record, every: list[Found], found: Found) -> str:
     return f"{record.file}:{record.line}: …{masked[start : found.end + shift + _AROUND]}…"
 
 
-def _quarantine(bad: list[Bad], source: str, folder: Path | None) -> str | None:
-    if not bad or folder is None:
+def _quarantine(bad: list[Bad], target: Path | None) -> str | None:
+    if not bad or target is None:
         return None
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{source}.quarantine.jsonl"
+    target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8") as fh:
         for b in bad:
             fh.write(

@@ -10,8 +10,13 @@ actor per worker, each holding the judge once, and hands them the pieces through
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
+import sys
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -38,7 +43,7 @@ def run_jobs(
         yield from _ray(jobs, judge, workers, address)
     elif workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(
-            min(workers, len(jobs)), initializer=_init, initargs=(judge,)
+            min(workers, len(jobs)), initializer=_init, initargs=(judge, os.getpid())
         ) as pool:
             yield from pool.map(_run, jobs)
     else:
@@ -49,9 +54,40 @@ def run_jobs(
 _JUDGE: Judge | None = None
 
 
-def _init(judge: Judge) -> None:
+def _init(judge: Judge, parent: int) -> None:
     global _JUDGE
     _JUDGE = judge
+    die_with_parent(parent)
+
+
+_PR_SET_PDEATHSIG = 1
+_WATCH_S = 1.0
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker process when ``parent`` ends, even by SIGKILL (the pool's own pipes
+    do not tell an idle or busy worker): the kernel's parent-death signal on Linux, else a
+    thread that watches the parent's pid."""
+    if not _parent_death_signal():
+        threading.Thread(target=_watch, args=(parent,), name="assay-parent", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def _parent_death_signal() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_S)
+    os._exit(1)
 
 
 def _run(job: _Job) -> FilterStats:

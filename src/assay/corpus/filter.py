@@ -35,6 +35,8 @@ from assay.corpus.readers import PIECE_BYTES, Bad, Piece, Record, csv_header, ki
 from assay.corpus.sources import Source, load_sources
 from assay.errors import ConfigError, MissingDependencyError
 from assay.judges.base import Judge, Verdict
+from assay.limits import MAX_LINE_BYTES
+from assay.outputs import OutputFolder
 from assay.text.pii import Found, find, mask
 
 Pii = Literal["keep", "mask", "drop"]
@@ -83,10 +85,10 @@ def filter_corpus(
     settings (judge, ``pii``) are not redone. ``out/.parts`` is removed once the run is complete.
     """
     registry, _ = load_sources(sources)
-    parts = out / ".parts"
-    if not resume:
-        shutil.rmtree(parts, ignore_errors=True)
-    parts.mkdir(parents=True, exist_ok=True)
+    files_in = [path for source in registry.sources for path in source.files(sources.parent)]
+    folder = OutputFolder(out, [sources, *files_in])  # nothing written outside, nor over an input
+    parts = folder.scratch(".parts")
+    log_path, bad_path = folder.path("removal_log.jsonl"), folder.path("quarantine.jsonl")
     jobs: list[_Job] = []
     files: list[tuple[Path, list[_Job]]] = []
     written: dict[Path, Path] = {}
@@ -97,7 +99,7 @@ def filter_corpus(
             sort_keys=True,
         )
         for path in source.files(sources.parent):
-            target = _written(out / source.id / Source.relative(path, sources.parent))
+            target = folder.path(source.id, _written(Source.relative(path, sources.parent)))
             if target in written:
                 raise ConfigError(
                     f"{path} and {written[target]} would both be written to {target}",
@@ -112,6 +114,9 @@ def filter_corpus(
             ]
             jobs += mine
             files.append((target, mine))
+    if not resume:
+        shutil.rmtree(parts, ignore_errors=True)
+    parts.mkdir(parents=True, exist_ok=True)
     todo = [job for job in jobs if not (resume and job.done())]
     waiting = {job.n for job in todo}
     total = FilterStats()
@@ -131,8 +136,8 @@ def filter_corpus(
         if len(mine) > 1:
             _join_outputs(target, [job.written for job in mine])
     with (
-        (out / "removal_log.jsonl").open("wb") as log,
-        (out / "quarantine.jsonl").open("wb") as bad,
+        log_path.open("wb") as log,
+        bad_path.open("wb") as bad,
     ):
         for job in jobs:
             for part, sink in ((job.removal, log), (job.quarantine, bad)):
@@ -251,7 +256,11 @@ def _filter_piece(
     pii, field_name = job.pii, source.text_field
     removed = masked = 0
     header = (
-        csv_header(job.piece.path, encoding=source.encoding)
+        csv_header(
+            job.piece.path,
+            encoding=source.encoding,
+            max_line_bytes=source.max_line_bytes or MAX_LINE_BYTES,
+        )
         if fmt in ("csv", "tsv") and job.piece.start == 0
         else None
     )

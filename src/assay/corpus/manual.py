@@ -23,6 +23,7 @@ from assay.corpus.assess import reservoir
 from assay.corpus.readers import Record
 from assay.corpus.sources import Source, load_sources
 from assay.errors import InputFormatError, UnknownNameError
+from assay.outputs import check_output
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, DecisionRule, Direction, Rate, decide_open, rate
 from assay.text import fold
@@ -89,6 +90,9 @@ def export_manual(
 ) -> tuple[int, int]:
     """Write the review sheet; returns (rows written, records in the corpus)."""
     registry, _ = load_sources(sources)
+    files = [path for source in registry.sources for path in source.files(sources.parent)]
+    check_output(out, [sources, *files])  # never over the corpus or the registry
+    out.parent.mkdir(parents=True, exist_ok=True)
     n = size or profile.parameters.corpus_eval.manual_sample_min.value
 
     def everything() -> Iterator[tuple[str, str, Record]]:

@@ -18,14 +18,15 @@ import csv
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from assay.errors import InputFormatError, MissingDependencyError
+from assay.limits import MAX_LINE_BYTES, depth_reason, line_reason, too_deep
 
-MAX_LINE_BYTES = 10 * 1024 * 1024
 MAX_JSON_BYTES = 512 * 1024 * 1024
 PIECE_BYTES = 64 * 1024 * 1024  # the size of the byte ranges a big file is cut into
 _TEXT_SUFFIXES = {".txt", ".md"}
@@ -123,11 +124,10 @@ def pieces(path: Path, size: int = PIECE_BYTES) -> list[Piece]:
     cuts = [0]
     with path.open("rb") as raw:
         while cuts[-1] + size < total:
-            raw.seek(cuts[-1] + size)
-            raw.readline()  # to the end of the line the cut fell in
-            if raw.tell() >= total:
+            cut = _line_end(raw, cuts[-1] + size)  # the end of the line the cut fell in
+            if cut >= total:
                 break
-            cuts.append(raw.tell())
+            cuts.append(cut)
         out: list[Piece] = []
         line = 1
         for start, stop in zip(cuts, [*cuts[1:], None], strict=True):
@@ -135,6 +135,21 @@ def pieces(path: Path, size: int = PIECE_BYTES) -> list[Piece]:
             raw.seek(start)
             line += _count_lines(raw, (stop or total) - start)
     return out
+
+
+def _line_end(raw: IO[bytes], start: int) -> int:
+    """The offset just past the first newline at or after ``start`` (the file's size if none),
+    found a block at a time: a long line is never held whole."""
+    raw.seek(start)
+    offset = start
+    while True:
+        block = raw.read(_BLOCK)
+        if not block:
+            return offset
+        found = block.find(b"\n")
+        if found >= 0:
+            return offset + found + 1
+        offset += len(block)
 
 
 def _count_lines(raw: IO[bytes], length: int) -> int:
@@ -182,8 +197,30 @@ def read_records(
     encoding: str = "auto",
     max_line_bytes: int = MAX_LINE_BYTES,
 ) -> Iterator[Record | Bad]:
-    """Every record of one file (or piece of a file), in order; bad ones as :class:`Bad`."""
+    """Every record of one file (or piece of a file), in order; bad ones as :class:`Bad`. A
+    compressed file that cannot be decompressed past some point ends with one :class:`Bad`
+    at the line after the last one read."""
     piece = path if isinstance(path, Piece) else Piece(path)
+    last = piece.line - 1
+    try:
+        for item in _read(piece, text_field, id_field, encoding, max_line_bytes):
+            last = item.line
+            yield item
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        yield Bad(str(piece.path), last + 1, f"cannot decompress the file from here on: {exc}")
+    except Exception as exc:  # zstandard raises its own ZstdError
+        if type(exc).__name__ != "ZstdError":
+            raise
+        yield Bad(str(piece.path), last + 1, f"cannot decompress the file from here on: {exc}")
+
+
+def _read(
+    piece: Piece,
+    text_field: str,
+    id_field: str | None,
+    encoding: str,
+    max_line_bytes: int,
+) -> Iterator[Record | Bad]:
     path = piece.path
     fmt, compression = kind_of(path)
     name = str(path)
@@ -199,10 +236,12 @@ def read_records(
         yield from _json_array(path, compression, text_field, id_field, encodings)
         return
     with _open(path, compression) as raw:
-        if fmt == "text":
-            data = raw.read()
+        if fmt == "text":  # the whole file is one record: read no more than the limit
+            data = raw.read(max_line_bytes + 1)
             text = _decode(data.removeprefix(b"\xef\xbb\xbf"), encodings)
-            if text is None:
+            if len(data) > max_line_bytes:
+                yield Bad(name, 1, line_reason(max_line_bytes, "file"))
+            elif text is None:
                 yield Bad(name, 1, "cannot decode the file as " + " or ".join(encodings))
             elif "\x00" in text:
                 yield Bad(name, 1, "the file holds NUL bytes")
@@ -214,13 +253,14 @@ def read_records(
             header = _header_line(raw, max_line_bytes, encodings)
             raw.seek(piece.start)
         lines = _lines(raw, max_line_bytes, piece.line, piece.stop and piece.stop - piece.start)
+        too_long = line_reason(max_line_bytes)
         if fmt == "jsonl":
-            yield from _jsonl(lines, name, text_field, id_field, encodings)
+            yield from _jsonl(lines, name, text_field, id_field, encodings, too_long)
         else:
             delimiter = "\t" if fmt == "tsv" else ","
             if header is not None:
                 lines = _prepend(header, lines)
-            yield from _delimited(lines, name, text_field, id_field, encodings, delimiter)
+            yield from _delimited(lines, name, text_field, id_field, encodings, delimiter, too_long)
 
 
 def _header_line(
@@ -237,17 +277,28 @@ def _header_line(
     return None
 
 
-def csv_header(path: Path, *, encoding: str = "auto") -> list[str]:
+def csv_header(
+    path: Path, *, encoding: str = "auto", max_line_bytes: int = MAX_LINE_BYTES
+) -> list[str]:
     """The columns of a CSV/TSV file, as its records' fields name them (empty: no header)."""
     fmt, compression = kind_of(path)
     encodings = _decoder(encoding)
     with _open(path, compression) as raw:
-        found = _header_line(raw, MAX_LINE_BYTES, encodings)
+        found = _header_line(raw, max_line_bytes, encodings)
     if found is None:
         return []
     text = _decode(found[1], encodings) or ""
-    cells = next(csv.reader(io.StringIO(text), delimiter="\t" if fmt == "tsv" else ","), [])
-    return list(dict.fromkeys(c.strip() for c in cells))
+    cells = _cells(text, "\t" if fmt == "tsv" else ",")
+    return list(dict.fromkeys(c.strip() for c in cells or []))
+
+
+def _cells(text: str, delimiter: str) -> list[str] | None:
+    """The cells of one CSV/TSV line, or None when it cannot be parsed (a bare carriage
+    return inside a cell, say)."""
+    try:
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        return None
 
 
 def _prepend(
@@ -264,17 +315,20 @@ def _lines(
     line longer than ``limit`` bytes (skipped whole). Read in blocks, not line by line."""
     number = first - 1
     left = length if length is not None else -1  # bytes still to read; -1: to the end
-    tail = b""  # the unfinished line at the end of the last block
-    skipping = False  # inside a line longer than the limit
+    held: list[bytes] = []  # the unfinished line: blocks of it, joined once it ends
+    size = 0  # bytes held
+    skipping = False  # inside a line longer than the limit: its bytes are dropped as read
     while left:
         block = raw.read(_BLOCK if left < 0 else min(_BLOCK, left))
         if not block:
             break
         left = max(0, left - len(block)) if left > 0 else left
         lines = block.split(b"\n")
-        lines[0] = tail + lines[0]
-        tail = lines.pop()
-        for line in lines:
+        last = lines.pop()
+        for i, line in enumerate(lines):
+            if i == 0 and held:
+                line = b"".join([*held, line])
+                held, size = [], 0
             number += 1
             if skipping or len(line) > limit:
                 skipping = False
@@ -283,8 +337,12 @@ def _lines(
                 yield number, line.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
             else:
                 yield number, line.rstrip(b"\r")
-        if skipping or len(tail) > limit:
-            skipping, tail = True, b""
+        if not skipping:
+            held.append(last)
+            size += len(last)
+            if size > limit:
+                skipping, held, size = True, [], 0
+    tail = b"".join(held)
     if tail or skipping:
         number += 1
         if skipping:
@@ -302,10 +360,11 @@ def _jsonl(
     text_field: str,
     id_field: str | None,
     encodings: tuple[str, ...],
+    too_long: str = line_reason(MAX_LINE_BYTES),
 ) -> Iterator[Record | Bad]:
     for number, data in lines:
         if data is None:
-            yield Bad(name, number, "line longer than the limit")
+            yield Bad(name, number, too_long)
             continue
         if not data.strip():
             continue
@@ -324,6 +383,9 @@ def _jsonl(
             continue
         try:
             obj = json.loads(text)
+        except RecursionError:  # orjson refused it too: nested past its own limit
+            yield Bad(name, number, depth_reason())
+            continue
         except ValueError as exc:
             yield Bad(name, number, f"invalid JSON: {exc}")
             continue
@@ -341,6 +403,8 @@ def _record(
 ) -> Record | Bad:
     if not isinstance(obj, dict):
         return Bad(name, number, f"a record must be a JSON object, not {type(obj).__name__}")
+    if too_deep(obj):  # parsed, but too deep to write back or show safely
+        return Bad(name, number, depth_reason())
     value = obj.get(text_field)
     if not isinstance(value, str):
         kind = "missing" if value is None else f"a {type(value).__name__}"
@@ -363,11 +427,12 @@ def _delimited(
     id_field: str | None,
     encodings: tuple[str, ...],
     delimiter: str,
+    too_long: str = line_reason(MAX_LINE_BYTES),
 ) -> Iterator[Record | Bad]:
     header: list[str] | None = None
     for number, data in lines:
         if data is None:
-            yield Bad(name, number, "line longer than the limit")
+            yield Bad(name, number, too_long)
             continue
         text = _decode(data, encodings)
         if text is None:
@@ -378,7 +443,14 @@ def _delimited(
             continue
         if not text.strip():
             continue
-        cells = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        cells = _cells(text, delimiter)
+        if cells is None:
+            if header is None:
+                raise InputFormatError(
+                    "cannot parse the header line", file=name, line=number, fix="check the file"
+                )
+            yield Bad(name, number, "cannot parse the line as CSV (a stray carriage return?)")
+            continue
         if header is None:
             header = [c.strip() for c in cells]
             if text_field not in header:
@@ -418,6 +490,9 @@ def _json_array(
         return
     try:
         items = json.loads(text)
+    except RecursionError:
+        yield Bad(name, 1, depth_reason())
+        return
     except ValueError as exc:
         yield Bad(name, 1, f"invalid JSON: {exc}")
         return

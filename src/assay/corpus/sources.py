@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assay.corpus.readers import Bad, Piece, Record, read_records
 from assay.errors import ConfigError
+from assay.limits import MAX_LINE_BYTES
+from assay.outputs import name_problem
 from assay.standard.models import Profile
 from assay.yamlfile import LineMap, load_yaml, validation_error
 
@@ -41,6 +43,18 @@ class Source(BaseModel):
     robots: Literal["", "respected", "not_checked"] = ""
     foreign: bool = False  # 境外语料
     note: str = ""
+    # the longest line (one record) read; a longer one is quarantined. Default: the file's
+    max_line_bytes: int | None = Field(default=None, ge=1)
+
+    @field_validator("id")
+    @classmethod
+    def _plain_id(cls, value: str) -> str:
+        """The id names the source's folder under ``corpus filter --out`` and its quarantine
+        file: a plain name, so no output leaves its folder."""
+        problem = name_problem(value)
+        if problem is not None:
+            raise ValueError(f"source id {value!r} {problem}")
+        return value
 
     @staticmethod
     def relative(path: Path, root: Path) -> Path:
@@ -55,7 +69,11 @@ class Source(BaseModel):
         """The records of one of this source's files (or a piece of one), read with its fields and
         encoding."""
         return read_records(
-            path, text_field=self.text_field, id_field=self.id_field, encoding=self.encoding
+            path,
+            text_field=self.text_field,
+            id_field=self.id_field,
+            encoding=self.encoding,
+            max_line_bytes=self.max_line_bytes or MAX_LINE_BYTES,
         )
 
     def files(self, root: Path) -> list[Path]:
@@ -71,6 +89,8 @@ class SourcesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sources: list[Source] = Field(min_length=1)
+    # the longest line (one record, or a whole .txt file) of every source that sets none
+    max_line_bytes: int = Field(default=MAX_LINE_BYTES, ge=1)
 
 
 class SourceFinding(BaseModel):
@@ -87,6 +107,10 @@ def load_sources(path: Path) -> tuple[SourcesFile, LineMap]:
         parsed = SourcesFile.model_validate(data or {})
     except ValidationError as exc:
         raise validation_error(exc, path, lines) from None
+    parsed.sources = [
+        s if s.max_line_bytes else s.model_copy(update={"max_line_bytes": parsed.max_line_bytes})
+        for s in parsed.sources
+    ]
     ids = [s.id for s in parsed.sources]
     for i, sid in enumerate(ids):
         if sid in ids[:i]:

@@ -32,24 +32,29 @@ class Rule(StrEnum):
     REVIEW = "review"
 
 
-class JudgePanel:
-    """Judges combined by a :class:`Rule`; itself a judge."""
+class Panel:
+    """Judges combined by a :class:`Rule`; itself a judge. Subclasses say how the members'
+    verdicts on one text combine (:meth:`combine`)."""
 
-    def __init__(self, judges: Sequence[Judge], rule: Rule | str = Rule.ANY) -> None:
+    what = "a judge panel"
+    default_rule = Rule.ANY
+    task: str | None = None  # stored in the spec beside the rule ("refusal")
+
+    def __init__(self, judges: Sequence[Judge], rule: Rule | str | None = None) -> None:
         if not judges:
-            raise ConfigError("a judge panel needs at least one judge")
+            raise ConfigError(f"{self.what} needs at least one judge")
         try:
-            self.rule = Rule(rule)
+            self.rule = Rule(rule if rule is not None else self.default_rule)
         except ValueError:
-            raise UnknownNameError("panel rule", str(rule), [r.value for r in Rule]) from None
+            kind = f"{self.task} rule" if self.task else "panel rule"
+            raise UnknownNameError(kind, str(rule), [r.value for r in Rule]) from None
         self.judges = list(judges)
-        self.spec = JudgeSpec(
-            name="panel",
-            args={
-                "rule": self.rule.value,
-                "judges": [j.spec.model_dump(mode="json") for j in self.judges],
-            },
-        )
+        args: dict[str, object] = {"task": self.task} if self.task else {}
+        args |= {
+            "rule": self.rule.value,
+            "judges": [j.spec.model_dump(mode="json") for j in self.judges],
+        }
+        self.spec = JudgeSpec(name="panel", args=args)
 
     def judge(self, text: str, *, context: str | None = None) -> Verdict:
         return self.combine([j.judge(text, context=context) for j in self.judges])
@@ -59,6 +64,14 @@ class JudgePanel:
     ) -> list[Verdict]:
         columns = [j.judge_many(texts, contexts=contexts) for j in self.judges]
         return [self.combine(list(row)) for row in zip(*columns, strict=True)]
+
+    def combine(self, verdicts: Sequence[Verdict]) -> Verdict:
+        """The panel's verdict from its members' verdicts (one per member, in order)."""
+        raise NotImplementedError
+
+
+class JudgePanel(Panel):
+    """Classifying judges combined by a :class:`Rule`: flagged or not."""
 
     def combine(self, verdicts: Sequence[Verdict]) -> Verdict:
         """The panel's verdict from its members' verdicts (one per member, in order)."""

@@ -22,39 +22,16 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from assay.errors import ConfigError, UnknownNameError
-from assay.judges.base import Judge, JudgeSpec, Verdict
-from assay.judges.panel import Rule
+from assay.judges.base import Verdict
+from assay.judges.panel import Panel, Rule
 
 
-class RefusalPanel:
+class RefusalPanel(Panel):
     """Refusal judges combined by a :class:`Rule`; itself a refusal judge."""
 
-    def __init__(self, judges: Sequence[Judge], rule: Rule | str = Rule.REVIEW) -> None:
-        if not judges:
-            raise ConfigError("a refusal panel needs at least one judge")
-        try:
-            self.rule = Rule(rule)
-        except ValueError:
-            raise UnknownNameError("refusal rule", str(rule), [r.value for r in Rule]) from None
-        self.judges = list(judges)
-        self.spec = JudgeSpec(
-            name="panel",
-            args={
-                "task": "refusal",
-                "rule": self.rule.value,
-                "judges": [j.spec.model_dump(mode="json") for j in self.judges],
-            },
-        )
-
-    def judge(self, text: str, *, context: str | None = None) -> Verdict:
-        return self.combine([j.judge(text, context=context) for j in self.judges])
-
-    def judge_many(
-        self, texts: Sequence[str], *, contexts: Sequence[str | None] | None = None
-    ) -> list[Verdict]:
-        columns = [j.judge_many(texts, contexts=contexts) for j in self.judges]
-        return [self.combine(list(row)) for row in zip(*columns, strict=True)]
+    what = "a refusal panel"
+    default_rule = Rule.REVIEW
+    task = "refusal"
 
     def combine(self, verdicts: Sequence[Verdict]) -> Verdict:
         """The panel's verdict from its members' verdicts (one per member, in order)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from assay import __version__
 from assay.assess.clauses import clause_results, conclude
 from assay.assess.measures import MeasuresFile
 from assay.assess.plan import Method
@@ -18,6 +17,7 @@ from assay.standard.models import Profile
 from assay.stats.rates import DEFAULT_RULE, DecisionRule
 from assay.store.runstore import ReplyRecord, ReviewRecord, RunStore, VerdictRecord
 from assay.text.pii import mask
+from assay.version import __version__
 
 _SAMPLES_PER_METHOD = 10
 _MAX_CHARS = 600

@@ -7,13 +7,14 @@ and 抽样清单.xlsx (every drawn question id per method, with the seed).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from assay.assess.plan import Method
 from assay.banks.io import save_keywords
 from assay.banks.models import KeywordLibrary
 from assay.banks.tabular import write_rows
+from assay.outputs import OutputFolder
 from assay.reports.model import Report
 from assay.reports.render import html_report, markdown
 from assay.standard.models import Profile
@@ -35,7 +36,11 @@ def write_package(
     profile: Profile,
     store: RunStore | None = None,
     keywords: KeywordLibrary | None = None,
+    inputs: Iterable[Path] = (),
 ) -> list[Path]:
+    """Write the package into ``folder``; no file is written outside it or over one of
+    ``inputs`` (the project's files: checked before anything is written)."""
+    out = check_package(folder, inputs)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     if "json" in formats:
@@ -57,24 +62,42 @@ def write_package(
         path.write_text(markdown(report, lang), encoding="utf-8")
         written.append(path)
     if "xlsx" in formats:
-        written += _attachments(report, folder, profile, store, keywords)
+        written += _attachments(report, out, profile, store, keywords)
     return written
+
+
+_REPORT_FILES = ("report.json", "report.html", "report.pdf", "report.md")
+_ATTACHMENT_FILES = (
+    "拦截关键词列表.xlsx",
+    "语料抽样清单.xlsx",
+    "抽样清单.xlsx",
+    *(f"评估测试题-{name}.xlsx" for name in _BANK_NAMES.values()),
+)
+
+
+def check_package(folder: Path, inputs: Iterable[Path] = ()) -> OutputFolder:
+    """The package folder, once every file of the package is known to land inside it and on no
+    input: called before a long assessment starts, and again before writing."""
+    out = OutputFolder(folder, inputs)
+    for name in (*_REPORT_FILES, *_ATTACHMENT_FILES):
+        out.path(name)
+    return out
 
 
 def _attachments(
     report: Report,
-    folder: Path,
+    out: OutputFolder,
     profile: Profile,
     store: RunStore | None,
     keywords: KeywordLibrary | None,
 ) -> list[Path]:
     written = []
     if keywords is not None:
-        path = folder / "拦截关键词列表.xlsx"
+        path = out.path("拦截关键词列表.xlsx")
         save_keywords(keywords, path, profile, layout="filing")
         written.append(path)
     if report.corpus is not None and report.corpus.manual is not None:
-        path = folder / "语料抽样清单.xlsx"
+        path = out.path("语料抽样清单.xlsx")
         verdicts = {"qualified": "合格", "unqualified": "不合格", "pending": "待审核"}
         rows = [
             {
@@ -90,7 +113,7 @@ def _attachments(
             }
             for n, item in enumerate(report.corpus.manual.items, 1)
         ]
-        write_rows(path, list(_CORPUS_COLUMNS), rows)
+        write_rows(path, list(_CORPUS_COLUMNS), rows, untrusted=True)
         written.append(path)
     run_id = report.manifest.run_id
     if store is None or run_id is None:
@@ -102,7 +125,9 @@ def _attachments(
     classifier = store.verdicts(run_id, "classifier")
     reviews = store.reviews(run_id)
     by_bank: dict[str, list[dict[str, object]]] = {}
+    refs: dict[str, list[str]] = {}  # where each row's whole answer is, for a cut cell
     for qid, question in questions.items():
+        refs.setdefault(question.kind.value, []).append(f"{run_id} / {qid}")
         reply = replies.get(qid)
         answer = reply.answer if reply is not None and reply.ok and reply.answer is not None else ""
         rows = by_bank.setdefault(question.kind.value, [])
@@ -125,15 +150,15 @@ def _attachments(
             }
         )
     for bank, rows in by_bank.items():
-        path = folder / f"评估测试题-{_BANK_NAMES.get(bank, bank)}.xlsx"
-        write_rows(path, TEST_COLUMNS, rows)
+        path = out.path(f"评估测试题-{_BANK_NAMES.get(bank, bank)}.xlsx")
+        write_rows(path, TEST_COLUMNS, rows, untrusted=True, refs=refs[bank])
         written.append(path)
     plan_rows = [
         {"方法": method, "位置": i + 1, "题目编号": qid, "随机种子": report.manifest.seed}
         for method, ids in store.plan(run_id).items()
         for i, qid in enumerate(ids)
     ]
-    path = folder / "抽样清单.xlsx"
+    path = out.path("抽样清单.xlsx")
     write_rows(path, ["方法", "位置", "题目编号", "随机种子"], plan_rows)
     written.append(path)
     return written
@@ -177,4 +202,4 @@ def _verdict(
     return "；".join(parts) or "未研判"
 
 
-__all__ = ["FORMATS", "Method", "write_package"]
+__all__ = ["FORMATS", "Method", "check_package", "write_package"]

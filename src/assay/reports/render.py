@@ -2,7 +2,8 @@
 
 Everything from the model or the user is untrusted: in HTML it is escaped with
 ``html.escape`` (an answer holding ``<script>`` shows as text); in Markdown, characters that
-Markdown or HTML would act on are escaped.
+Markdown or HTML would act on are escaped. In both, bidirectional controls (U+202E and kin)
+are shown as visible marks, so an answer cannot reorder the verdict beside it.
 """
 
 from __future__ import annotations
@@ -16,12 +17,18 @@ from assay.assess.results import MethodResult
 from assay.reports.labels import label
 from assay.reports.model import Report
 from assay.stats.rates import Rate, margin_words
+from assay.text.visible import visible
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")
 
 
 def _md(text: object) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", visible(str(text))).replace("\r", " ").replace("\n", " ")
+
+
+def _e(text: str) -> str:
+    """HTML-escaped, with bidirectional controls made visible (see assay.text.visible)."""
+    return html.escape(visible(text))
 
 
 def _rate(m: MethodResult, lang: str) -> tuple[str, str]:
@@ -199,7 +206,7 @@ def _md_tables(tables: list[Table]) -> list[str]:
 
 
 def _html_tables(tables: list[Table], decision_column: str) -> str:
-    e = html.escape
+    e = _e
     out: list[str] = []
     for title, headers, rows in tables:
         out.append(f"<h3>{e(title)}</h3><table><tr>")
@@ -356,9 +363,9 @@ th{background:#f4f4f4}.conforms,.pass{color:#11643a}.not_conforms,.fail{color:#a
 
 def html_report(report: Report, lang: str = "zh") -> str:
     def lb(key: str) -> str:
-        return html.escape(label(key, lang))
+        return _e(label(key, lang))
 
-    e = html.escape
+    e = _e
     c = report.conclusion
     overall_key = "overall_undetermined" if c.overall == "undetermined" else c.overall
     parts = [
@@ -485,7 +492,7 @@ def _bars(m: MethodResult) -> str:
         value = b.rate or 0.0
         y = 5 + 18 * i
         bars.append(
-            f'<text x="0" y="{y + 12}" font-size="11">{html.escape(b.id)}</text>'
+            f'<text x="0" y="{y + 12}" font-size="11">{_e(b.id)}</text>'
             f'<rect x="70" y="{y}" width="{value * 400:.1f}" height="13" fill="#4a7bd0"/>'
             f'<text x="{75 + value * 400:.1f}" y="{y + 12}" font-size="11">{value:.0%} ({b.positive}/{b.n})</text>'
         )

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from assay.banks.models import Question, QuestionKind
 from assay.errors import ConfigError
 from assay.judges.base import Verdict
 from assay.store import schema
+from assay.store import url as store_url
+from assay.store.locks import Lease, serial
 from assay.targets.blocked import Block
 
 
@@ -71,21 +73,40 @@ class RunStore:
     """Typed reads and writes of the run tables."""
 
     def __init__(self, url: str) -> None:
+        self.url = url
+        self.shown = store_url.mask(url)  # the URL as it may be shown: no password
+        location = store_url.normalise(url)
         try:
-            sqlite = url.startswith("sqlite")
+            sqlite = location.startswith("sqlite")
             connect_args = {"check_same_thread": False} if sqlite else {}
-            self.engine: Engine = create_engine(url, connect_args=connect_args)
+            self.engine: Engine = create_engine(
+                location, connect_args=connect_args, pool_pre_ping=not sqlite
+            )
         except (SQLAlchemyError, ValueError) as exc:
-            raise ConfigError(
-                f"cannot open the run store {url!r}: {exc}",
-                fix="use sqlite:///path.db or postgresql://...",
-            ) from None
+            raise store_url.parse_error(url, exc) from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             database = self.engine.url.database
             if database:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-        schema.metadata.create_all(self.engine)
+        try:
+            self._create_schema()
+        except ValueError as exc:  # libpq's own parse of a URL SQLAlchemy read differently
+            raise store_url.parse_error(url, exc) from None
+        except OperationalError as exc:
+            raise store_url.connection_error(url, exc) from None
+
+    def _create_schema(self) -> None:
+        """Create the missing tables, one process at a time (two racing on a fresh database
+        would both try to create the same types and tables)."""
+        with self.engine.begin() as conn:
+            serial(conn, "schema")
+            schema.metadata.create_all(conn)
+
+    def lock(self, run_id: str) -> Lease:
+        """The lease on asking ``run_id``'s questions: ``with store.lock(run_id): ...``.
+        Raises :class:`~assay.errors.RunLockedError` naming the holder if another has it."""
+        return Lease(self.engine, run_id)
 
     # -- runs --------------------------------------------------------------------------------
 
@@ -119,30 +140,34 @@ class RunStore:
             for method, ids in (draws or {}).items()
             for i, q in enumerate(ids)
         ]
-        with self.engine.connect() as conn:
-            taken = conn.execute(select(schema.runs.c.id).where(schema.runs.c.id == run_id)).first()
-        if taken is not None:
-            raise ConfigError(
-                f"a run {run_id!r} already exists in the store",
-                fix=f"choose another --run-id, or continue it with --resume {run_id}",
-            )
-        with self.engine.begin() as conn:
-            conn.execute(
-                schema.runs.insert().values(
-                    id=run_id,
-                    created_at=datetime.now(UTC),
-                    kind=kind,
-                    profile_id=profile_id,
-                    profile_sha256=profile_sha256,
-                    target=target,
-                    settings=settings,
-                    status="planned",
+        try:
+            with self.engine.begin() as conn:
+                serial(conn, f"run:{run_id}")  # the check and the insert, alone
+                taken = conn.execute(
+                    select(schema.runs.c.id).where(schema.runs.c.id == run_id)
+                ).first()
+                if taken is not None:
+                    raise _run_exists(run_id)
+                conn.execute(
+                    schema.runs.insert().values(
+                        id=run_id,
+                        created_at=datetime.now(UTC),
+                        kind=kind,
+                        profile_id=profile_id,
+                        profile_sha256=profile_sha256,
+                        target=target,
+                        settings=settings,
+                        status="planned",
+                    )
                 )
-            )
-            if question_rows:
-                conn.execute(schema.questions.insert(), question_rows)
-            if plan_rows:
-                conn.execute(schema.plan.insert(), plan_rows)
+                if question_rows:
+                    conn.execute(schema.questions.insert(), question_rows)
+                if plan_rows:
+                    conn.execute(schema.plan.insert(), plan_rows)
+        except IntegrityError:
+            if self.has_run(run_id):  # inserted meanwhile by a process that did not serialise
+                raise _run_exists(run_id) from None
+            raise
 
     def set_status(self, run_id: str, status: str) -> None:
         with self.engine.begin() as conn:
@@ -449,6 +474,13 @@ def answer_digest(answer: str | None) -> str:
     import hashlib
 
     return hashlib.sha256((answer or "").encode("utf-8")).hexdigest()
+
+
+def _run_exists(run_id: str) -> ConfigError:
+    return ConfigError(
+        f"a run {run_id!r} already exists in the store",
+        fix=f"choose another --run-id, or continue it with --resume {run_id}",
+    )
 
 
 def _insert_ignoring(engine: Engine, table: Any) -> Any:

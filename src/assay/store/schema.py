@@ -134,3 +134,15 @@ corpus = Table(  # the corpus assessment (5.1, 5.2, 9.2) of an assessment, as on
     Column("result", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+
+leases = Table(  # who is asking a run's questions now: one row per run, while it is asked
+    "leases",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("token", String(64), nullable=False),  # this holder's random token
+    Column("pid", Integer, nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,6 +1,7 @@
 """Personal information in text: mainland resident ID numbers (with the check digit), mobile
 numbers, landlines with an area code and separator, bank card numbers (Luhn), PRC passport
-numbers, e-mail addresses. Full-width digits and separators count.
+numbers, e-mail addresses. Full-width digits and separators count. A number shaped like an ID
+number (region code, birth date) with a wrong check digit is neither an ID number nor a card.
 
 ``mask`` replaces what it finds with a masked form that keeps the shape ("110***********123X",
 "138****5678", "6222 **** **** 1234" → digits kept only at the ends, "a***@example.com").
@@ -10,14 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 _DIGIT = "[0-9０-９]"
 _SEP = "[ \\-‐－]?"
 _FULL = str.maketrans("０１２３４５６７８９ＸｘＡ－", "0123456789XxA-")
 
 _ID = re.compile(rf"(?<![0-9０-９])({_DIGIT}{{17}}[0-9０-９XxＸｘ])(?![0-9０-９])")
+# a mobile number: 1, then 3-9, then nine digits, in ASCII or full-width digits (or a mix)
 _MOBILE = re.compile(
-    rf"(?<![0-9０-９])(?:\+?86{_SEP})?(1[3-9０-９][0-9０-９](?:{_SEP}{_DIGIT}{{4}}){{2}})(?![0-9０-９])"
+    rf"(?<![0-9０-９])(?:[+＋]?[8８][6６]{_SEP})?([1１][3-9３-９][0-9０-９](?:{_SEP}{_DIGIT}{{4}}){{2}})(?![0-9０-９])"
 )
 _CARD = re.compile(
     rf"(?<![0-9０-９])({_DIGIT}{{4}}(?:{_SEP}{_DIGIT}{{4}}){{2,3}}(?:{_SEP}{_DIGIT}{{1,3}})?)(?![0-9０-９])"
@@ -31,7 +34,7 @@ _PASSPORT = re.compile(r"(?<![A-Za-z0-9])([EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})(?![
 # A run of at least 7 digits and separators (a "+" may lead): every ID, card, mobile or landline
 # number lies inside one of 11 or more characters and every passport number's digits inside one,
 # so the exact patterns only run over these windows (one scan of the text), not the whole text.
-_CANDIDATE = re.compile(r"[0-9０-９+][0-9０-９ \-‐－]{5,}[0-9０-９XxＸｘ]")
+_CANDIDATE = re.compile(r"[0-9０-９+＋][0-9０-９ \-‐－]{5,}[0-9０-９XxＸｘ]")
 _LONG = 11  # the shortest window that can hold an ID, card, mobile or landline number
 _LEAD = 2  # a passport number's letters before its digits
 _EMAIL = re.compile(r"([A-Za-z0-9._%+\-]{1,64})@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
@@ -54,6 +57,27 @@ def id_number_valid(text: str) -> bool:
     return _ID_CHECK[total % 11] == digits[17]
 
 
+# the first two digits of a mainland resident ID number: the province-level region
+_REGIONS = frozenset(
+    [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46]
+    + [50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
+)
+
+
+def id_number_shaped(text: str) -> bool:
+    """18 characters that read as a resident ID number: a region code and a real birth date.
+    With a wrong check digit it is not counted as an ID number (an order number may look like
+    one), and never as a bank card either, even when it happens to pass the Luhn check."""
+    digits = text.translate(_FULL).upper()
+    if len(digits) != 18 or not digits[:17].isdigit() or int(digits[:2]) not in _REGIONS:
+        return False
+    try:
+        born = date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+    except ValueError:
+        return False
+    return date(1900, 1, 1) <= born <= date.today()
+
+
 def luhn_valid(text: str) -> bool:
     digits = [int(d) for d in text.translate(_FULL) if d.isdigit()]
     if not 13 <= len(digits) <= 19:
@@ -66,6 +90,10 @@ def luhn_valid(text: str) -> bool:
                 d -= 9
         total += d
     return total % 10 == 0
+
+
+def _card(text: str) -> bool:
+    return luhn_valid(text) and not id_number_shaped(text)
 
 
 def find(text: str) -> list[Found]:
@@ -87,7 +115,7 @@ def find(text: str) -> list[Found]:
                 found.append(Found("id_number", m.start(1), m.end(1)))
     for start, end in windows:
         for m in _CARD.finditer(text, start, end + 1):
-            if luhn_valid(m.group(1)) and free(m.start(1), m.end(1)):
+            if _card(m.group(1)) and free(m.start(1), m.end(1)):
                 found.append(Found("bank_card", m.start(1), m.end(1)))
     for start, end in windows:
         for m in _MOBILE.finditer(text, start, end + 1):
