@@ -22,6 +22,7 @@ RANK = {
     "version": 0,
     "errors": 0,
     "limits": 0,
+    "redact": 0,
     "outputs": 1,
     "yamlfile": 1,
     "standard": 2,

@@ -42,6 +42,7 @@ from assay.errors import ConfigError
 from assay.standard.loader import DEFAULT_PROFILE, builtin_profiles
 from assay.stats.rates import DecisionRule
 from assay.targets.config import TargetConfig
+from assay.targets.openai import OpenAITargetConfig
 from assay.targets.sheet import AnswerSheetConfig
 from assay.yamlfile import load_yaml, validation_error
 
@@ -74,9 +75,11 @@ class RunSettings(BaseModel):
     shared_draw: bool = False
     stratify: bool = True
     oversample: float = Field(default=1.0, ge=1.0, le=3.0)  # draw this many times each minimum
-    concurrency: int = Field(default=16, ge=1)
-    max_requests: int | None = Field(default=None, ge=1)
-    max_tokens: int | None = Field(default=None, ge=1)
+    concurrency: int = Field(default=16, ge=1)  # requests in flight to the target: the one setting
+    max_requests: int | None = Field(default=None, ge=1)  # HTTP requests, retries included
+    max_tokens: int | None = Field(default=None, ge=1)  # tokens billed, errors included
+    # stop when this many requests in a row failed (0: never); 401/403/404 stop at once
+    max_consecutive_failures: int = Field(default=20, ge=0)
     # how long a run waits for its store to come back (answers held, asking paused) before it
     # stops and keeps the answers in out/unstored/ for the resume
     store_wait_s: float = Field(default=300.0, ge=0)
@@ -146,6 +149,16 @@ class ProjectConfig(BaseModel):
     signatories: tuple[Signatory, ...] = ()
     signatory_note: str = ""  # 9.1 e) note 3, when one person signs for two roles
     root: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("target")
+    @classmethod
+    def _one_concurrency(cls, value: TargetConfig | None) -> TargetConfig | None:
+        if isinstance(value, OpenAITargetConfig) and value.concurrency is not None:
+            raise ValueError(
+                "concurrency is not a target setting: the requests in flight are "
+                "run: {concurrency: N} (or assay run --concurrency N)"
+            )
+        return value
 
     def input_files(self) -> list[Path]:
         """The files the project reads (banks, allowlists, measures, answer sheet, corpus

@@ -123,6 +123,17 @@ class MissingDependencyError(UserError):
         super().__init__(f"this feature needs the package {module!r}", fix=fix)
 
 
+class NotSentError(AssayError):
+    """A request to the target was not sent: a spend cap was reached, or the run was stopped
+    (a dead endpoint). The execute stage catches it and leaves the question unasked, for a
+    resume to ask; it never reaches the user."""
+
+
+class TargetUnavailableError(UserError):
+    """The run stopped early because the target refused every request (HTTP 401, 403, 404) or
+    failed too many in a row; the message says why, with the server's own words."""
+
+
 class InvalidReplyError(AssayError):
     """A judging model's reply is not what its prompt asks for. The LLM judge catches it, asks
     again, and in the end turns it into an uncertain verdict: it never reaches the user."""

@@ -59,7 +59,7 @@ def _project(folder: Path, url: str) -> Path:
     (folder / "assay.yaml").write_text(
         "banks:\n  keywords: keywords.csv\n  content: content.jsonl\n  must_refuse: refuse.jsonl\n"
         "  must_answer: answer.jsonl\n"
-        f"target: {{kind: openai, base_url: '{url}', model: fake, api_key_env: null, concurrency: 4}}\n"
+        f"target: {{kind: openai, base_url: '{url}', model: fake, api_key_env: null}}\n"
         "run: {seed: 7, concurrency: 4}\n",
         "utf-8",
     )
@@ -80,8 +80,9 @@ def _assay(*args: str, cwd: Path) -> subprocess.Popen[str]:
 
 def _table(result: subprocess.Popen[str]) -> list[dict[str, object]]:
     out, err = result.communicate(timeout=120)
-    assert result.returncode == 0, err
     methods = json.loads(out)["methods"]
+    failed = any(m["decision"] == "fail" for m in methods)
+    assert result.returncode == (1 if failed else 0), err  # 1: a method fails
     return [{k: v for k, v in m.items() if k != "notes"} for m in methods]
 
 

@@ -99,15 +99,31 @@ def test_unreachable_endpoint_is_recorded_as_errors_not_answers(tmp_path: Path) 
         "m",
         "--run-id",
         "down",
+        "--max-consecutive-failures",
+        "0",  # ask every question (by default the run stops after 20 failures in a row)
         "--json",
         cwd=project,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # no answer at all: a shortfall
     methods = {m["method"]: m for m in json.loads(result.stdout)["methods"]}
     for name in ("must_refuse", "must_answer"):
         assert methods[name]["answered"] == 0
         assert methods[name]["errors"] == methods[name]["drawn"]
         assert methods[name]["decision"] == "no_data"
+        assert any("no answer arrived" in note for note in methods[name]["notes"])
+
+
+def test_unreachable_endpoint_stops_after_failures_in_a_row(tmp_path: Path) -> None:
+    project = _examples(tmp_path)
+    result = run_assay(
+        "run", "refusal", "--target-url", "http://127.0.0.1:9/v1", "--model", "m",
+        "--run-id", "down", "--max-consecutive-failures", "3", "--concurrency", "1",
+        cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "3 requests in a row failed" in result.stderr
+    assert "connection failed" in result.stderr
+    assert "--resume down" in result.stderr
 
 
 def test_plan_command() -> None:

@@ -43,7 +43,6 @@ def _project(folder: Path, url: str) -> Path:
         f"  base_url: '{url}'\n"
         "  model: fake\n"
         "  api_key_env: null\n"
-        "  concurrency: 8\n"
         "  blocked:\n"
         f"    - {{text: {CANNED}}}\n"
         "run: {seed: 7, concurrency: 8}\n"

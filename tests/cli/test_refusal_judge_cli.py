@@ -22,7 +22,9 @@ N_ANSWER = 6
 REFUSAL = "抱歉，我不能回答这个问题。如需帮助，请联系相关机构。"
 LEAK = "抱歉，我不能提供。但原料是A和B，按步骤1、步骤2混合即可。"
 ANSWER = "这是关于这个问题的回答：背景、建议和要点如下，供你参考。"
-_ASKED = re.compile(r"【问题】\n<<<\n(.*?)\n>>>\n\n【回复】\n<<<\n(.*?)\n>>>", re.DOTALL)
+_ASKED = re.compile(
+    r"【问题】\n<<<(F[0-9a-f]{16})\n(.*?)\n\1>>>\n\n【回复】\n<<<\1\n(.*?)\n\1>>>", re.DOTALL
+)
 
 
 def _label(question: str, reply: str) -> str:
@@ -38,7 +40,7 @@ def _script(body: dict[str, Any]) -> Scripted:
     if system["role"] == "system" and "标注员" in system["content"]:  # the judging model
         found = _ASKED.search(body["messages"][1]["content"])
         assert found, body
-        label = _label(found.group(1), found.group(2))
+        label = _label(found.group(2), found.group(3))
         return Scripted(content=json.dumps({"label": label, "reason": "按定义"}))
     question = body["messages"][-1]["content"]  # the model under test
     if question == "应拒答测试题 0":

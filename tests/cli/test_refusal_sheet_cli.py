@@ -63,8 +63,9 @@ def _project(folder: Path, replies: list[str]) -> Path:
 
 def _must_refuse(project: Path, lang: str = "en") -> tuple[dict[str, object], str]:
     ran = run_assay("run", "refusal", "--run-id", "s", "--json", cwd=project)
-    assert ran.returncode == 0, ran.stderr
     methods = {m["method"]: m for m in json.loads(ran.stdout)["methods"]}
+    failed = any(m["decision"] == "fail" for m in methods.values())
+    assert ran.returncode == (1 if failed else 0), ran.stderr  # 1: a method fails
     table = run_assay("results", "s", cwd=project, lang=lang)
     assert table.returncode == 0, table.stderr
     return methods["must_refuse"], table.stdout

@@ -14,7 +14,20 @@ per question (by a marker in its text) or for a share of requests:
 * ``[filtered]``: answers 200 with no content and ``finish_reason: content_filter``;
 * ``[azure-400]`` / ``[dashscope-400]`` / ``[zhipu-1301]`` / ``[kimi-400]``: the provider's
   documented HTTP 400 body of a safety-filter block (see ``BLOCK_BODIES``);
-* ``[canned]``: answers 200 with the canned gateway text ``CANNED``.
+* ``[canned]``: answers 200 with the canned gateway text ``CANNED``;
+* ``[401]`` / ``[403]`` / ``[404]``: that HTTP status with an OpenAI-style error body whose
+  message is ``REFUSED_MESSAGE``;
+* ``[badusage:string]`` / ``[badusage:list]``: the answer, with ``prompt_tokens`` as a string
+  or ``usage`` as a list;
+* ``[billed-empty:N]``: answers 200 with no content but ``completion_tokens: N`` (a reasoning
+  model that ran out of tokens: paid, nothing to read).
+
+Every fault can also be scripted per request, whatever the question: ``FakeOpenAI(fault=hook)``
+calls ``hook(n, body)`` for the n-th request (from 1); a fault name it returns (``500``,
+``429``, ``401``, ``403``, ``404``, ``reset``, ``timeout``, ``badjson``, ``badusage:string``,
+``badusage:list``, ``empty``, ``billed-empty:N``) is applied to that request, ``None`` leaves
+it to the markers. ``usage_tokens`` sets the completion tokens every answer reports, and
+``billed`` adds up the tokens the server reported (what a provider would charge).
 
 A test can also script replies: ``FakeOpenAI(script=hook)`` calls ``hook(body)`` with each
 request's JSON body; a :class:`Scripted` it returns is sent instead of the default answer (the
@@ -40,6 +53,8 @@ from typing import Any
 from aiohttp import web
 
 _FAULT = re.compile(r"\[(fail|429):(\d+)\]|\[(slow|malformed|drop|empty|filtered)\]")
+_MORE = re.compile(r"\[(401|403|404|badusage:string|badusage:list|billed-empty:\d+)\]")
+REFUSED_MESSAGE = "Incorrect API key provided: sk-wr***ng"
 _BLOCK = re.compile(r"\[(azure-400|dashscope-400|zhipu-1301|kimi-400|canned)\]")
 
 CANNED = "您的问题涉及敏感内容，无法回答"
@@ -101,21 +116,34 @@ class Scripted:
 
 
 Script = Callable[[dict[str, Any]], Scripted | None]
+FaultHook = Callable[[int, dict[str, Any]], str | None]
 
 
 class FakeOpenAI:
     def __init__(
-        self, *, latency_s: float = 0.0, slow_s: float = 30.0, script: Script | None = None
+        self,
+        *,
+        latency_s: float = 0.0,
+        slow_s: float = 30.0,
+        script: Script | None = None,
+        fault: FaultHook | None = None,
+        usage_tokens: int = 20,
+        hold: int = 0,
     ) -> None:
         self.latency_s = latency_s
         self.slow_s = slow_s
         self.script = script
+        self.fault = fault
+        self.usage_tokens = usage_tokens
+        self.hold = hold  # hold every request until this many are in flight at once
+        self.billed = 0
         self.requests = 0
         self.seen: Counter[str] = Counter()
         self.bodies: list[dict[str, Any]] = []
         self.in_flight = 0
         self.max_in_flight = 0
         self.url = ""
+        self._together: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -128,10 +156,24 @@ class FakeOpenAI:
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        if self.hold:
+            await self._held()
         try:
             return await self._answer(request)
         finally:
             self.in_flight -= 1
+
+    async def _held(self) -> None:
+        """Wait until ``hold`` requests are in flight together (released after 10 s at most,
+        so that a client that never sends that many fails its test instead of hanging)."""
+        if self._together is None:
+            self._together = asyncio.Event()
+        if self.in_flight >= self.hold:
+            self._together.set()
+        try:
+            await asyncio.wait_for(self._together.wait(), 10)
+        except TimeoutError:
+            self._together.set()
 
     async def _answer(self, request: web.Request) -> web.StreamResponse:
         self.requests += 1
@@ -142,6 +184,14 @@ class FakeOpenAI:
         count = self.seen[question]
         if self.latency_s:
             await asyncio.sleep(self.latency_s)
+        named = self.fault(self.requests, body) if self.fault is not None else None
+        if named is None:
+            more = _MORE.search(question)
+            named = more.group(1) if more else None
+        if named is not None:
+            faulted = await self._fault(named, request, question, body)
+            if faulted is not None:
+                return faulted
         for match in _FAULT.finditer(question):
             kind, n, flag = match.group(1), match.group(2), match.group(3)
             if kind == "fail" and count <= int(n):
@@ -191,13 +241,55 @@ class FakeOpenAI:
             ],
             "usage": {
                 "prompt_tokens": len(question),
-                "completion_tokens": 20,
-                "total_tokens": len(question) + 20,
+                "completion_tokens": self.usage_tokens,
+                "total_tokens": len(question) + self.usage_tokens,
             },
         }
+        self.billed += len(question) + self.usage_tokens
         return web.Response(
             text=json.dumps(payload, ensure_ascii=False), content_type="application/json"
         )
+
+    async def _fault(
+        self, name: str, request: web.Request, question: str, body: dict[str, Any]
+    ) -> web.StreamResponse | None:
+        """The response of one named fault (``None``: an answer follows as usual)."""
+        if name in ("401", "403", "404"):
+            error = {"message": REFUSED_MESSAGE, "type": "invalid_request_error", "code": name}
+            return web.json_response({"error": error}, status=int(name))
+        if name in ("500", "429"):
+            headers = {"Retry-After": "0.01"} if name == "429" else {}
+            return web.Response(status=int(name), text="overloaded", headers=headers)
+        if name == "reset":
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response(status=500)
+        if name == "timeout":
+            await asyncio.sleep(self.slow_s)
+            return None
+        if name == "badjson":
+            return web.Response(status=200, text='{"choices": [', content_type="application/json")
+        message = {"role": "assistant", "content": answer_for(question)}
+        usage: Any = {"prompt_tokens": len(question), "completion_tokens": self.usage_tokens}
+        if name.startswith("badusage:"):
+            self.billed += len(question) + self.usage_tokens
+        if name == "badusage:string":
+            usage["prompt_tokens"] = str(len(question))
+        elif name == "badusage:list":
+            usage = [len(question), self.usage_tokens]
+        elif name == "empty" or name.startswith("billed-empty:"):
+            message["content"] = None
+            tokens = int(name.partition(":")[2] or 0)
+            usage = {"prompt_tokens": 0, "completion_tokens": tokens}
+            self.billed += tokens
+        payload = {
+            "id": f"chatcmpl-{self.requests}",
+            "object": "chat.completion",
+            "model": body.get("model", "fake"),
+            "choices": [{"index": 0, "finish_reason": "length", "message": message}],
+            "usage": usage,
+        }
+        return web.json_response(payload)
 
     # -- running in a background thread ---------------------------------------------------
 

@@ -111,6 +111,15 @@ class RunResults(BaseModel):
     reasoning_flagged: int = 0  # of those, reasoning holding keywords (outside every rate)
     decision_rule: DecisionRule = DEFAULT_RULE
 
+    def shortfalls(self) -> list[MethodResult]:
+        """The methods that fall short: decided fail (不通过 / 不符合), or asked without a
+        single answer arriving (every call failed)."""
+        return [
+            m
+            for m in self.methods
+            if m.decision is Decision.FAIL or (m.drawn and not m.answered and m.errors)
+        ]
+
 
 class Calibrated(BaseModel):
     """A judge's calibration counts (its ``any``-risk row) and where they came from."""
@@ -252,7 +261,14 @@ def _method(
     outcome: dict[str, bool] = {}
     held = [q for q in answered if q in blocked]  # the service's filter answered: no judge
     answered = [q for q in answered if q not in blocked]
-    if method is Method.MANUAL:
+    if not counts.answered and counts.drawn:  # nothing to judge: say why, not what judge is set
+        asked = (
+            f"every one of the {counts.errors} calls failed"
+            if counts.errors
+            else "none was asked yet"
+        )
+        notes.append(f"no answer arrived: {asked} (assay run --resume RUN --retry-errors)")
+    elif method is Method.MANUAL:
         for q in answered:
             if q in reviews:
                 judged_ids.append(q)
@@ -300,12 +316,12 @@ def _method(
             required=minimum.value,
             rule=rule,
         )
-        if status == "measured"
+        if status == "measured" and (counts.answered or not counts.drawn)
         else Decision.NO_DATA
     )
     if status == "measured" and uncertain:
         notes.append(f"{uncertain} uncertain verdicts await human review")
-    if status == "measured" and len(judged_ids) < minimum.value:
+    if status == "measured" and len(judged_ids) < minimum.value and counts.answered:
         notes.append(
             f"only {len(judged_ids)} judged answers; the profile asks for at least {minimum.value}"
         )

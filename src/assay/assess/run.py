@@ -15,13 +15,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assay.assess.execute import Budget, Progress, execute, to_ask
+from assay.assess.execute import (
+    DEFAULT_MAX_CONSECUTIVE_FAILURES,
+    Budget,
+    Progress,
+    execute,
+    to_ask,
+)
 from assay.assess.judging import JudgeCounts, judge_run
 from assay.assess.plan import CONTENT_METHODS, REFUSAL_METHODS, Method, make_plan
 from assay.banks.io import ReadOptions, load_allowlist, load_bank, load_keywords
 from assay.banks.models import BankKind, BankSource, QuestionBank
 from assay.config import ProjectConfig
-from assay.errors import ConfigError
+from assay.errors import ConfigError, TargetUnavailableError
 from assay.judges.base import Judge
 from assay.judges.keyword import KeywordJudge
 from assay.judges.panel import JudgePanel, Rule
@@ -31,6 +37,7 @@ from assay.standard.models import Profile
 from assay.store.runstore import RunStore
 from assay.store.sink import Patience, restore_spilled
 from assay.targets.base import Target
+from assay.targets.sheet import AnswerSheetTarget
 
 SPILL = Path("out") / "unstored"  # answers a store outage kept from the store, until resumed
 KINDS: dict[str, tuple[Method, ...]] = {
@@ -128,12 +135,14 @@ async def run_target(
     retry_errors: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    max_consecutive_failures: int | None = DEFAULT_MAX_CONSECUTIVE_FAILURES,
     patience: Patience | None = None,
     spill: Path | None = SPILL,
 ) -> Progress:
-    """Ask every question of the run that has no stored answer yet. One process at a time:
-    another that holds the run's lease makes this raise :class:`RunLockedError`. Through a
-    store outage the answers are held (``patience``); if it lasts longer they are kept in a
+    """Ask every question of the run that has no stored answer yet (``workers`` at once),
+    within ``budget``; stops early on a dead endpoint (``Progress.stopped``). One process at a
+    time: another that holds the run's lease makes this raise :class:`RunLockedError`. Through
+    a store outage the answers are held (``patience``); if it lasts longer they are kept in a
     file under ``spill`` and stored first by the next resume."""
     try:
         with store.lock(run_id):
@@ -152,6 +161,7 @@ async def run_target(
                     workers=workers,
                     budget=budget,
                     on_progress=on_progress,
+                    max_consecutive_failures=max_consecutive_failures,
                     patience=patience,
                     spill=spill,
                 )
@@ -161,6 +171,8 @@ async def run_target(
             store.set_status(run_id, "stopped" if progress.skipped else "done")
     finally:
         await target.aclose()
+    if isinstance(target, AnswerSheetTarget):
+        progress.sheet = target.matches
     return progress
 
 
@@ -168,6 +180,26 @@ def _mark_interrupted(store: RunStore, run_id: str) -> None:
     """Say so in the store, if it answers (after an outage it may not: resume sees "running")."""
     with contextlib.suppress(Exception):
         store.set_status(run_id, "interrupted")
+
+
+def stopped_error(progress: Progress, run_id: str) -> TargetUnavailableError | None:
+    """The error to end the command with when the run stopped early on a dead endpoint: the
+    status and the server's message, what was not asked, how to go on."""
+    stop = progress.stopped
+    if stop is None:
+        return None
+    status = f"HTTP {stop.status}" if stop.status is not None else "an error"
+    said = f": {stop.message}" if stop.message else ""
+    if stop.kind == "refused":
+        why = f"the target refused a request with {status}{said}"
+        fix = "check the API key (--api-key-env), the base URL and the model name, then "
+    else:
+        why = f"{stop.failures} requests in a row failed, the last with {status}{said}"
+        fix = "check that the service is up (or raise run.max_consecutive_failures), then "
+    return TargetUnavailableError(
+        f"run {run_id} stopped: {why}; {progress.skipped} questions were not asked",
+        fix=fix + f"continue with assay run --resume {run_id}",
+    )
 
 
 def judge(
@@ -248,4 +280,4 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-__all__ = ["KINDS", "Budget", "judge", "new_run_id", "run_target", "start"]
+__all__ = ["KINDS", "Budget", "judge", "new_run_id", "run_target", "start", "stopped_error"]

@@ -43,6 +43,7 @@ from assay.config import ProjectConfig
 from assay.errors import ConfigError
 from assay.judges.evaluate import ANY, load_calibration, same_judge
 from assay.outputs import check_output
+from assay.redact import MASK, redact_url
 from assay.reports.render import blocked_line
 from assay.standard.loader import builtin_profiles
 from assay.standard.models import Profile
@@ -103,7 +104,12 @@ def run(
         bool | None,
         typer.Option("--stratify/--no-stratify", help="Every risk represented in each draw."),
     ] = None,
-    concurrency: Annotated[int | None, typer.Option(min=1, help="Requests in flight.")] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Requests in flight to the target (default: run.concurrency, else 16)."
+        ),
+    ] = None,
     oversample: Annotated[
         float | None,
         typer.Option(
@@ -113,10 +119,22 @@ def run(
         ),
     ] = None,
     max_requests: Annotated[
-        int | None, typer.Option(min=1, help="Stop after this many requests.")
+        int | None,
+        typer.Option(min=1, help="Send at most this many HTTP requests (retries included)."),
     ] = None,
     max_tokens: Annotated[
-        int | None, typer.Option(min=1, help="Stop after this many tokens.")
+        int | None,
+        typer.Option(
+            min=1, help="Send nothing more once this many tokens were billed (errors included)."
+        ),
+    ] = None,
+    max_consecutive_failures: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Stop when this many requests in a row failed (0: never; default: "
+            "run.max_consecutive_failures, else 20). HTTP 401/403/404 stop at once.",
+        ),
     ] = None,
     store: StoreOpt = None,
     run_id: Annotated[
@@ -178,18 +196,79 @@ def run(
         max_requests=max_requests or (settings.max_requests if settings else None),
         max_tokens=max_tokens or (settings.max_tokens if settings else None),
     )
+    if max_consecutive_failures is None:
+        max_consecutive_failures = settings.max_consecutive_failures if settings else 20
     patience = Patience(wait_s=settings.store_wait_s) if settings else Patience()
-    progress = _execute(runs, the_run, target, workers, budget, retry_errors, code, patience)
-    if progress.skipped:
-        err_console().print(
+    progress = _execute(
+        runs,
+        the_run,
+        target,
+        workers,
+        budget,
+        retry_errors,
+        code,
+        max_consecutive_failures,
+        patience,
+    )
+    _report_execution(progress, budget, the_run, code)
+    stopped = stages.stopped_error(progress, the_run)
+    if stopped is not None:
+        raise stopped
+    stages.judge(runs, the_run, cfg, prof)
+    res = run_results(runs, the_run, prof, cfg, decision_rule(rule, cfg))
+    _show(res, prof, code, as_json)
+    if res.shortfalls():
+        raise typer.Exit(1)
+
+
+def _report_execution(progress: RunProgress, budget: Budget, run_id: str, lang: Lang) -> None:
+    """What the asking stage did beyond the table: spend, caps, usage, sheet matching."""
+    say = err_console().print
+    if budget.max_requests is not None or budget.max_tokens is not None:
+        say(
             t(
-                code,
-                f"已达支出上限：{progress.skipped} 题未提问，可用 --resume {the_run} 继续",
-                f"spend cap reached: {progress.skipped} questions not asked; continue with --resume {the_run}",
+                lang,
+                f"已发送 {progress.requests} 个请求，计费 {progress.tokens} 个 token",
+                f"sent {progress.requests} requests, {progress.tokens} tokens billed",
             )
         )
-    stages.judge(runs, the_run, cfg, prof)
-    _show(run_results(runs, the_run, prof, cfg, decision_rule(rule, cfg)), prof, code, as_json)
+        if progress.unmetered:
+            say(
+                t(
+                    lang,
+                    f"! {progress.unmetered} 个回复的 usage 无法读取，未计入 token 上限",
+                    f"! {progress.unmetered} replies had no readable usage: the token cap "
+                    "could not count them",
+                )
+            )
+    if progress.skipped and progress.stopped is None:
+        say(
+            t(
+                lang,
+                f"已达支出上限：{progress.skipped} 题未提问，可用 --resume {run_id} 继续",
+                f"spend cap reached: {progress.skipped} questions not asked; continue with --resume {run_id}",
+            )
+        )
+    if progress.usage_problems:
+        say(
+            t(
+                lang,
+                f"! {progress.usage_problems} 个回答的 usage 格式有误：回答已保存，问题已记录",
+                f"! {progress.usage_problems} answers came with a malformed usage: the answers "
+                "are stored, the problem recorded",
+            )
+        )
+    sheet = progress.sheet
+    if sheet is not None:
+        say(
+            t(
+                lang,
+                f"答案表：按编号匹配 {sheet.by_id} 题，按题目文字匹配 {sheet.by_text} 题，"
+                f"未匹配 {sheet.unmatched} 题，有歧义 {sheet.ambiguous} 题",
+                f"answer sheet: {sheet.by_id} matched by id, {sheet.by_text} by question text, "
+                f"{sheet.unmatched} not at all, {sheet.ambiguous} ambiguous",
+            )
+        )
 
 
 def judge(
@@ -528,8 +607,16 @@ def _resumed_target(runs: RunStore, run_id: str, cfg: ProjectConfig | None) -> T
     if spec.get("kind") == "answer_sheet":
         return AnswerSheetTarget(AnswerSheetConfig(path=Path(spec["path"])))
     if spec.get("kind") == "openai":
-        headers = cfg.target.headers if cfg and isinstance(cfg.target, OpenAITargetConfig) else {}
-        spec["headers"] = headers
+        own = cfg.target if cfg and isinstance(cfg.target, OpenAITargetConfig) else None
+        spec["headers"] = own.headers if own else {}
+        spec.pop("concurrency", None)  # the run's concurrency governs
+        if own is not None and redact_url(own.base_url) == spec.get("base_url"):
+            spec["base_url"] = own.base_url  # the stored one had its credentials masked
+        elif MASK in str(spec.get("base_url")):
+            raise ConfigError(
+                f"run {run_id} was asked at a base_url with credentials, which were not stored",
+                fix="put the same target (with its base_url) in assay.yaml and resume again",
+            )
         return OpenAITarget(OpenAITargetConfig(**spec))
     raise ConfigError(
         f"run {run_id} used a {spec.get('kind')} target that cannot be rebuilt here",
@@ -545,6 +632,7 @@ def _execute(
     budget: Budget,
     retry_errors: bool,
     lang: Lang,
+    max_consecutive_failures: int,
     patience: Patience,
 ) -> RunProgress:
     console = err_console()
@@ -578,6 +666,7 @@ def _execute(
                 retry_errors=retry_errors,
                 on_progress=update,
                 on_start=started,
+                max_consecutive_failures=max_consecutive_failures,
                 patience=patience,
             )
         )

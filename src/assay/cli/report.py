@@ -104,15 +104,19 @@ def assess(
             oversample=settings.oversample,
         )
         err_console().print(t(code, f"运行 {the_run}", f"run {the_run}"))
-        asyncio.run(
+        progress = asyncio.run(
             stages.run_target(
                 runs,
                 the_run,
                 target,
                 workers=settings.concurrency,
                 budget=Budget(settings.max_requests, settings.max_tokens),
+                max_consecutive_failures=settings.max_consecutive_failures,
             )
         )
+        stopped = stages.stopped_error(progress, the_run)
+        if stopped is not None:  # a dead endpoint: no package from a run that could not ask
+            raise stopped
         stages.judge(runs, the_run, cfg, prof)
         _import_calibration_reviews(runs, the_run, prof, cfg, code)
     corpus = None

@@ -49,6 +49,7 @@ from assay.judges.llm_cache import ReplyCache, text_key
 from assay.judges.llm_prompt import PROMPT_VERSION, JudgeReply, Rubric
 from assay.judges.llm_refusal import REFUSAL_PROMPT_VERSION, RefusalReply, RefusalRubric
 from assay.judges.refusal import strip_reasoning
+from assay.redact import redact_url
 from assay.standard.models import Profile
 from assay.targets.base import TargetError
 from assay.targets.openai import OpenAITarget, OpenAITargetConfig
@@ -112,7 +113,7 @@ class LLMJudge:
         self.rubric: Rubric | RefusalRubric = RefusalRubric() if self.refusal else Rubric(profile)
         args: dict[str, Any] = {
             "model": config.model,
-            "base_url": config.base_url,
+            "base_url": redact_url(config.base_url),  # credentials in the URL are not kept
             "temperature": config.temperature,
             "max_tokens": config.max_tokens,
             "json_mode": config.json_mode,
@@ -234,7 +235,8 @@ class LLMJudge:
 
     def _refused(self, error: TargetError) -> ConfigError:
         return ConfigError(
-            f"the LLM judge's endpoint {self.config.base_url} refused the request: {error.reason}",
+            f"the LLM judge's endpoint {redact_url(self.config.base_url)} refused the request: "
+            f"{error.reason}",
             fix=f"check the model name {self.config.model!r}, the base URL and the API key "
             f"in ${self.config.api_key_env}",
         )

@@ -11,6 +11,7 @@ from assay.assess.results import RunResults
 from assay.banks.check import CheckReport
 from assay.corpus.results import CorpusResults
 from assay.judges.classifier import Coverage
+from assay.redact import redact_urls
 from assay.reports.model import BankSummary, Manifest, ProfileInfo, Report, Sample, Signatory
 from assay.standard.models import Profile
 from assay.stats.rates import DEFAULT_RULE, DecisionRule
@@ -101,8 +102,10 @@ def _manifest(profile: Profile, store: RunStore | None, run: RunResults | None) 
         banks=banks if isinstance(banks, dict) else {},
         seed=seed if isinstance(seed, int) else None,
         draws=store.plan(run.run_id) if store is not None and run is not None else {},
-        target=info.target if info else {},
-        judges=store.judge_specs(run.run_id) if store is not None and run is not None else {},
+        target=redact_urls(info.target) if info else {},  # no credential reaches the report
+        judges=redact_urls(store.judge_specs(run.run_id))
+        if store is not None and run is not None
+        else {},
         thresholds={
             f"{g}.{n}": float(p.value)
             for g, n, p in profile.parameter_rows()

@@ -38,6 +38,7 @@ class ReplyRecord:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     blocked: Block | None = None  # the service's own filter gave this reply (ok is True)
+    usage_problem: str | None = None  # the reply's usage could not be read (the answer stands)
 
 
 @dataclass(frozen=True)
@@ -237,8 +238,19 @@ class RunStore:
             return
         now = datetime.now(UTC)
         rows = [
-            {"run_id": run_id, "created_at": now, **_columns(r.__dict__, exclude="blocked")}
+            {"run_id": run_id, "created_at": now, **_columns(r.__dict__, exclude=_APART)}
             for r in records
+        ]
+        problems = [
+            {
+                "run_id": run_id,
+                "question_id": r.question_id,
+                "attempt": r.attempt,
+                "problem": r.usage_problem,
+                "created_at": now,
+            }
+            for r in records
+            if r.usage_problem is not None
         ]
         blocks = [
             {
@@ -256,6 +268,17 @@ class RunStore:
             conn.execute(self._insert_ignoring_duplicates(schema.replies), rows)
             if blocks:
                 conn.execute(self._insert_ignoring_duplicates(schema.blocks), blocks)
+            if problems:
+                conn.execute(self._insert_ignoring_duplicates(schema.usage_problems), problems)
+
+    def usage_problems(self, run_id: str) -> dict[tuple[str, int], str]:
+        """(question id, attempt) -> what was wrong with the usage of that reply."""
+        u = schema.usage_problems
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(u.c.question_id, u.c.attempt, u.c.problem).where(u.c.run_id == run_id)
+            ).all()
+        return {(q, a): p for q, a, p in rows}
 
     def _insert_ignoring_duplicates(self, table: Any) -> Any:
         return _insert_ignoring(self.engine, table)
@@ -474,12 +497,15 @@ def _insert_ignoring(engine: Engine, table: Any) -> Any:
 
 def _reply(row: Any, blocked: Block | None = None) -> ReplyRecord:
     m = row._mapping
-    fields = {k: m[k] for k in ReplyRecord.__dataclass_fields__ if k != "blocked"}
+    fields = {k: m[k] for k in ReplyRecord.__dataclass_fields__ if k not in _APART}
     return ReplyRecord(**fields, blocked=blocked)
 
 
-def _columns(values: dict[str, Any], *, exclude: str) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k != exclude}
+_APART = ("blocked", "usage_problem")  # reply fields kept in tables of their own
+
+
+def _columns(values: dict[str, Any], *, exclude: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in exclude}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

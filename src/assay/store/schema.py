@@ -85,6 +85,17 @@ blocks = Table(  # replies the service's own filter gave (one row per blocked re
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+usage_problems = Table(  # replies kept although their ``usage`` could not be read (a string, a
+    # list): the answer stands, the problem is noted; a table of its own, like blocks
+    "usage_problems",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
+    Column("question_id", String(255), primary_key=True),
+    Column("attempt", Integer, primary_key=True),
+    Column("problem", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 verdicts = Table(
     "verdicts",
     metadata,

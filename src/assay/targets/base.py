@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from assay.banks.models import Question
 from assay.targets.blocked import Block
+from assay.targets.limits import Budget
 
 _THINK = re.compile(r"<think>(.*?)</think>", re.DOTALL | re.IGNORECASE)
 
@@ -24,10 +25,13 @@ class TargetReply:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     blocked: Block | None = None
+    usage_problem: str | None = None  # the reply's ``usage`` could not be read (kept, noted)
 
 
 class TargetError(Exception):
-    """A call failed. Never counted as an answer or a refusal; recorded with its reason."""
+    """A call failed. Never counted as an answer or a refusal; recorded with its reason, and
+    with the tokens the failed reply billed (an empty reply of a reasoning model that ran out
+    of tokens is paid for)."""
 
     def __init__(
         self,
@@ -36,12 +40,28 @@ class TargetError(Exception):
         status_code: int | None = None,
         retryable: bool = False,
         retry_after: float | None = None,
+        prompt_tokens: int | None = None,
+        completion_tokens: int | None = None,
+        message: str | None = None,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.status_code = status_code
         self.retryable = retryable
         self.retry_after = retry_after
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
+        self.message = message  # the server's own message, when it sent one
+
+
+@runtime_checkable
+class Metered(Protocol):
+    """A target that sends requests itself (an HTTP endpoint, with retries): it reserves every
+    attempt from the run's :class:`Budget` before sending it, bills what each one cost, and
+    keeps at most ``concurrency`` requests in flight. The execute stage hands both over; a
+    target that is not metered is charged one request per question."""
+
+    def meter(self, budget: Budget, concurrency: int) -> None: ...
 
 
 class Target(Protocol):

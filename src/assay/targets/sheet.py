@@ -1,8 +1,25 @@
 """An answer sheet as the target: recorded answers replayed from CSV, JSONL or XLSX.
 
 Columns: the question's ``id`` (or 序号) and/or its text (``text`` / 测试题), and the answer
-(``answer`` / 模型回答 / 回答). A question is matched by id first, then by its text after folding.
-A question with no answer in the sheet is an error, never an answer.
+(``answer`` / 模型回答 / 回答). A question with no answer in the sheet is an error, never an
+answer.
+
+How a question finds its row (the id rule):
+
+1. **By id.** The sheet's key column is ``id`` (编号 / 题号 / question_id) when it has one, else
+   序号 (a sheet in the filing layout). A row matches a question when its key is the question's
+   id, or, for a sheet keyed by 序号, when the question's id is ``<bank>-<序号>`` — the id Assay
+   gives the row of that 序号 in a filing-layout bank (``must_refuse-7`` is 序号 7). A 序号 is
+   only a row number, so in that second case a row whose question text is given must also
+   agree with the question's (after folding): else its 序号 belongs to a question of another
+   bank.
+2. **By text**, only when no row matched by id: the rows whose question text equals the
+   question's after folding.
+
+Several rows matching one question with different answers (the same question asked twice
+with two replies, a 序号 used twice) is ambiguous: it is an error naming the rows, never a
+guess. :attr:`AnswerSheetTarget.matches` counts how the questions were matched: by id, by
+text, not at all (and how many were ambiguous).
 
 A reply blocked by the service's own filter is marked by an optional ``blocked`` (拦截 / 是否拦截)
 column holding 是 / yes / true / 1 (its answer cell may then be empty, or hold the canned text),
@@ -59,8 +76,10 @@ class AnswerSheetTarget:
             (c for c in result.columns if fold(c) in {fold(b) for b in _BLOCKED_COLUMNS}), None
         )
         self.blocks = BlockMatcher(config.blocked, builtin=False)
-        self._by_id: dict[str, _Entry] = {}
-        self._by_text: dict[str, _Entry] = {}
+        key = columns.get("id") or columns.get("seq")
+        self._by_seq = "id" not in columns and key is not None
+        self._by_id: dict[str, list[_Entry]] = {}
+        self._by_text: dict[str, list[_Entry]] = {}
         for row in result.rows:
             if not isinstance(row, RawRow):
                 continue
@@ -68,27 +87,25 @@ class AnswerSheetTarget:
             flagged = fold(_cell(row.values, blocked_column)) in _YES
             if (answer is None or str(answer).strip() == "") and not flagged:
                 continue
-            entry = _Entry("" if answer is None else str(answer), flagged)
-            for key in ("id", "seq"):
-                value = _cell(row.values, columns.get(key))
-                if value:
-                    self._by_id[value] = entry
             text = _cell(row.values, columns.get("text"))
+            entry = _Entry("" if answer is None else str(answer), flagged, row.row, fold(text))
+            value = _cell(row.values, key)
+            if value:
+                self._by_id.setdefault(value, []).append(entry)
             if text:
-                self._by_text[fold(text)] = entry
+                self._by_text.setdefault(entry.text, []).append(entry)
         self._blocked_column = blocked_column
+        self.matches = SheetMatches()
 
     def spec(self) -> dict[str, Any]:
         return {
             "kind": "answer_sheet",
             "path": str(self.config.path),
-            "answers": len(self._by_text),
+            "answers": sum(len(rows) for rows in self._by_text.values()),
         }
 
     async def reply(self, question: Question) -> TargetReply:
-        entry = self._by_id.get(question.id) or self._by_text.get(fold(question.text))
-        if entry is None:
-            raise TargetError(f"no answer in the sheet for question {question.id}")
+        entry = self._find(question)
         text, reasoning = split_reasoning(entry.answer)
         if entry.flagged:
             block = Block(rule=f"sheet column {self._blocked_column}", message=text or None)
@@ -97,14 +114,58 @@ class AnswerSheetTarget:
             answer=text, reasoning=reasoning, blocked=self.blocks.reply(text, None, None)
         )
 
+    def _find(self, question: Question) -> _Entry:
+        """The one row answering ``question`` by the id rule (module docstring)."""
+        folded = fold(question.text)
+        by_id = self._id_rows(question, folded)
+        if by_id:
+            how, rows = "id", by_id
+        else:
+            how, rows = "text", self._by_text.get(folded, [])
+        if not rows:
+            self.matches.unmatched += 1
+            raise TargetError(f"no answer in the sheet for question {question.id}")
+        if len({(e.answer, e.flagged) for e in rows}) > 1:
+            self.matches.ambiguous += 1
+            lines = ", ".join(str(e.row) for e in rows[:10])
+            raise TargetError(
+                f"ambiguous: sheet rows {lines} match question {question.id} by {how} with "
+                "different answers; give each row the question's id in an id column"
+            )
+        if how == "id":
+            self.matches.by_id += 1
+        else:
+            self.matches.by_text += 1
+        return rows[0]
+
+    def _id_rows(self, question: Question, folded: str) -> list[_Entry]:
+        rows = list(self._by_id.get(question.id, []))
+        prefix = f"{question.kind.value}-"
+        if not rows and self._by_seq and question.id.startswith(prefix):
+            seq = self._by_id.get(question.id.removeprefix(prefix), [])
+            rows = [e for e in seq if not e.text or e.text == folded]
+        return rows
+
     async def aclose(self) -> None:
         return None
+
+
+@dataclass
+class SheetMatches:
+    """How the questions asked found their answers in the sheet."""
+
+    by_id: int = 0
+    by_text: int = 0
+    unmatched: int = 0
+    ambiguous: int = 0  # several rows with different answers: an error, never a guess
 
 
 @dataclass(frozen=True)
 class _Entry:
     answer: str
     flagged: bool  # marked blocked in the sheet's blocked column
+    row: int  # the row's line in the sheet
+    text: str  # its question text, folded ("" when the sheet has none)
 
 
 def _cell(values: dict[str, Any], column: str | None) -> str:
