@@ -39,13 +39,7 @@ class Project:
     def open_store(self, url: str | RunStore | None = None) -> RunStore:
         """The run store: ``url`` if given, else the project's ``store:``, else
         ``sqlite:///out/runs.sqlite`` (relative to the working folder)."""
-        if isinstance(url, RunStore):
-            return url
-        if url:
-            return RunStore(url)
-        if self.config and self.config.store:
-            return RunStore(self.config.store)
-        return RunStore(default_url(DEFAULT_OUT))
+        return open_store(url, self.config)
 
     def corpus_sources(self, path: Path | None = None) -> Path:
         """The corpus source registry: ``path``, else corpus.sources of assay.yaml, else
@@ -79,6 +73,18 @@ class Project:
         if database:
             paths.append(Path(database))
         return paths
+
+
+def open_store(url: str | RunStore | None, config: ProjectConfig | None) -> RunStore:
+    """The run store: ``url`` if given, else the project's ``store:``, else
+    ``sqlite:///out/runs.sqlite`` (relative to the working folder)."""
+    if isinstance(url, RunStore):
+        return url
+    if url:
+        return RunStore(url)
+    if config and config.store:
+        return RunStore(config.store)
+    return RunStore(default_url(DEFAULT_OUT))
 
 
 def find_config(path: Path | str | None) -> Path | None:
@@ -125,4 +131,11 @@ def keyword_judge(project: Project, keywords: Path | None = None) -> KeywordJudg
     return KeywordJudge(library, allow=allow, options=source.normalize if own and source else None)
 
 
-__all__ = ["Project", "find_config", "keyword_judge", "load_project", "profile_of"]
+__all__ = [
+    "Project",
+    "find_config",
+    "keyword_judge",
+    "load_project",
+    "open_store",
+    "profile_of",
+]

@@ -156,8 +156,8 @@ def _ask(
             run_id=run_id,
             oversample=settled.oversample,
         )
-    if on_run is not None:
-        on_run(the_run)
+        if on_run is not None:
+            on_run(the_run)
     budget = settled.budget()
     progress = asyncio.run(
         stages.run_target(
