@@ -40,6 +40,7 @@ from assay.cli.common import (
     run_context,
     t,
     table,
+    warn_profile_change,
 )
 from assay.errors import ConfigError
 from assay.outputs import check_output
@@ -187,7 +188,7 @@ def run(
             raise_on_stop=False,
         )
     if outcome.profile_changed:
-        _warn_profile_change(the_project.profile, code)
+        warn_profile_change(the_project.profile, code)
     _report_execution(outcome.progress, outcome.budget, outcome.run_id, code)
     if outcome.stopped is not None:
         raise outcome.stopped
@@ -502,17 +503,6 @@ def _results(the_project: Project, runs: RunStore, run_id: str, rule: str | None
     from assay.assess.session import results
 
     return results(the_project, run_id, store=runs, rule=decision_rule(rule, the_project.config))
-
-
-def _warn_profile_change(prof: Profile, lang: Lang) -> None:
-    err_console().print(
-        t(
-            lang,
-            f"! 档案 {prof.id} 与运行时记录的不同：阈值以当前档案为准",
-            f"! profile {prof.id} differs from the one the run recorded: thresholds come from the current one",
-        ),
-        soft_wrap=True,
-    )
 
 
 @contextlib.contextmanager

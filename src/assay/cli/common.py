@@ -118,16 +118,20 @@ def run_context(
         config=cfg, profile=profile_for(chosen, cfg, code), path=find_config(config)
     )
     if profile_changed(the_project.profile, runs, run_id):
-        err_console().print(
-            t(
-                code,
-                f"! 档案 {the_project.profile.id} 与运行时记录的不同：阈值以当前档案为准",
-                f"! profile {the_project.profile.id} differs from the one the run recorded: "
-                "thresholds come from the current one",
-            ),
-            soft_wrap=True,
-        )
+        warn_profile_change(the_project.profile, code)
     return code, the_project, runs
+
+
+def warn_profile_change(profile: Profile, lang: Lang) -> None:
+    err_console().print(
+        t(
+            lang,
+            f"! 档案 {profile.id} 与运行时记录的不同：阈值以当前档案为准",
+            f"! profile {profile.id} differs from the one the run recorded: "
+            "thresholds come from the current one",
+        ),
+        soft_wrap=True,
+    )
 
 
 def out_console() -> Console:
