@@ -23,6 +23,8 @@ The judge's verdict is not in the sheet: reviewers judge blind.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -152,3 +154,38 @@ def import_calibration(
         sample=f"answers decided by the {judge} judge",
         pin_answer=True,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReviewImport:
+    """What importing one reviewed calibration sheet of ``calibration_reviews:`` did."""
+
+    judge: CalibratedJudge
+    sheet: Path
+    report: ImportReport
+
+
+def import_calibration_reviews(
+    store: RunStore,
+    run_id: str,
+    profile: Profile,
+    sheets: Mapping[CalibratedJudge, Path],
+) -> list[ReviewImport]:
+    """Import the reviewed calibration sheets (judge -> sheet, ``calibration_reviews:`` of
+    assay.yaml) into a new run: people's verdicts on answers the judge decided calibrate it
+    in-run. Bad rows are reported (``report.bad``) and skipped; they never stop the assessment;
+    a missing sheet does."""
+    done = []
+    for judge, sheet in sheets.items():
+        if not sheet.is_file():
+            raise ConfigError(
+                "calibration review sheet not found",
+                file=sheet,
+                fix="write it with assay review export RUN --method calibration-" + judge,
+            )
+        done.append(
+            ReviewImport(
+                judge, sheet, import_calibration(store, run_id, profile, sheet, judge=judge)
+            )
+        )
+    return done

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from assay.judges.keyword import KeywordJudge
 from assay.judges.panel import JudgePanel, Rule
 from assay.judges.refusal_panel import RefusalPanel
 from assay.judges.registry import build_judge, judges_refusal
+from assay.project import Project, keyword_judge
 from assay.standard.models import Profile
 from assay.store.runstore import RunStore
 from assay.store.sink import Patience, restore_spilled
@@ -251,6 +252,31 @@ def refusal_judge(config: ProjectConfig | None, profile: Profile) -> Judge:
     return judges[0]
 
 
+def corpus_judge(
+    project: Project, keywords: Path | None = None, classifiers: Sequence[str] | None = None
+) -> Judge | None:
+    """The judge of corpus records: keywords (``keywords``, else the project's library) and the
+    classifier (the judge specs of ``classifiers``, else the project's; an empty list: none) as
+    one panel that flags what either flags, or whichever exists."""
+    members: list[Judge] = []
+    words = keyword_judge(project, keywords)
+    if words is not None:
+        members.append(words)
+    if classifiers is None:
+        model = classifier_judge(project.config, project.profile)
+    else:
+        model = _panel([build_judge(spec, project.profile) for spec in classifiers], Rule.ANY)
+    if model is not None:
+        members.append(model)
+    return _panel(members, Rule.ANY)
+
+
+def _panel(judges: list[Judge], rule: Rule) -> Judge | None:
+    if len(judges) > 1:
+        return JudgePanel(judges, rule)
+    return judges[0] if judges else None
+
+
 def _keyword_judge(source: BankSource, profile: Profile) -> KeywordJudge:
     library, _ = load_keywords(
         source.path, profile, ReadOptions(encoding=source.encoding or "auto")
@@ -280,4 +306,13 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-__all__ = ["KINDS", "Budget", "judge", "new_run_id", "run_target", "start", "stopped_error"]
+__all__ = [
+    "KINDS",
+    "Budget",
+    "corpus_judge",
+    "judge",
+    "new_run_id",
+    "run_target",
+    "start",
+    "stopped_error",
+]

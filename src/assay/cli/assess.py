@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from assay.assess import run as stages
 from assay.assess.calibration import METHODS, export_calibration, import_calibration, judge_of
 from assay.assess.execute import Budget
 from assay.assess.execute import Progress as RunProgress
-from assay.assess.results import Calibrated, Corrected, RunResults, results
+from assay.assess.results import Corrected, RunResults
 from assay.assess.review import (
     export_refusal_review,
     export_review,
@@ -31,23 +32,21 @@ from assay.cli.common import (
     decision_rule,
     default_lang,
     err_console,
+    open_project,
     out_console,
     print_json,
     profile_for,
     project,
-    project_inputs,
+    run_context,
     t,
     table,
+    warn_profile_change,
 )
-from assay.config import ProjectConfig
 from assay.errors import ConfigError
-from assay.judges.evaluate import ANY, load_calibration, same_judge
 from assay.outputs import check_output
-from assay.redact import MASK, redact_url
+from assay.project import Project, open_store
 from assay.reports.render import blocked_line
-from assay.standard.loader import builtin_profiles
 from assay.standard.models import Profile
-from assay.stats.corrected import Counts
 from assay.stats.rates import (
     CONFIDENCE,
     RULES,
@@ -58,12 +57,7 @@ from assay.stats.rates import (
     rule_name,
     sample_size,
 )
-from assay.store.runstore import RunStore, default_url
-from assay.store.sink import Patience
-from assay.targets.base import Target
-from assay.targets.config import build_target
-from assay.targets.openai import OpenAITarget, OpenAITargetConfig
-from assay.targets.sheet import AnswerSheetConfig, AnswerSheetTarget
+from assay.store.runstore import RunStore
 
 StoreOpt = Annotated[
     str | None,
@@ -152,72 +146,55 @@ def run(
 ) -> None:
     """Run the model assessment: draw the questions, ask the target, judge, decide 9.3 and 9.4.
     Every reply is stored as it arrives; a killed run continues with --resume RUN."""
+    from assay.assess.options import RunOptions
+    from assay.assess.session import run as run_model
+    from assay.assess.targets import TargetChoice
+
     code = check_lang(lang)
-    cfg = project(config)
-    prof = profile_for(profile, cfg, code)
-    settings = cfg.run if cfg else None
-    runs = _store(store, cfg)
-    if resume:
-        the_run = resume
-        target = _resumed_target(runs, resume, cfg)
-        _warn_profile_change(prof, runs.run(resume).profile_sha256, code)
-    else:
-        if cfg is None:
-            raise ConfigError(
-                "no project file", fix="run in a folder with assay.yaml or pass --config"
-            )
-        if target_spec is not None:
-            if target_spec.startswith(("http://", "https://")):
-                target_url = target_spec
-            else:
-                answers = Path(target_spec)
-        target = _target(target_url, model, api_key_env, answers, cfg)
-        the_run = stages.start(
-            runs,
-            cfg,
-            prof,
-            target,
-            kind=kind,
-            seed=seed if seed is not None else (settings.seed if settings else 0),
-            shared_draw=shared_draw
-            if shared_draw is not None
-            else bool(settings and settings.shared_draw),
-            stratify=stratify
-            if stratify is not None
-            else (settings.stratify if settings else True),
+    the_project = open_project(config, profile, code)
+    if target_spec is not None:
+        if target_spec.startswith(("http://", "https://")):
+            target_url = target_spec
+        else:
+            answers = Path(target_spec)
+    options = RunOptions(
+        seed=seed,
+        shared_draw=shared_draw,
+        stratify=stratify,
+        oversample=oversample,
+        concurrency=concurrency,
+        max_requests=max_requests,
+        max_tokens=max_tokens,
+        max_consecutive_failures=max_consecutive_failures,
+    )
+    with _bar(code) as (on_start, on_progress):
+        outcome = run_model(
+            the_project,
+            kind,
+            target=TargetChoice(
+                answers=answers, url=target_url, model=model, api_key_env=api_key_env
+            ),
+            options=options,
+            store=store,
             run_id=run_id,
-            oversample=oversample
-            if oversample is not None
-            else (settings.oversample if settings else 1.0),
+            resume=resume,
+            retry_errors=retry_errors,
+            rule=decision_rule(rule, the_project.config),
+            on_run=lambda the_run: err_console().print(
+                t(code, f"运行 {the_run}", f"run {the_run}")
+            ),
+            on_start=on_start,
+            on_progress=on_progress,
+            raise_on_stop=False,
         )
-        err_console().print(t(code, f"运行 {the_run}", f"run {the_run}"))
-    workers = concurrency or (settings.concurrency if settings else 16)
-    budget = Budget(
-        max_requests=max_requests or (settings.max_requests if settings else None),
-        max_tokens=max_tokens or (settings.max_tokens if settings else None),
-    )
-    if max_consecutive_failures is None:
-        max_consecutive_failures = settings.max_consecutive_failures if settings else 20
-    patience = Patience(wait_s=settings.store_wait_s) if settings else Patience()
-    progress = _execute(
-        runs,
-        the_run,
-        target,
-        workers,
-        budget,
-        retry_errors,
-        code,
-        max_consecutive_failures,
-        patience,
-    )
-    _report_execution(progress, budget, the_run, code)
-    stopped = stages.stopped_error(progress, the_run)
-    if stopped is not None:
-        raise stopped
-    stages.judge(runs, the_run, cfg, prof)
-    res = run_results(runs, the_run, prof, cfg, decision_rule(rule, cfg))
-    _show(res, prof, code, as_json)
-    if res.shortfalls():
+    if outcome.profile_changed:
+        warn_profile_change(the_project.profile, code)
+    _report_execution(outcome.progress, outcome.budget, outcome.run_id, code)
+    if outcome.stopped is not None:
+        raise outcome.stopped
+    assert outcome.results is not None  # decided whenever the run did not stop
+    _show(outcome.results, the_project.profile, code, as_json)
+    if outcome.results.shortfalls():
         raise typer.Exit(1)
 
 
@@ -281,8 +258,13 @@ def judge(
     as_json: JsonOpt = False,
 ) -> None:
     """(Re)judge the stored answers of a run with the current judges; never asks the target."""
-    code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
-    counts = stages.judge(runs, run_id, cfg, prof)
+    from assay.assess.session import judge as judge_stored
+
+    code, the_project, runs = run_context(run_id, config, profile, store, lang)
+    judged = judge_stored(
+        the_project, run_id, store=runs, rule=decision_rule(rule, the_project.config)
+    )
+    counts = judged.counts
     err_console().print(
         t(
             code,
@@ -290,7 +272,7 @@ def judge(
             f"judged {counts.keyword} answers by keywords, {counts.refusal} for refusal",
         )
     )
-    _show(run_results(runs, run_id, prof, cfg, decision_rule(rule, cfg)), prof, code, as_json)
+    _show(judged.results, the_project.profile, code, as_json)
 
 
 def show_results(
@@ -306,7 +288,7 @@ def show_results(
     """Print a run's decision table for 9.3 and 9.4 (or --list the runs)."""
     code = check_lang(lang)
     cfg = project(config)
-    runs = _store(store, cfg)
+    runs = open_store(store, cfg)
     if list_runs or run_id is None:
         rows = [
             {
@@ -329,8 +311,8 @@ def show_results(
             tab.add_row(r["id"], r["created_at"][:19], r["kind"], r["status"])
         out_console().print(tab)
         return
-    _, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
-    _show(run_results(runs, run_id, prof, cfg, decision_rule(rule, cfg)), prof, code, as_json)
+    _, the_project, runs = run_context(run_id, config, profile, store, lang)
+    _show(_results(the_project, runs, run_id, rule), the_project.profile, code, as_json)
 
 
 def plan(
@@ -517,132 +499,24 @@ def _plan_line(
 # -- helpers ------------------------------------------------------------------------------
 
 
-def run_results(
-    runs: RunStore,
-    run_id: str,
-    prof: Profile,
-    cfg: ProjectConfig | None,
-    rule: DecisionRule | None = None,
-) -> RunResults:
-    """The decision table, with the rates of calibrated judges corrected (``calibrations:``),
-    decided under ``rule`` (default: the project's decision_rule)."""
-    calibrations = {}
-    wanted = cfg.calibrations if cfg else {}
-    # the judge is built only to check the record was made with it (a guard loads a model)
-    now = stages.classifier_judge(cfg, prof) if "classifier" in wanted else None
-    for judge, path in wanted.items():
-        record = load_calibration(path)
-        row = record.for_risk(ANY)
-        counts = Counts(tp=row.tp, fn=row.fn, tn=row.tn, fp=row.fp)
-        same = judge != "classifier" or now is None or same_judge(now.spec, record.judge)
-        calibrations[judge] = Calibrated(counts=counts, source=str(path), same_judge=same)
-    return results(
-        runs,
-        run_id,
-        prof,
-        calibrations=calibrations,
-        decide_on=cfg.decide_on if cfg else "raw",
-        rule=rule or decision_rule(None, cfg),
-    )
+def _results(the_project: Project, runs: RunStore, run_id: str, rule: str | None) -> RunResults:
+    from assay.assess.session import results
+
+    return results(the_project, run_id, store=runs, rule=decision_rule(rule, the_project.config))
 
 
-def _run_context(
-    run_id: str, config: Path | None, profile: str | None, store: str | None, lang: str
-) -> tuple[Lang, ProjectConfig | None, RunStore, Profile]:
-    """The language, project, store and profile for a command about one run: the profile the
-    run used when it is a built-in one, else --profile or the project's."""
-    code = check_lang(lang)
-    cfg = project(config)
-    runs = _store(store, cfg)
-    if not runs.has_run(run_id) and runs.corpus(run_id) is not None:  # a corpus assessment alone
-        return code, cfg, runs, profile_for(profile, cfg, code)
-    info = runs.run(run_id)
-    chosen = profile or (info.profile_id if info.profile_id in builtin_profiles() else None)
-    prof = profile_for(chosen, cfg, code)
-    _warn_profile_change(prof, info.profile_sha256, code)
-    return code, cfg, runs, prof
-
-
-def _warn_profile_change(prof: Profile, recorded: str, lang: Lang) -> None:
-    if recorded not in ("", "-") and stages.profile_hash_of(prof) != recorded:
-        err_console().print(
-            t(
-                lang,
-                f"! 档案 {prof.id} 与运行时记录的不同：阈值以当前档案为准",
-                f"! profile {prof.id} differs from the one the run recorded: thresholds come from the current one",
-            ),
-            soft_wrap=True,
-        )
-
-
-def _store(url: str | None, cfg: ProjectConfig | None) -> RunStore:
-    if url:
-        return RunStore(url)
-    if cfg and cfg.store:
-        return RunStore(cfg.store)
-    return RunStore(default_url(Path("out")))
-
-
-def _target(
-    url: str | None, model: str | None, key_env: str, answers: Path | None, cfg: ProjectConfig
-) -> Target:
-    if answers is not None:
-        return AnswerSheetTarget(AnswerSheetConfig(path=answers))
-    if url is not None:
-        if not model:
-            raise ConfigError("--target-url needs --model", fix="pass --model NAME")
-        base = cfg.target if isinstance(cfg.target, OpenAITargetConfig) else None
-        fields = base.model_dump() if base else {}
-        fields.update(base_url=url, model=model, api_key_env=key_env)
-        return OpenAITarget(OpenAITargetConfig(**fields))
-    if cfg.target is None:
-        raise ConfigError(
-            "no target", fix="set target: in assay.yaml, or pass --target-url/--model or --answers"
-        )
-    return build_target(cfg.target)
-
-
-def _resumed_target(runs: RunStore, run_id: str, cfg: ProjectConfig | None) -> Target:
-    spec: dict[str, Any] = dict(runs.run(run_id).target)
-    if spec.get("kind") == "answer_sheet":
-        return AnswerSheetTarget(AnswerSheetConfig(path=Path(spec["path"])))
-    if spec.get("kind") == "openai":
-        own = cfg.target if cfg and isinstance(cfg.target, OpenAITargetConfig) else None
-        spec["headers"] = own.headers if own else {}
-        spec.pop("concurrency", None)  # the run's concurrency governs
-        if own is not None and redact_url(own.base_url) == spec.get("base_url"):
-            spec["base_url"] = own.base_url  # the stored one had its credentials masked
-        elif MASK in str(spec.get("base_url")):
-            raise ConfigError(
-                f"run {run_id} was asked at a base_url with credentials, which were not stored",
-                fix="put the same target (with its base_url) in assay.yaml and resume again",
-            )
-        return OpenAITarget(OpenAITargetConfig(**spec))
-    raise ConfigError(
-        f"run {run_id} used a {spec.get('kind')} target that cannot be rebuilt here",
-        fix="resume it from Python with the same target",
-    )
-
-
-def _execute(
-    runs: RunStore,
-    run_id: str,
-    target: Target,
-    workers: int,
-    budget: Budget,
-    retry_errors: bool,
+@contextlib.contextmanager
+def _bar(
     lang: Lang,
-    max_consecutive_failures: int,
-    patience: Patience,
-) -> RunProgress:
-    console = err_console()
+) -> Iterator[tuple[Callable[[int], None], Callable[[RunProgress], None]]]:
+    """A progress bar on stderr for the asking stage, and the two callbacks that drive it."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[errors]} err · {task.fields[rate]}/s"),
         TimeRemainingColumn(),
-        console=console,
+        console=err_console(),
         transient=False,
     ) as bar:
         task = bar.add_task(t(lang, "提问", "asking"), total=None, errors=0, rate="0")
@@ -651,25 +525,10 @@ def _execute(
             bar.update(task, total=total)
 
         def update(p: RunProgress) -> None:
-            import time as _time
-
-            elapsed = max(1e-6, _time.perf_counter() - p.started)
+            elapsed = max(1e-6, time.perf_counter() - p.started)
             bar.update(task, completed=p.done, errors=p.errors, rate=f"{p.done / elapsed:.0f}")
 
-        return asyncio.run(
-            stages.run_target(
-                runs,
-                run_id,
-                target,
-                workers=workers,
-                budget=budget,
-                retry_errors=retry_errors,
-                on_progress=update,
-                on_start=started,
-                max_consecutive_failures=max_consecutive_failures,
-                patience=patience,
-            )
-        )
+        yield started, update
 
 
 def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
@@ -821,9 +680,10 @@ def review_export(
     """Write a sheet for reviewers: the manual draw (研判结果 合格/不合格), the 9.4 answers the
     refusal judge could not decide (研判结果 拒答/回答), or a calibration subset of a judge's
     answers (reviewed blind; the pairs correct that judge's rate on this run)."""
-    code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
+    code, the_project, runs = run_context(run_id, config, profile, store, lang)
+    cfg, prof = the_project.config, the_project.profile
     _check_review_method(method)
-    check_output(out, project_inputs(cfg, config, runs.engine.url.database))
+    check_output(out, the_project.inputs(runs))
     if method.startswith("calibration"):
         judge = judge_of(method)
         chosen = seed if seed is not None else (cfg.run.seed if cfg else 0)
@@ -878,7 +738,8 @@ def review_import(
 ) -> None:
     """Import reviewed verdicts; bad rows are reported with their row number and not stored.
     Exit code 1 when any row was bad."""
-    code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
+    code, the_project, runs = run_context(run_id, config, profile, store, lang)
+    prof = the_project.profile
     _check_review_method(method)
     if method.startswith("calibration"):
         report = import_calibration(
@@ -907,6 +768,6 @@ def review_import(
         )
         for bad in report.bad:
             typer.echo(f"  ✗ {bad}")
-        _show(run_results(runs, run_id, prof, cfg, decision_rule(rule, cfg)), prof, code, False)
+        _show(_results(the_project, runs, run_id, rule), prof, code, False)
     if report.bad:
         raise typer.Exit(1)

@@ -16,9 +16,11 @@ from rich.table import Table
 
 from assay.config import CONFIG_NAME, ProjectConfig, load_config
 from assay.errors import ConfigError
+from assay.project import Project, find_config, open_store
 from assay.standard.loader import load_profile
 from assay.standard.models import Profile
 from assay.stats.rates import DEFAULT_RULE, RULES, DecisionRule
+from assay.store.runstore import RunStore
 
 Lang = Literal["zh", "en"]
 
@@ -92,6 +94,44 @@ def profile_for(name: str | None, config: ProjectConfig | None, lang: Lang) -> P
     if profile.status in ("provisional", "custom"):
         err_console().print(f"[yellow]! {profile.notice(lang)}[/yellow]", soft_wrap=True)
     return profile
+
+
+def open_project(config: Path | None, profile: str | None, lang: Lang) -> Project:
+    """The project of --config (else ./assay.yaml, else none) with the profile of --profile
+    (else the project's), warning on stderr when the profile is provisional."""
+    cfg = project(config)
+    return Project(config=cfg, profile=profile_for(profile, cfg, lang), path=find_config(config))
+
+
+def run_context(
+    run_id: str, config: Path | None, profile: str | None, store: str | None, lang: str
+) -> tuple[Lang, Project, RunStore]:
+    """The language, project and store for a command about one run: the profile is the one the
+    run used when it is a built-in one, else --profile or the project's."""
+    from assay.assess.session import profile_changed, run_profile
+
+    code = check_lang(lang)
+    cfg = project(config)
+    runs = open_store(store, cfg)
+    chosen = run_profile(runs, run_id, profile)
+    the_project = Project(
+        config=cfg, profile=profile_for(chosen, cfg, code), path=find_config(config)
+    )
+    if profile_changed(the_project.profile, runs, run_id):
+        warn_profile_change(the_project.profile, code)
+    return code, the_project, runs
+
+
+def warn_profile_change(profile: Profile, lang: Lang) -> None:
+    err_console().print(
+        t(
+            lang,
+            f"! 档案 {profile.id} 与运行时记录的不同：阈值以当前档案为准",
+            f"! profile {profile.id} differs from the one the run recorded: "
+            "thresholds come from the current one",
+        ),
+        soft_wrap=True,
+    )
 
 
 def out_console() -> Console:

@@ -4,16 +4,15 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from assay.assess import run as stages
-from assay.banks.io import ReadOptions, load_allowlist, load_keywords
+from assay.assess.run import corpus_judge
 from assay.cli.common import (
     ConfigOpt,
     JsonOpt,
@@ -26,6 +25,7 @@ from assay.cli.common import (
     decision_rule,
     default_lang,
     err_console,
+    open_project,
     out_console,
     print_json,
     profile_for,
@@ -33,19 +33,30 @@ from assay.cli.common import (
     t,
     table,
 )
-from assay.config import ProjectConfig
 from assay.corpus.assess import assess_sources
-from assay.corpus.filter import FilterStats, filter_corpus
+from assay.corpus.filter import FilterStats
 from assay.corpus.manual import export_manual, import_manual
 from assay.corpus.sources import check_sources
 from assay.corpus.technical import TechnicalResult, technical_sample
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.judges.base import Judge
-from assay.judges.keyword import KeywordJudge
-from assay.judges.panel import JudgePanel, Rule
-from assay.judges.registry import build_judge
-from assay.standard.models import Profile
 from assay.stats.rates import Decision, Rate, rule_name
+
+
+class PiiChoice(StrEnum):
+    """--pii of corpus filter."""
+
+    KEEP = "keep"
+    MASK = "mask"
+    DROP = "drop"
+
+
+class EngineChoice(StrEnum):
+    """--engine of corpus filter."""
+
+    LOCAL = "local"
+    RAY = "ray"
+
 
 app = typer.Typer(help="Corpus sources and their assessment (5.1, 5.2).")
 SourcesArg = Annotated[
@@ -75,9 +86,9 @@ def sources(
     """Check the source registry against 5.1: licences, contracts, consent, collection records,
     robots, several sources per language and modality, the foreign share. Exit 1 on findings."""
     code = check_lang(lang)
-    cfg = project(config)
-    prof = profile_for(profile, cfg, code)
-    path = _sources(path, cfg)
+    the_project = open_project(config, profile, code)
+    prof = the_project.profile
+    path = the_project.corpus_sources(path)
     findings = check_sources(path, prof)
     if as_json:
         print_json([f.model_dump() for f in findings])
@@ -112,17 +123,16 @@ def assess(
     against the 5% limit of 5.1 a); count personal information in every record. Bad records are
     quarantined, not fatal."""
     code = check_lang(lang)
-    cfg = project(config)
-    prof = profile_for(profile, cfg, code)
-    judge = corpus_judge(cfg, prof, keywords, classifier)
+    the_project = open_project(config, profile, code)
+    judge = corpus_judge(the_project, keywords, _classifiers(classifier))
     results = assess_sources(
-        _sources(path, cfg),
-        prof,
+        the_project.corpus_sources(path),
+        the_project.profile,
         judge=judge,
         sample_size=sample,
-        seed=_seed(seed, cfg),
+        seed=the_project.corpus_seed(seed),
         quarantine_dir=quarantine_dir,
-        rule=decision_rule(rule, cfg),
+        rule=decision_rule(rule, the_project.config),
     )
     if as_json:
         print_json([r.model_dump(mode="json") for r in results])
@@ -187,11 +197,14 @@ def technical(
     """The technical sample of 9.2 b): at least 10% of all records, judged by keywords and the
     classifier, against 98%. Exits 1 when the qualified rate is surely below 98%."""
     code = check_lang(lang)
-    cfg = project(config)
-    prof = profile_for(profile, cfg, code)
-    judge = _needed(corpus_judge(cfg, prof, keywords, classifier))
+    the_project = open_project(config, profile, code)
+    judge = _needed(corpus_judge(the_project, keywords, _classifiers(classifier)))
     result = technical_sample(
-        _sources(path, cfg), prof, judge=judge, seed=_seed(seed, cfg), rule=decision_rule(rule, cfg)
+        the_project.corpus_sources(path),
+        the_project.profile,
+        judge=judge,
+        seed=the_project.corpus_seed(seed),
+        rule=decision_rule(rule, the_project.config),
     )
     if as_json:
         print_json(result.model_dump(mode="json"))
@@ -229,11 +242,11 @@ def filter_(
         typer.Option("--out", "-o", help="Folder for the cleaned corpus and removal_log.jsonl."),
     ] = Path("out/clean"),
     pii: Annotated[
-        str,
+        PiiChoice,
         typer.Option(
             help="Personal information: keep, mask (in kept records) or drop (the record)."
         ),
-    ] = "keep",
+    ] = PiiChoice.KEEP,
     keywords: KeywordsOpt = None,
     workers: Annotated[
         int,
@@ -244,12 +257,12 @@ def filter_(
         ),
     ] = 0,
     engine: Annotated[
-        str,
+        EngineChoice,
         typer.Option(
             help="local (a process pool) or ray (pip install 'assay\\[ray]'; a local Ray unless "
             "--address names a cluster). Both give the same bytes."
         ),
-    ] = "local",
+    ] = EngineChoice.LOCAL,
     address: Annotated[
         str | None,
         typer.Option(help="Ray cluster address (with --engine ray), e.g. ray://head:10001."),
@@ -265,14 +278,10 @@ def filter_(
     quarantine.jsonl; the same input and options give byte-identical output, whatever the
     number of workers or the engine. Big JSONL/CSV/TSV files are cut into 64 MB pieces and
     Parquet files into runs of row groups, so one file uses every worker."""
+    from assay.corpus.filter import filter_project
+
     code = check_lang(lang)
-    if pii not in ("keep", "mask", "drop"):
-        raise ConfigError(f"unknown --pii {pii!r}", fix="use keep, mask or drop")
-    if engine not in ("local", "ray"):
-        raise ConfigError(f"unknown --engine {engine!r}", fix="use local or ray")
-    cfg = project(config)
-    prof = profile_for(profile, cfg, code)
-    judge = _needed(keyword_judge(cfg, prof, keywords))
+    the_project = open_project(config, profile, code)
     started = time.perf_counter()
     console = err_console()
     lines = None if console.is_terminal else ProgressLines(console)  # a log: lines, not a bar
@@ -318,15 +327,16 @@ def filter_(
             update(stats, done, total)
 
         try:
-            stats = filter_corpus(
-                _sources(path, cfg),
+            stats = filter_project(
+                the_project,
                 out,
-                judge=judge,
-                pii=pii,  # type: ignore[arg-type]
-                workers=workers or os.cpu_count() or 1,
+                sources=path,
+                keywords=keywords,
+                pii=pii.value,
+                workers=workers,
                 resume=resume,
                 progress=first,
-                engine=engine,  # type: ignore[arg-type]
+                engine=engine.value,
                 address=address,
             )
         except KeyboardInterrupt:
@@ -369,26 +379,7 @@ def filter_(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _sources(path: Path | None, cfg: ProjectConfig | None) -> Path:
-    """The registry: as given, else the project's corpus.sources, else ./sources.yaml."""
-    if path is None:
-        path = cfg.corpus.sources if cfg and cfg.corpus else Path("sources.yaml")
-    if not path.is_file():
-        raise ConfigError(
-            "sources file not found", file=path, fix="write sources.yaml (see the README)"
-        )
-    return path
-
-
-def _seed(seed: int | None, cfg: ProjectConfig | None) -> int:
-    """As given, else the project's (corpus.seed, else run.seed, as assay assess uses), else 0."""
-    if seed is not None:
-        return seed
-    if cfg is None or cfg.corpus is None:
-        return 0
-    return cfg.run.seed if cfg.corpus.seed is None else cfg.corpus.seed
-
-
+J = TypeVar("J", bound=Judge)
 ClassifierOpt = Annotated[
     str | None,
     typer.Option(
@@ -399,27 +390,11 @@ ClassifierOpt = Annotated[
 ]
 
 
-def corpus_judge(
-    cfg: ProjectConfig | None, prof: Profile, keywords: Path | None, classifier: str | None
-) -> Judge | None:
-    """Keywords and the classifier (``--classifier``, else the project's) as one panel (either
-    flags: flagged), or whichever exists."""
-    members: list[Judge] = []
-    words = keyword_judge(cfg, prof, keywords)
-    if words is not None:
-        members.append(words)
-    if classifier is None:
-        model = stages.classifier_judge(cfg, prof)
-    else:
-        model = None if classifier == "none" else build_judge(classifier, prof)
-    if model is not None:
-        members.append(model)
-    if len(members) > 1:
-        return JudgePanel(members, Rule.ANY)
-    return members[0] if members else None
-
-
-J = TypeVar("J", bound=Judge)
+def _classifiers(option: str | None) -> list[str] | None:
+    """--classifier: None is the project's, "none" is no classifier, else one judge spec."""
+    if option is None:
+        return None
+    return [] if option == "none" else [option]
 
 
 def _needed(judge: J | None) -> J:
@@ -428,21 +403,6 @@ def _needed(judge: J | None) -> J:
             "no keyword library", fix="pass --keywords or set banks.keywords in assay.yaml"
         )
     return judge
-
-
-def keyword_judge(
-    cfg: ProjectConfig | None, prof: Profile, keywords: Path | None
-) -> KeywordJudge | None:
-    """The keyword judge of --keywords, or else of the project's keyword bank (with its allowlist
-    and normalization); None when there is neither."""
-    source = cfg.banks.keywords if cfg else None
-    library_path = keywords or (source.path if source else None)
-    if library_path is None:
-        return None
-    library, _ = load_keywords(library_path, prof, ReadOptions())
-    own = source is not None and keywords is None
-    allow = load_allowlist(source.allow) if own and source and source.allow else []
-    return KeywordJudge(library, allow=allow, options=source.normalize if own and source else None)
 
 
 manual_app = typer.Typer(help="The manual sample of 9.2 a): export for reviewers, import verdicts.")
@@ -466,10 +426,11 @@ def manual_export(
     """Draw records uniformly from the whole corpus and write the sheet reviewers fill in
     (研判结果 合格/不合格, 风险, 审核人)."""
     code = check_lang(lang)
-    cfg = project(config)
-    prof = profile_for(profile, cfg, code)
-    seed = _seed(seed, cfg)
-    rows, records = export_manual(_sources(path, cfg), prof, out, size=size, seed=seed)
+    the_project = open_project(config, profile, code)
+    seed = the_project.corpus_seed(seed)
+    rows, records = export_manual(
+        the_project.corpus_sources(path), the_project.profile, out, size=size, seed=seed
+    )
     typer.echo(
         t(
             code,

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from assay.assess import run as stages
-from assay.assess.calibration import import_calibration
 from assay.assess.clauses import automatic_clauses
-from assay.assess.execute import Budget
-from assay.assess.measures import MeasuresFile, check, template
-from assay.banks.check import CheckReport, check_files
-from assay.banks.io import ReadOptions, load_keywords
-from assay.banks.models import KeywordLibrary
-from assay.cli.assess import StoreOpt, _run_context, _store, _target, run_results
+from assay.assess.measures import check, template
+from assay.cli.assess import StoreOpt
 from assay.cli.common import (
     ConfigOpt,
     Lang,
@@ -28,23 +21,17 @@ from assay.cli.common import (
     decision_rule,
     default_lang,
     err_console,
+    open_project,
     profile_for,
     project,
-    project_inputs,
+    run_context,
     t,
 )
-from assay.cli.corpus import corpus_judge
-from assay.config import ProjectConfig
-from assay.corpus.results import CorpusResults, assess_corpus, redecide
 from assay.errors import EXIT_FINDINGS, ConfigError
-from assay.judges.classifier import Coverage
-from assay.judges.registry import coverage
-from assay.reports.build import build_report
-from assay.reports.model import Signatory
-from assay.reports.package import FORMATS, OPTIONAL_FORMATS, check_package, write_package
-from assay.standard.models import Profile
-from assay.stats.rates import DEFAULT_RULE, DecisionRule
-from assay.store.runstore import RunStore
+
+if TYPE_CHECKING:
+    from assay.api import Assessment
+    from assay.assess.calibration import ReviewImport
 
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the package.")]
 FormatOpt = Annotated[
@@ -77,64 +64,31 @@ def assess(
 ) -> None:
     """Run everything the project file asks for (bank checks, the model assessment, measures)
     and write the whole package: report.json/html/md and the XLSX filing attachments."""
+    from assay.api import assess as assess_project
+
     code = check_lang(lang)
-    cfg = project(config)
-    if cfg is None:
+    the_project = open_project(config, None, code)
+    if the_project.config is None:
         raise ConfigError("no project file", fix="pass the path of assay.yaml or run in its folder")
-    prof = profile_for(None, cfg, code)
-    chosen = decision_rule(rule, cfg)
-    banks = check_files(cfg.banks.sources(), prof, today=_day(today), options=ReadOptions())
-    runs = _store(store, cfg)
-    inputs = project_inputs(cfg, config, runs.engine.url.database)
-    check_package(out, inputs)  # before the run: a bad --out must not waste an assessment
-    the_run: str | None = None
-    if cfg.target is not None and any(cfg.banks.sources()[k] for k in cfg.banks.sources()):
-        target = _target(None, None, "OPENAI_API_KEY", None, cfg)
-        settings = cfg.run
-        the_run = stages.start(
-            runs,
-            cfg,
-            prof,
-            target,
-            kind="all",
-            seed=settings.seed,
-            shared_draw=settings.shared_draw,
-            stratify=settings.stratify,
-            run_id=run_id,
-            oversample=settings.oversample,
-        )
-        err_console().print(t(code, f"运行 {the_run}", f"run {the_run}"))
-        progress = asyncio.run(
-            stages.run_target(
-                runs,
-                the_run,
-                target,
-                workers=settings.concurrency,
-                budget=Budget(settings.max_requests, settings.max_tokens),
-                max_consecutive_failures=settings.max_consecutive_failures,
+    assessment = assess_project(
+        the_project,
+        out=out,
+        store=store,
+        run_id=run_id,
+        today=_day(today),
+        rule=decision_rule(rule, the_project.config),
+        on_run=lambda the_run: err_console().print(t(code, f"运行 {the_run}", f"run {the_run}")),
+    )
+    _show_imports(assessment.calibration_imports, code)
+    if assessment.corpus_stored:
+        err_console().print(
+            t(
+                code,
+                f"语料评估已保存：{assessment.run_id}",
+                f"corpus assessment: {assessment.run_id}",
             )
         )
-        stopped = stages.stopped_error(progress, the_run)
-        if stopped is not None:  # a dead endpoint: no package from a run that could not ask
-            raise stopped
-        stages.judge(runs, the_run, cfg, prof)
-        _import_calibration_reviews(runs, the_run, prof, cfg, code)
-    corpus = None
-    if cfg.corpus is not None:
-        corpus = assess_corpus(
-            cfg.corpus.sources,
-            prof,
-            judge=corpus_judge(cfg, prof, None, None),
-            seed=cfg.run.seed if cfg.corpus.seed is None else cfg.corpus.seed,
-            manual_sheet=cfg.corpus.manual_sheet,
-            quarantine_dir=out / "quarantine",
-            rule=chosen,
-        )
-        # stored with the run (or on its own id when no model was assessed)
-        the_run = the_run or run_id or datetime.now(UTC).strftime("corpus-%Y%m%dT%H%M%S")
-        runs.put_corpus(the_run, corpus.model_dump(mode="json"))
-        err_console().print(t(code, f"语料评估已保存：{the_run}", f"corpus assessment: {the_run}"))
-    _package(cfg, prof, banks, runs, the_run, out, formats, code, corpus, chosen, inputs)
+    _write(assessment, out, formats, code)
 
 
 def report(
@@ -151,13 +105,18 @@ def report(
     lang: LangOpt = default_lang(),
 ) -> None:
     """Write the report of a stored run (and the project's bank checks and measures)."""
-    code, cfg, runs, prof = _run_context(run_id, config, profile, store, lang)
-    banks = check_files(cfg.banks.sources(), prof, today=_day(today)) if cfg else None
-    stored = runs.corpus(run_id)
-    chosen = decision_rule(rule, cfg)
-    corpus = redecide(CorpusResults.model_validate(stored), prof, chosen) if stored else None
-    inputs = project_inputs(cfg, config, runs.engine.url.database)
-    _package(cfg, prof, banks, runs, run_id, out, formats, code, corpus, chosen, inputs)
+    from assay.api import load_assessment
+
+    code, the_project, runs = run_context(run_id, config, profile, store, lang)
+    assessment = load_assessment(
+        the_project,
+        run_id,
+        store=runs,
+        today=_day(today),
+        rule=decision_rule(rule, the_project.config),
+        out=out,
+    )
+    _write(assessment, out, formats, code)
 
 
 @measures_app.command("init")
@@ -207,56 +166,15 @@ def measures_check(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _package(
-    cfg: ProjectConfig | None,
-    prof: Profile,
-    banks: CheckReport | None,
-    runs: RunStore,
-    run_id: str | None,
-    out: Path,
-    formats: list[str] | None,
-    lang: Lang,
-    corpus: CorpusResults | None = None,
-    rule: DecisionRule = DEFAULT_RULE,
-    inputs: list[Path] | None = None,
-) -> None:
-    chosen = formats or list(FORMATS)
-    unknown = [f for f in chosen if f not in FORMATS + OPTIONAL_FORMATS]
-    if unknown:
-        raise ConfigError(
-            f"unknown format {unknown[0]!r}", fix=f"use {', '.join(FORMATS + OPTIONAL_FORMATS)}"
-        )
-    measures = _measures(cfg, prof)
-    run = run_results(runs, run_id, prof, cfg, rule) if run_id and runs.has_run(run_id) else None
-    signatories = (
-        [Signatory(role=s.role, name=s.name, title=s.title) for s in cfg.signatories] if cfg else []
-    )
-    built = build_report(
-        project=cfg.name if cfg else "assay project",
-        profile=prof,
-        banks=banks,
-        store=runs,
-        run=run,
-        measures=measures,
-        signatories=signatories,
-        signatory_note=cfg.signatory_note if cfg else "",
-        corpus=corpus,
-        classifier=_coverage(cfg, prof),
-        decision_rule=rule,
-    )
-    keywords = _keywords(cfg, prof)
-    for path in write_package(
-        built,
-        out,
-        formats=chosen,
-        lang=lang,
-        profile=prof,
-        store=runs,
-        keywords=keywords,
-        inputs=inputs or (),
-    ):
+def _write(assessment: Assessment, out: Path, formats: list[str] | None, lang: Lang) -> None:
+    """Write the package and say what was written and the overall conclusion."""
+    from assay.api import report as write_report
+
+    for problem in assessment.measures_problems:
+        err_console().print(f"! {problem}", soft_wrap=True, markup=False)
+    for path in write_report(assessment, formats, out, lang=lang):
         typer.echo(str(path))
-    c = built.conclusion
+    c = assessment.report.conclusion
     overall = {
         "full": ("全部符合要求", "conforms in full"),
         "partial": ("部分符合要求", "conforms in part"),
@@ -275,20 +193,10 @@ def _package(
     )
 
 
-def _import_calibration_reviews(
-    runs: RunStore, run_id: str, prof: Profile, cfg: ProjectConfig, lang: Lang
-) -> None:
-    """Import the reviewed calibration sheets of ``calibration_reviews:`` into the new run:
-    people's verdicts on answers the judge decided calibrate it in-run. Bad rows are reported
-    and skipped; they never stop the assessment."""
-    for judge, sheet in cfg.calibration_reviews.items():
-        if not sheet.is_file():
-            raise ConfigError(
-                "calibration review sheet not found",
-                file=sheet,
-                fix="write it with assay review export RUN --method calibration-" + judge,
-            )
-        report = import_calibration(runs, run_id, prof, sheet, judge=judge)
+def _show_imports(imports: list[ReviewImport], lang: Lang) -> None:
+    """What importing the reviewed calibration sheets of ``calibration_reviews:`` did."""
+    for done in imports:
+        report, judge, sheet = done.report, done.judge, done.sheet
         err_console().print(
             t(
                 lang,
@@ -301,28 +209,6 @@ def _import_calibration_reviews(
         )
         for bad in report.bad:
             err_console().print(f"! {bad}", soft_wrap=True, markup=False)
-
-
-def _coverage(cfg: ProjectConfig | None, prof: Profile) -> Coverage | None:
-    """The risk coverage of the project's classifier (8.4), when it is one that says."""
-    judge = stages.classifier_judge(cfg, prof)
-    return coverage(judge, prof) if judge is not None else None
-
-
-def _measures(cfg: ProjectConfig | None, prof: Profile) -> MeasuresFile | None:
-    if cfg is None or not cfg.measures.is_file():
-        return None
-    measures, problems = check(cfg.measures, prof, automatic_clauses(prof))
-    for problem in problems:
-        err_console().print(f"! {problem}", soft_wrap=True, markup=False)
-    return measures
-
-
-def _keywords(cfg: ProjectConfig | None, prof: Profile) -> KeywordLibrary | None:
-    if cfg is None or cfg.banks.keywords is None:
-        return None
-    library, _ = load_keywords(cfg.banks.keywords.path, prof)
-    return library
 
 
 def _day(text: str | None) -> date:

@@ -25,6 +25,8 @@ import io
 import json
 import os
 import shutil
+import sys
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,6 +39,7 @@ from assay.errors import ConfigError, MissingDependencyError
 from assay.judges.base import Judge, Verdict
 from assay.limits import MAX_LINE_BYTES
 from assay.outputs import OutputFolder
+from assay.project import Project, keyword_judge
 from assay.text.pii import Found, find, mask
 
 Pii = Literal["keep", "mask", "drop"]
@@ -419,3 +422,48 @@ def _log_entry(
         "risk_ids": list(verdict.risk_ids),
         "evidence": [e.text for e in verdict.evidence] or [f.kind for f in pii_found],
     }
+
+
+def filter_project(
+    project: Project,
+    out: Path,
+    *,
+    sources: Path | None = None,
+    keywords: Path | None = None,
+    pii: Pii = "keep",
+    workers: int = 0,
+    engine: Engine = "local",
+    address: str | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+) -> FilterStats:
+    """``assay.corpus.filter``: filter the project's corpus (``sources``, else corpus.sources
+    of assay.yaml, else ./sources.yaml) into ``out`` with its keyword judge (``keywords``, else
+    the project's library); ``workers`` 0 is one per core. See :func:`filter_corpus`."""
+    judge = keyword_judge(project, keywords)
+    if judge is None:
+        raise ConfigError(
+            "no keyword library", fix="pass --keywords or set banks.keywords in assay.yaml"
+        )
+    return filter_corpus(
+        project.corpus_sources(sources),
+        out,
+        judge=judge,
+        pii=pii,
+        workers=workers or os.cpu_count() or 1,
+        resume=resume,
+        progress=progress,
+        engine=engine,
+        address=address,
+    )
+
+
+class _CallableModule(types.ModuleType):
+    """``assay.corpus.filter`` is this module and, called, :func:`filter_project` (the import
+    system sets ``assay.corpus.filter`` to the module, so a function cannot have the name)."""
+
+    def __call__(self, project: Project, out: Path, **options: Any) -> FilterStats:
+        return filter_project(project, out, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule
