@@ -1,6 +1,6 @@
 """Where the corpus filter's pieces run: a local process pool, or Ray.
 
-Both run the same :meth:`_Job.run` on the same pieces, each writing its own output and logs,
+Both run the same :meth:`FilterJob.run` on the same pieces, each writing its own output and logs,
 so the two engines give byte-identical results; only the scheduling differs. The Ray engine
 starts a local Ray (``ray.init()`` with ``workers`` CPUs) unless given a cluster ``address``;
 there, every node must have Assay installed and see the corpus and output paths at the same
@@ -25,11 +25,11 @@ from assay.errors import ConfigError, MissingDependencyError
 from assay.judges.base import Judge
 
 if TYPE_CHECKING:
-    from assay.corpus.filter import Engine, FilterStats, _Job
+    from assay.corpus.filter import Engine, FilterJob, FilterStats
 
 
 def run_jobs(
-    jobs: Sequence[_Job],
+    jobs: Sequence[FilterJob],
     judge: Judge,
     *,
     engine: Engine = "local",
@@ -90,13 +90,13 @@ def _watch(parent: int) -> None:
     os._exit(1)
 
 
-def _run(job: _Job) -> FilterStats:
+def _run(job: FilterJob) -> FilterStats:
     assert _JUDGE is not None
     return job.run(_JUDGE)
 
 
 def _ray(
-    jobs: Sequence[_Job], judge: Judge, workers: int, address: str | None
+    jobs: Sequence[FilterJob], judge: Judge, workers: int, address: str | None
 ) -> Iterator[FilterStats]:
     try:
         import ray
