@@ -43,7 +43,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay.errors import ConfigError, InvalidReplyError
+from assay.errors import ConfigError, InvalidReplyError, TargetError
 from assay.judges.base import JudgeSpec, Verdict
 from assay.judges.llm_cache import ReplyCache, text_key
 from assay.judges.llm_prompt import PROMPT_VERSION, JudgeReply, Rubric
@@ -51,7 +51,6 @@ from assay.judges.llm_refusal import REFUSAL_PROMPT_VERSION, RefusalReply, Refus
 from assay.judges.refusal import strip_reasoning
 from assay.redact import redact_url
 from assay.standard.models import Profile
-from assay.targets.base import TargetError
 from assay.targets.openai import OpenAITarget, OpenAITargetConfig
 
 T = TypeVar("T")
