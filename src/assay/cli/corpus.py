@@ -35,6 +35,7 @@ from assay.cli.common import (
 )
 from assay.config import ProjectConfig
 from assay.corpus.assess import assess_sources
+from assay.corpus.engines import ENGINES
 from assay.corpus.filter import FilterStats, filter_corpus
 from assay.corpus.manual import export_manual, import_manual
 from assay.corpus.sources import check_sources
@@ -268,8 +269,7 @@ def filter_(
     code = check_lang(lang)
     if pii not in ("keep", "mask", "drop"):
         raise ConfigError(f"unknown --pii {pii!r}", fix="use keep, mask or drop")
-    if engine not in ("local", "ray"):
-        raise ConfigError(f"unknown --engine {engine!r}", fix="use local or ray")
+    ENGINES.get(engine)  # an unknown engine suggests the closest name
     cfg = project(config)
     prof = profile_for(profile, cfg, code)
     judge = _needed(keyword_judge(cfg, prof, keywords))

@@ -17,12 +17,13 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from assay.errors import ConfigError, MissingDependencyError
 from assay.judges.base import Judge
+from assay.registry import Registry
 
 if TYPE_CHECKING:
     from assay.corpus.filter import Engine, FilterJob, FilterStats
@@ -39,9 +40,17 @@ def run_jobs(
     """Run every job; yields each one's stats as it finishes (in no set order)."""
     if not jobs:
         return
-    if engine == "ray":
-        yield from _ray(jobs, judge, workers, address)
-    elif workers > 1 and len(jobs) > 1:
+    yield from ENGINES.get(engine)(jobs, judge, workers, address)
+
+
+Runner = Callable[[Sequence["FilterJob"], Judge, int, str | None], Iterator["FilterStats"]]
+
+
+def _local(
+    jobs: Sequence[FilterJob], judge: Judge, workers: int, address: str | None
+) -> Iterator[FilterStats]:
+    """In this process, or a pool of ``workers`` processes (each holding the judge once)."""
+    if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(
             min(workers, len(jobs)), initializer=_init, initargs=(judge, os.getpid())
         ) as pool:
@@ -162,3 +171,9 @@ class _RayWorker:
 
     def run(self, job: Any) -> Any:
         return job.run(self.judge)
+
+
+# the corpus engines by name (ray is imported only when its engine runs)
+ENGINES: Registry[Runner] = Registry(
+    "corpus engine", {"local": lambda: _local, "ray": lambda: _ray}
+)
