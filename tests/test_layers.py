@@ -23,6 +23,7 @@ RANK = {
     "errors": 0,
     "limits": 0,
     "redact": 0,
+    "messages": 0,
     "registry": 1,
     "outputs": 1,
     "yamlfile": 1,

@@ -42,6 +42,7 @@ from assay.cli.common import (
 )
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.judges.registry import coverage
+from assay.messages import t as message
 from assay.outputs import check_output
 from assay.standard.models import Profile
 
@@ -153,11 +154,13 @@ def check(
         if covered is not None:
             missing = "、".join(covered.not_covered) if covered.not_covered else "-"
             typer.echo(
-                t(
+                message(
+                    "cli.classifier_coverage",
                     code,
-                    f"8.4 分类模型覆盖 {len(covered.covered)}/{len(prof.risks)} 种风险；未覆盖：{missing}",
-                    f"8.4 classifier covers {len(covered.covered)}/{len(prof.risks)} risks; "
-                    f"not covered: {missing.replace('、', ', ')}",
+                    clause=prof.classifier_clause,
+                    covered=len(covered.covered),
+                    total=len(prof.risks),
+                    missing=missing if code == "zh" else missing.replace("、", ", "),
                 )
             )
     if not report.ok:
