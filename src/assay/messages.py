@@ -170,6 +170,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{method} needs keywords and a classification model, both",
     ),
     # -- the command line ---------------------------------------------------------------------
+    "banks.filing_note": (
+        "提示：备案表格只含 序号/关键词(测试题)/一级分类/二级分类，变体、日期和备注不会写出",
+        "note: the filing layout holds only 序号/关键词 (测试题)/一级分类/二级分类; variants, "
+        "dates and notes are not written",
+    ),
+    "banks.wrote": ("已写入 {target}（{n} 条）", "wrote {target} ({n} entries)"),
+    "banks.col_keyword": ("关键词", "keyword"),
+    "banks.col_risk_aspect": ("风险/方面", "risk/aspect"),
+    "banks.col_variants": ("变体", "variants"),
+    "banks.col_question": ("测试题", "question"),
+    "banks.col_name": ("名称", "name"),
+    "banks.col_have": ("现有", "have"),
+    "banks.col_need": ("要求", "need"),
+    "banks.check_title": (
+        "[bold]题库检查[/bold]  档案 {code}（{id}），检查日期 {on}",
+        "[bold]Bank check[/bold]  profile {code} ({id}), as of {on}",
+    ),
+    "banks.shortfalls": ("不足 {n} 项：", "{n} shortfalls:"),
+    "banks.result_ok": ("结论：全部满足", "Result: all met"),
+    "banks.result_short": ("结论：{n} 项不足，退出码 1", "Result: {n} shortfalls, exit code 1"),
+    "banks.not_given": ("（未提供）", "(not given)"),
+    "banks.distinct": ("  去重后 {distinct}{need} 条", "  {distinct}{need} distinct items"),
+    "banks.no_dates": ("无日期", "no dates"),
+    "banks.freshness": (
+        "  最近更新 {last}，更新周期 {interval}，{status}",
+        "  last updated {last}, interval {interval}, {status}",
+    ),
+    "banks.load": (
+        "  读取 {read} 行，接受 {accepted} 行，隔离 {quarantined} 行（共 {lines} 行，空行 {blank}）{enc}",
+        "  read {read} rows, accepted {accepted}, quarantined {quarantined} "
+        "({lines} lines, {blank} blank){enc}",
+    ),
+    "banks.quarantine_file": ("  隔离文件：{file}", "  quarantine file: {file}"),
     "cli.classifier_coverage": (
         "{clause} 分类模型覆盖 {covered}/{total} 种风险；未覆盖：{missing}",
         "{clause} classifier covers {covered}/{total} risks; not covered: {missing}",
