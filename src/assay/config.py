@@ -21,7 +21,9 @@ Paths in the file are relative to the file's own folder.
     store: sqlite:///out/runs.sqlite  # or postgresql://user@host/db
     run: {seed: 20240229, concurrency: 16}
     decision_rule: standard           # or confidence: the whole 95% interval past the threshold
-    refusal_judge: [refusal, "llm:qwen-plus@https://host/v1;task=refusal"]  # 9.4; default refusal
+    refusal_judge:                    # 9.4; default refusal (a list: a panel)
+      - refusal                       # short forms parse into the typed specs below
+      - {kind: llm, model: qwen-plus, base_url: "https://host/v1", task: refusal}
     refusal_rule: review              # any | all | majority | review (a split goes to a person)
     measures: measures.yaml           # evidence for the clauses Assay cannot measure
     signatories:                      # 9.1 e): the three who sign the self-assessment report
@@ -33,12 +35,20 @@ Paths in the file are relative to the file's own folder.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from assay.banks.models import BankKind, BankSource
-from assay.errors import ConfigError
+from assay.errors import ConfigError, UserError
+from assay.judges.specs import ClassifierSpec, JudgeConfig, RefusalSpec, parse_judge
 from assay.standard.loader import DEFAULT_PROFILE, builtin_profiles
 from assay.stats.rates import DecisionRule
 from assay.targets.config import TargetConfig
@@ -47,6 +57,28 @@ from assay.targets.sheet import AnswerSheetConfig
 from assay.yamlfile import load_yaml, validation_error
 
 CONFIG_NAME = "assay.yaml"
+
+
+def _judge_sugar(value: Any) -> Any:
+    """A judge's short string form read by the one parser; its error keeps the file:line."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_judge(value)
+    except UserError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _judge_list(value: Any) -> Any:
+    """One judge or a list of them; "none" (alone or as an item) names none."""
+    items = list(value) if isinstance(value, list | tuple) else [value]
+    return tuple(item for item in items if item != "none")
+
+
+# a judge in assay.yaml: a mapping ({kind: llm, model: ..., base_url: ...}) or its short form
+# ("llm:MODEL@URL;k=v", see assay.judges.specs)
+JudgeField = Annotated[JudgeConfig, BeforeValidator(_judge_sugar)]
+Judges = Annotated[tuple[JudgeField, ...], BeforeValidator(_judge_list)]
 
 
 class BanksConfig(BaseModel):
@@ -118,16 +150,17 @@ class ProjectConfig(BaseModel):
     store: str | None = None  # SQLAlchemy URL; default sqlite:///out/runs.sqlite
     run: RunSettings = Field(default_factory=RunSettings)
     measures: Path = Path("measures.yaml")
-    # the classifier of 8.4, the 9.3 classifier method and the 9.2 b) technical sample:
-    # "classifier" (built in), "classifier:FOLDER" (assay judges train), "llm:MODEL@BASE_URL"
-    # (an LLM judge, see assay.judges.registry), "guard:FORMAT:FOLDER" (a guard model on
-    # disk, extra ml), or "none"; a list of them is a panel combined by classifier_rule
-    classifier: str | tuple[str, ...] = "classifier"
+    # the classifier of 8.4, the 9.3 classifier method and the 9.2 b) technical sample, as a
+    # typed spec or its short form: "classifier" (built in), "classifier:FOLDER" (assay judges
+    # train), "llm:MODEL@BASE_URL" or {kind: llm, ...} (an LLM judge, see assay.judges.specs),
+    # "guard:FORMAT:FOLDER" (a guard model on disk, extra ml), or "none"; a list of them is a
+    # panel combined by classifier_rule
+    classifier: Judges = (ClassifierSpec(),)
     classifier_rule: Literal["any", "all", "majority", "review"] = "any"
     # the refusal judge of 9.4: "refusal" (built in, offline), "llm:MODEL@URL;task=refusal",
     # "guard:qwen3guard:FOLDER;task=refusal"; a list of them is a refusal panel combined by
     # refusal_rule (review: a unanimous vote decides, a split goes to a person)
-    refusal_judge: str | tuple[str, ...] = "refusal"
+    refusal_judge: Judges = (RefusalSpec(),)
     refusal_rule: Literal["any", "all", "majority", "review"] = "review"
     # judge name (keyword, classifier) -> its calibration record (assay judges eval), made on
     # other data: shown beside the raw rate as an out-of-domain correction (域外校准), never
@@ -174,26 +207,13 @@ class ProjectConfig(BaseModel):
         paths += [*self.calibrations.values(), *self.calibration_reviews.values()]
         return [path for path in paths if path is not None]
 
-    def classifier_specs(self) -> list[str]:
-        """The classifier judges' specs ("none" gives none)."""
-        specs = [self.classifier] if isinstance(self.classifier, str) else list(self.classifier)
-        return [spec for spec in specs if spec != "none"]
+    def classifier_specs(self) -> list[JudgeConfig]:
+        """The classifier judges' specs (none when the project says "none")."""
+        return list(self.classifier)
 
-    def refusal_specs(self) -> list[str]:
+    def refusal_specs(self) -> list[JudgeConfig]:
         """The refusal judges' specs (at least one: a run of 9.4 needs a refusal judge)."""
-        specs = [self.refusal_judge] if isinstance(self.refusal_judge, str) else self.refusal_judge
-        return list(specs) or ["refusal"]
-
-    def _judge_path(self, spec: str) -> str:
-        """A judge spec with its model folder made relative to ``root``."""
-        name, _, folder = spec.partition(":")
-        head = ""
-        if name == "guard":  # guard:FORMAT:FOLDER[;OPTIONS]
-            fmt, _, folder = folder.partition(":")
-            head = f"{fmt}:"
-        if folder and name != "llm" and not Path(folder).is_absolute():  # llm: not a path
-            return f"{name}:{head}{self.root / folder}"
-        return spec
+        return list(self.refusal_judge) or [RefusalSpec()]
 
     def resolved(self) -> ProjectConfig:
         """The same config with every path made relative to ``root``."""
@@ -214,16 +234,8 @@ class ProjectConfig(BaseModel):
         if isinstance(target, AnswerSheetConfig) and not target.path.is_absolute():
             target = target.model_copy(update={"path": self.root / target.path})
         measures = self.measures if self.measures.is_absolute() else self.root / self.measures
-        classifier = (
-            self._judge_path(self.classifier)
-            if isinstance(self.classifier, str)
-            else tuple(self._judge_path(spec) for spec in self.classifier)
-        )
-        refusal = (
-            self._judge_path(self.refusal_judge)
-            if isinstance(self.refusal_judge, str)
-            else tuple(self._judge_path(spec) for spec in self.refusal_judge)
-        )
+        classifier = tuple(spec.rooted(self.root) for spec in self.classifier)
+        refusal = tuple(spec.rooted(self.root) for spec in self.refusal_judge)
         corpus = self.corpus
         if corpus is not None:
             sheet = corpus.manual_sheet

@@ -76,6 +76,17 @@ class BadRowError(InputFormatError):
     """A row of a bank file is invalid and ``--strict`` was asked for."""
 
 
+class RowError(BadRowError):
+    """One row is invalid, found by a row parser that knows neither file nor line: the reader
+    quarantines it as a :class:`~assay.banks.models.BadRow` (or, with ``--strict``, raises a
+    :class:`BadRowError` that names them)."""
+
+    def __init__(self, reason: str, fix: str = "") -> None:
+        super().__init__(reason, fix=fix or None)
+        self.reason = reason
+        self.fix = fix
+
+
 class OutputPathError(UserError):
     """An output path leaves its output folder or would overwrite an input file."""
 
@@ -127,6 +138,33 @@ class NotSentError(AssayError):
     """A request to the target was not sent: a spend cap was reached, or the run was stopped
     (a dead endpoint). The execute stage catches it and leaves the question unasked, for a
     resume to ask; it never reaches the user."""
+
+
+class TargetError(AssayError):
+    """A call to the target failed. Never counted as an answer or a refusal: the execute stage
+    records it with its reason, and with the tokens the failed reply billed (an empty reply of
+    a reasoning model that ran out of tokens is paid for). ``server_message`` is the server's
+    own words, when it sent any. It reaches the user only through a bug (exit code 70)."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status_code: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        prompt_tokens: int | None = None,
+        completion_tokens: int | None = None,
+        server_message: str | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status_code = status_code
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
+        self.server_message = server_message
 
 
 class TargetUnavailableError(UserError):

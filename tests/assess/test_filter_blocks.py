@@ -21,13 +21,13 @@ from assay.assess.run import run_target
 from assay.banks.models import Question, QuestionBank, QuestionKind
 from assay.banks.tabular import read_rows
 from assay.config import load_config
-from assay.errors import ConfigError
+from assay.errors import ConfigError, TargetError
 from assay.judges.keyword import KeywordJudge
 from assay.judges.refusal import RefusalJudge
 from assay.standard import Profile
 from assay.store.runstore import RunStore
 from assay.targets import AnswerSheetConfig, AnswerSheetTarget, CallableTarget, OpenAITarget
-from assay.targets.base import Target, TargetError
+from assay.targets.base import Target
 from assay.targets.blocked import BUILTIN, BlockMatcher, BlockRule
 from assay.targets.openai import OpenAITargetConfig
 from tests.helpers.fake_openai import BLOCK_BODIES, CANNED, FakeOpenAI, Scripted

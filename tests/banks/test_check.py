@@ -263,7 +263,7 @@ def test_omitted_aspect_must_be_reflected_in_must_refuse_bank(tc260: Profile) ->
             ),
         ],
     )
-    findings = omitted_aspect_findings(refuse, ["NR.health", "NR.history"])
+    findings = omitted_aspect_findings(refuse, ["NR.health", "NR.history"], tc260)
     assert [(f.subject, f.clause) for f in findings] == [("NR.history", "8.3.b.3")]
 
 

@@ -19,7 +19,7 @@ def test_a_rejected_source_fails_the_five_percent_clauses(tmp_path: Path, tc260:
     results = _results(tmp_path, tc260)
     decisions = {s.source: s.decision for s in results.sources}
     assert decisions == {"web": "accept", "vendor": "reject", "forum": "no_data"}
-    clauses = corpus_clauses(results)
+    clauses = corpus_clauses(results, tc260)
     assert clauses["5.1.a.1"].result == clauses["5.1.a.2"].result == "not_conforms"
     assert "vendor" in clauses["5.1.a.2"].reason
     # findings of the registry check decide their clauses; kinds that are absent do not apply
@@ -33,14 +33,14 @@ def test_a_rejected_source_fails_the_five_percent_clauses(tmp_path: Path, tc260:
 def test_accepted_sources_conform_and_undecided_ones_wait(tmp_path: Path, tc260: Profile) -> None:
     results = _results(tmp_path, tc260)
     accepted = [s.model_copy(update={"decision": "accept"}) for s in results.sources]
-    clauses = corpus_clauses(results.model_copy(update={"sources": accepted}))
+    clauses = corpus_clauses(results.model_copy(update={"sources": accepted}), tc260)
     assert clauses["5.1.a.1"].result == "conforms"
     mixed = accepted[:1] + [accepted[1].model_copy(update={"decision": "inconclusive"})]
-    clauses = corpus_clauses(results.model_copy(update={"sources": mixed}))
+    clauses = corpus_clauses(results.model_copy(update={"sources": mixed}), tc260)
     assert clauses["5.1.a.1"].result == "undetermined"
     # a commercial source with its contract and commitments is left to measures.yaml
     without = [f for f in results.findings if f.clause != "5.1.c.3"]
-    assert "5.1.c.3" not in corpus_clauses(results.model_copy(update={"findings": without}))
+    assert "5.1.c.3" not in corpus_clauses(results.model_copy(update={"findings": without}), tc260)
 
 
 def test_filtering_clause_needs_both_samples_and_a_classifier(
@@ -51,18 +51,19 @@ def test_filtering_clause_needs_both_samples_and_a_classifier(
     assert results.manual is None
     technical = results.technical
     passed = technical.model_copy(update={"decision": Decision.PASS})
-    clauses = corpus_clauses(results.model_copy(update={"technical": passed}))
+    clauses = corpus_clauses(results.model_copy(update={"technical": passed}), tc260)
     assert clauses["5.2.a"].result == "undetermined"  # no manual sample, keywords only
     assert "classification model" in clauses["5.2.a"].reason
     # an LLM judge alone is a model but no keywords: still not both
     llm_only = passed.model_copy(update={"judges": ["llm"]})
     assert (
-        "both" in corpus_clauses(results.model_copy(update={"technical": llm_only}))["5.2.a"].reason
+        "both"
+        in corpus_clauses(results.model_copy(update={"technical": llm_only}), tc260)["5.2.a"].reason
     )
     failed = technical.model_copy(update={"decision": Decision.FAIL})
-    assert corpus_clauses(results.model_copy(update={"technical": failed}))["5.2.a"].result == (
-        "not_conforms"
-    )
+    assert corpus_clauses(results.model_copy(update={"technical": failed}), tc260)[
+        "5.2.a"
+    ].result == ("not_conforms")
     both = passed.model_copy(update={"judges": ["keyword", "classifier"]})
     from assay.corpus.manual import ManualResult
 
@@ -79,7 +80,9 @@ def test_filtering_clause_needs_both_samples_and_a_classifier(
             "notes": [],
         }
     )
-    clauses = corpus_clauses(results.model_copy(update={"technical": both, "manual": manual}))
+    clauses = corpus_clauses(
+        results.model_copy(update={"technical": both, "manual": manual}), tc260
+    )
     assert clauses["5.2.a"].result == "conforms"
     assert clauses["5.2.a"].methods == ["9.2.a", "9.2.b"]
     assert isinstance(results.findings[0], SourceFinding)

@@ -464,9 +464,10 @@ def test_a_project_can_name_an_llm_judge_as_its_classifier(tmp_path: Path) -> No
 
     spec = "llm:qwen-plus@https://host/v1;api_key_env=KEY"
     config = ProjectConfig(classifier=spec, root=tmp_path).resolved()
-    assert config.classifier == spec  # not taken for a folder under the project root
+    # not taken for a folder under the project root
+    assert [s.short() for s in config.classifier] == [spec]
     folder = ProjectConfig(classifier="classifier:model", root=tmp_path).resolved()
-    assert folder.classifier == f"classifier:{tmp_path / 'model'}"
+    assert [s.short() for s in folder.classifier] == [f"classifier:{tmp_path / 'model'}"]
 
 
 # -- through the command line ---------------------------------------------------------------

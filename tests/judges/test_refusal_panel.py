@@ -13,6 +13,7 @@ from assay.judges.base import JudgeSpec, Verdict
 from assay.judges.refusal import RefusalJudge
 from assay.judges.refusal_panel import RefusalPanel
 from assay.judges.registry import judges_refusal
+from assay.judges.specs import JudgeConfig
 
 SAYS = {
     "refusal": (True, "refusal"),
@@ -124,9 +125,16 @@ def test_the_built_in_judge_in_a_panel() -> None:
 
 def test_config(tmp_path: Path) -> None:
     default = ProjectConfig()
-    assert (default.refusal_specs(), default.refusal_rule) == (["refusal"], "review")
+
+    def short(specs: Sequence[JudgeConfig]) -> list[str]:
+        return [spec.short() for spec in specs]
+
+    assert (short(default.refusal_specs()), default.refusal_rule) == (["refusal"], "review")
     listed = ProjectConfig(refusal_judge=("refusal", "guard:qwen3guard:m;task=refusal"))
-    assert listed.refusal_specs() == ["refusal", "guard:qwen3guard:m;task=refusal"]
-    assert ProjectConfig(refusal_judge=()).refusal_specs() == ["refusal"]
+    assert short(listed.refusal_specs()) == ["refusal", "guard:qwen3guard:m;task=refusal"]
+    assert short(ProjectConfig(refusal_judge=()).refusal_specs()) == ["refusal"]
     rooted = ProjectConfig(refusal_judge=listed.refusal_judge, root=tmp_path).resolved()
-    assert rooted.refusal_judge == ("refusal", f"guard:qwen3guard:{tmp_path / 'm'};task=refusal")
+    assert short(rooted.refusal_judge) == [
+        "refusal",
+        f"guard:qwen3guard:{tmp_path / 'm'};task=refusal",
+    ]

@@ -28,15 +28,16 @@ from assay.assess.results import MethodResult, RunResults
 from assay.banks.check import CheckReport, Finding
 from assay.corpus.results import CorpusResults, corpus_clauses
 from assay.judges.classifier import Coverage
+from assay.messages import decision_word, t
 from assay.standard.models import CheckMethod, Clause, Force, Profile, Result
-from assay.stats.rates import DECISION_ZH, Decision, interval_text
+from assay.stats.rates import Decision, interval_text
 
 Source = Literal["bank_check", "assessment", "corpus", "measures", "none"]
 Overall = Literal["full", "partial", "none", "undetermined"]
 
-CLASSIFIER_CLAUSE = "8.4"
-# the chapter 9 methods Assay carries out; 9.2 (corpus) comes with the corpus assessment
-IMPLEMENTED_METHODS = ("9.3.b", "9.3.c", "9.3.d", "9.4.b", "9.4.c")
+# Which clause each check decides comes from the profile: Profile.classifier_clause (8.4),
+# Profile.sampled_methods (the 9.3 and 9.4 methods Assay carries out; 9.2 comes with the
+# corpus assessment), the bank parameters' clauses and Profile.roles.
 
 
 class ClauseResult(BaseModel):
@@ -69,9 +70,9 @@ def automatic_clauses(profile: Profile) -> set[str]:
         for g in ("keyword_library", "content_bank", "must_refuse_bank", "must_answer_bank")
         for p in vars(getattr(profile.parameters, g)).values()
     }
-    banks |= {"8.3.b.3"}
-    methods = {c for m in profile.methods if m.id in IMPLEMENTED_METHODS for c in m.verifies}
-    return (banks | methods | {CLASSIFIER_CLAUSE}) & {c.id for c in profile.clauses}
+    banks |= {profile.roles.omitted_aspects}
+    methods = set(profile.verified_by(profile.sampled_methods))
+    return (banks | methods | {profile.classifier_clause}) & {c.id for c in profile.clauses}
 
 
 def clause_results(
@@ -84,17 +85,17 @@ def clause_results(
     classifier: Coverage | None = None,
 ) -> list[ClauseResult]:
     automatic = automatic_clauses(profile)
-    from_corpus = corpus_clauses(corpus) if corpus is not None else {}
+    from_corpus = corpus_clauses(corpus, profile) if corpus is not None else {}
     verified_by: dict[str, list[str]] = {}
     for method in profile.methods:
-        if method.id not in IMPLEMENTED_METHODS:
+        if method.id not in profile.sampled_methods:
             continue
         for clause_id in method.verifies:
             verified_by.setdefault(clause_id, []).append(method.id)
     decisions = {m.clause: m for m in run.methods} if run else {}
     out = []
     for clause in profile.clauses:
-        if clause.id == CLASSIFIER_CLAUSE:
+        if clause.id == profile.classifier_clause:
             out.append(_from_coverage(clause, classifier))
         elif clause.id in from_corpus:
             found = from_corpus[clause.id]
@@ -108,8 +109,10 @@ def clause_results(
                     methods=found.methods,
                 )
             )
-        elif clause.id in automatic and banks is not None and _bank_clause(clause.id, banks):
-            out.append(_from_banks(clause, banks))
+        elif (
+            clause.id in automatic and banks is not None and _bank_clause(clause.id, banks, profile)
+        ):
+            out.append(_from_banks(clause, banks, profile))
         elif clause.id in verified_by and clause.id in automatic and run is not None:
             out.append(_from_methods(clause, verified_by[clause.id], decisions))
         elif clause.id in automatic:
@@ -219,16 +222,15 @@ def conclude(results: list[ClauseResult]) -> Conclusion:
     )
 
 
-_PREFIXES = {"keywords": "8.1", "content": "8.2", "must_refuse": "8.3", "must_answer": "8.3"}
+def _in_section(clause_id: str, bank: str, profile: Profile) -> bool:
+    """The clause is under the section of chapter 8 about ``bank`` (profile.roles)."""
+    section = profile.roles.bank_sections[bank]
+    return clause_id == section or clause_id.startswith(f"{section}.")
 
 
-def _bank_prefix(bank: str) -> str:
-    return _PREFIXES[bank]
-
-
-def _bank_clause(clause_id: str, banks: CheckReport) -> bool:
+def _bank_clause(clause_id: str, banks: CheckReport, profile: Profile) -> bool:
     """Did the bank check look at this clause (was the bank it belongs to given or missing)?"""
-    return any(clause_id.startswith(_bank_prefix(b.bank.value)) for b in banks.banks)
+    return any(_in_section(clause_id, b.bank.value, profile) for b in banks.banks)
 
 
 def _make(clause: Clause, result: Result, source: Source, **fields: object) -> ClauseResult:
@@ -245,16 +247,12 @@ def _make(clause: Clause, result: Result, source: Source, **fields: object) -> C
     )
 
 
-def _from_banks(clause: Clause, banks: CheckReport) -> ClauseResult:
+def _from_banks(clause: Clause, banks: CheckReport, profile: Profile) -> ClauseResult:
     """A clause of 8.1-8.3 conforms when no finding of its own force fell short. A mandatory
     clause with only recommended shortfalls (e.g. per-risk counts, 不宜少于) still conforms,
     and the reason says what the recommendation lacks (9.1 d) ④)."""
     missing = [
-        b
-        for b in banks.banks
-        if b.file is None
-        and _bank_prefix(b.bank.value)
-        and clause.id.startswith(_bank_prefix(b.bank.value))
+        b for b in banks.banks if b.file is None and _in_section(clause.id, b.bank.value, profile)
     ]
     if missing:
         names = ", ".join(b.bank.value for b in missing)
@@ -322,12 +320,12 @@ def _from_methods(
         )
     text = "; ".join(
         f"{m.clause} {m.decision.value}{_margin(m, 'en')}"
-        + (f" ({m.blocked} blocked by the service's filter)" if m.blocked else "")
+        + (t("assess.blocked_note", "en", n=m.blocked) if m.blocked else "")
         for m in found
     )
     text_zh = "；".join(
-        f"{m.clause} {DECISION_ZH[m.decision.value]}{_margin(m, 'zh')}"
-        + (f"（其中 {m.blocked} 条由服务的安全过滤拦截）" if m.blocked else "")
+        f"{m.clause} {decision_word(m.decision.value, 'zh')}{_margin(m, 'zh')}"
+        + (t("assess.blocked_note", "zh", n=m.blocked) if m.blocked else "")
         for m in found
     )
     if any(m.decision is Decision.FAIL for m in found):

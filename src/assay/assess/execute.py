@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Literal
 
 from assay.banks.models import Question
-from assay.errors import NotSentError
+from assay.errors import NotSentError, TargetError
 from assay.store.runstore import ReplyRecord, RunStore
 from assay.store.sink import Patience, ReplySink
-from assay.targets.base import Metered, Target, TargetError, TargetReply
+from assay.targets.base import Metered, Target, TargetReply
 from assay.targets.limits import Budget
 from assay.targets.sheet import SheetMatches
 
@@ -99,7 +99,7 @@ class _Watch:
             self.in_a_row = 0
             return
         self.in_a_row += 1
-        message = (error.message if error is not None else None) or record.error or ""
+        message = (error.server_message if error is not None else None) or record.error or ""
         if record.status_code in REFUSED:
             await self._stop(Stop("refused", record.status_code, message, self.in_a_row))
         elif self.limit is not None and self.in_a_row >= self.limit:

@@ -231,29 +231,24 @@ def _method(
     blocked: set[str] | frozenset[str] = frozenset(),
 ) -> MethodResult:
     ce, re_ = profile.parameters.content_eval, profile.parameters.refusal_eval
+    # which parameters measure the method; the clause it decides is the parameter's own
     spec = {
-        Method.MANUAL: ("9.3.b", ce.manual_qualified_min, ce.manual_sample_min, Direction.MIN),
-        Method.KEYWORD: ("9.3.c", ce.keyword_qualified_min, ce.keyword_sample_min, Direction.MIN),
-        Method.CLASSIFIER: (
-            "9.3.d",
-            ce.classifier_qualified_min,
-            ce.classifier_sample_min,
-            Direction.MIN,
-        ),
+        Method.MANUAL: (ce.manual_qualified_min, ce.manual_sample_min, Direction.MIN),
+        Method.KEYWORD: (ce.keyword_qualified_min, ce.keyword_sample_min, Direction.MIN),
+        Method.CLASSIFIER: (ce.classifier_qualified_min, ce.classifier_sample_min, Direction.MIN),
         Method.MUST_REFUSE: (
-            "9.4.b",
             re_.must_refuse_refusal_min,
             re_.must_refuse_sample_min,
             Direction.MIN,
         ),
         Method.MUST_ANSWER: (
-            "9.4.c",
             re_.must_answer_refusal_max,
             re_.must_answer_sample_min,
             Direction.MAX,
         ),
     }
-    clause, threshold, minimum, direction = spec[method]
+    threshold, minimum, direction = spec[method]
+    clause = threshold.clause
     notes: list[str] = []
     status: Status = "measured"
     positive = uncertain = 0

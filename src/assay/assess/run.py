@@ -227,7 +227,7 @@ def classifier_judge(config: ProjectConfig | None, profile: Profile) -> Judge | 
     for spec, judge in zip(specs, judges, strict=True):
         if judges_refusal(judge):
             raise ConfigError(
-                f"{spec!r} is a refusal judge, not a classifier",
+                f"'{spec}' is a refusal judge, not a classifier",
                 fix="name it under refusal_judge: in assay.yaml",
             )
     if len(judges) > 1:
@@ -243,7 +243,7 @@ def refusal_judge(config: ProjectConfig | None, profile: Profile) -> Judge:
     for spec, judge in zip(specs, judges, strict=True):
         if not judges_refusal(judge):
             raise ConfigError(
-                f"{spec!r} does not judge refusal",
+                f"'{spec}' does not judge refusal",
                 fix="use refusal, llm:MODEL@URL;task=refusal or "
                 "guard:qwen3guard:FOLDER;task=refusal",
             )

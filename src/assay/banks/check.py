@@ -223,12 +223,7 @@ def check_bank(
 
 def missing_bank(bank: BankKind, profile: Profile) -> BankCheck:
     """The check of a bank that was not given at all."""
-    clause = {
-        BankKind.KEYWORDS: "8.1.b",
-        BankKind.CONTENT: "8.2.b",
-        BankKind.MUST_REFUSE: "8.3.a.2",
-        BankKind.MUST_ANSWER: "8.3.b.2",
-    }[bank]
+    clause = profile.bank_clause(bank.value)  # the bank's required coverage
     finding = Finding(
         code="bank_missing",
         severity="shortfall",
@@ -251,17 +246,19 @@ def missing_bank(bank: BankKind, profile: Profile) -> BankCheck:
 
 
 def omitted_aspect_findings(
-    refuse_bank: QuestionBank | None, omitted: Sequence[str]
+    refuse_bank: QuestionBank | None, omitted: Sequence[str], profile: Profile
 ) -> list[Finding]:
-    """8.3 b) 3): an aspect omitted from the must-answer bank must appear in the must-refuse bank."""
+    """An aspect omitted from the must-answer bank must appear in the must-refuse bank (8.3 b)
+    3) in TC260-003; the clause is ``roles.omitted_aspects`` of the profile)."""
+    clause = profile.clause(profile.roles.omitted_aspects)
     have = {q.aspect for q in refuse_bank.items} if refuse_bank else set()
     return [
         Finding(
             code="omitted_aspect_not_reflected",
             severity="shortfall",
             bank=BankKind.MUST_REFUSE,
-            clause="8.3.b.3",
-            force=Force.SHALL,
+            clause=clause.id,
+            force=clause.force,
             subject=aspect,
             have=0,
             need=1,
@@ -486,7 +483,9 @@ def check_files(
                 omitted_aspects=omitted_aspects,
             )
         )
-    extra = omitted_aspect_findings(refuse_bank, omitted_aspects) if omitted_aspects else []
+    extra = (
+        omitted_aspect_findings(refuse_bank, omitted_aspects, profile) if omitted_aspects else []
+    )
     for check in checks:
         if check.bank is BankKind.MUST_REFUSE:
             check.findings.extend(extra)

@@ -31,7 +31,6 @@ from assay.banks.schema import (
     QUESTION_FILING,
     QUESTION_NATIVE,
     Layout,
-    RowError,
     RowReader,
     column_map,
     id_maker,
@@ -39,7 +38,7 @@ from assay.banks.schema import (
     question_row,
 )
 from assay.banks.tabular import RawRow, read_rows, write_rows
-from assay.errors import BadRowError, InputFormatError
+from assay.errors import BadRowError, InputFormatError, RowError
 from assay.outputs import OutputFolder
 from assay.standard.models import Profile
 

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from assay.banks.models import KeywordEntry, Question, QuestionKind
 from assay.banks.resolve import NameResolver
-from assay.errors import UnknownNameError
+from assay.errors import RowError, UnknownNameError
 from assay.text import fold
 
 Layout = Literal["native", "filing"]
@@ -57,15 +57,6 @@ _KIND_NAMES = {
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 M = TypeVar("M", KeywordEntry, Question)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-class RowError(Exception):
-    """One row is invalid; becomes a quarantined :class:`~assay.banks.models.BadRow`."""
-
-    def __init__(self, reason: str, fix: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.fix = fix
 
 
 def column_map(columns: list[str]) -> dict[str, str]:

@@ -434,35 +434,35 @@ def _plan_methods(prof: Profile) -> list[tuple[str, str, int, float, Direction]]
     return [
         (
             "manual",
-            "9.3.b",
+            ce.manual_qualified_min.clause,
             ce.manual_sample_min.value,
             ce.manual_qualified_min.value,
             Direction.MIN,
         ),
         (
             "keyword",
-            "9.3.c",
+            ce.keyword_qualified_min.clause,
             ce.keyword_sample_min.value,
             ce.keyword_qualified_min.value,
             Direction.MIN,
         ),
         (
             "classifier",
-            "9.3.d",
+            ce.classifier_qualified_min.clause,
             ce.classifier_sample_min.value,
             ce.classifier_qualified_min.value,
             Direction.MIN,
         ),
         (
             "must_refuse",
-            "9.4.b",
+            re_.must_refuse_refusal_min.clause,
             re_.must_refuse_sample_min.value,
             re_.must_refuse_refusal_min.value,
             Direction.MIN,
         ),
         (
             "must_answer",
-            "9.4.c",
+            re_.must_answer_refusal_max.clause,
             re_.must_answer_sample_min.value,
             re_.must_answer_refusal_max.value,
             Direction.MAX,
@@ -479,7 +479,7 @@ def _plan_line(
     chosen: DecisionRule,
     lang: Lang,
 ) -> str:
-    """ "9.4.b 应拒答 ≥95%：标准规则 300 题中至少 285 题；置信规则 300 题中至少 293 题"."""
+    """A line such as ``9.4.b 应拒答 ≥95%：标准规则 300 题中至少 285 题；置信规则 300 题中至少 293 题``."""
     sign = "≥" if direction is Direction.MIN else "≤"
     parts = []
     for r in (chosen, *(x for x in RULES if x != chosen)):

@@ -37,11 +37,11 @@ from assay.cli.common import (
     print_json,
     profile_for,
     project,
-    t,
     table,
 )
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.judges.registry import coverage
+from assay.messages import t as message
 from assay.outputs import check_output
 from assay.standard.models import Profile
 
@@ -153,11 +153,13 @@ def check(
         if covered is not None:
             missing = "、".join(covered.not_covered) if covered.not_covered else "-"
             typer.echo(
-                t(
+                message(
+                    "cli.classifier_coverage",
                     code,
-                    f"8.4 分类模型覆盖 {len(covered.covered)}/{len(prof.risks)} 种风险；未覆盖：{missing}",
-                    f"8.4 classifier covers {len(covered.covered)}/{len(prof.risks)} risks; "
-                    f"not covered: {missing.replace('、', ', ')}",
+                    clause=prof.classifier_clause,
+                    covered=len(covered.covered),
+                    total=len(prof.risks),
+                    missing=missing if code == "zh" else missing.replace("、", ", "),
                 )
             )
     if not report.ok:
@@ -216,17 +218,10 @@ def convert(
     _print_load(load, code)
     if chosen == "filing":
         err_console().print(
-            t(
-                code,
-                "提示：备案表格只含 序号/关键词(测试题)/一级分类/二级分类，变体、日期和备注不会写出",
-                "note: the filing layout holds only 序号/关键词 (测试题)/一级分类/二级分类; variants, "
-                "dates and notes are not written",
-            ),
+            message("banks.filing_note", code),
             soft_wrap=True,
         )
-    typer.echo(
-        t(code, f"已写入 {target}（{len(data)} 条）", f"wrote {target} ({len(data)} entries)")
-    )
+    typer.echo(message("banks.wrote", code, target=target, n=len(data)))
 
 
 @app.command("list")
@@ -262,9 +257,9 @@ def list_entries(
         None,
         [
             "#",
-            t(code, "关键词", "keyword") if is_kw else "id",
-            t(code, "风险/方面", "risk/aspect"),
-            t(code, "变体", "variants") if is_kw else t(code, "测试题", "question"),
+            message("banks.col_keyword", code) if is_kw else "id",
+            message("banks.col_risk_aspect", code),
+            message("banks.col_variants" if is_kw else "banks.col_question", code),
         ],
     )
     for i, e in enumerate(entries, 1):
@@ -285,11 +280,7 @@ def list_entries(
 def _render(report: CheckReport, profile: Profile, lang: Lang) -> None:
     console = out_console()
     console.print(
-        t(
-            lang,
-            f"[bold]题库检查[/bold]  档案 {profile.code}（{profile.id}），检查日期 {report.checked_on}",
-            f"[bold]Bank check[/bold]  profile {profile.code} ({profile.id}), as of {report.checked_on}",
-        )
+        message("banks.check_title", lang, code=profile.code, id=profile.id, on=report.checked_on)
     )
     for bank in report.banks:
         _render_bank(bank, profile, lang)
@@ -297,17 +288,15 @@ def _render(report: CheckReport, profile: Profile, lang: Lang) -> None:
     warnings = [f for f in report.findings if f.severity == "warning"]
     typer.echo("")
     if shortfalls:
-        typer.echo(t(lang, f"不足 {len(shortfalls)} 项：", f"{len(shortfalls)} shortfalls:"))
+        typer.echo(message("banks.shortfalls", lang, n=len(shortfalls)))
         for f in shortfalls:
             typer.echo(f"  ✗ {describe(f, profile, lang)}")
     for f in warnings:
         typer.echo(f"  ! {describe(f, profile, lang)}")
     typer.echo(
-        t(
-            lang,
-            "结论：" + ("全部满足" if report.ok else f"{len(shortfalls)} 项不足，退出码 1"),
-            "Result: " + ("all met" if report.ok else f"{len(shortfalls)} shortfalls, exit code 1"),
-        )
+        message("banks.result_ok", lang)
+        if report.ok
+        else message("banks.result_short", lang, n=len(shortfalls))
     )
 
 
@@ -315,29 +304,23 @@ def _render_bank(bank: BankCheck, profile: Profile, lang: Lang) -> None:
     console = out_console()
     typer.echo("")
     console.print(
-        f"[bold]{bank.bank.label(lang)}[/bold]  {escape(bank.file or t(lang, '（未提供）', '(not given)'))}"
+        f"[bold]{bank.bank.label(lang)}[/bold]  "
+        + escape(bank.file or message("banks.not_given", lang))
     )
     if bank.load is not None:
         _print_load(bank.load, lang)
     if bank.file is None:
         return
     need = f" / {bank.total_need}" if bank.total_need is not None else ""
-    typer.echo(
-        t(lang, f"  去重后 {bank.distinct}{need} 条", f"  {bank.distinct}{need} distinct items")
-    )
+    typer.echo(message("banks.distinct", lang, distinct=bank.distinct, need=need))
     if bank.freshness is not None:
         fr = bank.freshness
-        last = fr.last_update or t(lang, "无日期", "no dates")
+        last = fr.last_update or message("banks.no_dates", lang)
         status = "✓" if fr.ok else "✗"
-        typer.echo(
-            t(
-                lang,
-                f"  最近更新 {last}，更新周期 {fr.interval}，{status}",
-                f"  last updated {last}, interval {fr.interval}, {status}",
-            )
-        )
+        typer.echo(message("banks.freshness", lang, last=last, interval=fr.interval, status=status))
     tab = table(
-        None, ["id", t(lang, "名称", "name"), t(lang, "现有", "have"), t(lang, "要求", "need"), ""]
+        None,
+        ["id", *(message(f"banks.col_{c}", lang) for c in ("name", "have", "need")), ""],
     )
     for row in bank.counts:
         if row.need is None and row.have == 0:
@@ -348,28 +331,23 @@ def _render_bank(bank: BankCheck, profile: Profile, lang: Lang) -> None:
     console.print(tab)
 
 
-def escape_t(lang: Lang, zh: str, en: str) -> str:
-    return escape(t(lang, zh, en))
-
-
 def _print_load(load: LoadReport, lang: Lang) -> None:
     enc = f", {load.encoding}" if load.encoding else ""
     typer.echo(
-        t(
+        message(
+            "banks.load",
             lang,
-            f"  读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行"
-            f"（共 {load.lines} 行，空行 {load.blank}）{enc}",
-            f"  read {load.read} rows, accepted {load.accepted}, quarantined {len(load.quarantined)}"
-            f" ({load.lines} lines, {load.blank} blank){enc}",
+            read=load.read,
+            accepted=load.accepted,
+            quarantined=len(load.quarantined),
+            lines=load.lines,
+            blank=load.blank,
+            enc=enc,
         )
     )
     if load.quarantine_file:
         err_console().print(
-            escape_t(
-                lang,
-                f"  隔离文件：{load.quarantine_file}",
-                f"  quarantine file: {load.quarantine_file}",
-            ),
+            escape(message("banks.quarantine_file", lang, file=load.quarantine_file)),
             soft_wrap=True,
         )
 

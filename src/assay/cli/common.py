@@ -42,8 +42,9 @@ RuleOpt = Annotated[
     str | None,
     typer.Option(
         "--decision-rule",
-        help="How a sampled rate is decided: standard (the sample's rate against the threshold, "
-        "9.2-9.4) or confidence (the whole 95% interval). Default: the project's, else standard.",
+        help="How a sampled rate is decided: standard (the sample's rate against the "
+        "threshold, as in 9.2-9.4) or confidence (the whole 95% interval). Default: the "
+        "project's, else standard.",
     ),
 ]
 ConfigOpt = Annotated[

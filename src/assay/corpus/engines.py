@@ -1,6 +1,6 @@
 """Where the corpus filter's pieces run: a local process pool, or Ray.
 
-Both run the same :meth:`_Job.run` on the same pieces, each writing its own output and logs,
+Both run the same :meth:`FilterJob.run` on the same pieces, each writing its own output and logs,
 so the two engines give byte-identical results; only the scheduling differs. The Ray engine
 starts a local Ray (``ray.init()`` with ``workers`` CPUs) unless given a cluster ``address``;
 there, every node must have Assay installed and see the corpus and output paths at the same
@@ -17,19 +17,20 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from assay.errors import ConfigError, MissingDependencyError
 from assay.judges.base import Judge
+from assay.registry import Registry
 
 if TYPE_CHECKING:
-    from assay.corpus.filter import Engine, FilterStats, _Job
+    from assay.corpus.filter import Engine, FilterJob, FilterStats
 
 
 def run_jobs(
-    jobs: Sequence[_Job],
+    jobs: Sequence[FilterJob],
     judge: Judge,
     *,
     engine: Engine = "local",
@@ -39,9 +40,17 @@ def run_jobs(
     """Run every job; yields each one's stats as it finishes (in no set order)."""
     if not jobs:
         return
-    if engine == "ray":
-        yield from _ray(jobs, judge, workers, address)
-    elif workers > 1 and len(jobs) > 1:
+    yield from ENGINES.get(engine)(jobs, judge, workers, address)
+
+
+Runner = Callable[[Sequence["FilterJob"], Judge, int, str | None], Iterator["FilterStats"]]
+
+
+def _local(
+    jobs: Sequence[FilterJob], judge: Judge, workers: int, address: str | None
+) -> Iterator[FilterStats]:
+    """In this process, or a pool of ``workers`` processes (each holding the judge once)."""
+    if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(
             min(workers, len(jobs)), initializer=_init, initargs=(judge, os.getpid())
         ) as pool:
@@ -90,13 +99,13 @@ def _watch(parent: int) -> None:
     os._exit(1)
 
 
-def _run(job: _Job) -> FilterStats:
+def _run(job: FilterJob) -> FilterStats:
     assert _JUDGE is not None
     return job.run(_JUDGE)
 
 
 def _ray(
-    jobs: Sequence[_Job], judge: Judge, workers: int, address: str | None
+    jobs: Sequence[FilterJob], judge: Judge, workers: int, address: str | None
 ) -> Iterator[FilterStats]:
     try:
         import ray
@@ -162,3 +171,9 @@ class _RayWorker:
 
     def run(self, job: Any) -> Any:
         return job.run(self.judge)
+
+
+# the corpus engines by name (ray is imported only when its engine runs)
+ENGINES: Registry[Runner] = Registry(
+    "corpus engine", {"local": lambda: _local, "ray": lambda: _ray}
+)

@@ -92,8 +92,8 @@ def filter_corpus(
     folder = OutputFolder(out, [sources, *files_in])  # nothing written outside, nor over an input
     parts = folder.scratch(".parts")
     log_path, bad_path = folder.path("removal_log.jsonl"), folder.path("quarantine.jsonl")
-    jobs: list[_Job] = []
-    files: list[tuple[Path, list[_Job]]] = []
+    jobs: list[FilterJob] = []
+    files: list[tuple[Path, list[FilterJob]]] = []
     written: dict[Path, Path] = {}
     for source in registry.sources:
         # a resumed piece counts only if it was read and judged the same way
@@ -112,7 +112,7 @@ def filter_corpus(
             written[target] = path
             cut = pieces(path, piece_bytes)
             mine = [
-                _Job(len(jobs) + i, piece, target, source, pii, parts, settings, len(cut) == 1)
+                FilterJob(len(jobs) + i, piece, target, source, pii, parts, settings, len(cut) == 1)
                 for i, piece in enumerate(cut)
             ]
             jobs += mine
@@ -178,7 +178,10 @@ def _join_outputs(target: Path, parts: list[Path]) -> None:
 
 
 @dataclass(frozen=True)
-class _Job:
+class FilterJob:
+    """One piece of one corpus file to filter: where it goes and what it writes on the way
+    (public: the engines in :mod:`assay.corpus.engines` run it)."""
+
     n: int
     piece: Piece
     target: Path  # the cleaned file this piece belongs to
@@ -242,7 +245,7 @@ class _Job:
 
 
 def _filter_piece(
-    job: _Job, judge: Judge, logs: tuple[IO[str], IO[str]], stats: FilterStats
+    job: FilterJob, judge: Judge, logs: tuple[IO[str], IO[str]], stats: FilterStats
 ) -> None:
     log, bad = logs
     fmt, _ = kind_of(job.piece.path)

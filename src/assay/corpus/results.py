@@ -30,8 +30,9 @@ from assay.corpus.manual import ManualResult, import_manual
 from assay.corpus.sources import SourceFinding, check_sources, load_sources
 from assay.corpus.technical import TechnicalResult, technical_sample, uses_both
 from assay.judges.base import Judge
+from assay.messages import decision_word, t
 from assay.standard.models import Profile, Result
-from assay.stats.rates import DECISION_ZH, Decision, DecisionRule, Direction, decide_open
+from assay.stats.rates import Decision, DecisionRule, Direction, decide_open
 
 
 class CorpusResults(BaseModel):
@@ -135,27 +136,30 @@ def redecide(corpus: CorpusResults, profile: Profile, rule: DecisionRule) -> Cor
     )
 
 
-_KIND_CLAUSES = {
-    "5.1.c.1": ("open_source", "open-source", "开源"),
-    "5.1.c.2": ("self_collected", "self-collected", "自采"),
-    "5.1.c.3": ("commercial", "commercial", "商业"),
-    "5.1.c.4": ("user_input", "user-input", "使用者输入"),
+_KIND_NAMES = {  # each kind of source in words (en, zh)
+    "open_source": ("open-source", "开源"),
+    "self_collected": ("self-collected", "自采"),
+    "commercial": ("commercial", "商业"),
+    "user_input": ("user-input", "使用者输入"),
 }
 
 
-def corpus_clauses(corpus: CorpusResults) -> dict[str, CorpusClause]:
-    """The clauses the corpus assessment decides (see the module's docstring)."""
+def corpus_clauses(corpus: CorpusResults, profile: Profile) -> dict[str, CorpusClause]:
+    """The clauses the corpus assessment decides (see the module's docstring); which clause
+    each check decides is the profile's (``roles`` and the 9.2 methods' ``verifies``)."""
+    roles = profile.roles
     out: dict[str, CorpusClause] = {}
     found: dict[str, list[SourceFinding]] = {}
     for finding in corpus.findings:
         found.setdefault(finding.clause, []).append(finding)
-    for clause in ("5.1.a.1", "5.1.a.2"):
+    for clause in roles.corpus_harmful_share:
         out[clause] = _five_percent(corpus.sources)
-    out["5.1.b"] = _from_findings(
-        found.get("5.1.b", []),
+    out[roles.corpus_several_sources] = _from_findings(
+        found.get(roles.corpus_several_sources, []),
         ("sources.yaml shows several sources", "来源登记显示每种语言和类型有多个来源"),
     )
-    for clause, (kind, name, name_zh) in _KIND_CLAUSES.items():
+    for kind, clause in roles.corpus_source_records.items():
+        name, name_zh = _KIND_NAMES[kind]
         mine = found.get(clause, [])
         if kind not in corpus.kinds:
             out[clause] = CorpusClause(
@@ -163,12 +167,14 @@ def corpus_clauses(corpus: CorpusResults) -> dict[str, CorpusClause]:
                 reason=f"no {name} source in {corpus.sources_file}",
                 reason_zh=f"{corpus.sources_file} 中没有{name_zh}语料来源",
             )
-        elif mine or clause != "5.1.c.3":
+        elif mine or clause not in roles.corpus_findings_only:
             out[clause] = _from_findings(
                 mine,
                 (f"every {name} source has its records", f"每个{name_zh}语料来源均登记了相应记录"),
             )
-    out["5.2.a"] = _filtering(corpus)
+    manual, technical = profile.corpus_methods
+    for clause in profile.verified_by(profile.corpus_methods):
+        out[clause] = _filtering(corpus, manual, technical)
     return out
 
 
@@ -206,26 +212,37 @@ def _five_percent(sources: list[SourceResult]) -> CorpusClause:
     )
 
 
-def _filtering(corpus: CorpusResults) -> CorpusClause:
-    methods = ["9.2.a", "9.2.b"]
+def _filtering(corpus: CorpusResults, manual_id: str, technical_id: str) -> CorpusClause:
+    """The clause the 9.2 methods verify (``manual_id``, ``technical_id``: their ids)."""
+    methods = [manual_id, technical_id]
     manual, technical = corpus.manual, corpus.technical
-    parts = [
-        f"9.2.a {manual.decision.value}" if manual else "9.2.a not imported",
-        f"9.2.b {technical.decision.value}" if technical else "9.2.b not run",
-    ]
-    parts_zh = [
-        f"9.2.a {DECISION_ZH[manual.decision.value]}" if manual else "9.2.a 未导入人工抽检结果",
-        f"9.2.b {DECISION_ZH[technical.decision.value]}" if technical else "9.2.b 未运行",
-    ]
+    parts: list[str] = []
+    parts_zh: list[str] = []
+    for lang, out in (("en", parts), ("zh", parts_zh)):
+        out.append(
+            f"{manual_id} {_word(manual.decision.value, lang)}"
+            if manual
+            else t("corpus.not_imported", lang, method=manual_id)
+        )
+        out.append(
+            f"{technical_id} {_word(technical.decision.value, lang)}"
+            if technical
+            else t("corpus.not_run", lang, method=technical_id)
+        )
     decisions = [m.decision for m in (manual, technical) if m is not None]
     result: Result = "undetermined"
     if Decision.FAIL in decisions:
         result = "not_conforms"
     elif technical is not None and not uses_both(technical.judges):
-        parts.append("9.2 b) needs keywords and a classification model, both")
-        parts_zh.append("9.2 b) 需同时使用关键词和分类模型")
+        parts.append(t("corpus.needs_both", "en", method=technical_id))
+        parts_zh.append(t("corpus.needs_both", "zh", method=technical_id))
     elif len(decisions) == 2 and all(d is Decision.PASS for d in decisions):
         result = "conforms"
     return CorpusClause(
         result=result, reason=", ".join(parts), reason_zh="，".join(parts_zh), methods=methods
     )
+
+
+def _word(decision: str, lang: str) -> str:
+    """A decision in the reason: its word in Chinese, its value (``no_data``) in English."""
+    return decision_word(decision, lang) if lang == "zh" else decision

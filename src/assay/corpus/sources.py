@@ -123,19 +123,13 @@ def load_sources(path: Path) -> tuple[SourcesFile, LineMap]:
     return parsed, lines
 
 
-_KIND_CLAUSE = {  # the clause of 5.1 c) about each kind of source
-    "open_source": "5.1.c.1",
-    "self_collected": "5.1.c.2",
-    "commercial": "5.1.c.3",
-    "user_input": "5.1.c.4",
-}
-
-
 def check_sources(path: Path, profile: Profile) -> list[SourceFinding]:
     """What sources.yaml shows against 5.1, each finding with its source, field and line."""
     registry, lines = load_sources(path)
     root = path.parent
     out: list[SourceFinding] = []
+    kind_clause = profile.roles.corpus_source_records  # the clause about each kind of source
+    several = profile.roles.corpus_several_sources
 
     def finding(i: int | None, clause: str, field: str | None, message: str) -> None:
         loc: tuple[str | int, ...] = (
@@ -154,34 +148,48 @@ def check_sources(path: Path, profile: Profile) -> list[SourceFinding]:
     for i, s in enumerate(registry.sources):
         if s.kind == "open_source" and not s.licence:
             finding(
-                i, "5.1.c.1", "licence", "open-source corpus without its licence or authorisation"
+                i,
+                kind_clause["open_source"],
+                "licence",
+                "open-source corpus without its licence or authorisation",
             )
         if s.kind == "commercial" and not s.contract:
-            finding(i, "5.1.c.3", "contract", "commercial corpus without a contract or agreement")
+            finding(
+                i,
+                kind_clause["commercial"],
+                "contract",
+                "commercial corpus without a contract or agreement",
+            )
         if s.kind == "commercial" and not s.commitments:
             finding(
-                i, "5.1.c.3", "commitments", "commercial corpus without the supplier's commitments"
+                i,
+                kind_clause["commercial"],
+                "commitments",
+                "commercial corpus without the supplier's commitments",
             )
         if s.kind == "user_input" and not s.consent:
             finding(
-                i, "5.1.c.4", "consent", "user input used as corpus without authorisation records"
+                i,
+                kind_clause["user_input"],
+                "consent",
+                "user input used as corpus without authorisation records",
             )
         if s.kind == "self_collected" and not s.collection_records:
             finding(
                 i,
-                "5.1.c.2",
+                kind_clause["self_collected"],
                 "collection_records",
                 "self-collected corpus without collection records",
             )
         if s.crawled and s.robots != "respected":
             finding(
                 i,
-                "5.1.c.2",
+                kind_clause["self_collected"],
                 "robots",
                 "crawled corpus without a record that robots and anti-crawling marks were respected",
             )
         if not s.files(root):  # the records of this kind of source cannot be shown
-            finding(i, _KIND_CLAUSE[s.kind], "paths", "no file matches the paths")
+            finding(i, kind_clause[s.kind], "paths", "no file matches the paths")
     groups: dict[tuple[str, str], list[str]] = {}
     for s in registry.sources:
         groups.setdefault((s.language, s.modality), []).append(s.id)
@@ -189,9 +197,9 @@ def check_sources(path: Path, profile: Profile) -> list[SourceFinding]:
         if len(ids) < 2:
             finding(
                 None,
-                "5.1.b",
+                several,
                 None,
-                f"only one source ({ids[0]}) for {language} {modality}: 5.1 b) asks for several",
+                f"only one source ({ids[0]}) for {language} {modality}: {several} asks for several",
             )
     sizes = {s.id: sum(f.stat().st_size for f in s.files(root)) for s in registry.sources}
     total = sum(sizes.values())
@@ -200,7 +208,7 @@ def check_sources(path: Path, profile: Profile) -> list[SourceFinding]:
     if total and foreign / total > limit:
         finding(
             None,
-            "5.1.b",
+            profile.parameters.corpus_source.foreign_share_max.clause,
             None,
             f"foreign corpus is {foreign / total:.0%} of the bytes, above the {limit:.0%} "
             "of filing practice (not a number of TC260-003)",

@@ -54,7 +54,7 @@ def judge_names(judge: Judge) -> list[str]:
 
 
 def uses_both(names: list[str]) -> bool:
-    """9.2 b) asks for keywords and a classification model."""
+    """Whether the judges are both kinds 9.2 b) asks for: keywords and a classification model."""
     return "keyword" in names and bool(MODEL_JUDGES & set(names))
 
 

@@ -31,9 +31,7 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 from assay.errors import ConfigError, InputFormatError, MissingDependencyError, UnknownNameError
 from assay.judges.base import JudgeSpec, Verdict
@@ -44,25 +42,10 @@ from assay.judges.guard_formats import (
     GuardReading,
     ShieldLM,
 )
-from assay.judges.options import parse_options
 from assay.judges.refusal import strip_reasoning
+from assay.judges.specs import GuardOptions, GuardSpec, guard_problem, guard_spec
 
 _FOLDER_FILES = ("config.json", "generation_config.json", "tokenizer_config.json")
-
-
-class GuardOptions(BaseModel):
-    """How a guard model runs. In a spec: ``;batch=8;max_new_tokens=32;device=cpu...``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    batch: int = Field(default=8, ge=1)  # prompts generated together
-    max_new_tokens: int | None = Field(default=None, ge=1)  # None: the format's own
-    device: str = "cpu"  # a torch device: cpu, cuda, cuda:1, mps
-    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
-    remote_code: bool = False  # trust_remote_code: run Python shipped in the model folder
-    lang: Literal["zh", "en"] = "zh"  # ShieldLM: the language of its instructions
-    base: str | None = None  # ShieldLM: qwen, internlm, baichuan, chatglm (default: config.json)
-    task: Literal["content", "refusal"] = "content"  # refusal: a 9.4 refusal judge (qwen3guard)
 
 
 def _require() -> tuple[Any, Any]:
@@ -80,28 +63,15 @@ def _require() -> tuple[Any, Any]:
 
 def parse_argument(argument: str) -> tuple[str, GuardOptions, Path]:
     """``FORMAT:FOLDER[;KEY=VALUE...]`` -> (format, options, folder); options as for ``llm:``."""
-    head, *pairs = argument.split(";")
-    name, _, folder = (part.strip() for part in head.partition(":"))
-    if not name or not folder:
-        raise ConfigError(
-            "a guard judge needs a format and a model folder",
-            fix=f"write guard:FORMAT:FOLDER, FORMAT one of {', '.join(FORMATS)}",
-        )
-    if name not in FORMATS:
-        raise UnknownNameError("guard format", name, FORMATS)
-    options = parse_options(pairs, GuardOptions, what="guard judge", spec=argument)
-    check_task(name, options)
-    return name, options, Path(folder)
+    spec = guard_spec(argument)
+    return spec.format, spec.options(), spec.folder
 
 
 def check_task(name: str, options: GuardOptions) -> None:
     """A refusal task needs a format whose answer says whether the reply refuses."""
-    if options.task == "refusal" and not FORMATS[name].supports_refusal:
-        able = ", ".join(n for n, f in FORMATS.items() if f.supports_refusal)
-        raise ConfigError(
-            f"the guard format {name!r} cannot judge refusal (task=refusal)",
-            fix=f"use a format that says whether an answer refuses: {able}",
-        )
+    problem = guard_problem(name, options.task)
+    if problem is not None:
+        raise problem
 
 
 def make_format(
@@ -180,8 +150,12 @@ class GuardJudge:
     @classmethod
     def from_argument(cls, argument: str) -> GuardJudge:
         """The judge a spec argument names: ``FORMAT:FOLDER[;KEY=VALUE...]``."""
-        name, options, folder = parse_argument(argument)
-        return cls.load(folder, name, options)
+        return cls.from_spec(guard_spec(argument))
+
+    @classmethod
+    def from_spec(cls, spec: GuardSpec) -> GuardJudge:
+        """The judge a typed spec (``{kind: guard, format: ..., folder: ...}``) names."""
+        return cls.load(spec.folder, spec.format, spec.options())
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled as where it came from; the other process loads the model again."""

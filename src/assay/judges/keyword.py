@@ -37,6 +37,11 @@ class KeywordJudge:
             },
         )
 
+    @property
+    def covered_risks(self) -> tuple[str, ...]:
+        """The risks its keywords name."""
+        return tuple(sorted({r for e in self.engine.entries for r in e.risk_ids}))
+
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled as its inputs and rebuilt on the other side (for worker processes)."""
         library, allow, options, backend = self._args

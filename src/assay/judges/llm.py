@@ -38,20 +38,17 @@ import concurrent.futures
 import hashlib
 import json
 from collections.abc import Coroutine, Sequence
-from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from assay.errors import ConfigError, InvalidReplyError
+from assay.errors import ConfigError, InvalidReplyError, TargetError
 from assay.judges.base import JudgeSpec, Verdict
 from assay.judges.llm_cache import ReplyCache, text_key
 from assay.judges.llm_prompt import PROMPT_VERSION, JudgeReply, Rubric
 from assay.judges.llm_refusal import REFUSAL_PROMPT_VERSION, RefusalReply, RefusalRubric
 from assay.judges.refusal import strip_reasoning
+from assay.judges.specs import LLMJudgeConfig
 from assay.redact import redact_url
 from assay.standard.models import Profile
-from assay.targets.base import TargetError
 from assay.targets.openai import OpenAITarget, OpenAITargetConfig
 
 T = TypeVar("T")
@@ -61,52 +58,31 @@ T = TypeVar("T")
 _REFUSED = frozenset({401, 403, 404})
 
 
-class LLMJudgeConfig(BaseModel):
-    """How to reach the judging model and how to ask it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    base_url: str
-    model: str
-    api_key_env: str | None = "OPENAI_API_KEY"
-    temperature: float = Field(default=0.0, ge=0, le=2)
-    max_tokens: int | None = Field(default=None, ge=1)
-    json_mode: bool = False  # send response_format {"type": "json_object"}
-    headers: dict[str, str] = Field(default_factory=dict)
-    extra_body: dict[str, Any] = Field(default_factory=dict)
-    timeout_s: float = Field(default=60.0, gt=0)
-    concurrency: int = Field(default=8, ge=1)
-    retries: int = Field(default=4, ge=0)  # per request, for connection errors, 429 and 5xx
-    backoff_s: float = Field(default=0.5, ge=0)
-    attempts: int = Field(default=3, ge=1)  # replies asked for per text until one is valid
-    uncertain_below: float | None = Field(default=None, ge=0, le=1)  # confidence under it
-    cache_dir: Path | None = None
-    task: Literal["content", "refusal"] = "content"  # refusal: label replies for 9.4
-
-    def endpoint(self) -> OpenAITargetConfig:
-        extra = dict(self.extra_body)
-        if self.json_mode:
-            extra.setdefault("response_format", {"type": "json_object"})
-        return OpenAITargetConfig(
-            base_url=self.base_url,
-            model=self.model,
-            api_key_env=self.api_key_env,
-            temperature=self.temperature,
-            max_tokens=self.max_tokens,
-            headers=self.headers,
-            extra_body=extra,
-            timeout_s=self.timeout_s,
-            concurrency=self.concurrency,
-            retries=self.retries,
-            backoff_s=self.backoff_s,
-        )
+def endpoint(config: LLMJudgeConfig) -> OpenAITargetConfig:
+    """The judging model's endpoint as a target config."""
+    extra = dict(config.extra_body)
+    if config.json_mode:
+        extra.setdefault("response_format", {"type": "json_object"})
+    return OpenAITargetConfig(
+        base_url=config.base_url,
+        model=config.model,
+        api_key_env=config.api_key_env,
+        temperature=config.temperature,
+        max_tokens=config.max_tokens,
+        headers=config.headers,
+        extra_body=extra,
+        timeout_s=config.timeout_s,
+        concurrency=config.concurrency,
+        retries=config.retries,
+        backoff_s=config.backoff_s,
+    )
 
 
 class LLMJudge:
     """Judges answers (in their questions' context) with a chat model and the profile's rubric."""
 
     def __init__(self, config: LLMJudgeConfig, profile: Profile) -> None:
-        OpenAITarget(config.endpoint())  # checks the URL now, not at the first text
+        OpenAITarget(endpoint(config))  # checks the URL now, not at the first text
         self.config = config
         self.profile = profile
         self.refusal = config.task == "refusal"
@@ -198,7 +174,7 @@ class LLMJudge:
         results: dict[str, Verdict] = {}
         if not pairs:
             return results
-        target = OpenAITarget(self.config.endpoint())
+        target = OpenAITarget(endpoint(self.config))
         todo = iter(pairs.items())  # shared by the workers (one thread: no lock needed)
         fatal: list[ConfigError] = []
 

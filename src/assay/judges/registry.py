@@ -1,11 +1,15 @@
-"""Judges by name, for the command line: ``NAME`` or ``NAME:ARGUMENT``.
+"""Judges by typed spec (:mod:`assay.judges.specs`), built through one lazy registry.
+
+A judge is named by a spec: a mapping in ``assay.yaml`` (``{kind: llm, model: ..., base_url:
+..., task: refusal}``) or its short string form, which :func:`~assay.judges.specs.parse_judge`
+reads into the same model:
 
 * ``classifier``: the built-in classifier shipped with Assay;
 * ``classifier:FOLDER``: a classifier trained with ``assay judges train --out FOLDER``;
 * ``keyword:FILE``: a keyword library (CSV/TSV/JSONL/XLSX, native or filing layout);
 * ``llm:MODEL@BASE_URL``: a chat model behind an OpenAI-compatible endpoint, with options after
   semicolons, e.g. ``llm:qwen-plus@https://host/v1;api_key_env=DASHSCOPE_API_KEY;cache_dir=.cache``
-  (any field of :class:`~assay.judges.llm.LLMJudgeConfig`).
+  (any field of :class:`~assay.judges.specs.LLMJudgeConfig`).
 * ``refusal``: the refusal judge (rules and the built-in learned model); ``refusal:rules``
   for the rules alone;
 * ``guard:FORMAT:FOLDER``: a guard model on disk (``llamaguard3``, ``qwen3guard``,
@@ -15,106 +19,126 @@
 ``;task=refusal`` makes an ``llm:`` judge or a ``guard:qwen3guard:`` judge a refusal judge (its
 spec args carry ``task: refusal``, which :func:`judges_refusal` reads).
 
+Each kind's implementation (numpy for the classifier, torch for a guard, an HTTP client for
+the LLM judge) is imported when a judge of that kind is first built, never by this module.
 An unknown name raises one error that suggests the closest name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from assay.banks.io import load_keywords
-from assay.errors import ConfigError, UnknownNameError
 from assay.judges.base import Judge
-from assay.judges.classifier import ClassifierJudge, Coverage
-from assay.judges.guard import GuardJudge
-from assay.judges.keyword import KeywordJudge
-from assay.judges.llm import LLMJudge, LLMJudgeConfig
-from assay.judges.options import parse_options
 from assay.judges.panel import JudgePanel, Rule
-from assay.judges.refusal import RefusalJudge
+from assay.judges.specs import (
+    ClassifierSpec,
+    GuardSpec,
+    JudgeConfig,
+    KeywordSpec,
+    LLMSpec,
+    RefusalSpec,
+    judge_config,
+)
+from assay.registry import Registry
 from assay.standard.models import Profile
 
-Builder = Callable[[str, Profile], Judge]
+if TYPE_CHECKING:
+    from assay.judges.classifier import Coverage
+
+Builder = Callable[[JudgeConfig, Profile], Judge]
 
 
-def _classifier(argument: str, profile: Profile) -> Judge:
-    return ClassifierJudge.load(Path(argument)) if argument else ClassifierJudge.default()
+def _classifier() -> Builder:
+    def build(spec: JudgeConfig, profile: Profile) -> Judge:
+        from assay.judges.classifier import ClassifierJudge
+
+        assert isinstance(spec, ClassifierSpec)
+        return ClassifierJudge.load(spec.folder) if spec.folder else ClassifierJudge.default()
+
+    return build
 
 
-def _keyword(argument: str, profile: Profile) -> Judge:
-    if not argument:
-        raise ConfigError(
-            "the keyword judge needs its library", fix="write keyword:PATH/TO/keywords.csv"
-        )
-    library, _ = load_keywords(Path(argument), profile)
-    return KeywordJudge(library)
+def _keyword() -> Builder:
+    def build(spec: JudgeConfig, profile: Profile) -> Judge:
+        from assay.banks.io import load_keywords
+        from assay.judges.keyword import KeywordJudge
+
+        assert isinstance(spec, KeywordSpec)
+        library, _ = load_keywords(spec.path, profile)
+        return KeywordJudge(library)
+
+    return build
 
 
-def _llm(argument: str, profile: Profile) -> Judge:
-    head, *options = argument.split(";")
-    model, at, base_url = head.partition("@")
-    if not (model.strip() and at and base_url.strip()):
-        raise ConfigError(
-            f"the llm judge {argument!r} names no model and endpoint",
-            fix="write llm:MODEL@BASE_URL, e.g. llm:qwen-plus@https://host/v1",
-        )
-    config = parse_options(
-        options,
-        LLMJudgeConfig,
-        what="llm judge",
-        spec=argument,
-        given={"model": model.strip(), "base_url": base_url.strip()},
-        none_words=True,
-    )
-    return LLMJudge(config, profile)
+def _llm() -> Builder:
+    def build(spec: JudgeConfig, profile: Profile) -> Judge:
+        from assay.judges.llm import LLMJudge
+
+        assert isinstance(spec, LLMSpec)
+        return LLMJudge(spec.config(), profile)
+
+    return build
 
 
-def _guard(argument: str, profile: Profile) -> Judge:
-    return GuardJudge.from_argument(argument)
+def _guard() -> Builder:
+    def build(spec: JudgeConfig, profile: Profile) -> Judge:
+        from assay.judges.guard import GuardJudge
+
+        assert isinstance(spec, GuardSpec)
+        return GuardJudge.from_spec(spec)
+
+    return build
 
 
-def _refusal(argument: str, profile: Profile) -> Judge:
-    if argument not in ("", "rules"):
-        raise ConfigError(
-            f"unknown refusal judge option {argument!r}",
-            fix="write refusal (rules and model) or refusal:rules (the rules alone)",
-        )
-    return RefusalJudge(use_model=argument != "rules")
+def _refusal() -> Builder:
+    def build(spec: JudgeConfig, profile: Profile) -> Judge:
+        from assay.judges.refusal import RefusalJudge
+
+        assert isinstance(spec, RefusalSpec)
+        return RefusalJudge(use_model=spec.model)
+
+    return build
 
 
-JUDGES: dict[str, Builder] = {
-    "classifier": _classifier,
-    "keyword": _keyword,
-    "llm": _llm,
-    "guard": _guard,
-    "refusal": _refusal,
-}
+JUDGES: Registry[Builder] = Registry(
+    "judge",
+    {
+        "classifier": _classifier,
+        "keyword": _keyword,
+        "llm": _llm,
+        "guard": _guard,
+        "refusal": _refusal,
+    },
+)
 
 
-def build_judge(spec: str, profile: Profile) -> Judge:
-    """The judge that ``spec`` (``NAME`` or ``NAME:ARGUMENT``) names."""
-    name, _, argument = spec.partition(":")
-    builder = JUDGES.get(name.strip())
-    if builder is None:
-        raise UnknownNameError("judge", name, JUDGES)
-    return builder(argument.strip(), profile)
+def build_judge(spec: str | JudgeConfig, profile: Profile) -> Judge:
+    """The judge that ``spec`` names: a typed spec, or its short string form
+    (``NAME`` or ``NAME:ARGUMENT``)."""
+    config = judge_config(spec) if isinstance(spec, str) else spec
+    return JUDGES.get(config.kind)(config, profile)
 
 
 def judges_refusal(judge: Judge) -> bool:
     """The judge decides refused / not refused (and is measured on labelled replies)."""
-    return isinstance(judge, RefusalJudge) or judge.spec.args.get("task") == "refusal"
+    return judge.spec.name == "refusal" or judge.spec.args.get("task") == "refusal"
+
+
+@runtime_checkable
+class _Covers(Protocol):
+    @property
+    def covered_risks(self) -> tuple[str, ...]: ...
+
+
+@runtime_checkable
+class _ReportsCoverage(Protocol):
+    def coverage(self, profile: Profile) -> Coverage: ...
 
 
 def covered_risks(judge: Judge) -> frozenset[str] | None:
     """The risks a judge can flag, when it says (None: it does not say)."""
-    if isinstance(judge, ClassifierJudge):
-        return frozenset(judge.covered_risks)
-    if isinstance(judge, GuardJudge):
-        return frozenset(judge.covered_risks)
-    if isinstance(judge, KeywordJudge):
-        return frozenset(r for e in judge.engine.entries for r in e.risk_ids)
-    if isinstance(judge, LLMJudge):
+    if isinstance(judge, _Covers) and not isinstance(judge, JudgePanel):
         return frozenset(judge.covered_risks)
     return None
 
@@ -122,7 +146,9 @@ def covered_risks(judge: Judge) -> frozenset[str] | None:
 def coverage(judge: Judge, profile: Profile) -> Coverage | None:
     """Which of the profile's risks a judge (or a panel, by its rule over its members) covers,
     for clause 8.4; None when no member says."""
-    if isinstance(judge, ClassifierJudge):
+    from assay.judges.classifier import Coverage
+
+    if isinstance(judge, _ReportsCoverage):
         return judge.coverage(profile)
     members = judge.judges if isinstance(judge, JudgePanel) else [judge]
     said = [c for c in (covered_risks(m) for m in members) if c is not None]

@@ -93,6 +93,15 @@ def _interval(r: Rate) -> str:
     return "-" if r.low is None or r.high is None else f"{r.low:.1%}–{r.high:.1%}"
 
 
+def _corpus_methods(report: Report) -> tuple[str, str]:
+    """The ids of the corpus spot checks (manual, technical), as the profile named them in the
+    clause they verify; empty when the report's profile names none."""
+    for r in report.clauses:
+        if r.source == "corpus" and len(r.methods) == 2:
+            return r.methods[0], r.methods[1]
+    return "", ""
+
+
 def _corpus_tables(report: Report, lang: str) -> list[Table]:
     """The corpus assessment (5.1, 5.2, 9.2) as plain-text tables, escaped by the renderer."""
     corpus = report.corpus
@@ -114,9 +123,10 @@ def _corpus_tables(report: Report, lang: str) -> list[Table]:
         for s in corpus.sources
     ]
     methods: list[list[str]] = []
+    manual_id, technical_id = _corpus_methods(report)
     for clause, name, m in (
-        ("9.2.a", "manual", corpus.manual),
-        ("9.2.b", "technical", corpus.technical),
+        (manual_id, "manual", corpus.manual),
+        (technical_id, "technical", corpus.technical),
     ):
         if m is None:
             methods.append([f"{clause} {lb(name)}", "-", "-", "-", "-", lb("status_not_run"), ""])

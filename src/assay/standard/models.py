@@ -293,6 +293,48 @@ class Parameters(Strict):
     report: ReportParams
 
 
+SourceKind = Literal["open_source", "self_collected", "commercial", "user_input"]
+BANK_NAMES = ("keywords", "content", "must_refuse", "must_answer")
+
+
+class Roles(Strict):
+    """Which clause each of Assay's own checks decides, where no parameter of the profile says
+    it already: the code names the check, the edition names the clause. (A parameter's
+    ``clause`` is the other source: the 9.3/9.4 methods, 8.4 and the bank checks are read
+    from there.)"""
+
+    # the sections of chapter 8 each bank's check looks at (a clause under it is the bank's)
+    bank_sections: dict[str, str]
+    # an aspect left out of the must-answer bank must show in the must-refuse bank
+    omitted_aspects: str
+    # the per-source screen (at most max_harmful_rate of harmful content) decides these
+    corpus_harmful_share: tuple[str, ...] = Field(min_length=1)
+    # several sources per language and modality (and the foreign share)
+    corpus_several_sources: str
+    # the records each kind of corpus source must keep (licence, collection, contract, consent)
+    corpus_source_records: dict[SourceKind, str]
+    # clause of the commercial-source check that is only decided when it found something
+    # (a supplier's commitments cannot be shown absent by a file check)
+    corpus_findings_only: tuple[str, ...] = ()
+
+    @field_validator("bank_sections")
+    @classmethod
+    def _every_bank(cls, value: dict[str, str]) -> dict[str, str]:
+        if sorted(value) != sorted(BANK_NAMES):
+            raise ValueError(f"name the section of each bank: {', '.join(BANK_NAMES)}")
+        return value
+
+    def clause_ids(self) -> list[tuple[str, str]]:
+        """Every (role, clause id) pair, for the profile's cross-check."""
+        out = [(f"bank_sections.{k}", v) for k, v in self.bank_sections.items()]
+        out += [("omitted_aspects", self.omitted_aspects)]
+        out += [("corpus_harmful_share", c) for c in self.corpus_harmful_share]
+        out += [("corpus_several_sources", self.corpus_several_sources)]
+        out += [(f"corpus_source_records.{k}", v) for k, v in self.corpus_source_records.items()]
+        out += [("corpus_findings_only", c) for c in self.corpus_findings_only]
+        return out
+
+
 class Profile(Strict):
     """One edition of the standard as data."""
 
@@ -313,6 +355,7 @@ class Profile(Strict):
     clauses: tuple[Clause, ...] = Field(min_length=1)
     methods: tuple[Method, ...] = ()
     parameters: Parameters
+    roles: Roles
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -365,6 +408,11 @@ class Profile(Strict):
             for cid in m.verifies:
                 if cid not in clause_ids:
                     raise ValueError(f"method {m.id} verifies unknown clause {cid}")
+        section_ids = {s.id for s in self.sections}
+        for role, cid in self.roles.clause_ids():
+            known = section_ids if role.startswith("bank_sections.") else clause_ids
+            if cid not in known:
+                raise ValueError(f"roles.{role}: {cid} is not a clause or section of the profile")
         for group_name, field_name, param in self._params():
             where = f"parameters.{group_name}.{field_name}"
             if param.clause not in clause_ids | {m.id for m in self.methods}:
@@ -392,6 +440,41 @@ class Profile(Strict):
             for field_name in type(group).model_fields:
                 out.append((group_name, field_name, getattr(group, field_name)))
         return out
+
+    # -- which clause or method each check decides (all from the data) --------------------
+
+    def bank_clause(self, bank: str) -> str:
+        """The clause a bank that was not given at all fails: its required coverage."""
+        p = self.parameters
+        return {
+            "keywords": p.keyword_library.required_categories.clause,
+            "content": p.content_bank.required_categories.clause,
+            "must_refuse": p.must_refuse_bank.required_categories.clause,
+            "must_answer": p.must_answer_bank.per_aspect_min.clause,
+        }[bank]
+
+    @property
+    def classifier_clause(self) -> str:
+        """The clause of the classifier's coverage (8.4 in TC260-003)."""
+        return self.parameters.classifier.required_categories.clause
+
+    @property
+    def sampled_methods(self) -> tuple[str, ...]:
+        """The chapter 9 methods Assay carries out on a run's answers (9.3, 9.4)."""
+        p = self.parameters
+        params = [*vars(p.content_eval).values(), *vars(p.refusal_eval).values()]
+        return tuple(dict.fromkeys(q.clause for q in params))
+
+    @property
+    def corpus_methods(self) -> tuple[str, str]:
+        """The corpus spot checks (manual, technical) of 9.2."""
+        ce = self.parameters.corpus_eval
+        return ce.manual_sample_min.clause, ce.technical_fraction_min.clause
+
+    def verified_by(self, method_ids: tuple[str, ...]) -> tuple[str, ...]:
+        """The clauses these methods verify, in profile order."""
+        found = {c for m in self.methods if m.id in method_ids for c in m.verifies}
+        return tuple(c.id for c in self.clauses if c.id in found)
 
     def parameter_rows(self) -> list[tuple[str, str, Param[object]]]:
         """Every parameter as ``(group, name, Param)``, in profile order."""

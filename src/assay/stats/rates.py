@@ -29,6 +29,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from assay.messages import t
+
 CONFIDENCE = 0.95  # two-sided 95% intervals: a statistical convention, not a number of the standard
 
 
@@ -44,21 +46,9 @@ class Decision(StrEnum):
     NO_DATA = "no_data"
 
 
-DECISION_ZH = {"pass": "通过", "fail": "不通过", "inconclusive": "不确定", "no_data": "无数据"}
-
 DecisionRule = Literal["standard", "confidence"]
 DEFAULT_RULE: DecisionRule = "standard"
 RULES: tuple[DecisionRule, ...] = ("standard", "confidence")
-RULE_NAMES: dict[str, tuple[str, str]] = {  # rule -> (zh, en)
-    "standard": (
-        "标准规则（样本比例对照阈值）",
-        "standard rule (the sample's rate vs the threshold)",
-    ),
-    "confidence": (
-        "置信规则（整个 95% 区间须达到阈值）",
-        "confidence rule (the whole 95% interval)",
-    ),
-}
 
 # where the interval lies against the threshold: wholly on the right side, across it, or wholly
 # on the wrong side
@@ -183,16 +173,10 @@ def margin(measured: Rate, threshold: float, direction: Direction) -> Margin | N
 
 def margin_words(where: Margin, direction: Direction, lang: str) -> str:
     """ "下限低于阈值" / "lower bound below the threshold" and the like."""
-    words = {
-        "clear": ("整个区间达到阈值", "the whole interval meets the threshold"),
-        "against": ("整个区间未达到阈值", "the whole interval misses the threshold"),
-        "straddles": (
-            ("下限低于阈值", "lower bound below the threshold")
-            if direction is Direction.MIN
-            else ("上限高于阈值", "upper bound above the threshold")
-        ),
-    }[where]
-    return words[0] if lang == "zh" else words[1]
+    if where == "straddles":
+        side = "low" if direction is Direction.MIN else "high"
+        return t(f"margin.straddles_{side}", lang)
+    return t(f"margin.{where}", lang)
 
 
 def margin_text(measured: Rate, threshold: float, direction: Direction, lang: str) -> str:
@@ -209,14 +193,12 @@ def interval_text(
 ) -> str:
     span = f"{low:.1%}–{high:.1%}"
     words = margin_words(where, direction, lang)
-    if lang == "zh":
-        return f"{confidence:.0%} 区间 {span}，{words}"
-    return f"{confidence:.0%} interval {span}, {words}"
+    return t("margin.interval", lang, confidence=f"{confidence:.0%}", span=span, words=words)
 
 
 def rule_name(rule: str, lang: str) -> str:
-    zh, en = RULE_NAMES.get(rule, (rule, rule))
-    return zh if lang == "zh" else en
+    """A decision rule in words, with what it compares."""
+    return t(f"rule.{rule}", lang) if rule in RULES else rule
 
 
 def decide_open(

@@ -1,6 +1,7 @@
 """Targets: the model or service under assessment."""
 
-from assay.targets.base import Target, TargetError, TargetReply
+from assay.errors import TargetError
+from assay.targets.base import Target, TargetReply
 from assay.targets.callable import CallableTarget
 from assay.targets.config import TargetConfig, build_target
 from assay.targets.openai import OpenAITarget, OpenAITargetConfig

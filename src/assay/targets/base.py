@@ -28,32 +28,6 @@ class TargetReply:
     usage_problem: str | None = None  # the reply's ``usage`` could not be read (kept, noted)
 
 
-class TargetError(Exception):
-    """A call failed. Never counted as an answer or a refusal; recorded with its reason, and
-    with the tokens the failed reply billed (an empty reply of a reasoning model that ran out
-    of tokens is paid for)."""
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        status_code: int | None = None,
-        retryable: bool = False,
-        retry_after: float | None = None,
-        prompt_tokens: int | None = None,
-        completion_tokens: int | None = None,
-        message: str | None = None,
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status_code = status_code
-        self.retryable = retryable
-        self.retry_after = retry_after
-        self.prompt_tokens = prompt_tokens
-        self.completion_tokens = completion_tokens
-        self.message = message  # the server's own message, when it sent one
-
-
 @runtime_checkable
 class Metered(Protocol):
     """A target that sends requests itself (an HTTP endpoint, with retries): it reserves every

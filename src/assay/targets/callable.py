@@ -10,7 +10,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from assay.banks.models import Question
-from assay.targets.base import TargetError, TargetReply, split_reasoning
+from assay.errors import TargetError
+from assay.targets.base import TargetReply, split_reasoning
 from assay.targets.blocked import BlockMatcher, BlockRule
 
 Answerer = Callable[[str], "str | TargetReply | Awaitable[str | TargetReply]"]

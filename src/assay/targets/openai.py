@@ -25,9 +25,9 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assay.banks.models import Question
-from assay.errors import ConfigError, NotSentError
+from assay.errors import ConfigError, NotSentError, TargetError
 from assay.redact import redact_text, redact_url
-from assay.targets.base import TargetError, TargetReply, split_reasoning
+from assay.targets.base import TargetReply, split_reasoning
 from assay.targets.blocked import BlockMatcher, BlockRule, error_details
 from assay.targets.limits import AdaptiveLimit, Budget
 
@@ -209,7 +209,7 @@ class OpenAITarget:
                 status_code=status,
                 retryable=status == 429 or status >= 500,
                 retry_after=retry_after,
-                message=redact_text(message[:300], self._url) if message else None,
+                server_message=redact_text(message[:300], self._url) if message else None,
             )
         return _parse(raw, status, self.blocks)
 
@@ -337,5 +337,5 @@ class _Spent:
             status_code=error.status_code,
             prompt_tokens=self.prompt,
             completion_tokens=self.completion,
-            message=error.message,
+            server_message=error.server_message,
         )

@@ -38,8 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay.banks.models import Question
 from assay.banks.schema import column_map
 from assay.banks.tabular import RawRow, read_rows
-from assay.errors import InputFormatError
-from assay.targets.base import TargetError, TargetReply, split_reasoning
+from assay.errors import InputFormatError, TargetError
+from assay.targets.base import TargetReply, split_reasoning
 from assay.targets.blocked import Block, BlockMatcher, BlockRule
 from assay.text import fold
 

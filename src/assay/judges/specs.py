@@ -1,0 +1,292 @@
+"""Typed judge specs: what ``classifier:`` and ``refusal_judge:`` in ``assay.yaml`` name.
+
+Each judge kind has a pydantic model with a ``kind`` tag; :data:`JudgeConfig` is their
+discriminated union. In ``assay.yaml`` a judge is written either as a mapping or as the short
+string form, which :func:`parse_judge` (the one parser) reads into the same model:
+
+=====================================================  ==============================================
+mapping                                                short form
+=====================================================  ==============================================
+``{kind: classifier}``                                 ``classifier``
+``{kind: classifier, folder: models/clf}``             ``classifier:models/clf``
+``{kind: keyword, path: banks/keywords.csv}``          ``keyword:banks/keywords.csv``
+``{kind: llm, model: qwen-plus, base_url: URL,         ``llm:qwen-plus@URL;task=refusal``
+task: refusal}``
+``{kind: guard, format: qwen3guard, folder: m,         ``guard:qwen3guard:m;batch=4``
+batch: 4}``
+``{kind: refusal}`` / ``{kind: refusal, model: false}``  ``refusal`` / ``refusal:rules``
+=====================================================  ==============================================
+
+The models import nothing heavy: :mod:`assay.judges.registry` builds the judge from its spec and
+imports the implementation then.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from assay.errors import ConfigError, UnknownNameError, UserError
+from assay.judges.guard_formats import FORMATS
+from assay.judges.options import parse_options
+
+Task = Literal["content", "refusal"]
+
+
+class LLMJudgeConfig(BaseModel):
+    """How to reach the judging model and how to ask it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str
+    model: str
+    api_key_env: str | None = "OPENAI_API_KEY"
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=1)
+    json_mode: bool = False  # send response_format {"type": "json_object"}
+    headers: dict[str, str] = Field(default_factory=dict)
+    extra_body: dict[str, Any] = Field(default_factory=dict)
+    timeout_s: float = Field(default=60.0, gt=0)
+    concurrency: int = Field(default=8, ge=1)
+    retries: int = Field(default=4, ge=0)  # per request, for connection errors, 429 and 5xx
+    backoff_s: float = Field(default=0.5, ge=0)
+    attempts: int = Field(default=3, ge=1)  # replies asked for per text until one is valid
+    uncertain_below: float | None = Field(default=None, ge=0, le=1)  # confidence under it
+    cache_dir: Path | None = None
+    task: Task = "content"  # refusal: label replies for 9.4
+
+
+class GuardOptions(BaseModel):
+    """How a guard model runs. In a spec: ``;batch=8;max_new_tokens=32;device=cpu...``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    batch: int = Field(default=8, ge=1)  # prompts generated together
+    max_new_tokens: int | None = Field(default=None, ge=1)  # None: the format's own
+    device: str = "cpu"  # a torch device: cpu, cuda, cuda:1, mps
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
+    remote_code: bool = False  # trust_remote_code: run Python shipped in the model folder
+    lang: Literal["zh", "en"] = "zh"  # ShieldLM: the language of its instructions
+    base: str | None = None  # ShieldLM: qwen, internlm, baichuan, chatglm (default: config.json)
+    task: Task = "content"  # refusal: a 9.4 refusal judge (qwen3guard)
+
+
+class _Short:
+    """A spec shows as its short string form (in messages: ``'llm:qwen@URL' does not ...``)."""
+
+    def short(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.short()
+
+
+class ClassifierSpec(_Short, BaseModel):
+    """The built-in classifier, or one trained with ``assay judges train --out FOLDER``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["classifier"] = "classifier"
+    folder: Path | None = None  # None: the classifier shipped with Assay
+
+    def short(self) -> str:
+        return f"classifier:{self.folder}" if self.folder else "classifier"
+
+    def rooted(self, root: Path) -> ClassifierSpec:
+        return self.model_copy(update={"folder": _under(root, self.folder)})
+
+
+class KeywordSpec(_Short, BaseModel):
+    """A keyword library (CSV/TSV/JSONL/XLSX, native or filing layout)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["keyword"] = "keyword"
+    path: Path
+
+    def short(self) -> str:
+        return f"keyword:{self.path}"
+
+    def rooted(self, root: Path) -> KeywordSpec:
+        return self.model_copy(update={"path": _under(root, self.path)})
+
+
+class RefusalSpec(_Short, BaseModel):
+    """The refusal judge of 9.4: its rules, with the built-in learned model unless ``model``
+    is false."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["refusal"] = "refusal"
+    model: bool = True
+
+    def short(self) -> str:
+        return "refusal" if self.model else "refusal:rules"
+
+    def rooted(self, root: Path) -> RefusalSpec:
+        return self
+
+
+class LLMSpec(_Short, LLMJudgeConfig):
+    """A chat model behind an OpenAI-compatible endpoint (any field of
+    :class:`LLMJudgeConfig`)."""
+
+    kind: Literal["llm"] = "llm"
+
+    def config(self) -> LLMJudgeConfig:
+        return LLMJudgeConfig.model_validate(self.model_dump(exclude={"kind"}))
+
+    def short(self) -> str:
+        return f"llm:{self.model}@{self.base_url}" + _options(self, exclude={"model", "base_url"})
+
+    def rooted(self, root: Path) -> LLMSpec:
+        return self  # cache_dir stays as written: it is where the judge is run from
+
+
+class GuardSpec(_Short, GuardOptions):
+    """A guard model on disk (``llamaguard3``, ``qwen3guard``, ``shieldlm``; extra ``ml``)."""
+
+    kind: Literal["guard"] = "guard"
+    format: str
+    folder: Path
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in FORMATS:
+            raise ValueError(str(UnknownNameError("guard format", value, FORMATS)))
+        return value
+
+    @model_validator(mode="after")
+    def _able(self) -> GuardSpec:
+        problem = guard_problem(self.format, self.task)
+        if problem is not None:
+            raise ValueError(str(problem))
+        return self
+
+    def options(self) -> GuardOptions:
+        return GuardOptions.model_validate(self.model_dump(exclude={"kind", "format", "folder"}))
+
+    def short(self) -> str:
+        return f"guard:{self.format}:{self.folder}" + _options(self, exclude={"format", "folder"})
+
+    def rooted(self, root: Path) -> GuardSpec:
+        return self.model_copy(update={"folder": _under(root, self.folder)})
+
+
+JudgeConfig = Annotated[
+    ClassifierSpec | KeywordSpec | LLMSpec | GuardSpec | RefusalSpec,
+    Field(discriminator="kind"),
+]
+JUDGE_KINDS = ("classifier", "keyword", "llm", "guard", "refusal")
+_ADAPTER: TypeAdapter[JudgeConfig] = TypeAdapter(JudgeConfig)
+
+
+def judge_config(value: object) -> JudgeConfig:
+    """A judge spec from its short string form or its mapping (or a spec already)."""
+    if isinstance(value, str):
+        return parse_judge(value)
+    return _ADAPTER.validate_python(value)
+
+
+def parse_judge(text: str) -> JudgeConfig:
+    """The one parser of the short string forms (``NAME`` or ``NAME:ARGUMENT``); raises
+    :class:`~assay.errors.ConfigError` (an unknown name suggests the closest one)."""
+    name, _, argument = (part.strip() for part in text.partition(":"))
+    if name not in JUDGE_KINDS:
+        raise UnknownNameError("judge", name, JUDGE_KINDS)
+    if name == "classifier":
+        return ClassifierSpec(folder=Path(argument) if argument else None)
+    if name == "keyword":
+        if not argument:
+            raise ConfigError(
+                "the keyword judge needs its library", fix="write keyword:PATH/TO/keywords.csv"
+            )
+        return KeywordSpec(path=Path(argument))
+    if name == "refusal":
+        if argument not in ("", "rules"):
+            raise ConfigError(
+                f"unknown refusal judge option {argument!r}",
+                fix="write refusal (rules and model) or refusal:rules (the rules alone)",
+            )
+        return RefusalSpec(model=argument != "rules")
+    if name == "llm":
+        return _llm(argument)
+    return guard_spec(argument)
+
+
+def _llm(argument: str) -> LLMSpec:
+    head, *options = argument.split(";")
+    model, at, base_url = head.partition("@")
+    if not (model.strip() and at and base_url.strip()):
+        raise ConfigError(
+            f"the llm judge {argument!r} names no model and endpoint",
+            fix="write llm:MODEL@BASE_URL, e.g. llm:qwen-plus@https://host/v1",
+        )
+    config = parse_options(
+        options,
+        LLMJudgeConfig,
+        what="llm judge",
+        spec=argument,
+        given={"model": model.strip(), "base_url": base_url.strip()},
+        none_words=True,
+    )
+    return LLMSpec.model_validate(config.model_dump())
+
+
+def guard_spec(argument: str) -> GuardSpec:
+    """``FORMAT:FOLDER[;KEY=VALUE...]``."""
+    head, *pairs = argument.split(";")
+    fmt, _, folder = (part.strip() for part in head.partition(":"))
+    if not fmt or not folder:
+        raise ConfigError(
+            "a guard judge needs a format and a model folder",
+            fix="write guard:FORMAT:FOLDER, e.g. guard:qwen3guard:models/Qwen3Guard-Gen-0.6B",
+        )
+    options = parse_options(pairs, GuardOptions, what="guard judge", spec=argument)
+    problem = guard_problem(fmt, options.task)
+    if problem is not None:
+        raise problem
+    try:
+        return GuardSpec(format=fmt, folder=Path(folder), **options.model_dump())
+    except ValidationError as exc:  # pragma: no cover - the options were validated above
+        raise ConfigError(f"the guard judge {argument!r} is invalid: {exc}") from None
+
+
+def guard_problem(fmt: str, task: Task) -> UserError | None:
+    """Why a guard format cannot be used (unknown, or unable to judge refusal), if it cannot."""
+    if fmt not in FORMATS:
+        return UnknownNameError("guard format", fmt, FORMATS)
+    if task == "refusal" and not FORMATS[fmt].supports_refusal:
+        able = ", ".join(n for n, f in FORMATS.items() if f.supports_refusal)
+        return ConfigError(
+            f"the guard format {fmt!r} cannot judge refusal (task=refusal)",
+            fix=f"use a format that says whether an answer refuses: {able}",
+        )
+    return None
+
+
+def _options(spec: BaseModel, *, exclude: set[str]) -> str:
+    """``;key=value`` for each field set away from its default (short forms only carry
+    scalars: a spec with headers or extra_body is written as a mapping)."""
+    fields = type(spec).model_fields
+    pairs = [
+        f";{key}={'none' if value is None else value}"
+        for key, value in spec.model_dump(exclude={"kind", *exclude}).items()
+        if value != fields[key].get_default(call_default_factory=True)
+    ]
+    return "".join(pairs)
+
+
+def _under(root: Path, path: Path | None) -> Path | None:
+    return root / path if path is not None and not path.is_absolute() else path
