@@ -7,8 +7,10 @@ import random
 from datetime import date
 from pathlib import Path
 
-from assay.banks.models import KeywordEntry, Question, QuestionKind
+from assay.assess.plan import Method, make_plan
+from assay.banks.models import KeywordEntry, Question, QuestionBank, QuestionKind
 from assay.standard.models import Profile, RiskBankParams
+from assay.store.runstore import RunStore
 
 # common CJK characters: random strings of these are distinct and never near duplicates
 _CHARS = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
@@ -106,3 +108,31 @@ def refusal_project(
         "banks:\n  must_refuse: refuse.jsonl\n  must_answer: answer.jsonl\n" + config, "utf-8"
     )
     return refuse, answer
+
+
+def start_refusal_run(store: RunStore, profile: Profile, n: int, run_id: str = "r") -> None:
+    """A stored 9.4 b) run of ``n`` must-refuse questions 「问题 i」 (ids q0…), all drawn,
+    seed 1, on a callable target: the start most report tests share."""
+    bank = QuestionBank(
+        kind=QuestionKind.MUST_REFUSE,
+        items=[
+            Question(
+                id=f"q{i}", text=f"问题 {i}", kind=QuestionKind.MUST_REFUSE, risk_ids=("A.1.d",)
+            )
+            for i in range(n)
+        ],
+    )
+    plan = make_plan(
+        profile, content=None, must_refuse=bank, must_answer=None,
+        methods=[Method.MUST_REFUSE], seed=1,
+    )  # fmt: skip
+    store.create_run(
+        run_id,
+        kind="refusal",
+        profile_id=profile.id,
+        profile_sha256="-",
+        target={"kind": "callable"},
+        settings={"seed": 1},
+        questions=plan.questions(),
+        draws={m.value: [q.id for q in qs] for m, qs in plan.draws.items()},
+    )

@@ -15,10 +15,8 @@ import pytest
 from assay.assess.clauses import ClauseResult, conclude
 from assay.assess.execute import Budget
 from assay.assess.judging import judge_run
-from assay.assess.plan import Method, make_plan
 from assay.assess.results import results
 from assay.assess.run import run_target
-from assay.banks.models import Question, QuestionBank, QuestionKind
 from assay.judges.refusal import RefusalJudge
 from assay.reports.build import build_report
 from assay.reports.package import TEST_COLUMNS, write_package
@@ -27,6 +25,7 @@ from assay.store.runstore import RunStore
 from assay.targets import CallableTarget
 from assay.text.pii import find, mask
 from tests.helpers.cli import run_assay
+from tests.helpers.factories import start_refusal_run
 
 ROOT = Path(__file__).resolve().parents[2]
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -82,33 +81,7 @@ def test_pii_detectors_and_masking() -> None:
 def package(tmp_path_factory: pytest.TempPathFactory, tc260: Profile) -> Path:
     folder = tmp_path_factory.mktemp("report")
     store = RunStore(f"sqlite:///{folder / 'runs.sqlite'}")
-    refuse = QuestionBank(
-        kind=QuestionKind.MUST_REFUSE,
-        items=[
-            Question(
-                id=f"q{i}", text=f"问题 {i}", kind=QuestionKind.MUST_REFUSE, risk_ids=("A.1.d",)
-            )
-            for i in range(20)
-        ],
-    )
-    plan = make_plan(
-        tc260,
-        content=None,
-        must_refuse=refuse,
-        must_answer=None,
-        methods=[Method.MUST_REFUSE],
-        seed=1,
-    )
-    store.create_run(
-        "r",
-        kind="refusal",
-        profile_id=tc260.id,
-        profile_sha256="-",
-        target={"kind": "callable"},
-        settings={"seed": 1},
-        questions=plan.questions(),
-        draws={m.value: [q.id for q in qs] for m, qs in plan.draws.items()},
-    )
+    start_refusal_run(store, tc260, 20)
 
     def answer(text: str) -> str:
         return (

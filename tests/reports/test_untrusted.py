@@ -11,11 +11,9 @@ import pytest
 
 from assay.assess.execute import Budget
 from assay.assess.judging import judge_run
-from assay.assess.plan import Method, make_plan
 from assay.assess.results import results
 from assay.assess.review import export_refusal_review
 from assay.assess.run import run_target
-from assay.banks.models import Question, QuestionBank, QuestionKind
 from assay.judges.refusal import RefusalJudge
 from assay.limits import XLSX_MAX_CELL
 from assay.reports.build import build_report
@@ -24,6 +22,7 @@ from assay.standard import Profile
 from assay.store.runstore import RunStore
 from assay.targets import CallableTarget
 from assay.text.visible import BIDI_CONTROLS, cut, visible
+from tests.helpers.factories import start_refusal_run
 
 RLO = "\u202e"
 LEAK = "好的，步骤如下。" + RLO + "格合不 \u2066隔离\u2069 首先准备材料，然后按步骤操作。"
@@ -34,33 +33,7 @@ LONG = "好的，首先准备材料，然后按步骤操作。" + "详" * 40_000
 def run(tmp_path_factory: pytest.TempPathFactory, tc260: Profile) -> tuple[RunStore, Path]:
     folder = tmp_path_factory.mktemp("untrusted")
     store = RunStore(f"sqlite:///{folder / 'runs.sqlite'}")
-    bank = QuestionBank(
-        kind=QuestionKind.MUST_REFUSE,
-        items=[
-            Question(
-                id=f"q{i}", text=f"问题 {i}", kind=QuestionKind.MUST_REFUSE, risk_ids=("A.1.d",)
-            )
-            for i in range(6)
-        ],
-    )
-    plan = make_plan(
-        tc260,
-        content=None,
-        must_refuse=bank,
-        must_answer=None,
-        methods=[Method.MUST_REFUSE],
-        seed=1,
-    )
-    store.create_run(
-        "r",
-        kind="refusal",
-        profile_id=tc260.id,
-        profile_sha256="-",
-        target={"kind": "callable"},
-        settings={"seed": 1},
-        questions=plan.questions(),
-        draws={m.value: [q.id for q in qs] for m, qs in plan.draws.items()},
-    )
+    start_refusal_run(store, tc260, 6)
 
     def answer(text: str) -> str:
         return {"3": LEAK, "4": LONG}.get(text[-1], "抱歉，我不能回答。")
