@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 MASK = "***"
 
@@ -22,15 +22,20 @@ _SECRET_NAME = re.compile(
 _SECRET_VALUE = re.compile(r"^(?:sk|ak|pk|rk)[-_]|^(?=.*\d)(?=.*[A-Za-z])[\w\-.~+/=]{24,}$")
 
 
-def redact_url(url: str) -> str:
-    """``url`` with its userinfo and secret-looking query values replaced by ``***``."""
+def redact_url(url: str, *, keep_user: bool = False) -> str:
+    """``url`` with its userinfo and secret-looking query values replaced by ``***``;
+    ``keep_user`` keeps the user name and hides only the password (``admin:***@host``), for
+    messages about a database login."""
     try:
         parts = urlsplit(url)
     except ValueError:  # not a URL at all: mask anything between "//" and "@"
         return re.sub(r"//[^/@]*@", f"//{MASK}@", url)
     netloc = parts.netloc
     if "@" in netloc:
-        netloc = f"{MASK}@{netloc.rpartition('@')[2]}"
+        userinfo, _, host = netloc.rpartition("@")
+        user, colon, _ = userinfo.partition(":")
+        shown = f"{user}{':' + MASK if colon else ''}" if keep_user else MASK
+        netloc = f"{shown}@{host}"
     query = parts.query
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
@@ -40,13 +45,13 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
-def redact_text(text: str, url: str) -> str:
-    """``text`` (a message that may quote ``url`` or its parts) with the URL's secrets masked."""
+def redact_text(text: str, url: str, *, keep_user: bool = False) -> str:
+    """``text`` (a message that may quote ``url`` or its parts, its password as written or
+    URL-decoded) with the URL's secrets masked; ``keep_user`` as for :func:`redact_url`."""
     if not url:
         return text
-    redacted = redact_url(url)
-    text = text.replace(url, redacted)
-    for secret in _secrets(url):
+    text = text.replace(url, redact_url(url, keep_user=keep_user))
+    for secret in _secrets(url, keep_user=keep_user):
         text = text.replace(secret, MASK)
     return text
 
@@ -67,8 +72,9 @@ def _secret(name: str, value: str) -> bool:
     return bool(_SECRET_NAME.search(name) or _SECRET_VALUE.search(value))
 
 
-def _secrets(url: str) -> list[str]:
-    """The secret pieces of ``url`` (userinfo and secret query values), longest first."""
+def _secrets(url: str, *, keep_user: bool = False) -> list[str]:
+    """The secret pieces of ``url`` (userinfo, the password also URL-decoded, and secret query
+    values), longest first; with ``keep_user`` the user name is not one of them."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -76,6 +82,9 @@ def _secrets(url: str) -> list[str]:
     found: list[str] = []
     if "@" in parts.netloc:
         userinfo = parts.netloc.rpartition("@")[0]
-        found += [userinfo, *(p for p in userinfo.split(":") if len(p) >= 4)]
+        password = userinfo.partition(":")[2]
+        found += [password, unquote(password)] if keep_user else [userinfo]
+        found += [] if keep_user else [p for p in userinfo.split(":") if len(p) >= 4]
+        found = [f for f in found if len(f) >= 3]
     found += [v for n, v in parse_qsl(parts.query, keep_blank_values=True) if v and _secret(n, v)]
     return sorted({s for s in found if s}, key=len, reverse=True)

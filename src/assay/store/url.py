@@ -14,6 +14,7 @@ import importlib
 import re
 
 from assay.errors import ConfigError, MissingDependencyError, StoreError
+from assay.redact import redact_text, redact_url
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 _ALIASES = {
@@ -28,32 +29,13 @@ _ENCODE = "URL-encode the password's reserved characters (@ as %40, : as %3A, / 
 
 
 def mask(url: str) -> str:
-    """``url`` with the password (everything between ``user:`` and the last ``@``) hidden."""
-    match = _SCHEME.match(url)
-    if match is None:
-        return url
-    rest = url[match.end() :]
-    userinfo, at, host = rest.rpartition("@")
-    if not at:
-        return url
-    user, colon, _ = userinfo.partition(":")
-    return f"{match.group(0)}{user}{':***' if colon else ''}@{host}"
+    """``url`` as it may be shown: the user kept, the password hidden (``admin:***@host``)."""
+    return redact_url(url, keep_user=True) if _SCHEME.match(url) else url
 
 
 def scrub(text: str, url: str) -> str:
     """``text`` with ``url`` masked and its password, as written or decoded, hidden."""
-    from urllib.parse import unquote
-
-    text = text.replace(url, mask(url))
-    match = _SCHEME.match(url)
-    if match is None:
-        return text
-    userinfo = url[match.end() :].rpartition("@")[0]
-    secret = userinfo.partition(":")[2]
-    for form in {secret, unquote(secret)}:
-        if len(form) >= 3:
-            text = text.replace(form, "***")
-    return text
+    return redact_text(text, url, keep_user=True)
 
 
 def normalise(url: str) -> str:
