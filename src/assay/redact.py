@@ -31,6 +31,8 @@ def redact_url(url: str, *, keep_user: bool = False) -> str:
     except ValueError:  # not a URL at all: mask anything between "//" and "@"
         return re.sub(r"//[^/@]*@", f"//{MASK}@", url)
     netloc = parts.netloc
+    if "@" not in netloc and not any(_secret(n, v) for n, v in parse_qsl(parts.query) if v):
+        return url  # nothing to hide: the URL as written (urlunsplit would drop "sqlite:///"'s //)
     if "@" in netloc:
         userinfo, _, host = netloc.rpartition("@")
         user, colon, _ = userinfo.partition(":")

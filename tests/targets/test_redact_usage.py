@@ -67,3 +67,11 @@ def test_a_usage_that_cannot_be_read_keeps_the_answer(
 def test_max_tokens_and_max_completion_tokens_are_not_both_given() -> None:
     with pytest.raises(ValueError, match="not both"):
         OpenAITargetConfig(base_url="http://h/v1", model="m", max_tokens=1, max_completion_tokens=1)
+
+
+def test_a_url_with_nothing_to_hide_is_kept_as_written() -> None:
+    from assay.redact import redact_url
+
+    for url in ("sqlite:///out/runs.sqlite", "http://127.0.0.1:8000/v1", "http://h/v1?x=1"):
+        assert redact_url(url) == url
+    assert redact_url("postgresql://admin:pw@h/db", keep_user=True) == "postgresql://admin:***@h/db"
