@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import TypeAdapter
 
 from assay.banks.models import KeywordEntry, Question, QuestionKind
 from assay.corpus.engines import ENGINES
@@ -36,7 +35,8 @@ from assay.judges.specs import (
 )
 from assay.standard.models import Profile
 from assay.store.runstore import RunStore
-from assay.targets.config import TARGETS, TargetConfig, build_target
+from assay.targets.blocked import BlockRule
+from assay.targets.config import TARGETS, build_target, stored_config
 from assay.targets.openai import OpenAITargetConfig
 from assay.targets.sheet import AnswerSheetConfig
 from tests.helpers.factories import keyword_rows, write_jsonl
@@ -140,6 +140,9 @@ QUESTIONS = [
 ]
 
 
+SECRET = "t-0123456789secret"
+
+
 def _sheet(tmp: Path) -> Path:
     path = tmp / "answers.csv"
     path.write_text("id,answer\nc-1,晴天。\nc-2,我不能回答。\n", encoding="utf-8")
@@ -150,9 +153,11 @@ TargetFactory = Callable[[Path, FakeOpenAI], OpenAITargetConfig | AnswerSheetCon
 
 TARGET_SPECS: dict[str, TargetFactory] = {
     "openai": lambda tmp, server: OpenAITargetConfig(
-        base_url=server.url, model="m", api_key_env=None, retries=0
+        base_url=server.url, model="m", api_key_env=None, retries=0, headers={"X-Tenant": SECRET}
     ),
-    "answer_sheet": lambda tmp, server: AnswerSheetConfig(path=_sheet(tmp)),
+    "answer_sheet": lambda tmp, server: AnswerSheetConfig(
+        path=_sheet(tmp), encoding="utf-8", blocked=[BlockRule(text="该问题暂不支持回答")]
+    ),
 }
 
 
@@ -179,10 +184,13 @@ def test_target_contract(kind: str, tmp_path: Path, server: FakeOpenAI, tc260: P
         kind="content",
         profile_id=tc260.id,
         profile_sha256="-",
-        target=config.model_dump(mode="json"),
+        target=target.spec(),
         settings={},
     )
-    back = TypeAdapter(TargetConfig).validate_python(store.run("r").target)
+    # the stored spec holds no secret; it rebuilds the same config, secrets from the project's
+    stored = store.run("r").target
+    assert SECRET not in json.dumps(stored)
+    back = stored_config(stored, config)
     assert back == config
     assert asyncio.run(_answers(build_target(back))) == answers
 
