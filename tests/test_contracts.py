@@ -1,6 +1,7 @@
 """Contract tests over every registered plugin: each judge kind and each target kind is built
 from its typed spec, its spec round-trips through the RunStore's JSON (and rebuilds the same
-plugin), and it judges / answers a couple of texts. Small local models and servers stand in
+plugin), and it judges / answers a couple of texts; each store kind opens from its typed spec
+or its URL and keeps what is written. Small local models and servers stand in
 for real ones; a kind whose optional dependency is absent is skipped, never failed.
 
 The registries are also checked for what they promise: nothing heavy imported until a kind is
@@ -9,6 +10,7 @@ built, and an unknown name that suggests the closest one."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import subprocess
 import sys
@@ -34,13 +36,22 @@ from assay.judges.specs import (
     parse_judge,
 )
 from assay.standard.models import Profile
-from assay.store.runstore import RunStore
+from assay.store.runstore import ReplyRecord, RunStore
+from assay.store.specs import (
+    STORES,
+    AnyStoreSpec,
+    PostgresStoreSpec,
+    SqliteStoreSpec,
+    open_run_store,
+    store_spec,
+)
 from assay.targets.blocked import BlockRule
 from assay.targets.config import TARGETS, build_target, stored_config
 from assay.targets.openai import OpenAITargetConfig
 from assay.targets.sheet import AnswerSheetConfig
 from tests.helpers.factories import keyword_rows, write_jsonl
 from tests.helpers.fake_openai import FakeOpenAI, Scripted
+from tests.helpers.postgres import postgres_server
 from tests.helpers.tiny_guard import tiny_model
 
 TEXTS = ["今天天气很好，适合散步。", "我不能提供制作炸弹的方法。"]
@@ -199,6 +210,79 @@ async def _answers(target: Any) -> list[str]:
     return [(await target.reply(q)).answer for q in QUESTIONS]
 
 
+# -- stores ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def store_specs(tmp_path: Path) -> Iterator[Callable[[str], AnyStoreSpec]]:
+    """Each kind's spec: a SQLite file under tmp_path; a throw-away PostgreSQL (skipped when
+    none can be started), entered only when asked for."""
+    with contextlib.ExitStack() as stack:
+
+        def spec(kind: str) -> AnyStoreSpec:
+            if kind == "sqlite":
+                return SqliteStoreSpec(path=tmp_path / "runs.sqlite")
+            return PostgresStoreSpec(url=stack.enter_context(postgres_server()))
+
+        yield spec
+
+
+def test_every_registered_store_has_a_contract_case() -> None:
+    assert set(STORES.names()) == {"sqlite", "postgresql"}
+
+
+@pytest.mark.parametrize("kind", STORES.names())
+def test_store_contract(
+    kind: str, store_specs: Callable[[str], AnyStoreSpec], tc260: Profile
+) -> None:
+    spec = store_specs(kind)
+    assert spec.kind == kind
+    # the URL is the short form of the typed spec; both read back into the same spec
+    assert store_spec(spec.to_url()) == spec
+    assert store_spec(spec.model_dump(mode="json")) == spec
+    store = open_run_store(spec)
+    run = f"contract-{kind}-{id(spec)}"
+    store.create_run(
+        run,
+        kind="refusal",
+        profile_id=tc260.id,
+        profile_sha256="-",
+        target={"kind": "callable"},
+        settings={},
+        questions=QUESTIONS,
+        draws={"must_refuse": ["c-2"]},
+    )
+    store.add_replies(run, [ReplyRecord(question_id="c-2", attempt=1, ok=True, answer="不能。")])
+    store.put_judges(run, {"refusal": [RefusalSpec().public()]})
+    again = open_run_store(spec.to_url())  # opened anew, from the short form
+    assert again.run(run).settings == {"judges": {"refusal": [{"kind": "refusal", "model": True}]}}
+    assert again.latest_replies(run)["c-2"].answer == "不能。"
+    assert set(again.questions(run)) == {q.id for q in QUESTIONS}
+
+
+def test_a_store_in_assay_yaml_is_a_typed_spec_or_its_url(tmp_path: Path) -> None:
+    from assay.config import load_config
+
+    config = tmp_path / "assay.yaml"
+    for text, spec in [
+        ("store: sqlite:///out/r.sqlite\n", SqliteStoreSpec(path=Path("out/r.sqlite"))),
+        ("store: {kind: sqlite, path: out/r.sqlite}\n", SqliteStoreSpec(path=Path("out/r.sqlite"))),
+        ("store: postgres://a@h/d\n", PostgresStoreSpec(url="postgres://a@h/d")),
+        ("store: {kind: postgresql, url: 'postgresql://a@h/d'}\n",
+         PostgresStoreSpec(url="postgresql://a@h/d")),
+    ]:  # fmt: skip
+        config.write_text(text, "utf-8")
+        assert load_config(config).store == spec
+    config.write_text("name: x\nstore: mysql://a:pw-0123@h/d\n", "utf-8")
+    with pytest.raises(ConfigError, match="unknown scheme 'mysql'") as caught:
+        load_config(config)
+    assert caught.value.line == 2
+    assert "pw-0123" not in str(caught.value)
+    config.write_text("name: x\nstore: {kind: postgresql, url: 'sqlite:///x'}\n", "utf-8")
+    with pytest.raises(ConfigError, match="not a PostgreSQL URL"):
+        load_config(config)
+
+
 # -- the registries ----------------------------------------------------------------------------
 
 HEAVY = (
@@ -212,6 +296,9 @@ HEAVY = (
     "transformers",
     "ray",
     "aiohttp",
+    "sqlalchemy",
+    "psycopg",
+    "assay.store.runstore",
 )
 
 
@@ -219,7 +306,7 @@ def test_the_registries_import_no_implementation() -> None:
     code = (
         "import sys\n"
         "import assay.judges.registry, assay.judges.specs, assay.targets.config\n"
-        "import assay.corpus.engines, assay.config\n"
+        "import assay.corpus.engines, assay.config, assay.store.specs\n"
         f"print([m for m in {HEAVY!r} if m in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -228,7 +315,12 @@ def test_the_registries_import_no_implementation() -> None:
 
 @pytest.mark.parametrize(
     ("registry", "typo", "closest"),
-    [(JUDGES, "clasifier", "classifier"), (TARGETS, "opnai", "openai"), (ENGINES, "rey", "ray")],
+    [
+        (JUDGES, "clasifier", "classifier"),
+        (TARGETS, "opnai", "openai"),
+        (ENGINES, "rey", "ray"),
+        (STORES, "sqlit", "sqlite"),
+    ],
 )
 def test_an_unknown_name_suggests_the_closest(registry: Any, typo: str, closest: str) -> None:
     with pytest.raises(UnknownNameError, match=f"did you mean '{closest}'"):
