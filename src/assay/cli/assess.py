@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import time
-from enum import StrEnum
 from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
