@@ -204,3 +204,18 @@ def test_assay_judge_takes_the_stored_judges_unless_told_the_projects(tmp_path: 
     done = CliRunner().invoke(app, [*args, "--judges", "project"])
     assert done.exit_code == 0, done.output
     assert method() == "rules"
+
+
+def test_a_judge_shows_no_secret_in_messages() -> None:
+    from assay.judges.specs import LLMSpec
+
+    spec = LLMSpec(
+        model="m",
+        base_url="https://bob:sk-0123456789abcdef@host/v1",
+        headers={"X-Key": "hdr-0123456789"},
+        api_key_env="ASSAY_TEST_UNSET_KEY_VARIABLE",
+    )
+    shown = str(spec)
+    assert shown.startswith("llm:m@https://***@host/v1")
+    assert "sk-0123" not in shown
+    assert "hdr-0123" not in shown

@@ -166,7 +166,9 @@ class LLMSpec(_Short, LLMJudgeConfig):
         return LLMJudgeConfig.model_validate(self.model_dump(exclude={"kind"}))
 
     def short(self) -> str:
-        return f"llm:{self.model}@{self.base_url}" + _options(self, exclude={"model", "base_url"})
+        """``llm:MODEL@URL;k=v``, credentials in the URL masked (the form shows in messages)."""
+        url = redact_url(self.base_url)
+        return f"llm:{self.model}@{url}" + _options(self, exclude={"model", "base_url"})
 
     def public(self) -> dict[str, Any]:
         """Header names only (their values may be secrets), credentials in the URL masked;
@@ -360,13 +362,15 @@ def guard_problem(fmt: str, task: Task) -> UserError | None:
 
 
 def _options(spec: BaseModel, *, exclude: set[str]) -> str:
-    """``;key=value`` for each field set away from its default (short forms only carry
-    scalars: a spec with headers or extra_body is written as a mapping)."""
+    """``;key=value`` for each field set away from its default. Short forms only carry
+    scalars: a spec with headers or extra_body is written as a mapping, and in messages (which
+    show the short form) those are left out, a header's value being a secret as a rule."""
     fields = type(spec).model_fields
     pairs = [
         f";{key}={'none' if value is None else value}"
         for key, value in spec.model_dump(exclude={"kind", *exclude}).items()
         if value != fields[key].get_default(call_default_factory=True)
+        and not isinstance(value, dict | list)
     ]
     return "".join(pairs)
 
