@@ -178,7 +178,10 @@ class LLMSpec(_Short, LLMJudgeConfig):
 
     def unavailable(self) -> str | None:
         if self.api_key_env and not os.environ.get(self.api_key_env):
-            return f"its endpoint's API key ${self.api_key_env} is not set"
+            return (
+                f"its endpoint's API key ${self.api_key_env} is not set (set it; to anything "
+                "for an endpoint that takes no key)"
+            )
         return None
 
     def rooted(self, root: Path) -> LLMSpec:
