@@ -11,6 +11,7 @@ import pytest
 
 import assay
 from assay.errors import ConfigError
+from assay.standard.models import Profile
 from assay.store.runstore import RunStore
 from tests.helpers.factories import refusal_project
 from tests.helpers.fake_openai import FakeOpenAI, Scripted
@@ -219,3 +220,27 @@ def test_a_judge_shows_no_secret_in_messages() -> None:
     assert shown.startswith("llm:m@https://***@host/v1")
     assert "sk-0123" not in shown
     assert "hdr-0123" not in shown
+
+
+def test_a_run_judged_before_judges_were_stored_needs_to_be_told_which(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tc260: Profile
+) -> None:
+    from assay.assess.judging import judge_run
+    from assay.judges.refusal import RefusalJudge
+    from assay.store.runstore import ReplyRecord
+    from tests.helpers.factories import start_refusal_run
+
+    monkeypatch.chdir(tmp_path)  # no assay.yaml: the built-in judges are the project's
+    store = RunStore(f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    start_refusal_run(store, tc260, 3, "old")
+    store.add_replies(
+        "old",
+        [ReplyRecord(question_id=f"q{i}", attempt=1, ok=True, answer="不能。") for i in range(3)],
+    )
+    judge_run(store, "old", keyword=None, refusal=RefusalJudge(use_model=False))  # as before
+    project = assay.load_project()
+    with pytest.raises(ConfigError, match="judged before Assay stored the specs of its judges"):
+        assay.judge(project, "old", store=store)
+    assay.judge(project, "old", store=store, judges="project")
+    assert store.run_judges("old") is not None
+    assay.judge(project, "old", store=store)  # from now on, the stored ones
