@@ -18,7 +18,7 @@ Paths in the file are relative to the file's own folder.
       base_url: https://api.example.com/v1
       model: my-model
       api_key_env: OPENAI_API_KEY     # the key is read from this variable, never stored
-    store: sqlite:///out/runs.sqlite  # or postgresql://user@host/db
+    store: sqlite:///out/runs.sqlite  # or postgresql://user@host/db, or {kind: sqlite, path: ...}
     run: {seed: 20240229, concurrency: 16}
     decision_rule: standard           # or confidence: the whole 95% interval past the threshold
     refusal_judge:                    # 9.4; default refusal (a list: a panel)
@@ -51,6 +51,7 @@ from assay.errors import ConfigError, UserError
 from assay.judges.specs import ClassifierSpec, JudgeConfig, RefusalSpec, parse_judge
 from assay.standard.loader import DEFAULT_PROFILE, builtin_profiles
 from assay.stats.rates import DecisionRule
+from assay.store.specs import StoreSpec, store_spec
 from assay.targets.config import TargetConfig
 from assay.targets.openai import OpenAITargetConfig
 from assay.targets.sheet import AnswerSheetConfig
@@ -73,6 +74,16 @@ def _judge_list(value: Any) -> Any:
     """One judge or a list of them; "none" (alone or as an item) names none."""
     items = list(value) if isinstance(value, list | tuple) else [value]
     return tuple(item for item in items if item != "none")
+
+
+def _store_sugar(value: Any) -> Any:
+    """A run store's URL read into its typed spec; its error keeps the file:line."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return store_spec(value)
+    except UserError as exc:
+        raise ValueError(str(exc)) from None
 
 
 # a judge in assay.yaml: a mapping ({kind: llm, model: ..., base_url: ...}) or its short form
@@ -147,7 +158,9 @@ class ProjectConfig(BaseModel):
     banks: BanksConfig = Field(default_factory=BanksConfig)
     omitted_aspects: tuple[str, ...] = ()
     target: TargetConfig | None = None
-    store: str | None = None  # SQLAlchemy URL; default sqlite:///out/runs.sqlite
+    # the run store: a typed spec ({kind: sqlite, path: ...}, {kind: postgresql, url: ...}) or
+    # its URL (sqlite:///out/runs.sqlite, postgresql://user@host/db); default out/runs.sqlite
+    store: Annotated[StoreSpec | None, BeforeValidator(_store_sugar)] = None
     run: RunSettings = Field(default_factory=RunSettings)
     measures: Path = Path("measures.yaml")
     # the classifier of 8.4, the 9.3 classifier method and the 9.2 b) technical sample, as a

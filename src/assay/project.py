@@ -18,6 +18,7 @@ from assay.standard.loader import load_profile
 from assay.standard.models import Profile
 from assay.stats.rates import DEFAULT_RULE, DecisionRule
 from assay.store.runstore import RunStore, default_url
+from assay.store.specs import AnyStoreSpec, open_run_store
 
 DEFAULT_OUT = Path("out")  # where a project without ``store:`` keeps its runs (runs.sqlite)
 
@@ -36,7 +37,7 @@ class Project:
         """The project's decision rule (standard when there is no project file)."""
         return self.config.decision_rule if self.config else DEFAULT_RULE
 
-    def open_store(self, url: str | RunStore | None = None) -> RunStore:
+    def open_store(self, url: str | AnyStoreSpec | RunStore | None = None) -> RunStore:
         """The run store: ``url`` if given, else the project's ``store:``, else
         ``sqlite:///out/runs.sqlite`` (relative to the working folder)."""
         return open_store(url, self.config)
@@ -75,16 +76,16 @@ class Project:
         return paths
 
 
-def open_store(url: str | RunStore | None, config: ProjectConfig | None) -> RunStore:
-    """The run store: ``url`` if given, else the project's ``store:``, else
+def open_store(url: str | AnyStoreSpec | RunStore | None, config: ProjectConfig | None) -> RunStore:
+    """The run store: ``url`` (or a typed spec) if given, else the project's ``store:``, else
     ``sqlite:///out/runs.sqlite`` (relative to the working folder)."""
     if isinstance(url, RunStore):
         return url
     if url:
-        return RunStore(url)
+        return open_run_store(url)
     if config and config.store:
-        return RunStore(config.store)
-    return RunStore(default_url(DEFAULT_OUT))
+        return open_run_store(config.store)
+    return open_run_store(default_url(DEFAULT_OUT))
 
 
 def find_config(path: Path | str | None) -> Path | None:

@@ -140,6 +140,7 @@ class FakeOpenAI:
         self.requests = 0
         self.seen: Counter[str] = Counter()
         self.bodies: list[dict[str, Any]] = []
+        self.request_headers: list[dict[str, str]] = []  # of each request, as sent
         self.in_flight = 0
         self.max_in_flight = 0
         self.url = ""
@@ -179,6 +180,7 @@ class FakeOpenAI:
         self.requests += 1
         body: dict[str, Any] = await request.json()
         self.bodies.append(body)
+        self.request_headers.append(dict(request.headers))
         question = body["messages"][-1]["content"]
         self.seen[question] += 1
         count = self.seen[question]

@@ -22,6 +22,7 @@ from assay.assess.execute import (
     execute,
     to_ask,
 )
+from assay.assess.judge_set import JudgeSet
 from assay.assess.judging import JudgeCounts, judge_run
 from assay.assess.plan import CONTENT_METHODS, REFUSAL_METHODS, Method, make_plan
 from assay.banks.io import ReadOptions, load_allowlist, load_bank, load_keywords
@@ -33,6 +34,7 @@ from assay.judges.keyword import KeywordJudge
 from assay.judges.panel import JudgePanel, Rule
 from assay.judges.refusal_panel import RefusalPanel
 from assay.judges.registry import build_judge, judges_refusal
+from assay.judges.specs import JudgeConfig, RefusalSpec
 from assay.project import Project, keyword_judge
 from assay.standard.models import Profile
 from assay.store.runstore import RunStore
@@ -203,26 +205,26 @@ def stopped_error(progress: Progress, run_id: str) -> TargetUnavailableError | N
     )
 
 
-def judge(
-    store: RunStore, run_id: str, config: ProjectConfig | None, profile: Profile
-) -> JudgeCounts:
-    """Apply the keyword, classifier and refusal judges (the project's) to the stored answers."""
-    keyword = (
-        _keyword_judge(config.banks.keywords, profile) if config and config.banks.keywords else None
-    )
-    return judge_run(
-        store,
-        run_id,
-        keyword=keyword,
-        refusal=refusal_judge(config, profile),
-        classifier=classifier_judge(config, profile),
-    )
+def judge(store: RunStore, run_id: str, judges: JudgeSet, profile: Profile) -> JudgeCounts:
+    """Apply the keyword, classifier and refusal judges of ``judges`` to the stored answers,
+    recording their specs with the run (re-judging rebuilds them from there)."""
+    keyword = _keyword_judge(judges.keywords, profile) if judges.keywords else None
+    refusal = refusal_panel(judges.refusal, judges.refusal_rule, profile)
+    classifier = classifier_panel(judges.classifier, judges.classifier_rule, profile)
+    store.put_judges(run_id, judges.public())
+    return judge_run(store, run_id, keyword=keyword, refusal=refusal, classifier=classifier)
 
 
 def classifier_judge(config: ProjectConfig | None, profile: Profile) -> Judge | None:
     """The project's classifier (the built-in one by default), a panel of them combined by
     ``classifier_rule`` when several are given; None when set to "none"."""
-    specs = config.classifier_specs() if config else ["classifier"]
+    judges = JudgeSet.of(config)
+    return classifier_panel(judges.classifier, judges.classifier_rule, profile)
+
+
+def classifier_panel(specs: Sequence[JudgeConfig], rule: str, profile: Profile) -> Judge | None:
+    """The classifier ``specs`` name, a panel of them combined by ``rule`` when several;
+    None when there are none."""
     judges = [build_judge(spec, profile) for spec in specs]
     for spec, judge in zip(specs, judges, strict=True):
         if judges_refusal(judge):
@@ -231,16 +233,22 @@ def classifier_judge(config: ProjectConfig | None, profile: Profile) -> Judge | 
                 fix="name it under refusal_judge: in assay.yaml",
             )
     if len(judges) > 1:
-        return JudgePanel(judges, config.classifier_rule if config else Rule.ANY)
+        return JudgePanel(judges, rule)
     return judges[0] if judges else None
 
 
 def refusal_judge(config: ProjectConfig | None, profile: Profile) -> Judge:
     """The project's refusal judge for 9.4 (the built-in ``refusal`` by default), a
     :class:`RefusalPanel` of them combined by ``refusal_rule`` when several are given."""
-    specs = config.refusal_specs() if config else ["refusal"]
-    judges = [build_judge(spec, profile) for spec in specs]
-    for spec, judge in zip(specs, judges, strict=True):
+    judges = JudgeSet.of(config)
+    return refusal_panel(judges.refusal, judges.refusal_rule, profile)
+
+
+def refusal_panel(specs: Sequence[JudgeConfig], rule: str, profile: Profile) -> Judge:
+    """The refusal judge ``specs`` name (at least one), a :class:`RefusalPanel` of them
+    combined by ``rule`` when several."""
+    judges = [build_judge(spec, profile) for spec in specs or [RefusalSpec()]]
+    for spec, judge in zip(specs, judges, strict=False):
         if not judges_refusal(judge):
             raise ConfigError(
                 f"'{spec}' does not judge refusal",
@@ -248,7 +256,7 @@ def refusal_judge(config: ProjectConfig | None, profile: Profile) -> Judge:
                 "guard:qwen3guard:FOLDER;task=refusal",
             )
     if len(judges) > 1:
-        return RefusalPanel(judges, config.refusal_rule if config else Rule.REVIEW)
+        return RefusalPanel(judges, rule)
     return judges[0]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assay.assess import run as stages
 from assay.assess.execute import Budget, Progress
+from assay.assess.judge_set import JudgeSet, Which, judges_for
 from assay.assess.judging import JudgeCounts
 from assay.assess.options import RunOptions, Settled
 from assay.assess.results import Calibrated, RunResults
@@ -91,7 +92,7 @@ def run(
         if raise_on_stop:
             raise outcome.stopped
         return outcome
-    stages.judge(runs, outcome.run_id, project.config, project.profile)
+    stages.judge(runs, outcome.run_id, JudgeSet.of(project.config), project.profile)
     outcome.results = results(project, outcome.run_id, store=runs, rule=rule)
     return outcome
 
@@ -108,7 +109,7 @@ def ask_and_judge(
     outcome = _ask(project, "all", options=RunOptions(), store=store, run_id=run_id, on_run=on_run)
     if outcome.stopped is not None:  # a dead endpoint: no package from a run that could not ask
         raise outcome.stopped
-    stages.judge(store, outcome.run_id, project.config, project.profile)
+    stages.judge(store, outcome.run_id, JudgeSet.of(project.config), project.profile)
     return outcome.run_id
 
 
@@ -189,10 +190,15 @@ def judge(
     *,
     store: RunStore | str | None = None,
     rule: DecisionRule | None = None,
+    judges: Which = "stored",
 ) -> Judged:
-    """(Re)judge the stored answers of a run with the project's judges; never asks the target."""
+    """(Re)judge the stored answers of a run; never asks the target. ``judges``: ``stored``
+    rebuilds the judges the run was judged with from the specs it stored (a run never judged
+    yet: the project's), raising :class:`ConfigError` when one needs what is not here (its
+    model folder, its API key); ``project``: the project's judges now (a better judge)."""
     runs = project.open_store(store)
-    counts = stages.judge(runs, run_id, project.config, project.profile)
+    chosen = judges_for(runs, run_id, project.config, judges)
+    counts = stages.judge(runs, run_id, chosen, project.profile)
     return Judged(counts=counts, results=results(project, run_id, store=runs, rule=rule))
 
 

@@ -3,17 +3,14 @@ used (``--resume``), rebuilt from the spec the store kept."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from assay.config import ProjectConfig
 from assay.errors import ConfigError
-from assay.redact import MASK, redact_url
 from assay.store.runstore import RunStore
 from assay.targets.base import Target
-from assay.targets.config import build_target
+from assay.targets.config import build_target, stored_config
 from assay.targets.openai import OpenAITarget, OpenAITargetConfig
 from assay.targets.sheet import AnswerSheetConfig, AnswerSheetTarget
 
@@ -48,37 +45,7 @@ def target_for(config: ProjectConfig, choice: TargetChoice | None = None) -> Tar
 
 
 def resumed_target(store: RunStore, run_id: str, config: ProjectConfig | None) -> Target:
-    """The target a stored run was asked with, rebuilt from its spec (secrets, which were not
-    stored, come from the project's own target when it is the same one)."""
-    spec: dict[str, Any] = dict(store.run(run_id).target)
-    rebuild = _REBUILD.get(str(spec.get("kind")))
-    if rebuild is None:
-        raise ConfigError(
-            f"run {run_id} used a {spec.get('kind')} target that cannot be rebuilt here",
-            fix="resume it from Python with the same target (assay.run(..., target=...))",
-        )
-    return rebuild(spec, run_id, config)
-
-
-def _sheet(spec: dict[str, Any], run_id: str, config: ProjectConfig | None) -> Target:
-    return AnswerSheetTarget(AnswerSheetConfig(path=Path(spec["path"])))
-
-
-def _openai(spec: dict[str, Any], run_id: str, config: ProjectConfig | None) -> Target:
-    own = config.target if config and isinstance(config.target, OpenAITargetConfig) else None
-    spec["headers"] = own.headers if own else {}
-    spec.pop("concurrency", None)  # the run's concurrency governs
-    if own is not None and redact_url(own.base_url) == spec.get("base_url"):
-        spec["base_url"] = own.base_url  # the stored one had its credentials masked
-    elif MASK in str(spec.get("base_url")):
-        raise ConfigError(
-            f"run {run_id} was asked at a base_url with credentials, which were not stored",
-            fix="put the same target (with its base_url) in assay.yaml and resume again",
-        )
-    return OpenAITarget(OpenAITargetConfig(**spec))
-
-
-_REBUILD: dict[str, Callable[[dict[str, Any], str, ProjectConfig | None], Target]] = {
-    "answer_sheet": _sheet,
-    "openai": _openai,
-}
+    """The target a stored run was asked with, rebuilt from the spec it stored (every setting
+    kept; the secrets, which were not stored, come from the project's own target)."""
+    own = config.target if config is not None else None
+    return build_target(stored_config(store.run(run_id).target, own, run=f"run {run_id}"))

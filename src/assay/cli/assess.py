@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -248,8 +249,22 @@ def _report_execution(progress: RunProgress, budget: Budget, run_id: str, lang: 
         )
 
 
+class JudgesChoice(StrEnum):
+    """--judges of assay judge."""
+
+    STORED = "stored"
+    PROJECT = "project"
+
+
 def judge(
     run_id: RunArg,
+    judges: Annotated[
+        JudgesChoice,
+        typer.Option(
+            help="stored: the judges the run was judged with, rebuilt from its store; "
+            "project: the project's judges now (assay.yaml)."
+        ),
+    ] = JudgesChoice.STORED,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
@@ -257,12 +272,17 @@ def judge(
     lang: LangOpt = default_lang(),
     as_json: JsonOpt = False,
 ) -> None:
-    """(Re)judge the stored answers of a run with the current judges; never asks the target."""
+    """(Re)judge the stored answers of a run (with the judges it was judged with, or the
+    project's); never asks the target."""
     from assay.assess.session import judge as judge_stored
 
     code, the_project, runs = run_context(run_id, config, profile, store, lang)
     judged = judge_stored(
-        the_project, run_id, store=runs, rule=decision_rule(rule, the_project.config)
+        the_project,
+        run_id,
+        store=runs,
+        rule=decision_rule(rule, the_project.config),
+        judges=judges.value,
     )
     counts = judged.counts
     err_console().print(

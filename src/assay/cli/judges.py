@@ -3,7 +3,6 @@ labelled data (its calibration record), and show what the classifier covers (8.4
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -137,7 +136,7 @@ def evaluate(
     A refusal judge (--judge refusal) reads labelled replies instead (question, response,
     refusal: true/false/partial) and prints accuracy, refusal precision and recall, answer
     recall and the uncertain share, per language, with the misjudged replies by pattern."""
-    from assay.judges.evaluate import calibration, metrics
+    from assay.judges.evaluate import calibration, metrics, save_calibration
     from assay.judges.labelled import read_labelled
     from assay.judges.registry import build_judge, coverage, judges_refusal
 
@@ -161,9 +160,7 @@ def evaluate(
     covered = frozenset(found.covered) if found is not None else None
     rows = metrics(examples, verdicts, [r.id for r in prof.risks], covered)
     record = calibration(the_judge.spec, labelled, prof.id, examples, rows)
-    digest = hashlib.sha256(the_judge.spec.model_dump_json().encode()).hexdigest()[:8]
-    target = out or Path(f"calibration-{the_judge.spec.name}-{digest}.json")
-    target.write_text(record.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    target = save_calibration(record, out)
     if as_json:
         print_json(record.model_dump(mode="json"))
         return

@@ -137,6 +137,23 @@ def calibration(
     )
 
 
+def calibration_file(spec: JudgeSpec, folder: Path | None = None) -> Path:
+    """Where a judge's calibration record goes unless told: ``calibration-NAME-HASH.json``
+    (in ``folder``, else the working folder), HASH from the judge's spec, so that the records
+    of two judges (two classifiers, two LLM prompts) never overwrite each other."""
+    digest = hashlib.sha256(spec.model_dump_json().encode()).hexdigest()[:8]
+    name = f"calibration-{spec.name}-{digest}.json"
+    return folder / name if folder is not None else Path(name)
+
+
+def save_calibration(record: Calibration, out: Path | None = None) -> Path:
+    """Write ``record`` as JSON to ``out`` (default: :func:`calibration_file`); returns the
+    file written, which :func:`load_calibration` reads back."""
+    path = out if out is not None else calibration_file(record.judge)
+    path.write_text(record.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    return path
+
+
 def load_calibration(path: Path) -> Calibration:
     """A calibration record written by ``assay judges eval``."""
     try:

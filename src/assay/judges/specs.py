@@ -23,6 +23,8 @@ imports the implementation then.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -39,6 +41,7 @@ from pydantic import (
 from assay.errors import ConfigError, UnknownNameError, UserError
 from assay.judges.guard_formats import FORMATS
 from assay.judges.options import parse_options
+from assay.redact import MASK, redact_url
 
 Task = Literal["content", "refusal"]
 
@@ -90,6 +93,16 @@ class _Short:
     def __str__(self) -> str:
         return self.short()
 
+    def public(self) -> dict[str, Any]:
+        """The spec as a run stores it (no secrets: see :meth:`LLMSpec.public`)."""
+        assert isinstance(self, BaseModel)
+        return self.model_dump(mode="json")
+
+    def unavailable(self) -> str | None:
+        """What building this judge needs that is not here (a model folder, a file, an API
+        key), said in a few words; None when nothing is missing."""
+        return None
+
 
 class ClassifierSpec(_Short, BaseModel):
     """The built-in classifier, or one trained with ``assay judges train --out FOLDER``."""
@@ -101,6 +114,9 @@ class ClassifierSpec(_Short, BaseModel):
 
     def short(self) -> str:
         return f"classifier:{self.folder}" if self.folder else "classifier"
+
+    def unavailable(self) -> str | None:
+        return _no_folder(self.folder)
 
     def rooted(self, root: Path) -> ClassifierSpec:
         return self.model_copy(update={"folder": _under(root, self.folder)})
@@ -116,6 +132,9 @@ class KeywordSpec(_Short, BaseModel):
 
     def short(self) -> str:
         return f"keyword:{self.path}"
+
+    def unavailable(self) -> str | None:
+        return None if self.path.is_file() else f"its keyword library {self.path} is not there"
 
     def rooted(self, root: Path) -> KeywordSpec:
         return self.model_copy(update={"path": _under(root, self.path)})
@@ -147,7 +166,23 @@ class LLMSpec(_Short, LLMJudgeConfig):
         return LLMJudgeConfig.model_validate(self.model_dump(exclude={"kind"}))
 
     def short(self) -> str:
-        return f"llm:{self.model}@{self.base_url}" + _options(self, exclude={"model", "base_url"})
+        """``llm:MODEL@URL;k=v``, credentials in the URL masked (the form shows in messages)."""
+        url = redact_url(self.base_url)
+        return f"llm:{self.model}@{url}" + _options(self, exclude={"model", "base_url"})
+
+    def public(self) -> dict[str, Any]:
+        """Header names only (their values may be secrets), credentials in the URL masked;
+        the API key is never in it (only its variable's name)."""
+        data = self.model_dump(mode="json", exclude={"headers"})
+        return {**data, "headers": sorted(self.headers), "base_url": redact_url(self.base_url)}
+
+    def unavailable(self) -> str | None:
+        if self.api_key_env and not os.environ.get(self.api_key_env):
+            return (
+                f"its endpoint's API key ${self.api_key_env} is not set (set it; to anything "
+                "for an endpoint that takes no key)"
+            )
+        return None
 
     def rooted(self, root: Path) -> LLMSpec:
         return self  # cache_dir stays as written: it is where the judge is run from
@@ -180,6 +215,9 @@ class GuardSpec(_Short, GuardOptions):
     def short(self) -> str:
         return f"guard:{self.format}:{self.folder}" + _options(self, exclude={"format", "folder"})
 
+    def unavailable(self) -> str | None:
+        return _no_folder(self.folder)
+
     def rooted(self, root: Path) -> GuardSpec:
         return self.model_copy(update={"folder": _under(root, self.folder)})
 
@@ -190,6 +228,56 @@ JudgeConfig = Annotated[
 ]
 JUDGE_KINDS = ("classifier", "keyword", "llm", "guard", "refusal")
 _ADAPTER: TypeAdapter[JudgeConfig] = TypeAdapter(JudgeConfig)
+
+
+def stored_judge(
+    stored: dict[str, Any], own: Sequence[JudgeConfig] = (), *, run: str = "the run"
+) -> JudgeConfig:
+    """The typed spec of a judge as a run stored it (:meth:`public`), the secrets the store
+    left out (an LLM judge's header values, credentials in its base_url) taken from the same
+    judge among ``own`` (the project's): same model at the same URL once masked. Raises
+    :class:`ConfigError` naming ``run`` when they are not there."""
+    data = dict(stored)
+    if data.get("kind") == "llm":
+        data = _llm_secrets(data, own, run)
+    try:
+        return _ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(
+            f"{run} stored a judge spec that is no longer valid: {first['msg']} "
+            f"({'.'.join(map(str, first['loc']))})",
+            fix="re-judge it with the project's judges (assay judge RUN --judges project)",
+        ) from None
+
+
+def _llm_secrets(data: dict[str, Any], own: Sequence[JudgeConfig], run: str) -> dict[str, Any]:
+    url = str(data.get("base_url", ""))
+    mine = next(
+        (
+            j
+            for j in own
+            if isinstance(j, LLMSpec) and j.model == data.get("model")
+            and redact_url(j.base_url) == url
+        ),
+        None,
+    )  # fmt: skip
+    names = list(data.get("headers") or [])
+    missing = [n for n in names if mine is None or n not in mine.headers]
+    where = f"llm:{data.get('model')}@{url}"
+    if missing:
+        raise ConfigError(
+            f"{run} was judged by {where} with the header(s) {', '.join(missing)}, whose "
+            "values were not stored",
+            fix="put the same judge, with its headers, in assay.yaml and try again",
+        )
+    if mine is None and MASK in url:
+        raise ConfigError(
+            f"{run} was judged by {where}, whose base_url credentials were not stored",
+            fix="put the same judge (with its base_url) in assay.yaml and try again",
+        )
+    headers = {n: mine.headers[n] for n in names} if mine else {}
+    return {**data, "headers": headers, "base_url": mine.base_url if mine else url}
 
 
 def judge_config(value: object) -> JudgeConfig:
@@ -277,15 +365,23 @@ def guard_problem(fmt: str, task: Task) -> UserError | None:
 
 
 def _options(spec: BaseModel, *, exclude: set[str]) -> str:
-    """``;key=value`` for each field set away from its default (short forms only carry
-    scalars: a spec with headers or extra_body is written as a mapping)."""
+    """``;key=value`` for each field set away from its default. Short forms only carry
+    scalars: a spec with headers or extra_body is written as a mapping, and in messages (which
+    show the short form) those are left out, a header's value being a secret as a rule."""
     fields = type(spec).model_fields
     pairs = [
         f";{key}={'none' if value is None else value}"
         for key, value in spec.model_dump(exclude={"kind", *exclude}).items()
         if value != fields[key].get_default(call_default_factory=True)
+        and not isinstance(value, dict | list)
     ]
     return "".join(pairs)
+
+
+def _no_folder(folder: Path | None) -> str | None:
+    if folder is None or folder.is_dir():
+        return None
+    return f"its model folder {folder} is not there"
 
 
 def _under(root: Path, path: Path | None) -> Path | None:

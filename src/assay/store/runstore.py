@@ -175,6 +175,26 @@ class RunStore:
                 schema.runs.update().where(schema.runs.c.id == run_id).values(status=status)
             )
 
+    def put_judges(self, run_id: str, judges: dict[str, Any]) -> None:
+        """Record the specs of the judges ``run_id`` is judged with (no secrets), replacing
+        the ones recorded before: re-judging rebuilds them (:meth:`run_judges`)."""
+        runs = schema.runs
+        with self.engine.begin() as conn:
+            settings = conn.execute(select(runs.c.settings).where(runs.c.id == run_id)).scalar()
+            if settings is None:
+                self.run(run_id)  # raises: no such run
+            conn.execute(
+                runs.update()
+                .where(runs.c.id == run_id)
+                .values(settings={**(settings or {}), "judges": judges})
+            )
+
+    def run_judges(self, run_id: str) -> dict[str, Any] | None:
+        """The specs of the judges ``run_id`` was last judged with; None before it was judged
+        (or when it was judged by an Assay that did not record them)."""
+        judges = self.run(run_id).settings.get("judges")
+        return dict(judges) if isinstance(judges, dict) else None
+
     def has_run(self, run_id: str) -> bool:
         with self.engine.connect() as conn:
             row = conn.execute(select(schema.runs.c.id).where(schema.runs.c.id == run_id)).first()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from typing import Literal
 
 from assay.errors import ConfigError, MissingDependencyError, StoreError
 from assay.redact import redact_text, redact_url
@@ -38,21 +39,31 @@ def scrub(text: str, url: str) -> str:
     return redact_text(text, url, keep_user=True)
 
 
-def normalise(url: str) -> str:
-    """The SQLAlchemy URL for ``url``: aliases resolved, the driver checked to be installed."""
+def kind_of(url: str) -> Literal["sqlite", "postgresql"]:
+    """Which kind of store ``url`` names; a URL of neither kind raises :class:`ConfigError`
+    (nothing is imported: the driver is checked when the store is opened)."""
     match = _SCHEME.match(url.strip())
     if match is None:
         raise ConfigError(f"the run store {mask(url)!r} is not a URL", fix=f"write it as {_FORM}")
-    url = url.strip()
     scheme = match.group(1).lower()
     if scheme.startswith("sqlite"):
-        return url
-    scheme = _ALIASES.get(scheme, scheme)
-    if scheme not in _DRIVERS:
+        return "sqlite"
+    if _ALIASES.get(scheme, scheme) not in _DRIVERS:
         raise ConfigError(
             f"the run store {mask(url)!r} uses an unknown scheme {match.group(1)!r}",
             fix=f"write it as {_FORM}",
         )
+    return "postgresql"
+
+
+def normalise(url: str) -> str:
+    """The SQLAlchemy URL for ``url``: aliases resolved, the driver checked to be installed."""
+    url = url.strip()
+    if kind_of(url) == "sqlite":
+        return url
+    match = _SCHEME.match(url)
+    assert match is not None  # kind_of checked it
+    scheme = _ALIASES.get(match.group(1).lower(), match.group(1).lower())
     _check_driver(scheme)
     rest = url[match.end() :]
     if rest.split("?", 1)[0].count("@") > 1:
@@ -165,4 +176,4 @@ def connection_error(url: str, exc: Exception) -> StoreError:
     )
 
 
-__all__ = ["connection_error", "mask", "normalise", "parse_error", "scrub"]
+__all__ = ["connection_error", "kind_of", "mask", "normalise", "parse_error", "scrub"]

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assay.banks.models import Question
 from assay.errors import ConfigError, NotSentError, TargetError
-from assay.redact import redact_text, redact_url
+from assay.redact import MASK, redact_text, redact_url
 from assay.targets.base import TargetReply, split_reasoning
 from assay.targets.blocked import BlockMatcher, BlockRule, error_details
 from assay.targets.limits import AdaptiveLimit, Budget
@@ -65,6 +65,41 @@ class OpenAITargetConfig(BaseModel):
             raise ValueError("give max_tokens or max_completion_tokens, not both")
         return self
 
+    def public(self) -> dict[str, Any]:
+        """The config as the run store keeps it: header names only (their values may be
+        secrets), credentials in the URL masked. The API key is never in it (only the name
+        of its variable)."""
+        data = self.model_dump(mode="json", exclude={"headers"})
+        data["headers"] = sorted(self.headers)
+        data["base_url"] = redact_url(self.base_url)
+        return data
+
+    @classmethod
+    def restore(cls, stored: dict[str, Any], own: BaseModel | None, run: str) -> dict[str, Any]:
+        """The fields of a stored config with the secrets the store left out (header values,
+        credentials in ``base_url``) taken from ``own``, the project's target; raises
+        :class:`ConfigError` when ``own`` does not have them."""
+        mine = own if isinstance(own, OpenAITargetConfig) else None
+        data = dict(stored)
+        names = data.get("headers") or []
+        missing = [n for n in names if mine is None or n not in mine.headers]
+        if missing:
+            raise ConfigError(
+                f"{run} was asked with the header(s) {', '.join(missing)}, whose values were "
+                "not stored",
+                fix="put the same target, with its headers, in assay.yaml and try again",
+            )
+        data["headers"] = {n: mine.headers[n] for n in names} if mine else {}
+        url = str(data.get("base_url", ""))
+        if mine is not None and redact_url(mine.base_url) == url:
+            data["base_url"] = mine.base_url  # the stored one had its credentials masked
+        elif MASK in url:
+            raise ConfigError(
+                f"{run} was asked at a base_url with credentials, which were not stored",
+                fix="put the same target (with its base_url) in assay.yaml and try again",
+            )
+        return data
+
 
 class OpenAITarget:
     def __init__(self, config: OpenAITargetConfig) -> None:
@@ -85,11 +120,8 @@ class OpenAITarget:
         self._session: Any = None
 
     def spec(self) -> dict[str, Any]:
-        """The config without secrets: header names only, credentials in the URL masked."""
-        data = self.config.model_dump(exclude={"headers"})
-        data["headers"] = sorted(self.config.headers)  # names only: values may be secrets
-        data["base_url"] = redact_url(self.config.base_url)
-        return data
+        """The config without secrets (:meth:`OpenAITargetConfig.public`)."""
+        return self.config.public()
 
     def meter(self, budget: Budget, concurrency: int) -> None:
         """Take the run's budget and its concurrency (requests in flight)."""

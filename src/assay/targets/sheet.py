@@ -56,6 +56,16 @@ class AnswerSheetConfig(BaseModel):
     encoding: str = "auto"
     blocked: list[BlockRule] = Field(default_factory=list)  # canned texts of the service's filter
 
+    def public(self) -> dict[str, Any]:
+        """The config as the run store keeps it: all of it (a sheet holds no secret)."""
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def restore(cls, stored: dict[str, Any], own: BaseModel | None, run: str) -> dict[str, Any]:
+        """The fields of a stored config (nothing to re-supply; ``answers``, a count that
+        stores written before the spec was the config kept beside it, is left out)."""
+        return {k: v for k, v in stored.items() if k != "answers"}
+
 
 class AnswerSheetTarget:
     def __init__(self, config: AnswerSheetConfig) -> None:
@@ -98,11 +108,7 @@ class AnswerSheetTarget:
         self.matches = SheetMatches()
 
     def spec(self) -> dict[str, Any]:
-        return {
-            "kind": "answer_sheet",
-            "path": str(self.config.path),
-            "answers": sum(len(rows) for rows in self._by_text.values()),
-        }
+        return self.config.public()
 
     async def reply(self, question: Question) -> TargetReply:
         entry = self._find(question)
