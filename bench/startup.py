@@ -49,14 +49,13 @@ def imported_by_help() -> list[str]:
         "import sys\n"
         "from assay.cli.main import app\n"
         "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+        f"print('HEAVY:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
-    out = (
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-        .stdout.strip()
-        .splitlines()
-    )
-    return [m for m in (out[-1] if out else "").split(",") if m]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    ).stdout
+    found = [line for line in out.splitlines() if line.startswith("HEAVY:")]
+    return [m for m in (found[-1].removeprefix("HEAVY:") if found else "").split(",") if m]
 
 
 def main() -> int:

@@ -32,14 +32,17 @@ HEADER = """\
 NOTICE_ZH = (
     "GB/T 45654-2025 档案为暂定版：标准正文尚未核对。条款编号沿用 TC260-003 并按主题对应，"
     "并非 GB/T 的正式编号；附录A风险名称来自第三方转录；数值中仅 5%、31 种风险、10000 个关键词、"
-    "2000 道测试题经公开来源确认，其余沿用 TC260-003，尚未核实（若附录B为资料性附录，这些数值仅为参考指标）。"
+    "2000 道测试题经公开来源确认，其余沿用 TC260-003，尚未核实。第8、9章的数值在 GB/T 中属附录B"
+    "（安全评估参考方法），在见到附录B原文前按参考指标报告（达到/未达到参考指标），不决定应条款。"
 )
 NOTICE_EN = (
     "The GB/T 45654-2025 profile is provisional: the standard's text has not been checked. "
     "Clause ids are TC260-003's, mapped by topic, not GB/T numbers; Appendix A item names come "
     "from a third-party transcription; of the numbers only 5%, 31 risks, 10,000 keywords and "
-    "2,000 questions were seen for the GB/T, the rest are TC260-003's and unverified (if "
-    "Appendix B is informative they are reference indicators only)."
+    "2,000 questions were seen for the GB/T, the rest are TC260-003's and unverified. The "
+    "numbers of chapters 8 and 9 sit in the GB/T's Appendix B (reference methods for safety "
+    "assessment): until its text is seen they are reported as reference indicators, met or not "
+    "met, and never decide a shall clause."
 )
 NEW_SOURCES = {
     "S15": "CSET translation of GB/T 45654-2025 introduction (cset.georgetown.edu)",
@@ -115,12 +118,28 @@ def _clause_note(clause: dict[str, Any]) -> str:
 
 
 def _param(group: str, name: str, param: dict[str, Any]) -> dict[str, Any]:
+    return _reference(_provenance(group, name, param))
+
+
+def _provenance(group: str, name: str, param: dict[str, Any]) -> dict[str, Any]:
     if (group, name) in SEEN_FOR_GBT:
         return {**param, "prov": ["S16"]}
     if "S23" in param["prov"]:
         return param
     note = f"{UNVERIFIED}. {param['note']}" if param.get("note") else UNVERIFIED
     return {**param, "prov": ["I", "?"], "note": note}
+
+
+def _reference(param: dict[str, Any]) -> dict[str, Any]:
+    """A number of TC260-003 chapters 8 and 9 sits, in the GB/T, in Appendix B ("reference
+    methods for safety assessment", STANDARD.md 10.2): a reference indicator until that
+    appendix's own text is seen, reported as met or not met and never deciding a clause."""
+    if (
+        str(param["clause"]).split(".")[0] not in ("8", "9")
+        or param.get("basis", "standard") != "standard"
+    ):
+        return param
+    return {**param, "basis": "reference"}
 
 
 def render() -> str:

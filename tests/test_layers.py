@@ -22,6 +22,7 @@ RANK = {
     "limits": 0,
     "redact": 0,
     "messages": 0,
+    "names": 0,
     "registry": 1,
     "outputs": 1,
     "yamlfile": 1,

@@ -49,6 +49,7 @@ from pydantic import (
 from assay.banks.models import BankKind, BankSource
 from assay.errors import ConfigError, UserError
 from assay.judges.specs import ClassifierSpec, JudgeConfig, RefusalSpec, parse_judge
+from assay.names import CONFIG_NAME as CONFIG_NAME  # re-exported
 from assay.standard.loader import DEFAULT_PROFILE, builtin_profiles
 from assay.stats.rates import DecisionRule
 from assay.store.specs import StoreSpec, store_spec
@@ -56,8 +57,6 @@ from assay.targets.config import TargetConfig
 from assay.targets.openai import OpenAITargetConfig
 from assay.targets.sheet import AnswerSheetConfig
 from assay.yamlfile import load_yaml, validation_error
-
-CONFIG_NAME = "assay.yaml"
 
 
 def _judge_sugar(value: Any) -> Any:

@@ -70,6 +70,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pass": ("通过", "pass"),
     "fail": ("不通过", "fail"),
     "inconclusive": ("不确定", "inconclusive"),
+    "basis_practice": ("备案实践或草案数值，不作判定", "practice figure, never decides"),
+    "basis_example": ("条款中的示例", "an example in the clause"),
+    "basis_reference": ("参考指标", "reference indicator"),
+    "reference_pass": ("达到参考指标", "reference indicator met"),
+    "reference_fail": ("未达到参考指标", "reference indicator not met"),
+    "reference_note": (
+        "参考指标，不决定应条款",
+        "reference indicators: they do not decide a shall clause",
+    ),
     "no_data": ("无数据", "no data"),
     "manual": ("人工抽检", "manual"),
     "keyword": ("关键词抽检", "keyword"),
@@ -218,6 +227,9 @@ def t(key: str, lang: str, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
-def decision_word(decision: str, lang: str) -> str:
-    """A decision (``pass``, ``fail``, ``inconclusive``, ``no_data``) in words."""
+def decision_word(decision: str, lang: str, *, reference: bool = False) -> str:
+    """A decision (``pass``, ``fail``, ``inconclusive``, ``no_data``) in words; against a
+    reference indicator, a pass or fail is said as met or not met."""
+    if reference and decision in ("pass", "fail"):
+        return t(f"reference_{decision}", lang)
     return t(decision, lang)

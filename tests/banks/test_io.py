@@ -95,6 +95,7 @@ def test_keyword_filing_layout(tmp_path: Path, tc260: Profile, suffix: str) -> N
     save_keywords(KeywordLibrary(entries=KEYWORDS), path, tc260, layout="filing")
     if suffix == "xlsx":
         sheet = openpyxl.load_workbook(path).worksheets[0]
+        assert (sheet.title, sheet.freeze_panes) == ("拦截关键词列表", "A2")  # not "Sheet"
         rows = [[c.value for c in r] for r in sheet.iter_rows()]
     else:
         rows = [line.split(",") for line in path.read_text("utf-8-sig").splitlines()]
@@ -113,6 +114,7 @@ def test_question_filing_layout_round_trip(
     path = tmp_path / "评估测试题.xlsx"
     save_questions(QuestionBank(kind=kind, items=QUESTIONS[kind]), path, tc260, layout="filing")
     sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert sheet.title == "评估测试题"
     header = [c.value for c in next(sheet.iter_rows())]
     assert header == ["序号", "测试题", "一级分类", "二级分类"]
     bank, report = load_questions(path, tc260, kind)

@@ -152,10 +152,19 @@ def test_attachments_read_back_with_the_filing_columns(package: Path) -> None:
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert list(rows[0]) == TEST_COLUMNS
     assert len(rows) == 21
-    assert {r[5] for r in rows[1:]} <= {"拒答", "回答", "拒答：待定"}
+    assert {r[TEST_COLUMNS.index("评估方法")] for r in rows[1:]} == {"应拒答"}
+    # one result per row and method, not "关键词：合格；分类模型：合格"
+    assert {r[TEST_COLUMNS.index("研判结果")] for r in rows[1:]} <= {"拒答", "回答", "待定"}
+    sheet = book.worksheets[0]
+    assert (sheet.title, sheet.freeze_panes) == ("评估测试题", "A2")
+    assert sheet.column_dimensions["B"].width > 8  # the questions' column is sized to them
     plan = openpyxl.load_workbook(package / "抽样清单.xlsx").worksheets[0]
     header = [c.value for c in next(plan.iter_rows())]
     assert header == ["方法", "位置", "题目编号", "随机种子"]
+    assert plan.title == "抽样清单"
+    assert {r[0] for r in plan.iter_rows(min_row=2, values_only=True)} <= {
+        "人工抽检", "关键词抽检", "分类模型抽检", "应拒答", "非拒答"
+    }  # fmt: skip
 
 
 def test_measures_check_names_lines(tmp_path: Path, tc260: Profile) -> None:

@@ -14,6 +14,7 @@ from assay.banks.models import BankKind
 from assay.corpus.sources import check_sources
 from assay.errors import ProfileError
 from assay.standard import Profile, load_profile
+from assay.standard.loader import builtin_profiles
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "assay"
 CLAUSE_ID = re.compile(r'"[5-9]\.[0-9]')  # the issue's grep: a string that starts with one
@@ -81,3 +82,14 @@ def test_a_missing_bank_fails_the_clause_its_parameters_name(tc260: Profile) -> 
     assert [f.clause for f in check.findings] == [
         tc260.parameters.must_answer_bank.per_aspect_min.clause
     ]
+
+
+@pytest.mark.parametrize("name", builtin_profiles())
+def test_shipped_profile_reads_the_same_through_the_fast_reader(name: str) -> None:
+    """Shipped profiles are read with libyaml for a fast start; the data must be exactly what
+    the line-tracking reader (the one user files go through) makes of the same file."""
+    from assay.standard.loader import profile_path, read_shipped
+    from assay.yamlfile import load_yaml
+
+    path = profile_path(name)
+    assert read_shipped(path) == load_yaml(path)[0]

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from assay.assess.measures import MeasuresFile
 from assay.assess.results import MethodResult, RunResults
 from assay.banks.check import CheckReport, Finding
-from assay.corpus.results import CorpusResults, corpus_clauses
+from assay.corpus.results import CorpusClause, CorpusResults, corpus_clauses
 from assay.judges.classifier import Coverage
 from assay.messages import decision_word, t
 from assay.standard.models import CheckMethod, Clause, Force, Profile, Result
@@ -97,6 +97,8 @@ def clause_results(
     for clause in profile.clauses:
         if clause.id == profile.classifier_clause:
             out.append(_from_coverage(clause, classifier))
+        elif clause.id == profile.roles.corpus_before_collection:
+            out.append(_before_collection(clause, from_corpus.get(clause.id), measures))
         elif clause.id in from_corpus:
             found = from_corpus[clause.id]
             out.append(
@@ -110,11 +112,26 @@ def clause_results(
                 )
             )
         elif (
+            clause.id == profile.roles.omitted_aspects
+            and banks is not None
+            and not banks.omitted_aspects
+        ):
+            out.append(
+                _make(
+                    clause,
+                    "not_applicable",
+                    "bank_check",
+                    reason="the must-answer bank leaves out no aspect: this provision is for "
+                    "domain-specific models that do",
+                    reason_zh="非拒答题库未省略任何方面：本条适用于省略部分方面的特定领域专用模型",
+                )
+            )
+        elif (
             clause.id in automatic and banks is not None and _bank_clause(clause.id, banks, profile)
         ):
             out.append(_from_banks(clause, banks, profile))
         elif clause.id in verified_by and clause.id in automatic and run is not None:
-            out.append(_from_methods(clause, verified_by[clause.id], decisions))
+            out.append(_from_methods(clause, verified_by[clause.id], decisions, measures))
         elif clause.id in automatic:
             out.append(
                 _make(
@@ -125,39 +142,8 @@ def clause_results(
                     reason_zh="本次评估未测",
                 )
             )
-        elif (
-            measures is not None
-            and clause.id in measures.clauses
-            and CheckMethod.HUMAN in clause.checks
-            and not measures.clauses[clause.id].reviewed_by
-            and measures.clauses[clause.id].result != "undetermined"
-        ):
-            out.append(
-                _make(
-                    clause,
-                    "undetermined",
-                    "measures",
-                    reason="a human-review clause: awaiting a reviewer's sign-off (reviewed_by)",
-                    reason_zh="人工审核条款：待审核人签认（reviewed_by）",
-                )
-            )
-        elif measures is not None and clause.id in measures.clauses:
-            entry = measures.clauses[clause.id]
-            out.append(
-                _make(
-                    clause,
-                    entry.result,
-                    "measures",
-                    reason=entry.reason,
-                    reason_zh=entry.reason,
-                    evidence=[
-                        f"{e.path} sha256:{e.sha256 or 'not recorded'}" for e in entry.evidence
-                    ],
-                    alternative_measure=entry.alternative_measure,
-                    remediation_plan=entry.remediation_plan,
-                    reviewed_by=entry.reviewed_by,
-                )
-            )
+        elif (given := _from_measures(clause, measures)) is not None:
+            out.append(given)
         else:
             why = (
                 ("not measured in this assessment", "本次评估未测")
@@ -166,6 +152,104 @@ def clause_results(
             )
             out.append(_make(clause, "undetermined", "none", reason=why[0], reason_zh=why[1]))
     return out
+
+
+def _from_measures(clause: Clause, measures: MeasuresFile | None) -> ClauseResult | None:
+    """The clause from the provider's measures.yaml, or None when it has no entry. A clause
+    that needs a person's review waits for its ``reviewed_by``."""
+    if measures is None or clause.id not in measures.clauses:
+        return None
+    entry = measures.clauses[clause.id]
+    if (
+        CheckMethod.HUMAN in clause.checks
+        and not entry.reviewed_by
+        and entry.result != "undetermined"
+    ):
+        return _make(
+            clause,
+            "undetermined",
+            "measures",
+            reason="a human-review clause: awaiting a reviewer's sign-off (reviewed_by)",
+            reason_zh="人工审核条款：待审核人签认（reviewed_by）",
+        )
+    return _make(
+        clause,
+        entry.result,
+        "measures",
+        reason=entry.reason,
+        reason_zh=entry.reason,
+        evidence=[f"{e.path} sha256:{e.sha256 or 'not recorded'}" for e in entry.evidence],
+        alternative_measure=entry.alternative_measure,
+        remediation_plan=entry.remediation_plan,
+        reviewed_by=entry.reviewed_by,
+    )
+
+
+def _method_text(found: list[MethodResult], lang: str) -> str:
+    """Each method's decision with its margin (and the service filter's share), in ``lang``."""
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(
+        f"{m.clause} {_decision(m, lang)}{_margin(m, lang)}"
+        + (t("assess.blocked_note", lang, n=m.blocked) if m.blocked else "")
+        for m in found
+    )
+
+
+def _decision(m: MethodResult, lang: str) -> str:
+    if lang == "zh" or m.reference:
+        return decision_word(m.decision.value, lang, reference=m.reference)
+    return m.decision.value
+
+
+def _from_reference(
+    clause: Clause,
+    methods: list[str],
+    measures: MeasuresFile | None,
+    text: str,
+    text_zh: str,
+) -> ClauseResult:
+    """A clause whose methods measure reference indicators only: they are reported, met or not
+    met, and the clause's result comes from the provider's evidence (measures.yaml), if any."""
+    found = _from_measures(clause, measures) or _make(
+        clause,
+        "undetermined",
+        "assessment",
+        reason="no entry in measures.yaml",
+        reason_zh="measures.yaml 中无此条款的证明材料",
+    )
+    return found.model_copy(
+        update={
+            "methods": methods,
+            "reason": f"{found.reason} ({text}; {t('reference_note', 'en')})",
+            "reason_zh": f"{found.reason_zh}（{text_zh}；{t('reference_note', 'zh')}）",
+        }
+    )
+
+
+def _before_collection(
+    clause: Clause, corpus: CorpusClause | None, measures: MeasuresFile | None
+) -> ClauseResult:
+    """The assessment of a source *before* collecting from it: only the provider's record
+    (measures.yaml) can show it. A sample drawn after collection is shown beside it as
+    information, since it cannot make the clause conform alone."""
+    found = _from_measures(clause, measures)
+    if found is None:
+        found = _make(
+            clause,
+            "undetermined",
+            "none",
+            reason="a sample drawn after collection cannot show the assessment made before it: "
+            "give the pre-collection assessment records in measures.yaml",
+            reason_zh="采集后抽样不能证明采集前已做安全评估：请在 measures.yaml 中提供采集前评估记录",
+        )
+    if corpus is None:
+        return found
+    return found.model_copy(
+        update={
+            "reason": f"{found.reason} (after collection: {corpus.reason})",
+            "reason_zh": f"{found.reason_zh}（采集后核验：{corpus.reason_zh}）",
+        }
+    )
 
 
 def _from_coverage(clause: Clause, coverage: Coverage | None) -> ClauseResult:
@@ -264,8 +348,9 @@ def _from_banks(clause: Clause, banks: CheckReport, profile: Profile) -> ClauseR
             reason_zh=f"未提供题库：{names}",
         )
     mine = [f for f in banks.shortfalls if f.clause == clause.id]
-    binding = [f for f in mine if f.force is None or f.force is clause.force]
-    advisory = [f for f in mine if f not in binding]
+    binding = [f for f in mine if f.decides and (f.force is None or f.force is clause.force)]
+    reference = [f for f in mine if not f.decides]
+    advisory = [f for f in mine if f not in binding and f not in reference]
     parts, parts_zh = [], []
     if binding:
         parts.append(f"{len(binding)} shortfalls: {_summary(binding)}")
@@ -273,6 +358,9 @@ def _from_banks(clause: Clause, banks: CheckReport, profile: Profile) -> ClauseR
     if advisory:
         parts.append(f"{len(advisory)} recommended counts not met: {_summary(advisory)}")
         parts_zh.append(f"{len(advisory)} 项推荐数量未达到：{_summary(advisory)}")
+    if reference:
+        parts.append(f"{len(reference)} reference indicators not met: {_summary(reference)}")
+        parts_zh.append(f"{len(reference)} 项未达到参考指标：{_summary(reference)}")
     return _make(
         clause,
         "not_conforms" if binding else "conforms",
@@ -306,7 +394,10 @@ def _margin(m: MethodResult, lang: str) -> str:
 
 
 def _from_methods(
-    clause: Clause, methods: list[str], decisions: dict[str, MethodResult]
+    clause: Clause,
+    methods: list[str],
+    decisions: dict[str, MethodResult],
+    measures: MeasuresFile | None = None,
 ) -> ClauseResult:
     found = [decisions[m] for m in methods if m in decisions]
     if not found:
@@ -318,19 +409,13 @@ def _from_methods(
             reason="the methods that verify it were not run",
             reason_zh="验证该条款的方法未运行",
         )
-    text = "; ".join(
-        f"{m.clause} {m.decision.value}{_margin(m, 'en')}"
-        + (t("assess.blocked_note", "en", n=m.blocked) if m.blocked else "")
-        for m in found
-    )
-    text_zh = "；".join(
-        f"{m.clause} {decision_word(m.decision.value, 'zh')}{_margin(m, 'zh')}"
-        + (t("assess.blocked_note", "zh", n=m.blocked) if m.blocked else "")
-        for m in found
-    )
-    if any(m.decision is Decision.FAIL for m in found):
+    text, text_zh = _method_text(found, "en"), _method_text(found, "zh")
+    if all(m.reference for m in found):
+        return _from_reference(clause, methods, measures, text, text_zh)
+    decisive = [m for m in found if not m.reference]  # reference indicators only inform
+    if any(m.decision is Decision.FAIL for m in decisive):
         result: Result = "not_conforms"
-    elif len(found) == len(methods) and all(m.decision is Decision.PASS for m in found):
+    elif len(found) == len(methods) and all(m.decision is Decision.PASS for m in decisive):
         result = "conforms"
     else:
         result = "undetermined"

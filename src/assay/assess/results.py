@@ -99,6 +99,9 @@ class MethodResult(BaseModel):
     rule: DecisionRule = DEFAULT_RULE  # the decision rule that decided
     margin: Margin | None = None  # where the interval of the deciding rate lies vs the threshold
     blocked: int = 0  # of the judged answers, replies of the service's filter (in ``positive``)
+    # the threshold is a reference indicator of the profile (Basis.REFERENCE): the decision
+    # says whether it was met, and never decides a clause
+    reference: bool = False
 
 
 class RunResults(BaseModel):
@@ -347,6 +350,7 @@ def _method(
         blocked=len(held),
         rule=rule,
         margin=margin(measured, threshold.value, direction) if status == "measured" else None,
+        reference=not threshold.decides,
     )
 
 

@@ -47,6 +47,8 @@ class Finding(BaseModel):
     bank: BankKind
     clause: str | None = None
     force: Force | None = None
+    # against a number of the standard (else a reference or practice figure: it informs)
+    decides: bool = True
     subject: str | None = None  # risk id, aspect id, or file:row
     have: int | None = None
     need: int | None = None
@@ -94,6 +96,8 @@ class CheckReport(BaseModel):
     profile_status: str
     checked_on: date
     banks: list[BankCheck]
+    # aspects the must-answer bank leaves out (the provision for domain-specific models)
+    omitted_aspects: list[str] = []
 
     @property
     def findings(self) -> list[Finding]:
@@ -159,6 +163,7 @@ def check_bank(
                 bank=bank,
                 clause=total_param.clause,
                 force=total_param.force,
+                decides=total_param.decides,
                 have=distinct,
                 need=total_param.value,
             )
@@ -183,6 +188,7 @@ def check_bank(
                 bank=bank,
                 clause=interval.clause,
                 force=interval.force,
+                decides=interval.decides,
             )
         )
     elif not freshness.ok:
@@ -193,6 +199,7 @@ def check_bank(
                 bank=bank,
                 clause=interval.clause,
                 force=interval.force,
+                decides=interval.decides,
                 have=(today - freshness.last_update).days,
                 detail=f"{freshness.last_update} + {interval.value}",
             )
@@ -351,9 +358,10 @@ def _count_findings(
             continue
         if row.have == 0:
             force = required.force if required else Force.SHALL
+            decides = required.decides if required else per_item.decides
             code = "not_covered"
         else:
-            force, code = per_item.force, "count_short"
+            force, code, decides = per_item.force, "count_short", per_item.decides
         out.append(
             Finding(
                 code=code,
@@ -361,6 +369,7 @@ def _count_findings(
                 bank=bank,
                 clause=per_item.clause,
                 force=force,
+                decides=decides,
                 subject=row.id,
                 have=row.have,
                 need=row.need,
@@ -490,5 +499,9 @@ def check_files(
         if check.bank is BankKind.MUST_REFUSE:
             check.findings.extend(extra)
     return CheckReport(
-        profile=profile.id, profile_status=profile.status, checked_on=today, banks=checks
+        profile=profile.id,
+        profile_status=profile.status,
+        checked_on=today,
+        banks=checks,
+        omitted_aspects=list(omitted_aspects),
     )

@@ -217,6 +217,10 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 # -- saving -----------------------------------------------------------------------------
 
 
+KEYWORD_SHEET = "拦截关键词列表"  # the sheet names of the filing attachments
+QUESTION_SHEET = "评估测试题"
+
+
 def save_keywords(
     library: KeywordLibrary,
     path: Path,
@@ -228,7 +232,8 @@ def save_keywords(
 ) -> None:
     resolver = NameResolver(profile)
     rows = [keyword_row(e, layout, i, resolver) for i, e in enumerate(library.entries, 1)]
-    _save(path, KEYWORD_FILING if layout == "filing" else KEYWORD_NATIVE, rows, fmt, encoding)
+    columns = KEYWORD_FILING if layout == "filing" else KEYWORD_NATIVE
+    write_rows(path, columns, rows, fmt=fmt, encoding=encoding, sheet=KEYWORD_SHEET)
 
 
 def save_questions(
@@ -242,13 +247,8 @@ def save_questions(
 ) -> None:
     resolver = NameResolver(profile)
     rows = [question_row(q, layout, i, resolver) for i, q in enumerate(bank.items, 1)]
-    _save(path, QUESTION_FILING if layout == "filing" else QUESTION_NATIVE, rows, fmt, encoding)
-
-
-def _save(
-    path: Path, columns: list[str], rows: list[dict[str, Any]], fmt: str | None, encoding: str
-) -> None:
-    write_rows(path, columns, rows, fmt=fmt, encoding=encoding)
+    columns = QUESTION_FILING if layout == "filing" else QUESTION_NATIVE
+    write_rows(path, columns, rows, fmt=fmt, encoding=encoding, sheet=QUESTION_SHEET)
 
 
 def load_allowlist(path: Path) -> list[str]:

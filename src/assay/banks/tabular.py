@@ -386,8 +386,11 @@ def write_rows(
     encoding: str = "utf-8-sig",
     untrusted: bool = False,
     refs: Sequence[str] | None = None,
+    sheet: str | None = None,
 ) -> None:
     """Write rows. CSV defaults to UTF-8 with BOM, which Excel opens correctly in Chinese.
+    In XLSX the sheet is named ``sheet`` (else "Sheet1"), its header bold and frozen, and each
+    column as wide as its text (up to a limit).
 
     ``untrusted``: the rows hold text Assay did not write (a model's answers): bidirectional
     controls are shown as visible marks in XLSX and CSV. In XLSX a cell longer than Excel
@@ -400,7 +403,7 @@ def write_rows(
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
     elif kind == "xlsx":
-        _write_xlsx(path, columns, rows, untrusted, refs)
+        _write_xlsx(path, columns, rows, untrusted, refs, sheet)
     else:
         enc = "utf-8-sig" if encoding == "auto" else encoding
         shown = _shown if untrusted else _flat
@@ -417,29 +420,62 @@ def _write_xlsx(
     rows: Sequence[dict[str, Any]],
     untrusted: bool = False,
     refs: Sequence[str] | None = None,
+    title: str | None = None,
 ) -> None:
     openpyxl = _openpyxl()
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(list(columns))
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+    sheet = book.create_sheet(title=sheet_title(title or "Sheet1"))
+    values = []
     for n, row in enumerate(rows):
-        cells = []
+        shown = []
         for column in columns:
             value = _shown(row.get(column)) if untrusted else _flat(row.get(column))
             if isinstance(value, str):
                 # control characters XLSX cannot hold; then Excel's longest cell, cut visibly
                 value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
                 value = cut(value, limits.XLSX_MAX_CELL, refs[n] if refs else None)
+            shown.append(value)
+        values.append(shown)
+    for i, column in enumerate(columns):  # widths first: a write-only sheet writes them first
+        wide = max([_width(column), *(_width(v[i]) for v in values[:_WIDTH_ROWS])])
+        sheet.column_dimensions[get_column_letter(i + 1)].width = min(wide + 2, _MAX_WIDTH)
+    sheet.freeze_panes = "A2"
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for shown in values:
+        cells = []
+        for value in shown:
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text, never a formula: "=1+1" stays "=1+1"
             cells.append(cell)
         sheet.append(cells)
     book.save(path)
+
+
+_WIDTH_ROWS = 200  # rows looked at for a column's width
+_MAX_WIDTH = 60  # a long answer column stays readable; the cell holds the whole text
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str) -> str:
+    """``name`` as Excel allows a sheet name: no ``[]:*?/\\``, at most 31 characters."""
+    return _SHEET_FORBIDDEN.sub("_", name)[:31] or "Sheet1"
+
+
+def _width(value: Any) -> int:
+    """Columns a value takes in a spreadsheet: a CJK character two, others one."""
+    text = "" if value is None else str(value).split("\n", 1)[0]
+    return sum(2 if ord(c) >= 0x1100 and not 0xD7B0 <= ord(c) < 0xF900 else 1 for c in text[:80])
 
 
 _FORMULA_START = ("=", "+", "-", "@")

@@ -7,20 +7,22 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from assay.config import CONFIG_NAME, ProjectConfig, load_config
 from assay.errors import ConfigError
-from assay.project import Project, find_config, open_store
-from assay.standard.loader import load_profile
-from assay.standard.models import Profile
-from assay.stats.rates import DEFAULT_RULE, RULES, DecisionRule
-from assay.store.runstore import RunStore
+from assay.names import CONFIG_NAME
+
+if TYPE_CHECKING:  # imported where used: `assay --help` and `keywords scan` must start fast
+    from rich.console import Console
+    from rich.table import Table
+
+    from assay.config import ProjectConfig
+    from assay.project import Project
+    from assay.standard.models import Profile
+    from assay.stats.rates import DecisionRule
+    from assay.store.runstore import RunStore
 
 Lang = Literal["zh", "en"]
 
@@ -68,10 +70,12 @@ def check_lang(lang: str) -> Lang:
 
 def project(config: Path | None) -> ProjectConfig | None:
     """The project config given, or ``./assay.yaml`` if it exists, or None."""
-    if config is not None:
-        return load_config(config)
-    here = Path(CONFIG_NAME)
-    return load_config(here) if here.is_file() else None
+    chosen = config if config is not None else Path(CONFIG_NAME)
+    if config is None and not chosen.is_file():
+        return None
+    from assay.config import load_config  # only when there is a project: a fast bare start
+
+    return load_config(chosen)
 
 
 def project_inputs(
@@ -90,6 +94,8 @@ def project_inputs(
 
 def profile_for(name: str | None, config: ProjectConfig | None, lang: Lang) -> Profile:
     """Load the profile asked for (or the project's), and warn on stderr if it is provisional."""
+    from assay.standard.loader import load_profile
+
     chosen = name or (config.profile if config else None)
     profile = load_profile(chosen) if chosen else load_profile()
     if profile.status in ("provisional", "custom"):
@@ -100,6 +106,8 @@ def profile_for(name: str | None, config: ProjectConfig | None, lang: Lang) -> P
 def open_project(config: Path | None, profile: str | None, lang: Lang) -> Project:
     """The project of --config (else ./assay.yaml, else none) with the profile of --profile
     (else the project's), warning on stderr when the profile is provisional."""
+    from assay.project import Project, find_config
+
     cfg = project(config)
     return Project(config=cfg, profile=profile_for(profile, cfg, lang), path=find_config(config))
 
@@ -110,6 +118,7 @@ def run_context(
     """The language, project and store for a command about one run: the profile is the one the
     run used when it is a built-in one, else --profile or the project's."""
     from assay.assess.session import profile_changed, run_profile
+    from assay.project import Project, find_config, open_store
 
     code = check_lang(lang)
     cfg = project(config)
@@ -136,10 +145,14 @@ def warn_profile_change(profile: Profile, lang: Lang) -> None:
 
 
 def out_console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 
 def err_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -147,24 +160,26 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-class SafeTable(Table):
-    """A table whose string cells are shown as written: "[red]x[/red]" in a keyword stays text.
-    Styled cells are passed as ``rich.text.Text``."""
-
-    def add_row(self, *renderables: Any, **kwargs: Any) -> None:
-        super().add_row(*(escape(r) if isinstance(r, str) else r for r in renderables), **kwargs)
-
-
 def table(title: str | None, columns: list[str]) -> Table:
-    t = SafeTable(
+    """A rich table whose string cells are shown as written: "[red]x[/red]" in a keyword stays
+    text (styled cells are passed as ``rich.text.Text``)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    class SafeTable(Table):
+        def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+            cells = (escape(r) if isinstance(r, str) else r for r in renderables)
+            super().add_row(*cells, **kwargs)
+
+    shown = SafeTable(
         title=escape(title) if title else None,
         show_lines=False,
         header_style="bold",
         title_justify="left",
     )
     for i, column in enumerate(columns):
-        t.add_column(column, overflow="fold", no_wrap=i == 0)
-    return t
+        shown.add_column(column, overflow="fold", no_wrap=i == 0)
+    return shown
 
 
 class ProgressLines:
@@ -189,6 +204,8 @@ def t(lang: Lang, zh: str, en: str) -> str:
 
 def decision_rule(option: str | None, config: ProjectConfig | None) -> DecisionRule:
     """--decision-rule if given, else the project's ``decision_rule``, else standard."""
+    from assay.stats.rates import DEFAULT_RULE, RULES
+
     if option is None:
         return config.decision_rule if config else DEFAULT_RULE
     chosen = option.strip().lower()

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from assay.banks.io import ReadOptions, load_allowlist, load_keywords
 from assay.banks.models import BankSource
@@ -20,7 +19,6 @@ from assay.cli.common import (
     ProfileOpt,
     check_lang,
     default_lang,
-    err_console,
     print_json,
     profile_for,
     project,
@@ -68,16 +66,14 @@ def scan(
         source.path, prof, ReadOptions(encoding=source.encoding or "auto")
     )
     if load.quarantined:
-        err_console().print(
-            escape(
-                t(
-                    code,
-                    f"关键词库 {load.file}：读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行（见 {load.quarantine_file}）",
-                    f"keyword library {load.file}: read {load.read} rows, accepted {load.accepted}, quarantined "
-                    f"{len(load.quarantined)} (see {load.quarantine_file})",
-                )
+        typer.echo(
+            t(
+                code,
+                f"关键词库 {load.file}：读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行（见 {load.quarantine_file}）",
+                f"keyword library {load.file}: read {load.read} rows, accepted {load.accepted}, quarantined "
+                f"{len(load.quarantined)} (see {load.quarantine_file})",
             ),
-            soft_wrap=True,
+            err=True,
         )
     phrases = load_allowlist(source.allow) if source.allow else []
     judge = KeywordJudge(library, allow=phrases, options=source.normalize)
@@ -162,10 +158,11 @@ def _render(rows: list[dict[str, object]], verdicts: list[Verdict], lang: Lang) 
     by_risk = Counter(r for v in verdicts for r in v.risk_ids)
     flagged = sum(v.flagged for v in verdicts)
     summary = ", ".join(f"{r} {n}" for r, n in sorted(by_risk.items())) or "-"
-    err_console().print(
+    typer.echo(
         t(
             lang,
             f"{len(verdicts)} 条文本，{flagged} 条命中；按风险：{summary}",
             f"{len(verdicts)} texts, {flagged} with hits; by risk: {summary}",
-        )
+        ),
+        err=True,
     )

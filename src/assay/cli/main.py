@@ -13,31 +13,20 @@ from typing import Annotated
 
 import typer
 
-from assay.cli import assess, banks, corpus, judges, keywords, report, standard
+from assay.cli.lazy import LazyGroup
 from assay.errors import EXIT_INTERNAL, EXIT_USAGE, AssayError
 from assay.version import __version__
 
 app = typer.Typer(
     name="assay",
+    cls=LazyGroup,
     help="Assay: security assessment of generative-AI services under TC260-003 / GB/T 45654-2025 "
     "(生成式人工智能服务安全基本要求).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
-app.add_typer(standard.app, name="standard")
-app.add_typer(banks.app, name="banks")
-app.add_typer(keywords.app, name="keywords")
-app.command("run")(assess.run)
-app.command("judge")(assess.judge)
-app.command("results")(assess.show_results)
-app.command("plan")(assess.plan)
-app.add_typer(assess.review_app, name="review")
-app.command("assess")(report.assess)
-app.command("report")(report.report)
-app.add_typer(report.measures_app, name="measures")
-app.add_typer(corpus.app, name="corpus")
-app.add_typer(judges.app, name="judges")
 
 
 def _version(value: bool) -> None:

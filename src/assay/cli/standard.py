@@ -11,6 +11,7 @@ from rich.text import Text
 from assay.cli.common import (
     ConfigOpt,
     JsonOpt,
+    Lang,
     LangOpt,
     ProfileOpt,
     check_lang,
@@ -23,6 +24,7 @@ from assay.cli.common import (
     table,
 )
 from assay.errors import ConfigError
+from assay.messages import t as msg
 from assay.outputs import check_output
 from assay.standard.loader import builtin_profiles, dump_profile, load_profile
 
@@ -213,6 +215,7 @@ def thresholds(
             "name": f"{group}.{name}",
             "value": p.model_dump(mode="json")["value"],
             "force": p.force.value,
+            "basis": p.basis.value,  # standard, or practice/example/reference: never decides
             "clause": p.clause,
             "prov": list(p.prov.tags),
             "note": p.note,
@@ -236,11 +239,16 @@ def thresholds(
         tab.add_row(
             str(r["name"]),
             _value_text(r["value"]),
-            str(r["force"]),
+            _force_text(str(r["force"]), str(r["basis"]), code),
             str(r["clause"]),
             ",".join(r["prov"]),
         )
     out_console().print(tab)
+
+
+def _force_text(force: str, basis: str, lang: Lang) -> str:
+    """The force, and what the number is when it is not the standard's own."""
+    return force if basis == "standard" else f"{force} ({msg(f'basis_{basis}', lang)})"
 
 
 @app.command("export")

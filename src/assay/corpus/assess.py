@@ -170,9 +170,14 @@ def assess_source(
         params.max_harmful_rate.value,
         Direction.MAX,
         census=census,
-        required=params.sample_min.value if rule == "standard" else 0,
+        required=required_sample(profile, rule),
         rule=rule,
     )
+    if not census and not params.sample_min.decides and 0 < len(sample) < params.sample_min.value:
+        notes.append(
+            f"sample of {len(sample)}, under the {params.sample_min.value} of filing practice "
+            "(information: the standard sets no sample size per source)"
+        )
     return SourceResult(
         source=source.id,
         kind=source.kind,
@@ -193,6 +198,13 @@ def assess_source(
         quarantine_file=_quarantine(bad, quarantine),
         notes=notes,
     )
+
+
+def required_sample(profile: Profile, rule: DecisionRule) -> int:
+    """The sample a source's screen needs before its rate decides: the profile's size when it
+    is the standard's number and the standard rule is in force, else none."""
+    size = profile.parameters.corpus_source.sample_min
+    return size.value if rule == "standard" and size.decides else 0
 
 
 def assess_sources(

@@ -25,9 +25,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from assay.corpus.assess import DECISIONS, SourceResult, assess_sources
+from assay.corpus.assess import DECISIONS, SourceResult, assess_sources, required_sample
 from assay.corpus.manual import ManualResult, import_manual
-from assay.corpus.sources import SourceFinding, check_sources, load_sources
+from assay.corpus.sources import (
+    ForeignShare,
+    SourceFinding,
+    check_sources,
+    foreign_share,
+    load_sources,
+)
 from assay.corpus.technical import TechnicalResult, technical_sample, uses_both
 from assay.judges.base import Judge
 from assay.messages import decision_word, t
@@ -41,6 +47,7 @@ class CorpusResults(BaseModel):
     seed: int
     kinds: list[str]  # the kinds of source in the registry
     findings: list[SourceFinding]
+    foreign: ForeignShare | None = None  # information beside the clause on a mix of sources
     sources: list[SourceResult]
     technical: TechnicalResult | None = None
     manual: ManualResult | None = None
@@ -72,6 +79,7 @@ def assess_corpus(
         seed=seed,
         kinds=sorted({s.kind for s in registry.sources}),
         findings=check_sources(sources, profile),
+        foreign=foreign_share(sources, profile),
         sources=assess_sources(
             sources, profile, judge=judge, seed=seed, quarantine_dir=quarantine_dir, rule=rule
         ),
@@ -89,7 +97,7 @@ def redecide(corpus: CorpusResults, profile: Profile, rule: DecisionRule) -> Cor
     9.2 b) and 9.2 a)); unchanged when it was decided under ``rule`` already."""
     if corpus.rule == rule:
         return corpus
-    limit = profile.parameters.corpus_source.sample_min.value
+    limit = required_sample(profile, rule)
     sources = []
     for s in corpus.sources:
         judged = s.sampled - s.uncertain if s.decision != "no_data" else 0
@@ -100,7 +108,7 @@ def redecide(corpus: CorpusResults, profile: Profile, rule: DecisionRule) -> Cor
             s.max_harmful_rate,
             Direction.MAX,
             census=s.census,
-            required=limit if rule == "standard" else 0,
+            required=limit,
             rule=rule,
         )
         sources.append(s.model_copy(update={"decision": DECISIONS[decision], "rule": rule}))
@@ -154,9 +162,12 @@ def corpus_clauses(corpus: CorpusResults, profile: Profile) -> dict[str, CorpusC
         found.setdefault(finding.clause, []).append(finding)
     for clause in roles.corpus_harmful_share:
         out[clause] = _five_percent(corpus.sources)
-    out[roles.corpus_several_sources] = _from_findings(
-        found.get(roles.corpus_several_sources, []),
-        ("sources.yaml shows several sources", "来源登记显示每种语言和类型有多个来源"),
+    out[roles.corpus_several_sources] = _with_foreign(
+        _from_findings(
+            found.get(roles.corpus_several_sources, []),
+            ("sources.yaml shows several sources", "来源登记显示每种语言和类型有多个来源"),
+        ),
+        corpus.foreign,
     )
     for kind, clause in roles.corpus_source_records.items():
         name, name_zh = _KIND_NAMES[kind]
@@ -187,6 +198,27 @@ def _from_findings(findings: list[SourceFinding], ok: tuple[str, str]) -> Corpus
         result="not_conforms",
         reason=shown + more,
         reason_zh=f"来源登记发现 {len(findings)} 个问题：{shown}",
+    )
+
+
+def _with_foreign(clause: CorpusClause, foreign: ForeignShare | None) -> CorpusClause:
+    """The clause with the foreign share beside its reason: information, never the result."""
+    if foreign is None or foreign.share is None:
+        return clause
+    share = foreign.share
+    en, zh = [f"foreign corpus {share:.0%} of the bytes"], [f"境外语料占字节数 {share:.0%}"]
+    if foreign.target is not None:
+        over = share > foreign.target
+        en.append(f"{'above' if over else 'within'} the provider's own target {foreign.target:.0%}")
+        zh.append(f"{'高于' if over else '未超过'}服务提供者自定目标 {foreign.target:.0%}")
+    if foreign.practice is not None:
+        en.append(f"filing practice cites {foreign.practice:.0%}, not a number of the standard")
+        zh.append(f"备案实践参考 {foreign.practice:.0%}，非标准规定的数值")
+    return clause.model_copy(
+        update={
+            "reason": f"{clause.reason} ({'; '.join(en)})",
+            "reason_zh": f"{clause.reason_zh}（{'；'.join(zh)}）",
+        }
     )
 
 

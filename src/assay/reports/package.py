@@ -1,8 +1,9 @@
 """Write the filing package: report.json / .html / .md and the XLSX attachments.
 
 Attachments (filing layout): 拦截关键词列表.xlsx (序号 / 关键词 / 一级分类 / 二级分类), one
-评估测试题-<bank>.xlsx per bank that was run (序号 / 测试题 / 一级分类 / 二级分类 / 模型回答 / 研判结果),
-and 抽样清单.xlsx (every drawn question id per method, with the seed).
+评估测试题-<bank>.xlsx per bank that was run (序号 / 测试题 / 一级分类 / 二级分类 / 模型回答 / 评估方法 /
+研判结果: one row per question and method that drew it, one result each), and 抽样清单.xlsx (every
+drawn question id per method, with the seed). Sheets are named for what they hold, headers frozen.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from assay.assess.plan import Method
-from assay.banks.io import save_keywords
+from assay.banks.io import QUESTION_SHEET, save_keywords
 from assay.banks.models import KeywordLibrary
 from assay.banks.tabular import write_rows
+from assay.messages import t
 from assay.outputs import OutputFolder
 from assay.reports.model import Report
 from assay.reports.render import html_report, markdown
@@ -23,7 +25,7 @@ from assay.text.pii import mask
 
 FORMATS = ("json", "html", "md", "xlsx")  # written by default
 OPTIONAL_FORMATS = ("pdf",)  # on request: needs the pdf extra
-TEST_COLUMNS = ["序号", "测试题", "一级分类", "二级分类", "模型回答", "研判结果"]
+TEST_COLUMNS = ["序号", "测试题", "一级分类", "二级分类", "模型回答", "评估方法", "研判结果"]
 _BANK_NAMES = {"content": "生成内容", "must_refuse": "应拒答", "must_answer": "非拒答"}
 
 
@@ -98,7 +100,7 @@ def _attachments(
         written.append(path)
     if report.corpus is not None and report.corpus.manual is not None:
         path = out.path("语料抽样清单.xlsx")
-        verdicts = {"qualified": "合格", "unqualified": "不合格", "pending": "待审核"}
+        words = {"qualified": "合格", "unqualified": "不合格", "pending": "待审核"}
         rows = [
             {
                 "序号": n,
@@ -106,60 +108,64 @@ def _attachments(
                 "来源": item.source,
                 "文件": item.file,
                 "行": item.line,
-                "研判结果": verdicts[item.verdict],
+                "研判结果": words[item.verdict],
                 "风险": ";".join(item.risk_ids),
                 "审核人": item.reviewer,
                 "随机种子": report.corpus.seed,
             }
             for n, item in enumerate(report.corpus.manual.items, 1)
         ]
-        write_rows(path, list(_CORPUS_COLUMNS), rows, untrusted=True)
+        write_rows(path, list(_CORPUS_COLUMNS), rows, untrusted=True, sheet="语料抽样清单")
         written.append(path)
     run_id = report.manifest.run_id
     if store is None or run_id is None:
         return written
     questions = store.questions(run_id)
     replies = store.latest_replies(run_id)
-    keyword = store.verdicts(run_id, "keyword")
-    refusal = store.verdicts(run_id, "refusal")
-    classifier = store.verdicts(run_id, "classifier")
+    verdicts = {j: store.verdicts(run_id, j) for j in ("keyword", "classifier", "refusal")}
     reviews = store.reviews(run_id)
+    plan = store.plan(run_id)
     by_bank: dict[str, list[dict[str, object]]] = {}
     refs: dict[str, list[str]] = {}  # where each row's whole answer is, for a cut cell
-    for qid, question in questions.items():
-        refs.setdefault(question.kind.value, []).append(f"{run_id} / {qid}")
-        reply = replies.get(qid)
-        answer = reply.answer if reply is not None and reply.ok and reply.answer is not None else ""
-        rows = by_bank.setdefault(question.kind.value, [])
-        categories = dict.fromkeys(r.rsplit(".", 1)[0] for r in question.risk_ids)
-        rows.append(
-            {
-                "序号": len(rows) + 1,
-                "测试题": question.text,
-                "一级分类": ";".join(profile.category(c).name_zh for c in categories)
-                if categories
-                else "非拒答",
-                "二级分类": ";".join(profile.risk(r).name_zh for r in question.risk_ids)
-                or next((a.name_zh for a in profile.aspects if a.id == question.aspect), ""),
-                "模型回答": mask(answer) if report.pii_masked else answer,
-                "研判结果": "服务安全过滤拦截（计为拒答/合格）"
-                if reply is not None and reply.ok and reply.blocked is not None
-                else _verdict(
-                    qid, reply is not None and reply.ok, keyword, refusal, reviews, classifier
-                ),
-            }
-        )
+    for method, ids in plan.items():  # one row per question and method that drew it
+        for qid in ids:
+            question = questions.get(qid)
+            if question is None:
+                continue
+            refs.setdefault(question.kind.value, []).append(f"{run_id} / {qid}")
+            reply = replies.get(qid)
+            ok = reply is not None and reply.ok
+            answer = reply.answer if reply is not None and ok and reply.answer is not None else ""
+            rows = by_bank.setdefault(question.kind.value, [])
+            categories = dict.fromkeys(r.rsplit(".", 1)[0] for r in question.risk_ids)
+            blocked = ok and reply is not None and reply.blocked is not None
+            rows.append(
+                {
+                    "序号": len(rows) + 1,
+                    "测试题": question.text,
+                    "一级分类": ";".join(profile.category(c).name_zh for c in categories)
+                    if categories
+                    else "非拒答",
+                    "二级分类": ";".join(profile.risk(r).name_zh for r in question.risk_ids)
+                    or next((a.name_zh for a in profile.aspects if a.id == question.aspect), ""),
+                    "模型回答": mask(answer) if report.pii_masked else answer,
+                    "评估方法": t(method, "zh"),
+                    "研判结果": _blocked(method)
+                    if blocked
+                    else _verdict(method, qid, ok, verdicts, reviews),
+                }
+            )
     for bank, rows in by_bank.items():
         path = out.path(f"评估测试题-{_BANK_NAMES.get(bank, bank)}.xlsx")
-        write_rows(path, TEST_COLUMNS, rows, untrusted=True, refs=refs[bank])
+        write_rows(path, TEST_COLUMNS, rows, untrusted=True, refs=refs[bank], sheet=QUESTION_SHEET)
         written.append(path)
     plan_rows = [
-        {"方法": method, "位置": i + 1, "题目编号": qid, "随机种子": report.manifest.seed}
-        for method, ids in store.plan(run_id).items()
+        {"方法": t(method, "zh"), "位置": i + 1, "题目编号": qid, "随机种子": report.manifest.seed}
+        for method, ids in plan.items()
         for i, qid in enumerate(ids)
     ]
     path = out.path("抽样清单.xlsx")
-    write_rows(path, ["方法", "位置", "题目编号", "随机种子"], plan_rows)
+    write_rows(path, ["方法", "位置", "题目编号", "随机种子"], plan_rows, sheet="抽样清单")
     written.append(path)
     return written
 
@@ -177,29 +183,40 @@ _CORPUS_COLUMNS = (
 )
 
 
+def _blocked(method: str) -> str:
+    """A reply of the service's own filter, as REFUSAL.md counts it for this method."""
+    counted = {
+        Method.MUST_REFUSE: "blocked_refused",
+        Method.MUST_ANSWER: "blocked_over_refused",
+    }.get(Method(method), "blocked_qualified")
+    return f"服务安全过滤拦截，{t(counted, 'zh')}"
+
+
 def _verdict(
+    method: str,
     qid: str,
     answered: bool,
-    keyword: dict[str, VerdictRecord],
-    refusal: dict[str, VerdictRecord],
+    verdicts: dict[str, dict[str, VerdictRecord]],
     reviews: dict[str, list[ReviewRecord]],
-    classifier: dict[str, VerdictRecord] | None = None,
 ) -> str:
+    """One 研判结果 for one question under one method: 合格/不合格 for 9.3, 拒答/回答 for
+    9.4, 待定 for a verdict a person must settle."""
     if not answered:
         return "未获得回答"
-    parts = []
-    if qid in reviews:
-        parts.append("人工：合格" if all(r.qualified for r in reviews[qid]) else "人工：不合格")
-    if qid in keyword:
-        parts.append("关键词：不合格" if keyword[qid].flagged else "关键词：合格")
-    if classifier and qid in classifier:
-        verdict = classifier[qid]
-        shown = "待定" if verdict.uncertain else ("不合格" if verdict.flagged else "合格")
-        parts.append(f"分类模型：{shown}")
-    if qid in refusal:
-        verdict = refusal[qid]
-        parts.append("拒答：待定" if verdict.uncertain else ("拒答" if verdict.refused else "回答"))
-    return "；".join(parts) or "未研判"
+    kind = Method(method)
+    if kind is Method.MANUAL:
+        if qid not in reviews:
+            return "待审核"
+        return "合格" if all(r.qualified for r in reviews[qid]) else "不合格"
+    judge = {Method.KEYWORD: "keyword", Method.CLASSIFIER: "classifier"}.get(kind, "refusal")
+    verdict = verdicts[judge].get(qid)
+    if verdict is None:
+        return "未研判"
+    if verdict.uncertain:
+        return "待定"
+    if judge == "refusal":
+        return "拒答" if verdict.refused else "回答"
+    return "不合格" if verdict.flagged else "合格"
 
 
 __all__ = ["FORMATS", "Method", "check_package", "write_package"]

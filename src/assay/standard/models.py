@@ -35,6 +35,22 @@ class Force(StrEnum):
     SHOULD = "should"
 
 
+class Basis(StrEnum):
+    """Where a number of a profile comes from, and so whether it may decide a clause.
+
+    Only ``standard`` numbers decide. The others are shown beside the result as information:
+    ``practice`` (a figure of filing practice or of a draft, not in the text), ``example`` (a
+    number the text gives as an example, 例如, inside a clause) and ``reference`` (a reference
+    indicator, 参考指标, of an informative part: reported as met or not met, never deciding a
+    应 clause).
+    """
+
+    STANDARD = "standard"
+    PRACTICE = "practice"
+    EXAMPLE = "example"
+    REFERENCE = "reference"
+
+
 class CheckMethod(StrEnum):
     """How a clause is checked: measured by software, shown by evidence, or judged by people."""
 
@@ -200,6 +216,12 @@ class Param(Strict, Generic[V]):
     clause: str
     prov: Provenance
     note: str = ""
+    basis: Basis = Basis.STANDARD
+
+    @property
+    def decides(self) -> bool:
+        """Whether a result against this number may decide its clause (see :class:`Basis`)."""
+        return self.basis is Basis.STANDARD
 
 
 class Interval(Strict):
@@ -316,6 +338,9 @@ class Roles(Strict):
     # clause of the commercial-source check that is only decided when it found something
     # (a supplier's commitments cannot be shown absent by a file check)
     corpus_findings_only: tuple[str, ...] = ()
+    # of corpus_harmful_share, the clause about the assessment made *before* collecting, which
+    # a sample drawn after collection cannot show alone: it needs the provider's record
+    corpus_before_collection: str | None = None
 
     @field_validator("bank_sections")
     @classmethod
@@ -332,6 +357,8 @@ class Roles(Strict):
         out += [("corpus_several_sources", self.corpus_several_sources)]
         out += [(f"corpus_source_records.{k}", v) for k, v in self.corpus_source_records.items()]
         out += [("corpus_findings_only", c) for c in self.corpus_findings_only]
+        if self.corpus_before_collection:
+            out += [("corpus_before_collection", self.corpus_before_collection)]
         return out
 
 

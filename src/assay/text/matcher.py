@@ -11,6 +11,7 @@ wheel installs. All report every match, overlapping ones included, as
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from importlib.util import find_spec
 from typing import Any, Protocol
 
 from assay.errors import MissingDependencyError, UnknownNameError
@@ -93,15 +94,9 @@ _MODULES = {"daachorse": "daachorse", "ahocorasick_rs": "ahocorasick_rs", "hyper
 
 
 def available() -> list[str]:
-    """Backends whose library imports here, fastest first."""
-    out = []
-    for name, module in _MODULES.items():
-        try:
-            __import__(module)
-        except ImportError:
-            continue
-        out.append(name)
-    return out
+    """Backends whose library is installed here, fastest first (found, not imported: loading
+    all three would cost a start that uses one)."""
+    return [name for name, module in _MODULES.items() if find_spec(module) is not None]
 
 
 def build(patterns: Sequence[bytes], name: str | None = None) -> Backend:
@@ -111,7 +106,10 @@ def build(patterns: Sequence[bytes], name: str | None = None) -> Backend:
     names = [name] if name else available()
     if not names:
         raise MissingDependencyError("ahocorasick_rs", package="ahocorasick-rs")
-    try:
-        return BACKENDS[names[0]](patterns)
-    except ImportError:
-        raise MissingDependencyError(_MODULES[names[0]]) from None
+    for chosen in names:
+        try:
+            return BACKENDS[chosen](patterns)
+        except ImportError:  # installed but broken here: the next one, unless it was named
+            if name is not None:
+                raise MissingDependencyError(_MODULES[chosen]) from None
+    raise MissingDependencyError("ahocorasick_rs", package="ahocorasick-rs")
