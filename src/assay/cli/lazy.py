@@ -38,7 +38,8 @@ COMMANDS: dict[str, Entry] = {
     "judge": Entry(
         "assay.cli.assess",
         "judge",
-        "(Re)judge the stored answers of a run with the current judges; never asks the target.",
+        "(Re)judge the stored answers of a run (with the judges it was judged with, or the "
+        "project's); never asks the target.",
     ),
     "results": Entry(
         "assay.cli.assess",
