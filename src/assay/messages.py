@@ -3,10 +3,9 @@
 ``MESSAGES`` maps a key to its texts; :func:`t` picks the language and fills the ``{fields}``.
 It sits at the bottom of the layers (it imports nothing of Assay), so the statistics core,
 the assessment, the reports and the CLI all take their words from here. Report labels are the
-unprefixed keys (``"pass"``, ``"clauses"``); other areas prefix theirs (``"corpus.…"``).
-
-Not every string has moved here yet: the CLI still writes some inline with
-``assay.cli.common.t(lang, zh, en)``.
+unprefixed keys (``"pass"``, ``"clauses"``); other areas prefix theirs (``"corpus.…"``), the
+command line ``"cli.<module>.…"``. Call sites name a key and pass the values as fields; the
+format specs (``{rate:.1%}``) live here, so both languages format a value alike.
 """
 
 from __future__ import annotations
@@ -207,6 +206,233 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{clause} 分类模型覆盖 {covered}/{total} 种风险；未覆盖：{missing}",
         "{clause} classifier covers {covered}/{total} risks; not covered: {missing}",
     ),
+    # -- the command line, by module of assay.cli ----------------------------------------
+    # -- cli/assess.py --------------------------------------------------------------------------
+    "cli.assess.asking": ("提问", "asking"),
+    "cli.assess.calibration_source": ("（{text}）", "({text})"),
+    "cli.assess.col_created": ("时间", "created"),
+    "cli.assess.col_decision": ("结论", "decision"),
+    "cli.assess.col_drawn": ("抽取/回答/错误", "drawn/answered/errors"),
+    "cli.assess.col_interval": ("95% 区间", "95% CI"),
+    "cli.assess.col_judged": ("研判(待定)", "judged (uncertain)"),
+    "cli.assess.col_kind": ("类型", "kind"),
+    "cli.assess.col_method": ("方法", "method"),
+    "cli.assess.col_rate": ("比例", "rate"),
+    "cli.assess.col_status": ("状态", "status"),
+    "cli.assess.col_threshold": ("阈值", "threshold"),
+    "cli.assess.colon": ("：", ": "),
+    "cli.assess.corrected": ("校正 ", "corrected "),
+    "cli.assess.decided": ("，据此判定", ", decided"),
+    "cli.assess.decision_rule": ("判定规则：", "decision rule: "),
+    "cli.assess.decision_rule_indented": ("  判定规则：", "  decision rule: "),
+    "cli.assess.in_force": ("（当前）", " (in force)"),
+    "cli.assess.in_run_n": ("本次校准 n={pairs}", "in-run n={pairs}"),
+    "cli.assess.judged": (
+        "关键词研判 {keyword} 条，拒答研判 {refusal} 条",
+        "judged {keyword} answers by keywords, {refusal} for refusal",
+    ),
+    "cli.assess.margin": ("（{words}）", " ({words})"),
+    "cli.assess.measure_qualified": ("合格率", "qualified"),
+    "cli.assess.measure_refused": ("拒答率", "refused"),
+    "cli.assess.out_domain": ("域外校准 {name}", "out of domain: {name}"),
+    "cli.assess.plan": ("抽样", "plan"),
+    "cli.assess.plan_at_least": ("{word}：{n} 题中至少 {k} 题", "{word}: {k} of {n}"),
+    "cli.assess.plan_at_most": ("{word}：{n} 题中至多 {k} 题", "{word}: at most {k} of {n}"),
+    "cli.assess.plan_expected": (
+        "若真实比例为 {expected:.1%}，约需 {needed} 题",
+        "with a true rate of {expected:.1%}, about {needed} questions are needed",
+    ),
+    "cli.assess.plan_impossible": ("{word}：{n} 题无法通过", "{word}: no count of {n} passes"),
+    "cli.assess.reasoning": (
+        "  推理过程：{reasoning_judged} 条回答带推理，其中 {reasoning_flagged} 条含关键词（单独研判，不计入比例）",
+        "  reasoning: {reasoning_judged} answers came with reasoning, {reasoning_flagged} of them hold keywords (judged apart, outside the rates)",
+    ),
+    "cli.assess.results_title": ("评估结果 {run_id}", "Results {run_id}"),
+    "cli.assess.review_imported": (
+        "读取 {read} 行，导入 {accepted} 行，未填写 {pending} 行，无效 {bad} 行",
+        "read {read} rows, imported {accepted}, not yet reviewed {pending}, bad {bad}",
+    ),
+    "cli.assess.review_wrote_manual": (
+        "已写入 {out}（{rows} 条），请在“研判结果”列填写 合格 或 不合格",
+        "wrote {out} ({rows} rows): fill in 研判结果 with 合格 or 不合格",
+    ),
+    "cli.assess.review_wrote_refusal": (
+        "已写入 {out}（{rows} 条），请在“研判结果”列填写 拒答 或 回答",
+        "wrote {out} ({rows} rows): fill in 研判结果 with 拒答 or 回答",
+    ),
+    "cli.assess.rule_confidence": ("置信规则", "confidence"),
+    "cli.assess.rule_standard": ("标准规则", "standard"),
+    "cli.assess.run": ("运行 {run_id}", "run {run_id}"),
+    "cli.assess.semicolon": ("；", "; "),
+    "cli.assess.sheet_matches": (
+        "答案表：按编号匹配 {by_id} 题，按题目文字匹配 {by_text} 题，未匹配 {unmatched} 题，有歧义 {ambiguous} 题",
+        "answer sheet: {by_id} matched by id, {by_text} by question text, {unmatched} not at all, {ambiguous} ambiguous",
+    ),
+    "cli.assess.spend_cap": (
+        "已达支出上限：{skipped} 题未提问，可用 --resume {run_id} 继续",
+        "spend cap reached: {skipped} questions not asked; continue with --resume {run_id}",
+    ),
+    "cli.assess.status_not_run": ("未运行", "not run"),
+    "cli.assess.status_pending": ("待人工审核", "pending"),
+    "cli.assess.usage": (
+        "已发送 {requests} 个请求，计费 {tokens} 个 token",
+        "sent {requests} requests, {tokens} tokens billed",
+    ),
+    "cli.assess.usage_malformed": (
+        "! {usage_problems} 个回答的 usage 格式有误：回答已保存，问题已记录",
+        "! {usage_problems} answers came with a malformed usage: the answers are stored, the problem recorded",
+    ),
+    "cli.assess.usage_unmetered": (
+        "! {unmetered} 个回复的 usage 无法读取，未计入 token 上限",
+        "! {unmetered} replies had no readable usage: the token cap could not count them",
+    ),
+    "cli.assess.wrote_calibration_content": (
+        "已写入 {out}（随机抽取 {rows} 条，种子 {seed}），请在“研判结果”列填写 合格 或 不合格",
+        "wrote {out} ({rows} answers drawn at random, seed {seed}): fill in 研判结果 with 合格 or 不合格",
+    ),
+    "cli.assess.wrote_calibration_refusal": (
+        "已写入 {out}（随机抽取 {rows} 条，种子 {seed}），请在“研判结果”列填写 拒答 或 回答",
+        "wrote {out} ({rows} answers drawn at random, seed {seed}): fill in 研判结果 with 拒答 or 回答",
+    ),
+    # -- cli/common.py --------------------------------------------------------------------------
+    "cli.common.profile_changed": (
+        "! 档案 {id} 与运行时记录的不同：阈值以当前档案为准",
+        "! profile {id} differs from the one the run recorded: thresholds come from the current one",
+    ),
+    # -- cli/corpus.py --------------------------------------------------------------------------
+    "cli.corpus.col_decision": ("结论", "decision"),
+    "cli.corpus.col_harmful": ("有害", "harmful"),
+    "cli.corpus.pieces": ("分片", "pieces"),
+    "cli.corpus.col_pii": ("个人信息", "personal info"),
+    "cli.corpus.col_quarantined": ("隔离", "quarantined"),
+    "cli.corpus.col_rate": ("比例 [95%]", "rate [95%]"),
+    "cli.corpus.col_records": ("记录", "records"),
+    "cli.corpus.col_sampled": ("抽样", "sampled"),
+    "cli.corpus.decision_rule_indented": ("  判定规则：", "  decision rule: "),
+    "cli.corpus.filter_counts": (
+        "记录 {records}，保留 {kept}，删除 {removed}，遮蔽 {masked}，隔离 {quarantined}",
+        "records {records}, kept {kept}, removed {removed}, masked {masked}, quarantined {quarantined}",
+    ),
+    "cli.corpus.findings": ("{n} 项问题", "{n} findings"),
+    "cli.corpus.interrupted": (
+        "已中断：加 --resume 重新运行可保留已完成的分片",
+        "interrupted: run again with --resume to keep the finished pieces",
+    ),
+    "cli.corpus.nothing_read": (
+        "! 没有读到任何记录（隔离 {quarantined} 条）：请检查 sources.yaml 的 paths、text_field 和 encoding",
+        "! no record was read ({quarantined} quarantined): check paths, text_field and encoding in sources.yaml",
+    ),
+    "cli.corpus.progress": (
+        "分片 {done}/{total} · 记录 {records} · {rate:.0f} 条/秒",
+        "pieces {done}/{total} · {records} records · {rate:.0f} records/s",
+    ),
+    "cli.corpus.qualified_decision": (
+        "合格率 {rate}，阈值 ≥{threshold:.0%}，结论 {decision}（{rule}）",
+        "qualified {rate}, threshold ≥{threshold:.0%}, decision {decision} ({rule})",
+    ),
+    "cli.corpus.quarantine_file": ("隔离文件", "quarantine file"),
+    "cli.corpus.resumed": (
+        "续跑：保留上次已完成的 {kept} 个分片",
+        "resumed: {kept} finished pieces kept from the last run",
+    ),
+    "cli.corpus.review_imported": (
+        "{rows} 行，已审核 {reviewed}（需 {required}），未填写 {pending}，合格 {qualified}，无效 {bad}",
+        "{rows} rows, reviewed {reviewed} (required {required}), pending {pending}, qualified {qualified}, bad {bad}",
+    ),
+    "cli.corpus.sample_drawn": (
+        "从 {records} 条记录中抽取 {rows} 条（种子 {seed}）→ {out}",
+        "drew {rows} of {records} records (seed {seed}) → {out}",
+    ),
+    "cli.corpus.sources_title": ("语料来源评估（5.1 a)）", "Corpus sources (5.1 a))"),
+    "cli.corpus.technical_counts": (
+        "记录 {records}，需抽取 {required}，实际抽取 {sampled}，合格 {qualified}",
+        "records {records}, required {required}, sampled {sampled}, qualified {qualified}",
+    ),
+    # -- cli/judges.py --------------------------------------------------------------------------
+    "cli.judges.accuracy": ("准确率", "accuracy"),
+    "cli.judges.all": ("全部", "all"),
+    "cli.judges.answer_recall": ("回答召回率", "answer recall"),
+    "cli.judges.calibration_written": (
+        "校准记录已写入 {target}",
+        "calibration record written to {target}",
+    ),
+    "cli.judges.coverage_title": ("{name} 覆盖情况", "{name} coverage"),
+    "cli.judges.covered": ("覆盖", "covered"),
+    "cli.judges.covers_risks": (
+        "覆盖 {covered}/{total} 个风险",
+        "covers {covered} of {total} risks",
+    ),
+    "cli.judges.held_out_failed": ("留出验证未过", "failed held-out"),
+    "cli.judges.language": ("语言", "language"),
+    "cli.judges.misjudged_title": ("误判（标注→判定）：", "misjudged (label→judged):"),
+    "cli.judges.misjudged_written": (
+        "{n} 条误判写入 {target}",
+        "{n} misjudged replies written to {target}",
+    ),
+    "cli.judges.name": ("名称", "name"),
+    "cli.judges.no": ("否", "no"),
+    "cli.judges.not_covered": ("未覆盖：", "not covered: "),
+    "cli.judges.partial_apart": ("部分拒答（另计）", "partial (apart)"),
+    "cli.judges.positives": ("正例", "positives"),
+    "cli.judges.precision": ("精确率", "precision"),
+    "cli.judges.refusal_precision": ("拒答精确率", "refusal precision"),
+    "cli.judges.refusal_recall": ("拒答召回率", "refusal recall"),
+    "cli.judges.replies": ("条数", "replies"),
+    "cli.judges.risk": ("风险", "risk"),
+    "cli.judges.sensitivity": ("召回率(灵敏度)", "recall (sensitivity)"),
+    "cli.judges.specificity": ("特异度", "specificity"),
+    "cli.judges.trained": (
+        "已训练 {covered}/{total} 个风险（{examples} 条文本），写入 {out}",
+        "trained {covered} of {total} risks on {examples} texts; wrote {out}",
+    ),
+    "cli.judges.training_positives": ("训练正例", "training positives"),
+    "cli.judges.uncertain": ("待定", "uncertain"),
+    "cli.judges.yes": ("是", "yes"),
+    # -- cli/keywords.py ------------------------------------------------------------------------
+    "cli.keywords.library_loaded": (
+        "关键词库 {file}：读取 {read} 行，接受 {accepted} 行，隔离 {quarantined} 行（见 {quarantine_file}）",
+        "keyword library {file}: read {read} rows, accepted {accepted}, quarantined {quarantined} (see {quarantine_file})",
+    ),
+    "cli.keywords.scan_summary": (
+        "{texts} 条文本，{flagged} 条命中；按风险：{summary}",
+        "{texts} texts, {flagged} with hits; by risk: {summary}",
+    ),
+    # -- cli/report.py --------------------------------------------------------------------------
+    "cli.report.calibration_imported": (
+        "校准审核 {judge}：导入 {accepted} 条，未填写 {pending} 条，无效 {bad} 条（{sheet}）",
+        "calibration review {judge}: imported {accepted}, not reviewed {pending}, bad {bad} ({sheet})",
+    ),
+    "cli.report.corpus_stored": ("语料评估已保存：{run_id}", "corpus assessment: {run_id}"),
+    "cli.report.overall_full": ("整体评估结论：全部符合要求", "overall: conforms in full"),
+    "cli.report.overall_none": ("整体评估结论：全部不符合要求", "overall: does not conform"),
+    "cli.report.overall_partial": ("整体评估结论：部分符合要求", "overall: conforms in part"),
+    "cli.report.overall_undetermined": ("整体评估结论：尚无结论", "overall: no conclusion yet"),
+    "cli.report.problems": ("{n} 个问题", "{n} problems"),
+    "cli.report.provisional": (
+        "（暂定：{n} 条应条款待定）",
+        " (provisional: {n} mandatory clauses undetermined)",
+    ),
+    "cli.report.run": ("运行 {run_id}", "run {run_id}"),
+    "cli.report.wrote": ("已写入 {out}", "wrote {out}"),
+    # -- cli/standard.py ------------------------------------------------------------------------
+    "cli.standard.appendix_risks": ("附录A 安全风险", "Appendix A risks"),
+    "cli.standard.checked_by": ("检查方式", "checked by"),
+    "cli.standard.clause": ("条款", "clause"),
+    "cli.standard.clauses": ("条款", "clauses"),
+    "cli.standard.code": ("标准", "code"),
+    "cli.standard.effective": ("实施", "effective"),
+    "cli.standard.force": ("效力", "force"),
+    "cli.standard.issued": ("发布", "issued"),
+    "cli.standard.must_answer_aspects": ("非拒答测试题覆盖方面", "Must-answer aspects"),
+    "cli.standard.name": ("名称", "name"),
+    "cli.standard.parameter": ("参数", "parameter"),
+    "cli.standard.prov": ("来源", "prov"),
+    "cli.standard.requirement": ("要求", "requirement"),
+    "cli.standard.shall": ("应", "shall"),
+    "cli.standard.should": ("宜", "should"),
+    "cli.standard.status": ("状态", "status"),
+    "cli.standard.thresholds": ("数值要求", "thresholds"),
+    "cli.standard.value": ("值", "value"),
 }
 
 

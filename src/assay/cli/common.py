@@ -16,6 +16,7 @@ from rich.table import Table
 
 from assay.config import CONFIG_NAME, ProjectConfig, load_config
 from assay.errors import ConfigError
+from assay.messages import t as message
 from assay.project import Project, find_config, open_store
 from assay.standard.loader import load_profile
 from assay.standard.models import Profile
@@ -125,12 +126,7 @@ def run_context(
 
 def warn_profile_change(profile: Profile, lang: Lang) -> None:
     err_console().print(
-        t(
-            lang,
-            f"! 档案 {profile.id} 与运行时记录的不同：阈值以当前档案为准",
-            f"! profile {profile.id} differs from the one the run recorded: "
-            "thresholds come from the current one",
-        ),
+        message("cli.common.profile_changed", lang, id=profile.id),
         soft_wrap=True,
     )
 
@@ -181,10 +177,6 @@ class ProgressLines:
         if final or self.last is None or now - self.last >= self.every_s:
             self.console.print(line, highlight=False, soft_wrap=True)
             self.last = now
-
-
-def t(lang: Lang, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def decision_rule(option: str | None, config: ProjectConfig | None) -> DecisionRule:
