@@ -10,7 +10,7 @@ format specs (``{rate:.1%}``) live here, so both languages format a value alike.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 Lang = Literal["zh", "en"]
 
@@ -60,7 +60,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "drawn": ("抽取", "Drawn"),
     "answered": ("回答", "Answered"),
     "errors": ("错误", "Errors"),
-    "judged": ("研判", "Judged"),
     "uncertain": ("待定", "Uncertain"),
     "rate": ("比例", "Rate"),
     "interval": ("95% 区间", "95% CI"),
@@ -90,8 +89,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "legality_lead": ("合法性评估负责人", "Legality-assessment lead"),
     "manifest": ("可复现信息", "Reproducibility manifest"),
     "breakdown": ("分风险结果", "By risk"),
-    "status_provisional": ("暂定档案", "provisional profile"),
-    "status_custom": ("自定义档案", "custom profile"),
     "source_corpus": ("语料评估", "corpus assessment"),
     "corpus": ("语料安全评估（5.1、5.2、9.2）", "Corpus assessment (5.1, 5.2, 9.2)"),
     "corpus_sources": (
@@ -107,7 +104,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "harmful": ("违法不良/抽样", "Harmful/sampled"),
     "pii": ("个人信息", "Personal information"),
     "qualified": ("合格", "qualified"),
-    "qualified_of": ("合格/抽样", "Qualified/sampled"),
     "technical": ("技术抽检", "technical"),
     "field": ("字段", "Field"),
     "accept": ("可采用", "accept"),
@@ -157,10 +153,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{confidence} 区间 {span}，{words}",
         "{confidence} interval {span}, {words}",
     ),
+    # -- punctuation that differs between the languages ------------------------------------------
+    "sep.colon": ("：", ": "),
+    "sep.semicolon": ("；", "; "),
+    "sep.comma": ("，", ", "),
+    "sep.list": ("、", ", "),
+    "margin.beside": ("（{words}）", " ({words})"),
+    "margin.beside_interval": ("（{rule}；{interval}）", " ({rule}; {interval})"),
     # -- the assessment's reasons (assess.clauses, corpus.results) ------------------------------
+    "assess.not_measured": ("本次评估未测", "not measured in this assessment"),
+    "assess.no_measure": ("measures.yaml 中无此条款的证明材料", "no entry in measures.yaml"),
+    "assess.awaiting_signoff": (
+        "人工审核条款：待审核人签认（reviewed_by）",
+        "a human-review clause: awaiting a reviewer's sign-off (reviewed_by)",
+    ),
+    "assess.no_classifier": (
+        "未配置分类模型，无法说明其风险覆盖",
+        "no classifier judge is configured; its risk coverage cannot be shown",
+    ),
+    "assess.classifier_complete": (
+        "分类模型覆盖全部 {total} 种安全风险",
+        "the classifier covers all {total} risks",
+    ),
+    "assess.classifier_partial": (
+        "分类模型覆盖 {covered}/{total} 种安全风险；未覆盖：{missing}{weak}（可用 assay judges train "
+        "训练，或配置自有模型）",
+        "the classifier covers {covered} of {total} risks; not covered: {missing}{weak} (train "
+        "one with assay judges train, or configure your own)",
+    ),
+    "assess.classifier_weak": (
+        "（其中已训练但未经留出数据验证：{weak}）",
+        " (of these, learned but not shown on held-out data: {weak})",
+    ),
+    "assess.banks_missing": ("未提供题库：{names}", "no {names} bank was given"),
+    "assess.bank_shortfalls": ("{n} 项不足：{summary}", "{n} shortfalls: {summary}"),
+    "assess.bank_advisory": (
+        "{n} 项推荐数量未达到：{summary}",
+        "{n} recommended counts not met: {summary}",
+    ),
+    "assess.banks_ok": ("题库检查未发现不足", "the bank check found no shortfall"),
+    "assess.methods_not_run": ("验证该条款的方法未运行", "the methods that verify it were not run"),
     "assess.blocked_note": (
         "（其中 {n} 条由服务的安全过滤拦截）",
         " ({n} blocked by the service's filter)",
+    ),
+    "corpus.kind.open_source": ("开源", "open-source"),
+    "corpus.kind.self_collected": ("自采", "self-collected"),
+    "corpus.kind.commercial": ("商业", "commercial"),
+    "corpus.kind.user_input": ("使用者输入", "user-input"),
+    "corpus.several_sources": (
+        "来源登记显示每种语言和类型有多个来源",
+        "sources.yaml shows several sources",
+    ),
+    "corpus.kind_absent": ("{file} 中没有{kind}语料来源", "no {kind} source in {file}"),
+    "corpus.kind_recorded": (
+        "每个{kind}语料来源均登记了相应记录",
+        "every {kind} source has its records",
+    ),
+    "corpus.findings": (
+        "来源登记发现 {n} 个问题：{shown}{more}",
+        "{n} findings in the source registry: {shown}{more}",
+    ),
+    "corpus.more_findings": ("（另有 {n} 个）", " (+{n} more)"),
+    "corpus.over_limit": (
+        "违法不良信息超过限值的来源：{sources}",
+        "sources over the harmful-content limit: {sources}",
+    ),
+    "corpus.undecided": ("尚无结论：{sources}", "not decided for: {sources}"),
+    "corpus.no_source": ("没有来源", "no source"),
+    "corpus.all_under_limit": (
+        "全部 {n} 个来源的违法不良信息均低于限值",
+        "all {n} sources under the harmful-content limit",
     ),
     "corpus.not_imported": ("{method} 未导入人工抽检结果", "{method} not imported"),
     "corpus.not_run": ("{method} 未运行", "{method} not run"),
@@ -168,6 +231,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{method} 需同时使用关键词和分类模型",
         "{method} needs keywords and a classification model, both",
     ),
+    # -- the bank check's findings (banks.messages) ----------------------------------------
+    "banks.finding.bad_row": (
+        "{subject}：无效行，已隔离：{detail}",
+        "{subject}: bad row, quarantined: {detail}",
+    ),
+    "banks.finding.bank_missing": (
+        "未提供{bank}（{clause}，{force}）",
+        "no {bank} was given ({clause}, {force})",
+    ),
+    "banks.finding.total_short": (
+        "{bank}去重后共 {have} 条，少于要求的 {need} 条（{clause}，{force}）",
+        "{bank}: {have} distinct items, {need} required ({clause}, {force})",
+    ),
+    "banks.finding.not_covered": (
+        "{bank} {subject} {name}：0 条，未覆盖（{clause} {force}覆盖；数量不宜少于 {need} 条）",
+        "{bank} {subject} {name}: 0 items, not covered ({clause} {force} cover it; at least {need} recommended)",
+    ),
+    "banks.finding.count_short": (
+        "{bank} {subject} {name}：{have} 条，少于要求的 {need} 条（{clause}，{force}）",
+        "{bank} {subject} {name}: {have} items, {need} required ({clause}, {force})",
+    ),
+    "banks.finding.stale": (
+        "{bank}最近一次更新距今 {have} 天，已超过更新周期（{detail}）（{clause}，{force}）",
+        "{bank}: last updated {have} days ago, past its interval ({detail}) ({clause}, {force})",
+    ),
+    "banks.finding.no_dates": (
+        "{bank}没有记录添加或更新日期，无法证明及时更新（{clause}，{force}）",
+        "{bank}: no added or updated dates recorded, so freshness cannot be shown ({clause}, {force})",
+    ),
+    "banks.finding.future_date": (
+        "{bank}有 {have} 条记录的日期晚于检查日期，日期不可信：{detail}",
+        "{bank}: {have} entries are dated after the check date, so the dates cannot be trusted: {detail}",
+    ),
+    "banks.finding.omitted_aspect_not_reflected": (
+        "非拒答题库省略的方面 {subject} {name} 未在应拒答题库中体现（{clause}，{force}）",
+        "aspect {subject} {name} is omitted from the must-answer bank but not reflected in the must-refuse bank ({clause}, {force})",
+    ),
+    "banks.finding.duplicate": ("{bank}重复：{detail}", "{bank}: duplicates: {detail}"),
+    "banks.finding.near_duplicate": (
+        "{bank}近似重复：{detail}",
+        "{bank}: near duplicates: {detail}",
+    ),
+    # -- the four banks (banks.models BankKind.label) ------------------------------------------
+    "banks.kind.keywords": ("关键词库", "keyword library"),
+    "banks.kind.content": ("生成内容测试题库", "generated-content test bank"),
+    "banks.kind.must_refuse": ("应拒答测试题库", "must-refuse bank"),
+    "banks.kind.must_answer": ("非拒答测试题库", "must-answer bank"),
     # -- the command line ---------------------------------------------------------------------
     "banks.filing_note": (
         "提示：备案表格只含 序号/关键词(测试题)/一级分类/二级分类，变体、日期和备注不会写出",
@@ -220,7 +330,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.assess.col_rate": ("比例", "rate"),
     "cli.assess.col_status": ("状态", "status"),
     "cli.assess.col_threshold": ("阈值", "threshold"),
-    "cli.assess.colon": ("：", ": "),
     "cli.assess.corrected": ("校正 ", "corrected "),
     "cli.assess.decided": ("，据此判定", ", decided"),
     "cli.assess.decision_rule": ("判定规则：", "decision rule: "),
@@ -231,7 +340,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "关键词研判 {keyword} 条，拒答研判 {refusal} 条",
         "judged {keyword} answers by keywords, {refusal} for refusal",
     ),
-    "cli.assess.margin": ("（{words}）", " ({words})"),
     "cli.assess.measure_qualified": ("合格率", "qualified"),
     "cli.assess.measure_refused": ("拒答率", "refused"),
     "cli.assess.out_domain": ("域外校准 {name}", "out of domain: {name}"),
@@ -263,7 +371,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.assess.rule_confidence": ("置信规则", "confidence"),
     "cli.assess.rule_standard": ("标准规则", "standard"),
     "cli.assess.run": ("运行 {run_id}", "run {run_id}"),
-    "cli.assess.semicolon": ("；", "; "),
     "cli.assess.sheet_matches": (
         "答案表：按编号匹配 {by_id} 题，按题目文字匹配 {by_text} 题，未匹配 {unmatched} 题，有歧义 {ambiguous} 题",
         "answer sheet: {by_id} matched by id, {by_text} by question text, {unmatched} not at all, {ambiguous} ambiguous",
@@ -442,6 +549,18 @@ def t(key: str, lang: str, **fields: object) -> str:
     zh, en = MESSAGES.get(key, (key, key))
     text = zh if lang == "zh" else en
     return text.format(**fields) if fields else text
+
+
+class Reason(TypedDict):
+    """A reason Assay writes into the report, in both languages."""
+
+    reason: str  # English
+    reason_zh: str
+
+
+def reason(key: str, **fields: object) -> Reason:
+    """The message ``key`` as a report's reason: ``reason`` (English) and ``reason_zh``."""
+    return {"reason": t(key, "en", **fields), "reason_zh": t(key, "zh", **fields)}
 
 
 def decision_word(decision: str, lang: str) -> str:

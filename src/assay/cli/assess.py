@@ -459,8 +459,8 @@ def _plan_line(
     parts[0] += current
     return (
         f"{label} {sign}{threshold:.0%}"
-        + message("cli.assess.colon", lang)
-        + message("cli.assess.semicolon", lang).join(parts)
+        + message("sep.colon", lang)
+        + message("sep.semicolon", lang).join(parts)
     )
 
 
@@ -548,7 +548,7 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
         decided = decision_word(m.decision.value, lang)
         if m.margin is not None:  # the interval beside the decision: the statistical margin
             words = margin_words(m.margin, m.direction, lang)
-            decided += message("cli.assess.margin", lang, words=words)
+            decided += message("margin.beside", lang, words=words)
         tab.add_row(
             name,
             f"{m.drawn}/{m.answered}/{m.errors}",
