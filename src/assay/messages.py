@@ -1,6 +1,7 @@
 """The message catalogue: every user-facing string of Assay in Chinese and English.
 
-``MESSAGES`` maps a key to its texts; :func:`t` picks the language and fills the ``{fields}``.
+``MESSAGES`` maps a key to its texts; :func:`t` picks the language and fills the ``{fields}``,
+:func:`reason` gives a report's reason in both languages.
 It sits at the bottom of the layers (it imports nothing of Assay), so the statistics core,
 the assessment, the reports and the CLI all take their words from here. Report labels are the
 unprefixed keys (``"pass"``, ``"clauses"``); other areas prefix theirs (``"corpus.…"``), the
@@ -409,7 +410,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- cli/corpus.py --------------------------------------------------------------------------
     "cli.corpus.col_decision": ("结论", "decision"),
     "cli.corpus.col_harmful": ("有害", "harmful"),
-    "cli.corpus.pieces": ("分片", "pieces"),
     "cli.corpus.col_pii": ("个人信息", "personal info"),
     "cli.corpus.col_quarantined": ("隔离", "quarantined"),
     "cli.corpus.col_rate": ("比例 [95%]", "rate [95%]"),
@@ -429,6 +429,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "! 没有读到任何记录（隔离 {quarantined} 条）：请检查 sources.yaml 的 paths、text_field 和 encoding",
         "! no record was read ({quarantined} quarantined): check paths, text_field and encoding in sources.yaml",
     ),
+    "cli.corpus.pieces": ("分片", "pieces"),
     "cli.corpus.progress": (
         "分片 {done}/{total} · 记录 {records} · {rate:.0f} 条/秒",
         "pieces {done}/{total} · {records} records · {rate:.0f} records/s",
