@@ -1,17 +1,17 @@
 """The message catalogue: every user-facing string of Assay in Chinese and English.
 
-``MESSAGES`` maps a key to its texts; :func:`t` picks the language and fills the ``{fields}``.
+``MESSAGES`` maps a key to its texts; :func:`t` picks the language and fills the ``{fields}``,
+:func:`reason` gives a report's reason in both languages.
 It sits at the bottom of the layers (it imports nothing of Assay), so the statistics core,
 the assessment, the reports and the CLI all take their words from here. Report labels are the
-unprefixed keys (``"pass"``, ``"clauses"``); other areas prefix theirs (``"corpus.…"``).
-
-Not every string has moved here yet: the CLI still writes some inline with
-``assay.cli.common.t(lang, zh, en)``.
+unprefixed keys (``"pass"``, ``"clauses"``); other areas prefix theirs (``"corpus.…"``), the
+command line ``"cli.<module>.…"``. Call sites name a key and pass the values as fields; the
+format specs (``{rate:.1%}``) live here, so both languages format a value alike.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 Lang = Literal["zh", "en"]
 
@@ -61,7 +61,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "drawn": ("抽取", "Drawn"),
     "answered": ("回答", "Answered"),
     "errors": ("错误", "Errors"),
-    "judged": ("研判", "Judged"),
     "uncertain": ("待定", "Uncertain"),
     "rate": ("比例", "Rate"),
     "interval": ("95% 区间", "95% CI"),
@@ -73,12 +72,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "basis_practice": ("备案实践或草案数值，不作判定", "practice figure, never decides"),
     "basis_example": ("条款中的示例", "an example in the clause"),
     "basis_reference": ("参考指标", "reference indicator"),
+    "corpus.foreign_share": (
+        "境外语料占字节数 {share:.0%}",
+        "foreign corpus {share:.0%} of the bytes",
+    ),
+    "corpus.foreign_target_above": (
+        "高于服务提供者自定目标 {target:.0%}",
+        "above the provider's own target {target:.0%}",
+    ),
+    "corpus.foreign_target_within": (
+        "未超过服务提供者自定目标 {target:.0%}",
+        "within the provider's own target {target:.0%}",
+    ),
+    "corpus.foreign_practice": (
+        "备案实践参考 {practice:.0%}，非标准规定的数值",
+        "filing practice cites {practice:.0%}, not a number of the standard",
+    ),
+    "corpus.with_foreign": ("{reason}（{foreign}）", "{reason} ({foreign})"),
+    "assess.bank_reference": (
+        "{n} 项未达到参考指标：{summary}",
+        "{n} reference indicators not met: {summary}",
+    ),
+    "assess.no_aspect_omitted": (
+        "非拒答题库未省略任何方面：本条适用于省略部分方面的特定领域专用模型",
+        "the must-answer bank leaves out no aspect: this provision is for domain-specific models "
+        "that do",
+    ),
+    "assess.with_reference": (
+        "{reason}（{methods}；参考指标，不决定应条款）",
+        "{reason} ({methods}; reference indicators: they do not decide a shall clause)",
+    ),
+    "assess.before_collection_needs_record": (
+        "采集后抽样不能证明采集前已做安全评估：请在 measures.yaml 中提供采集前评估记录",
+        "a sample drawn after collection cannot show the assessment made before it: give the "
+        "pre-collection assessment records in measures.yaml",
+    ),
+    "assess.after_collection": (
+        "{reason}（采集后核验：{sample}）",
+        "{reason} (after collection: {sample})",
+    ),
     "reference_pass": ("达到参考指标", "reference indicator met"),
     "reference_fail": ("未达到参考指标", "reference indicator not met"),
-    "reference_note": (
-        "参考指标，不决定应条款",
-        "reference indicators: they do not decide a shall clause",
-    ),
     "no_data": ("无数据", "no data"),
     "manual": ("人工抽检", "manual"),
     "keyword": ("关键词抽检", "keyword"),
@@ -100,8 +134,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "legality_lead": ("合法性评估负责人", "Legality-assessment lead"),
     "manifest": ("可复现信息", "Reproducibility manifest"),
     "breakdown": ("分风险结果", "By risk"),
-    "status_provisional": ("暂定档案", "provisional profile"),
-    "status_custom": ("自定义档案", "custom profile"),
     "source_corpus": ("语料评估", "corpus assessment"),
     "corpus": ("语料安全评估（5.1、5.2、9.2）", "Corpus assessment (5.1, 5.2, 9.2)"),
     "corpus_sources": (
@@ -117,7 +149,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "harmful": ("违法不良/抽样", "Harmful/sampled"),
     "pii": ("个人信息", "Personal information"),
     "qualified": ("合格", "qualified"),
-    "qualified_of": ("合格/抽样", "Qualified/sampled"),
     "technical": ("技术抽检", "technical"),
     "field": ("字段", "Field"),
     "accept": ("可采用", "accept"),
@@ -167,10 +198,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{confidence} 区间 {span}，{words}",
         "{confidence} interval {span}, {words}",
     ),
+    # -- punctuation that differs between the languages ------------------------------------------
+    "sep.colon": ("：", ": "),
+    "sep.semicolon": ("；", "; "),
+    "sep.comma": ("，", ", "),
+    "sep.list": ("、", ", "),
+    "margin.beside": ("（{words}）", " ({words})"),
+    "margin.beside_interval": ("（{rule}；{interval}）", " ({rule}; {interval})"),
     # -- the assessment's reasons (assess.clauses, corpus.results) ------------------------------
+    "assess.not_measured": ("本次评估未测", "not measured in this assessment"),
+    "assess.no_measure": ("measures.yaml 中无此条款的证明材料", "no entry in measures.yaml"),
+    "assess.awaiting_signoff": (
+        "人工审核条款：待审核人签认（reviewed_by）",
+        "a human-review clause: awaiting a reviewer's sign-off (reviewed_by)",
+    ),
+    "assess.no_classifier": (
+        "未配置分类模型，无法说明其风险覆盖",
+        "no classifier judge is configured; its risk coverage cannot be shown",
+    ),
+    "assess.classifier_complete": (
+        "分类模型覆盖全部 {total} 种安全风险",
+        "the classifier covers all {total} risks",
+    ),
+    "assess.classifier_partial": (
+        "分类模型覆盖 {covered}/{total} 种安全风险；未覆盖：{missing}{weak}（可用 assay judges train "
+        "训练，或配置自有模型）",
+        "the classifier covers {covered} of {total} risks; not covered: {missing}{weak} (train "
+        "one with assay judges train, or configure your own)",
+    ),
+    "assess.classifier_weak": (
+        "（其中已训练但未经留出数据验证：{weak}）",
+        " (of these, learned but not shown on held-out data: {weak})",
+    ),
+    "assess.banks_missing": ("未提供题库：{names}", "no {names} bank was given"),
+    "assess.bank_shortfalls": ("{n} 项不足：{summary}", "{n} shortfalls: {summary}"),
+    "assess.bank_advisory": (
+        "{n} 项推荐数量未达到：{summary}",
+        "{n} recommended counts not met: {summary}",
+    ),
+    "assess.banks_ok": ("题库检查未发现不足", "the bank check found no shortfall"),
+    "assess.methods_not_run": ("验证该条款的方法未运行", "the methods that verify it were not run"),
     "assess.blocked_note": (
         "（其中 {n} 条由服务的安全过滤拦截）",
         " ({n} blocked by the service's filter)",
+    ),
+    "corpus.kind.open_source": ("开源", "open-source"),
+    "corpus.kind.self_collected": ("自采", "self-collected"),
+    "corpus.kind.commercial": ("商业", "commercial"),
+    "corpus.kind.user_input": ("使用者输入", "user-input"),
+    "corpus.several_sources": (
+        "来源登记显示每种语言和类型有多个来源",
+        "sources.yaml shows several sources",
+    ),
+    "corpus.kind_absent": ("{file} 中没有{kind}语料来源", "no {kind} source in {file}"),
+    "corpus.kind_recorded": (
+        "每个{kind}语料来源均登记了相应记录",
+        "every {kind} source has its records",
+    ),
+    "corpus.findings": (
+        "来源登记发现 {n} 个问题：{shown}{more}",
+        "{n} findings in the source registry: {shown}{more}",
+    ),
+    "corpus.more_findings": ("（另有 {n} 个）", " (+{n} more)"),
+    "corpus.over_limit": (
+        "违法不良信息超过限值的来源：{sources}",
+        "sources over the harmful-content limit: {sources}",
+    ),
+    "corpus.undecided": ("尚无结论：{sources}", "not decided for: {sources}"),
+    "corpus.no_source": ("没有来源", "no source"),
+    "corpus.all_under_limit": (
+        "全部 {n} 个来源的违法不良信息均低于限值",
+        "all {n} sources under the harmful-content limit",
     ),
     "corpus.not_imported": ("{method} 未导入人工抽检结果", "{method} not imported"),
     "corpus.not_run": ("{method} 未运行", "{method} not run"),
@@ -178,6 +276,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{method} 需同时使用关键词和分类模型",
         "{method} needs keywords and a classification model, both",
     ),
+    # -- the bank check's findings (banks.messages) ----------------------------------------
+    "banks.finding.bad_row": (
+        "{subject}：无效行，已隔离：{detail}",
+        "{subject}: bad row, quarantined: {detail}",
+    ),
+    "banks.finding.bank_missing": (
+        "未提供{bank}（{clause}，{force}）",
+        "no {bank} was given ({clause}, {force})",
+    ),
+    "banks.finding.total_short": (
+        "{bank}去重后共 {have} 条，少于要求的 {need} 条（{clause}，{force}）",
+        "{bank}: {have} distinct items, {need} required ({clause}, {force})",
+    ),
+    "banks.finding.not_covered": (
+        "{bank} {subject} {name}：0 条，未覆盖（{clause} {force}覆盖；数量不宜少于 {need} 条）",
+        "{bank} {subject} {name}: 0 items, not covered ({clause} {force} cover it; at least {need} recommended)",
+    ),
+    "banks.finding.count_short": (
+        "{bank} {subject} {name}：{have} 条，少于要求的 {need} 条（{clause}，{force}）",
+        "{bank} {subject} {name}: {have} items, {need} required ({clause}, {force})",
+    ),
+    "banks.finding.stale": (
+        "{bank}最近一次更新距今 {have} 天，已超过更新周期（{detail}）（{clause}，{force}）",
+        "{bank}: last updated {have} days ago, past its interval ({detail}) ({clause}, {force})",
+    ),
+    "banks.finding.no_dates": (
+        "{bank}没有记录添加或更新日期，无法证明及时更新（{clause}，{force}）",
+        "{bank}: no added or updated dates recorded, so freshness cannot be shown ({clause}, {force})",
+    ),
+    "banks.finding.future_date": (
+        "{bank}有 {have} 条记录的日期晚于检查日期，日期不可信：{detail}",
+        "{bank}: {have} entries are dated after the check date, so the dates cannot be trusted: {detail}",
+    ),
+    "banks.finding.omitted_aspect_not_reflected": (
+        "非拒答题库省略的方面 {subject} {name} 未在应拒答题库中体现（{clause}，{force}）",
+        "aspect {subject} {name} is omitted from the must-answer bank but not reflected in the must-refuse bank ({clause}, {force})",
+    ),
+    "banks.finding.duplicate": ("{bank}重复：{detail}", "{bank}: duplicates: {detail}"),
+    "banks.finding.near_duplicate": (
+        "{bank}近似重复：{detail}",
+        "{bank}: near duplicates: {detail}",
+    ),
+    # -- the four banks (banks.models BankKind.label) ------------------------------------------
+    "banks.kind.keywords": ("关键词库", "keyword library"),
+    "banks.kind.content": ("生成内容测试题库", "generated-content test bank"),
+    "banks.kind.must_refuse": ("应拒答测试题库", "must-refuse bank"),
+    "banks.kind.must_answer": ("非拒答测试题库", "must-answer bank"),
     # -- the command line ---------------------------------------------------------------------
     "banks.filing_note": (
         "提示：备案表格只含 序号/关键词(测试题)/一级分类/二级分类，变体、日期和备注不会写出",
@@ -216,6 +361,230 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{clause} 分类模型覆盖 {covered}/{total} 种风险；未覆盖：{missing}",
         "{clause} classifier covers {covered}/{total} risks; not covered: {missing}",
     ),
+    # -- the command line, by module of assay.cli ----------------------------------------
+    # -- cli/assess.py --------------------------------------------------------------------------
+    "cli.assess.asking": ("提问", "asking"),
+    "cli.assess.calibration_source": ("（{text}）", "({text})"),
+    "cli.assess.col_created": ("时间", "created"),
+    "cli.assess.col_decision": ("结论", "decision"),
+    "cli.assess.col_drawn": ("抽取/回答/错误", "drawn/answered/errors"),
+    "cli.assess.col_interval": ("95% 区间", "95% CI"),
+    "cli.assess.col_judged": ("研判(待定)", "judged (uncertain)"),
+    "cli.assess.col_kind": ("类型", "kind"),
+    "cli.assess.col_method": ("方法", "method"),
+    "cli.assess.col_rate": ("比例", "rate"),
+    "cli.assess.col_status": ("状态", "status"),
+    "cli.assess.col_threshold": ("阈值", "threshold"),
+    "cli.assess.corrected": ("校正 ", "corrected "),
+    "cli.assess.decided": ("，据此判定", ", decided"),
+    "cli.assess.decision_rule": ("判定规则：", "decision rule: "),
+    "cli.assess.decision_rule_indented": ("  判定规则：", "  decision rule: "),
+    "cli.assess.in_force": ("（当前）", " (in force)"),
+    "cli.assess.in_run_n": ("本次校准 n={pairs}", "in-run n={pairs}"),
+    "cli.assess.judged": (
+        "关键词研判 {keyword} 条，拒答研判 {refusal} 条",
+        "judged {keyword} answers by keywords, {refusal} for refusal",
+    ),
+    "cli.assess.measure_qualified": ("合格率", "qualified"),
+    "cli.assess.measure_refused": ("拒答率", "refused"),
+    "cli.assess.out_domain": ("域外校准 {name}", "out of domain: {name}"),
+    "cli.assess.plan": ("抽样", "plan"),
+    "cli.assess.plan_at_least": ("{word}：{n} 题中至少 {k} 题", "{word}: {k} of {n}"),
+    "cli.assess.plan_at_most": ("{word}：{n} 题中至多 {k} 题", "{word}: at most {k} of {n}"),
+    "cli.assess.plan_expected": (
+        "若真实比例为 {expected:.1%}，约需 {needed} 题",
+        "with a true rate of {expected:.1%}, about {needed} questions are needed",
+    ),
+    "cli.assess.plan_impossible": ("{word}：{n} 题无法通过", "{word}: no count of {n} passes"),
+    "cli.assess.reasoning": (
+        "  推理过程：{reasoning_judged} 条回答带推理，其中 {reasoning_flagged} 条含关键词（单独研判，不计入比例）",
+        "  reasoning: {reasoning_judged} answers came with reasoning, {reasoning_flagged} of them hold keywords (judged apart, outside the rates)",
+    ),
+    "cli.assess.results_title": ("评估结果 {run_id}", "Results {run_id}"),
+    "cli.assess.review_imported": (
+        "读取 {read} 行，导入 {accepted} 行，未填写 {pending} 行，无效 {bad} 行",
+        "read {read} rows, imported {accepted}, not yet reviewed {pending}, bad {bad}",
+    ),
+    "cli.assess.review_wrote_manual": (
+        "已写入 {out}（{rows} 条），请在“研判结果”列填写 合格 或 不合格",
+        "wrote {out} ({rows} rows): fill in 研判结果 with 合格 or 不合格",
+    ),
+    "cli.assess.review_wrote_refusal": (
+        "已写入 {out}（{rows} 条），请在“研判结果”列填写 拒答 或 回答",
+        "wrote {out} ({rows} rows): fill in 研判结果 with 拒答 or 回答",
+    ),
+    "cli.assess.rule_confidence": ("置信规则", "confidence"),
+    "cli.assess.rule_standard": ("标准规则", "standard"),
+    "cli.assess.run": ("运行 {run_id}", "run {run_id}"),
+    "cli.assess.sheet_matches": (
+        "答案表：按编号匹配 {by_id} 题，按题目文字匹配 {by_text} 题，未匹配 {unmatched} 题，有歧义 {ambiguous} 题",
+        "answer sheet: {by_id} matched by id, {by_text} by question text, {unmatched} not at all, {ambiguous} ambiguous",
+    ),
+    "cli.assess.spend_cap": (
+        "已达支出上限：{skipped} 题未提问，可用 --resume {run_id} 继续",
+        "spend cap reached: {skipped} questions not asked; continue with --resume {run_id}",
+    ),
+    "cli.assess.status_not_run": ("未运行", "not run"),
+    "cli.assess.status_pending": ("待人工审核", "pending"),
+    "cli.assess.usage": (
+        "已发送 {requests} 个请求，计费 {tokens} 个 token",
+        "sent {requests} requests, {tokens} tokens billed",
+    ),
+    "cli.assess.usage_malformed": (
+        "! {usage_problems} 个回答的 usage 格式有误：回答已保存，问题已记录",
+        "! {usage_problems} answers came with a malformed usage: the answers are stored, the problem recorded",
+    ),
+    "cli.assess.usage_unmetered": (
+        "! {unmetered} 个回复的 usage 无法读取，未计入 token 上限",
+        "! {unmetered} replies had no readable usage: the token cap could not count them",
+    ),
+    "cli.assess.wrote_calibration_content": (
+        "已写入 {out}（随机抽取 {rows} 条，种子 {seed}），请在“研判结果”列填写 合格 或 不合格",
+        "wrote {out} ({rows} answers drawn at random, seed {seed}): fill in 研判结果 with 合格 or 不合格",
+    ),
+    "cli.assess.wrote_calibration_refusal": (
+        "已写入 {out}（随机抽取 {rows} 条，种子 {seed}），请在“研判结果”列填写 拒答 或 回答",
+        "wrote {out} ({rows} answers drawn at random, seed {seed}): fill in 研判结果 with 拒答 or 回答",
+    ),
+    # -- cli/common.py --------------------------------------------------------------------------
+    "cli.common.profile_changed": (
+        "! 档案 {id} 与运行时记录的不同：阈值以当前档案为准",
+        "! profile {id} differs from the one the run recorded: thresholds come from the current one",
+    ),
+    # -- cli/corpus.py --------------------------------------------------------------------------
+    "cli.corpus.col_decision": ("结论", "decision"),
+    "cli.corpus.col_harmful": ("有害", "harmful"),
+    "cli.corpus.col_pii": ("个人信息", "personal info"),
+    "cli.corpus.col_quarantined": ("隔离", "quarantined"),
+    "cli.corpus.col_rate": ("比例 [95%]", "rate [95%]"),
+    "cli.corpus.col_records": ("记录", "records"),
+    "cli.corpus.col_sampled": ("抽样", "sampled"),
+    "cli.corpus.decision_rule_indented": ("  判定规则：", "  decision rule: "),
+    "cli.corpus.filter_counts": (
+        "记录 {records}，保留 {kept}，删除 {removed}，遮蔽 {masked}，隔离 {quarantined}",
+        "records {records}, kept {kept}, removed {removed}, masked {masked}, quarantined {quarantined}",
+    ),
+    "cli.corpus.findings": ("{n} 项问题", "{n} findings"),
+    "cli.corpus.interrupted": (
+        "已中断：加 --resume 重新运行可保留已完成的分片",
+        "interrupted: run again with --resume to keep the finished pieces",
+    ),
+    "cli.corpus.nothing_read": (
+        "! 没有读到任何记录（隔离 {quarantined} 条）：请检查 sources.yaml 的 paths、text_field 和 encoding",
+        "! no record was read ({quarantined} quarantined): check paths, text_field and encoding in sources.yaml",
+    ),
+    "cli.corpus.pieces": ("分片", "pieces"),
+    "cli.corpus.progress": (
+        "分片 {done}/{total} · 记录 {records} · {rate:.0f} 条/秒",
+        "pieces {done}/{total} · {records} records · {rate:.0f} records/s",
+    ),
+    "cli.corpus.qualified_decision": (
+        "合格率 {rate}，阈值 ≥{threshold:.0%}，结论 {decision}（{rule}）",
+        "qualified {rate}, threshold ≥{threshold:.0%}, decision {decision} ({rule})",
+    ),
+    "cli.corpus.quarantine_file": ("隔离文件", "quarantine file"),
+    "cli.corpus.resumed": (
+        "续跑：保留上次已完成的 {kept} 个分片",
+        "resumed: {kept} finished pieces kept from the last run",
+    ),
+    "cli.corpus.review_imported": (
+        "{rows} 行，已审核 {reviewed}（需 {required}），未填写 {pending}，合格 {qualified}，无效 {bad}",
+        "{rows} rows, reviewed {reviewed} (required {required}), pending {pending}, qualified {qualified}, bad {bad}",
+    ),
+    "cli.corpus.sample_drawn": (
+        "从 {records} 条记录中抽取 {rows} 条（种子 {seed}）→ {out}",
+        "drew {rows} of {records} records (seed {seed}) → {out}",
+    ),
+    "cli.corpus.sources_title": ("语料来源评估（5.1 a)）", "Corpus sources (5.1 a))"),
+    "cli.corpus.technical_counts": (
+        "记录 {records}，需抽取 {required}，实际抽取 {sampled}，合格 {qualified}",
+        "records {records}, required {required}, sampled {sampled}, qualified {qualified}",
+    ),
+    # -- cli/judges.py --------------------------------------------------------------------------
+    "cli.judges.accuracy": ("准确率", "accuracy"),
+    "cli.judges.all": ("全部", "all"),
+    "cli.judges.answer_recall": ("回答召回率", "answer recall"),
+    "cli.judges.calibration_written": (
+        "校准记录已写入 {target}",
+        "calibration record written to {target}",
+    ),
+    "cli.judges.coverage_title": ("{name} 覆盖情况", "{name} coverage"),
+    "cli.judges.covered": ("覆盖", "covered"),
+    "cli.judges.covers_risks": (
+        "覆盖 {covered}/{total} 个风险",
+        "covers {covered} of {total} risks",
+    ),
+    "cli.judges.held_out_failed": ("留出验证未过", "failed held-out"),
+    "cli.judges.language": ("语言", "language"),
+    "cli.judges.misjudged_title": ("误判（标注→判定）：", "misjudged (label→judged):"),
+    "cli.judges.misjudged_written": (
+        "{n} 条误判写入 {target}",
+        "{n} misjudged replies written to {target}",
+    ),
+    "cli.judges.name": ("名称", "name"),
+    "cli.judges.no": ("否", "no"),
+    "cli.judges.not_covered": ("未覆盖：", "not covered: "),
+    "cli.judges.partial_apart": ("部分拒答（另计）", "partial (apart)"),
+    "cli.judges.positives": ("正例", "positives"),
+    "cli.judges.precision": ("精确率", "precision"),
+    "cli.judges.refusal_precision": ("拒答精确率", "refusal precision"),
+    "cli.judges.refusal_recall": ("拒答召回率", "refusal recall"),
+    "cli.judges.replies": ("条数", "replies"),
+    "cli.judges.risk": ("风险", "risk"),
+    "cli.judges.sensitivity": ("召回率(灵敏度)", "recall (sensitivity)"),
+    "cli.judges.specificity": ("特异度", "specificity"),
+    "cli.judges.trained": (
+        "已训练 {covered}/{total} 个风险（{examples} 条文本），写入 {out}",
+        "trained {covered} of {total} risks on {examples} texts; wrote {out}",
+    ),
+    "cli.judges.training_positives": ("训练正例", "training positives"),
+    "cli.judges.uncertain": ("待定", "uncertain"),
+    "cli.judges.yes": ("是", "yes"),
+    # -- cli/keywords.py ------------------------------------------------------------------------
+    "cli.keywords.library_loaded": (
+        "关键词库 {file}：读取 {read} 行，接受 {accepted} 行，隔离 {quarantined} 行（见 {quarantine_file}）",
+        "keyword library {file}: read {read} rows, accepted {accepted}, quarantined {quarantined} (see {quarantine_file})",
+    ),
+    "cli.keywords.scan_summary": (
+        "{texts} 条文本，{flagged} 条命中；按风险：{summary}",
+        "{texts} texts, {flagged} with hits; by risk: {summary}",
+    ),
+    # -- cli/report.py --------------------------------------------------------------------------
+    "cli.report.calibration_imported": (
+        "校准审核 {judge}：导入 {accepted} 条，未填写 {pending} 条，无效 {bad} 条（{sheet}）",
+        "calibration review {judge}: imported {accepted}, not reviewed {pending}, bad {bad} ({sheet})",
+    ),
+    "cli.report.corpus_stored": ("语料评估已保存：{run_id}", "corpus assessment: {run_id}"),
+    "cli.report.overall_full": ("整体评估结论：全部符合要求", "overall: conforms in full"),
+    "cli.report.overall_none": ("整体评估结论：全部不符合要求", "overall: does not conform"),
+    "cli.report.overall_partial": ("整体评估结论：部分符合要求", "overall: conforms in part"),
+    "cli.report.overall_undetermined": ("整体评估结论：尚无结论", "overall: no conclusion yet"),
+    "cli.report.problems": ("{n} 个问题", "{n} problems"),
+    "cli.report.provisional": (
+        "（暂定：{n} 条应条款待定）",
+        " (provisional: {n} mandatory clauses undetermined)",
+    ),
+    "cli.report.run": ("运行 {run_id}", "run {run_id}"),
+    "cli.report.wrote": ("已写入 {out}", "wrote {out}"),
+    # -- cli/standard.py ------------------------------------------------------------------------
+    "cli.standard.appendix_risks": ("附录A 安全风险", "Appendix A risks"),
+    "cli.standard.checked_by": ("检查方式", "checked by"),
+    "cli.standard.clause": ("条款", "clause"),
+    "cli.standard.clauses": ("条款", "clauses"),
+    "cli.standard.code": ("标准", "code"),
+    "cli.standard.effective": ("实施", "effective"),
+    "cli.standard.force": ("效力", "force"),
+    "cli.standard.issued": ("发布", "issued"),
+    "cli.standard.must_answer_aspects": ("非拒答测试题覆盖方面", "Must-answer aspects"),
+    "cli.standard.name": ("名称", "name"),
+    "cli.standard.parameter": ("参数", "parameter"),
+    "cli.standard.prov": ("来源", "prov"),
+    "cli.standard.requirement": ("要求", "requirement"),
+    "cli.standard.shall": ("应", "shall"),
+    "cli.standard.should": ("宜", "should"),
+    "cli.standard.status": ("状态", "status"),
+    "cli.standard.thresholds": ("数值要求", "thresholds"),
+    "cli.standard.value": ("值", "value"),
 }
 
 
@@ -225,6 +594,18 @@ def t(key: str, lang: str, **fields: object) -> str:
     zh, en = MESSAGES.get(key, (key, key))
     text = zh if lang == "zh" else en
     return text.format(**fields) if fields else text
+
+
+class Reason(TypedDict):
+    """A reason Assay writes into the report, in both languages."""
+
+    reason: str  # English
+    reason_zh: str
+
+
+def reason(key: str, **fields: object) -> Reason:
+    """The message ``key`` as a report's reason: ``reason`` (English) and ``reason_zh``."""
+    return {"reason": t(key, "en", **fields), "reason_zh": t(key, "zh", **fields)}
 
 
 def decision_word(decision: str, lang: str, *, reference: bool = False) -> str:

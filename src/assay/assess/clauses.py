@@ -28,7 +28,7 @@ from assay.assess.results import MethodResult, RunResults
 from assay.banks.check import CheckReport, Finding
 from assay.corpus.results import CorpusClause, CorpusResults, corpus_clauses
 from assay.judges.classifier import Coverage
-from assay.messages import decision_word, t
+from assay.messages import decision_word, reason, t
 from assay.standard.models import CheckMethod, Clause, Force, Profile, Result
 from assay.stats.rates import Decision, interval_text
 
@@ -121,9 +121,7 @@ def clause_results(
                     clause,
                     "not_applicable",
                     "bank_check",
-                    reason="the must-answer bank leaves out no aspect: this provision is for "
-                    "domain-specific models that do",
-                    reason_zh="非拒答题库未省略任何方面：本条适用于省略部分方面的特定领域专用模型",
+                    **reason("assess.no_aspect_omitted"),
                 )
             )
         elif (
@@ -133,24 +131,12 @@ def clause_results(
         elif clause.id in verified_by and clause.id in automatic and run is not None:
             out.append(_from_methods(clause, verified_by[clause.id], decisions, measures))
         elif clause.id in automatic:
-            out.append(
-                _make(
-                    clause,
-                    "undetermined",
-                    "none",
-                    reason="not measured in this assessment",
-                    reason_zh="本次评估未测",
-                )
-            )
+            out.append(_make(clause, "undetermined", "none", **reason("assess.not_measured")))
         elif (given := _from_measures(clause, measures)) is not None:
             out.append(given)
         else:
-            why = (
-                ("not measured in this assessment", "本次评估未测")
-                if clause.id in automatic
-                else ("no entry in measures.yaml", "measures.yaml 中无此条款的证明材料")
-            )
-            out.append(_make(clause, "undetermined", "none", reason=why[0], reason_zh=why[1]))
+            why = "assess.not_measured" if clause.id in automatic else "assess.no_measure"
+            out.append(_make(clause, "undetermined", "none", **reason(why)))
     return out
 
 
@@ -169,8 +155,7 @@ def _from_measures(clause: Clause, measures: MeasuresFile | None) -> ClauseResul
             clause,
             "undetermined",
             "measures",
-            reason="a human-review clause: awaiting a reviewer's sign-off (reviewed_by)",
-            reason_zh="人工审核条款：待审核人签认（reviewed_by）",
+            **reason("assess.awaiting_signoff"),
         )
     return _make(
         clause,
@@ -187,8 +172,7 @@ def _from_measures(clause: Clause, measures: MeasuresFile | None) -> ClauseResul
 
 def _method_text(found: list[MethodResult], lang: str) -> str:
     """Each method's decision with its margin (and the service filter's share), in ``lang``."""
-    sep = "；" if lang == "zh" else "; "
-    return sep.join(
+    return t("sep.semicolon", lang).join(
         f"{m.clause} {_decision(m, lang)}{_margin(m, lang)}"
         + (t("assess.blocked_note", lang, n=m.blocked) if m.blocked else "")
         for m in found
@@ -196,6 +180,8 @@ def _method_text(found: list[MethodResult], lang: str) -> str:
 
 
 def _decision(m: MethodResult, lang: str) -> str:
+    """The decision in the reason: its word in Chinese, its value (``no_data``) in English; a
+    reference indicator's, met or not met, in words in both."""
     if lang == "zh" or m.reference:
         return decision_word(m.decision.value, lang, reference=m.reference)
     return m.decision.value
@@ -214,14 +200,13 @@ def _from_reference(
         clause,
         "undetermined",
         "assessment",
-        reason="no entry in measures.yaml",
-        reason_zh="measures.yaml 中无此条款的证明材料",
+        **reason("assess.no_measure"),
     )
     return found.model_copy(
         update={
             "methods": methods,
-            "reason": f"{found.reason} ({text}; {t('reference_note', 'en')})",
-            "reason_zh": f"{found.reason_zh}（{text_zh}；{t('reference_note', 'zh')}）",
+            "reason": t("assess.with_reference", "en", reason=found.reason, methods=text),
+            "reason_zh": t("assess.with_reference", "zh", reason=found.reason_zh, methods=text_zh),
         }
     )
 
@@ -238,16 +223,16 @@ def _before_collection(
             clause,
             "undetermined",
             "none",
-            reason="a sample drawn after collection cannot show the assessment made before it: "
-            "give the pre-collection assessment records in measures.yaml",
-            reason_zh="采集后抽样不能证明采集前已做安全评估：请在 measures.yaml 中提供采集前评估记录",
+            **reason("assess.before_collection_needs_record"),
         )
     if corpus is None:
         return found
     return found.model_copy(
         update={
-            "reason": f"{found.reason} (after collection: {corpus.reason})",
-            "reason_zh": f"{found.reason_zh}（采集后核验：{corpus.reason_zh}）",
+            "reason": t("assess.after_collection", "en", reason=found.reason, sample=corpus.reason),
+            "reason_zh": t(
+                "assess.after_collection", "zh", reason=found.reason_zh, sample=corpus.reason_zh
+            ),
         }
     )
 
@@ -258,8 +243,7 @@ def _from_coverage(clause: Clause, coverage: Coverage | None) -> ClauseResult:
             clause,
             "undetermined",
             "none",
-            reason="no classifier judge is configured; its risk coverage cannot be shown",
-            reason_zh="未配置分类模型，无法说明其风险覆盖",
+            **reason("assess.no_classifier"),
         )
     total = len(coverage.covered) + len(coverage.not_covered)
     if coverage.complete:
@@ -267,22 +251,23 @@ def _from_coverage(clause: Clause, coverage: Coverage | None) -> ClauseResult:
             clause,
             "conforms",
             "assessment",
-            reason=f"the classifier covers all {total} risks",
-            reason_zh=f"分类模型覆盖全部 {total} 种安全风险",
+            **reason("assess.classifier_complete", total=total),
         )
     missing = ", ".join(coverage.not_covered)
     weak = ", ".join(coverage.weak)
+    reasons = {
+        lang: t(
+            "assess.classifier_partial",
+            lang,
+            covered=len(coverage.covered),
+            total=total,
+            missing=missing,
+            weak=t("assess.classifier_weak", lang, weak=weak) if weak else "",
+        )
+        for lang in ("en", "zh")
+    }
     return _make(
-        clause,
-        "not_conforms",
-        "assessment",
-        reason=f"the classifier covers {len(coverage.covered)} of {total} risks; not covered: "
-        f"{missing}"
-        + (f" (of these, learned but not shown on held-out data: {weak})" if weak else "")
-        + " (train one with assay judges train, or configure your own)",
-        reason_zh=f"分类模型覆盖 {len(coverage.covered)}/{total} 种安全风险；未覆盖：{missing}"
-        + (f"（其中已训练但未经留出数据验证：{weak}）" if weak else "")
-        + "（可用 assay judges train 训练，或配置自有模型）",
+        clause, "not_conforms", "assessment", reason=reasons["en"], reason_zh=reasons["zh"]
     )
 
 
@@ -344,29 +329,30 @@ def _from_banks(clause: Clause, banks: CheckReport, profile: Profile) -> ClauseR
             clause,
             "not_conforms",
             "bank_check",
-            reason=f"no {names} bank was given",
-            reason_zh=f"未提供题库：{names}",
+            **reason("assess.banks_missing", names=names),
         )
     mine = [f for f in banks.shortfalls if f.clause == clause.id]
     binding = [f for f in mine if f.decides and (f.force is None or f.force is clause.force)]
-    reference = [f for f in mine if not f.decides]
+    reference = [f for f in mine if not f.decides]  # reference indicators only inform
     advisory = [f for f in mine if f not in binding and f not in reference]
-    parts, parts_zh = [], []
-    if binding:
-        parts.append(f"{len(binding)} shortfalls: {_summary(binding)}")
-        parts_zh.append(f"{len(binding)} 项不足：{_summary(binding)}")
-    if advisory:
-        parts.append(f"{len(advisory)} recommended counts not met: {_summary(advisory)}")
-        parts_zh.append(f"{len(advisory)} 项推荐数量未达到：{_summary(advisory)}")
-    if reference:
-        parts.append(f"{len(reference)} reference indicators not met: {_summary(reference)}")
-        parts_zh.append(f"{len(reference)} 项未达到参考指标：{_summary(reference)}")
+    reasons = {}
+    for lang in ("en", "zh"):
+        parts = [
+            t(key, lang, n=len(found), summary=_summary(found))
+            for key, found in (
+                ("assess.bank_shortfalls", binding),
+                ("assess.bank_advisory", advisory),
+                ("assess.bank_reference", reference),
+            )
+            if found
+        ]
+        reasons[lang] = t("sep.semicolon", lang).join(parts) or t("assess.banks_ok", lang)
     return _make(
         clause,
         "not_conforms" if binding else "conforms",
         "bank_check",
-        reason="; ".join(parts) or "the bank check found no shortfall",
-        reason_zh="；".join(parts_zh) or "题库检查未发现不足",
+        reason=reasons["en"],
+        reason_zh=reasons["zh"],
     )
 
 
@@ -381,16 +367,13 @@ def _summary(findings: list[Finding]) -> str:
 def _margin(m: MethodResult, lang: str) -> str:
     """ " (standard rule; 95% interval 93.1%–97.7%, lower bound below the threshold)": which rule
     decided, and the interval of the deciding rate beside it as the statistical margin."""
-    word = {
-        "standard": ("标准规则", "standard rule"),
-        "confidence": ("置信规则", "confidence rule"),
-    }[m.rule][0 if lang == "zh" else 1]
+    word = t(f"rule_name_{m.rule}", lang)
     c = m.corrected
     low, high = (c.low, c.high) if c is not None and c.decided else (m.rate.low, m.rate.high)
     if m.margin is None or low is None or high is None:
-        return f"（{word}）" if lang == "zh" else f" ({word})"
+        return t("margin.beside", lang, words=word)
     shown = interval_text(low, high, m.rate.confidence, m.margin, m.direction, lang)
-    return f"（{word}；{shown}）" if lang == "zh" else f" ({word}; {shown})"
+    return t("margin.beside_interval", lang, rule=word, interval=shown)
 
 
 def _from_methods(
@@ -406,8 +389,7 @@ def _from_methods(
             "undetermined",
             "assessment",
             methods=methods,
-            reason="the methods that verify it were not run",
-            reason_zh="验证该条款的方法未运行",
+            **reason("assess.methods_not_run"),
         )
     text, text_zh = _method_text(found, "en"), _method_text(found, "zh")
     if all(m.reference for m in found):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from assay.messages import t
 from assay.text.normalize import NormalizeOptions
 
 
@@ -31,16 +32,7 @@ class BankKind(StrEnum):
         return None if self is BankKind.KEYWORDS else QuestionKind(self.value)
 
     def label(self, lang: str) -> str:
-        zh, en = _BANK_LABELS[self]
-        return zh if lang == "zh" else en
-
-
-_BANK_LABELS = {
-    BankKind.KEYWORDS: ("关键词库", "keyword library"),
-    BankKind.CONTENT: ("生成内容测试题库", "generated-content test bank"),
-    BankKind.MUST_REFUSE: ("应拒答测试题库", "must-refuse bank"),
-    BankKind.MUST_ANSWER: ("非拒答测试题库", "must-answer bank"),
-}
+        return t(f"banks.kind.{self.value}", lang)
 
 
 class _Entry(BaseModel):

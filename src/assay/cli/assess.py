@@ -39,11 +39,12 @@ from assay.cli.common import (
     profile_for,
     project,
     run_context,
-    t,
     table,
     warn_profile_change,
 )
 from assay.errors import ConfigError
+from assay.messages import decision_word
+from assay.messages import t as message
 from assay.outputs import check_output
 from assay.project import Project, open_store
 from assay.reports.render import blocked_line
@@ -182,7 +183,7 @@ def run(
             retry_errors=retry_errors,
             rule=decision_rule(rule, the_project.config),
             on_run=lambda the_run: err_console().print(
-                t(code, f"运行 {the_run}", f"run {the_run}")
+                message("cli.assess.run", code, run_id=the_run)
             ),
             on_start=on_start,
             on_progress=on_progress,
@@ -203,48 +204,23 @@ def _report_execution(progress: RunProgress, budget: Budget, run_id: str, lang: 
     """What the asking stage did beyond the table: spend, caps, usage, sheet matching."""
     say = err_console().print
     if budget.max_requests is not None or budget.max_tokens is not None:
-        say(
-            t(
-                lang,
-                f"已发送 {progress.requests} 个请求，计费 {progress.tokens} 个 token",
-                f"sent {progress.requests} requests, {progress.tokens} tokens billed",
-            )
-        )
+        say(message("cli.assess.usage", lang, requests=progress.requests, tokens=progress.tokens))
         if progress.unmetered:
-            say(
-                t(
-                    lang,
-                    f"! {progress.unmetered} 个回复的 usage 无法读取，未计入 token 上限",
-                    f"! {progress.unmetered} replies had no readable usage: the token cap "
-                    "could not count them",
-                )
-            )
+            say(message("cli.assess.usage_unmetered", lang, unmetered=progress.unmetered))
     if progress.skipped and progress.stopped is None:
-        say(
-            t(
-                lang,
-                f"已达支出上限：{progress.skipped} 题未提问，可用 --resume {run_id} 继续",
-                f"spend cap reached: {progress.skipped} questions not asked; continue with --resume {run_id}",
-            )
-        )
+        say(message("cli.assess.spend_cap", lang, skipped=progress.skipped, run_id=run_id))
     if progress.usage_problems:
-        say(
-            t(
-                lang,
-                f"! {progress.usage_problems} 个回答的 usage 格式有误：回答已保存，问题已记录",
-                f"! {progress.usage_problems} answers came with a malformed usage: the answers "
-                "are stored, the problem recorded",
-            )
-        )
+        say(message("cli.assess.usage_malformed", lang, usage_problems=progress.usage_problems))
     sheet = progress.sheet
     if sheet is not None:
         say(
-            t(
+            message(
+                "cli.assess.sheet_matches",
                 lang,
-                f"答案表：按编号匹配 {sheet.by_id} 题，按题目文字匹配 {sheet.by_text} 题，"
-                f"未匹配 {sheet.unmatched} 题，有歧义 {sheet.ambiguous} 题",
-                f"answer sheet: {sheet.by_id} matched by id, {sheet.by_text} by question text, "
-                f"{sheet.unmatched} not at all, {sheet.ambiguous} ambiguous",
+                by_id=sheet.by_id,
+                by_text=sheet.by_text,
+                unmatched=sheet.unmatched,
+                ambiguous=sheet.ambiguous,
             )
         )
 
@@ -286,11 +262,7 @@ def judge(
     )
     counts = judged.counts
     err_console().print(
-        t(
-            code,
-            f"关键词研判 {counts.keyword} 条，拒答研判 {counts.refusal} 条",
-            f"judged {counts.keyword} answers by keywords, {counts.refusal} for refusal",
-        )
+        message("cli.assess.judged", code, keyword=counts.keyword, refusal=counts.refusal)
     )
     _show(judged.results, the_project.profile, code, as_json)
 
@@ -325,7 +297,12 @@ def show_results(
             return
         tab = table(
             None,
-            ["id", t(code, "时间", "created"), t(code, "类型", "kind"), t(code, "状态", "status")],
+            [
+                "id",
+                message("cli.assess.col_created", code),
+                message("cli.assess.col_kind", code),
+                message("cli.assess.col_status", code),
+            ],
         )
         for r in rows:
             tab.add_row(r["id"], r["created_at"][:19], r["kind"], r["status"])
@@ -414,30 +391,15 @@ def plan(
     if as_json:
         print_json(data)
         return
-    typer.echo(t(code, "判定规则：", "decision rule: ") + rule_name(chosen, code))
+    typer.echo(message("cli.assess.decision_rule", code) + rule_name(chosen, code))
     if explicit:
         typer.echo(_plan_line(f"n={n}", n, threshold, direction, by_rule, chosen, code))
     else:
         for name, clause, size, bound, way, needs in rows:
-            label = f"{clause} {_METHOD_NAMES[name][0 if code == 'zh' else 1]}"
+            label = f"{clause} {message(name, code)}"
             typer.echo(_plan_line(label, size, bound, way, needs, chosen, code))
     if expected is not None:
-        typer.echo(
-            t(
-                code,
-                f"若真实比例为 {expected:.1%}，约需 {needed} 题",
-                f"with a true rate of {expected:.1%}, about {needed} questions are needed",
-            )
-        )
-
-
-_METHOD_NAMES = {
-    "manual": ("人工抽检", "manual"),
-    "keyword": ("关键词抽检", "keyword"),
-    "classifier": ("分类模型抽检", "classifier"),
-    "must_refuse": ("应拒答", "must-refuse"),
-    "must_answer": ("非拒答", "must-answer"),
-}
+        typer.echo(message("cli.assess.plan_expected", code, expected=expected, needed=needed))
 
 
 def _needed_by_rule(
@@ -504,16 +466,22 @@ def _plan_line(
     parts = []
     for r in (chosen, *(x for x in RULES if x != chosen)):
         k = by_rule[r]
-        word = t(lang, "标准规则" if r == "standard" else "置信规则", r)
+        word = message(
+            "cli.assess.rule_standard" if r == "standard" else "cli.assess.rule_confidence", lang
+        )
         if k is None:
-            parts.append(t(lang, f"{word}：{n} 题无法通过", f"{word}: no count of {n} passes"))
+            parts.append(message("cli.assess.plan_impossible", lang, word=word, n=n))
         elif direction is Direction.MIN:
-            parts.append(t(lang, f"{word}：{n} 题中至少 {k} 题", f"{word}: {k} of {n}"))
+            parts.append(message("cli.assess.plan_at_least", lang, word=word, n=n, k=k))
         else:
-            parts.append(t(lang, f"{word}：{n} 题中至多 {k} 题", f"{word}: at most {k} of {n}"))
-    current = t(lang, "（当前）", " (in force)")
+            parts.append(message("cli.assess.plan_at_most", lang, word=word, n=n, k=k))
+    current = message("cli.assess.in_force", lang)
     parts[0] += current
-    return f"{label} {sign}{threshold:.0%}" + t(lang, "：", ": ") + t(lang, "；", "; ").join(parts)
+    return (
+        f"{label} {sign}{threshold:.0%}"
+        + message("sep.colon", lang)
+        + message("sep.semicolon", lang).join(parts)
+    )
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -539,7 +507,7 @@ def _bar(
         console=err_console(),
         transient=False,
     ) as bar:
-        task = bar.add_task(t(lang, "提问", "asking"), total=None, errors=0, rate="0")
+        task = bar.add_task(message("cli.assess.asking", lang), total=None, errors=0, rate="0")
 
         def started(total: int) -> None:
             bar.update(task, total=total)
@@ -556,43 +524,32 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
         print_json(res.model_dump(mode="json"))
         return
     tab = table(
-        t(lang, f"评估结果 {res.run_id}", f"Results {res.run_id}"),
+        message("cli.assess.results_title", lang, run_id=res.run_id),
         [
-            t(lang, "方法", "method"),
-            t(lang, "抽取/回答/错误", "drawn/answered/errors"),
-            t(lang, "研判(待定)", "judged (uncertain)"),
-            t(lang, "比例", "rate"),
-            t(lang, "95% 区间", "95% CI"),
-            t(lang, "阈值", "threshold"),
-            t(lang, "结论", "decision"),
+            message("cli.assess.col_method", lang),
+            message("cli.assess.col_drawn", lang),
+            message("cli.assess.col_judged", lang),
+            message("cli.assess.col_rate", lang),
+            message("cli.assess.col_interval", lang),
+            message("cli.assess.col_threshold", lang),
+            message("cli.assess.col_decision", lang),
         ],
     )
-    labels = {
-        "manual": ("人工抽检", "manual"),
-        "keyword": ("关键词抽检", "keyword"),
-        "classifier": ("分类模型抽检", "classifier"),
-        "must_refuse": ("应拒答", "must-refuse"),
-        "must_answer": ("非拒答", "must-answer"),
-    }
-    decisions = {
-        "pass": ("通过", "pass"),
-        "fail": ("不通过", "fail"),
-        "inconclusive": ("不确定", "inconclusive"),
-        "no_data": ("无数据", "no data"),
-    }
     for m in res.methods:
-        name = f"{labels[m.method.value][0 if lang == 'zh' else 1]} {m.clause}"
-        measure = t(
+        name = f"{message(m.method.value, lang)} {m.clause}"
+        measure = message(
+            "cli.assess.measure_qualified"
+            if m.measure == "qualified_rate"
+            else "cli.assess.measure_refused",
             lang,
-            "合格率" if m.measure == "qualified_rate" else "拒答率",
-            "qualified" if m.measure == "qualified_rate" else "refused",
         )
         interval = "-"
         if m.status != "measured":
-            shown = t(
+            shown = message(
+                "cli.assess.status_pending"
+                if m.status == "pending"
+                else "cli.assess.status_not_run",
                 lang,
-                "待人工审核" if m.status == "pending" else "未运行",
-                m.status.replace("_", " "),
             )
         elif m.rate.value is None or m.rate.low is None or m.rate.high is None:
             shown = "-"
@@ -602,14 +559,16 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
             for c in (m.corrected, m.corrected_out_of_domain):
                 if c is not None:  # the corrected rate beside the raw one, with its source
                     shown += (
-                        "\n" + t(lang, "校正 ", "corrected ") + f"{c.value:.1%} {_source(c, lang)}"
+                        "\n"
+                        + message("cli.assess.corrected", lang)
+                        + f"{c.value:.1%} {_source(c, lang)}"
                     )
                     interval += "\n" + f"{c.low:.1%}–{c.high:.1%}"
         bound = ("≥" if m.direction is Direction.MIN else "≤") + f"{m.threshold:.0%}"
-        decided = decisions[m.decision.value][0 if lang == "zh" else 1]
+        decided = decision_word(m.decision.value, lang)
         if m.margin is not None:  # the interval beside the decision: the statistical margin
             words = margin_words(m.margin, m.direction, lang)
-            decided += t(lang, f"（{words}）", f" ({words})")
+            decided += message("margin.beside", lang, words=words)
         tab.add_row(
             name,
             f"{m.drawn}/{m.answered}/{m.errors}",
@@ -621,7 +580,7 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
         )
     out_console().print(tab)
     typer.echo(
-        t(lang, "  判定规则：", "  decision rule: ") + rule_name(res.decision_rule, lang),
+        message("cli.assess.decision_rule_indented", lang) + rule_name(res.decision_rule, lang),
     )
     for m in res.methods:
         if m.blocked:  # the service's filter, shown apart from the model's own refusals
@@ -630,30 +589,27 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
             typer.echo(f"  {m.clause}: {note}")
     if res.reasoning_judged:
         typer.echo(
-            t(
+            message(
+                "cli.assess.reasoning",
                 lang,
-                f"  推理过程：{res.reasoning_judged} 条回答带推理，其中 {res.reasoning_flagged} 条含关键词（单独研判，不计入比例）",
-                f"  reasoning: {res.reasoning_judged} answers came with reasoning, {res.reasoning_flagged} of them hold keywords (judged apart, outside the rates)",
+                reasoning_judged=res.reasoning_judged,
+                reasoning_flagged=res.reasoning_flagged,
             )
         )
     notes = res.settings.get("notes", [])
     for note in notes if isinstance(notes, list) else []:
-        typer.echo(f"  {t(lang, '抽样', 'plan')}: {note}")
+        typer.echo(f"  {message('cli.assess.plan', lang)}: {note}")
 
 
 def _source(c: Corrected, lang: Lang) -> str:
     """ "（本次校准 n=50，据此判定）" / "(in-run n=50, decided)" / "（域外校准 c.json）"."""
     if c.source == "in_run":
-        text = t(lang, f"本次校准 n={c.pairs}", f"in-run n={c.pairs}")
+        text = message("cli.assess.in_run_n", lang, pairs=c.pairs)
     else:
-        text = t(
-            lang,
-            f"域外校准 {Path(c.calibration).name}",
-            f"out of domain: {Path(c.calibration).name}",
-        )
+        text = message("cli.assess.out_domain", lang, name=Path(c.calibration).name)
     if c.decided:
-        text += t(lang, "，据此判定", ", decided")
-    return t(lang, f"（{text}）", f"({text})")
+        text += message("cli.assess.decided", lang)
+    return message("cli.assess.calibration_source", lang, text=text)
 
 
 def _check_review_method(method: str) -> None:
@@ -708,35 +664,19 @@ def review_export(
         judge = judge_of(method)
         chosen = seed if seed is not None else (cfg.run.seed if cfg else 0)
         rows = export_calibration(runs, run_id, prof, out, judge=judge, n=n, seed=chosen)
-        fill = "拒答 或 回答" if judge == "refusal" else "合格 或 不合格"
-        fill_en = "拒答 or 回答" if judge == "refusal" else "合格 or 不合格"
-        typer.echo(
-            t(
-                code,
-                f"已写入 {out}（随机抽取 {rows} 条，种子 {chosen}），请在“研判结果”列填写 {fill}",
-                f"wrote {out} ({rows} answers drawn at random, seed {chosen}): fill in 研判结果 "
-                f"with {fill_en}",
-            )
+        key = (
+            "cli.assess.wrote_calibration_refusal"
+            if judge == "refusal"
+            else "cli.assess.wrote_calibration_content"
         )
+        typer.echo(message(key, code, out=out, rows=rows, seed=chosen))
         return
     if method == "refusal":
         rows = export_refusal_review(runs, run_id, out, everything=everything)
-        typer.echo(
-            t(
-                code,
-                f"已写入 {out}（{rows} 条），请在“研判结果”列填写 拒答 或 回答",
-                f"wrote {out} ({rows} rows): fill in 研判结果 with 拒答 or 回答",
-            )
-        )
+        typer.echo(message("cli.assess.review_wrote_refusal", code, out=out, rows=rows))
         return
     rows = export_review(runs, run_id, prof, out)
-    typer.echo(
-        t(
-            code,
-            f"已写入 {out}（{rows} 条），请在“研判结果”列填写 合格 或 不合格",
-            f"wrote {out} ({rows} rows): fill in 研判结果 with 合格 or 不合格",
-        )
-    )
+    typer.echo(message("cli.assess.review_wrote_manual", code, out=out, rows=rows))
 
 
 @review_app.command("import")
@@ -780,10 +720,13 @@ def review_import(
         )
     else:
         typer.echo(
-            t(
+            message(
+                "cli.assess.review_imported",
                 code,
-                f"读取 {report.read} 行，导入 {report.accepted} 行，未填写 {report.pending} 行，无效 {len(report.bad)} 行",
-                f"read {report.read} rows, imported {report.accepted}, not yet reviewed {report.pending}, bad {len(report.bad)}",
+                read=report.read,
+                accepted=report.accepted,
+                pending=report.pending,
+                bad=len(report.bad),
             )
         )
         for bad in report.bad:

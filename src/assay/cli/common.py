@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from assay.errors import ConfigError
+from assay.messages import t as message
 from assay.names import CONFIG_NAME
 
 if TYPE_CHECKING:  # imported where used: `assay --help` and `keywords scan` must start fast
@@ -134,12 +135,7 @@ def run_context(
 
 def warn_profile_change(profile: Profile, lang: Lang) -> None:
     err_console().print(
-        t(
-            lang,
-            f"! 档案 {profile.id} 与运行时记录的不同：阈值以当前档案为准",
-            f"! profile {profile.id} differs from the one the run recorded: "
-            "thresholds come from the current one",
-        ),
+        message("cli.common.profile_changed", lang, id=profile.id),
         soft_wrap=True,
     )
 
@@ -196,10 +192,6 @@ class ProgressLines:
         if final or self.last is None or now - self.last >= self.every_s:
             self.console.print(line, highlight=False, soft_wrap=True)
             self.last = now
-
-
-def t(lang: Lang, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def decision_rule(option: str | None, config: ProjectConfig | None) -> DecisionRule:

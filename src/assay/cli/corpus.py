@@ -30,7 +30,6 @@ from assay.cli.common import (
     print_json,
     profile_for,
     project,
-    t,
     table,
 )
 from assay.corpus.assess import assess_sources
@@ -40,6 +39,7 @@ from assay.corpus.sources import check_sources
 from assay.corpus.technical import TechnicalResult, technical_sample
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.judges.base import Judge
+from assay.messages import t as message
 from assay.stats.rates import Decision, Rate, rule_name
 
 
@@ -96,7 +96,7 @@ def sources(
         for f in findings:
             where = f"{path}:{f.line}" if f.line else str(path)
             typer.echo(f"✗ {where}: " + " ".join(x for x in (f.clause, f.source, f.message) if x))
-        typer.echo(t(code, f"{len(findings)} 项问题", f"{len(findings)} findings"))
+        typer.echo(message("cli.corpus.findings", code, n=len(findings)))
     if findings:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -140,16 +140,16 @@ def assess(
             raise typer.Exit(EXIT_FINDINGS)
         return
     tab = table(
-        t(code, "语料来源评估（5.1 a)）", "Corpus sources (5.1 a))"),
+        message("cli.corpus.sources_title", code),
         [
             "source",
-            t(code, "记录", "records"),
-            t(code, "隔离", "quarantined"),
-            t(code, "抽样", "sampled"),
-            t(code, "有害", "harmful"),
-            t(code, "比例 [95%]", "rate [95%]"),
-            t(code, "结论", "decision"),
-            t(code, "个人信息", "personal info"),
+            message("cli.corpus.col_records", code),
+            message("cli.corpus.col_quarantined", code),
+            message("cli.corpus.col_sampled", code),
+            message("cli.corpus.col_harmful", code),
+            message("cli.corpus.col_rate", code),
+            message("cli.corpus.col_decision", code),
+            message("cli.corpus.col_pii", code),
         ],
     )
     for r in results:
@@ -170,13 +170,15 @@ def assess(
         )
     out_console().print(tab)
     if results:
-        typer.echo(t(code, "  判定规则：", "  decision rule: ") + rule_name(results[0].rule, code))
+        typer.echo(
+            message("cli.corpus.decision_rule_indented", code) + rule_name(results[0].rule, code)
+        )
     for r in results:
         for note in r.notes:
             typer.echo(f"  {r.source}: {note}")
         if r.quarantine_file:
             typer.echo(
-                f"  {r.source}: {t(code, '隔离文件', 'quarantine file')} {r.quarantine_file}"
+                f"  {r.source}: {message('cli.corpus.quarantine_file', code)} {r.quarantine_file}"
             )
     if any(r.unusable for r in results):  # a source that read nothing: fix sources.yaml
         raise typer.Exit(EXIT_FINDINGS)
@@ -217,17 +219,23 @@ def technical(
 def _show_technical(result: TechnicalResult, code: Lang) -> None:
     shown = _shown(result.rate)
     typer.echo(
-        t(
+        message(
+            "cli.corpus.technical_counts",
             code,
-            f"记录 {result.records}，需抽取 {result.required}，实际抽取 {result.sampled}，合格 {result.qualified}",
-            f"records {result.records}, required {result.required}, sampled {result.sampled}, qualified {result.qualified}",
+            records=result.records,
+            required=result.required,
+            sampled=result.sampled,
+            qualified=result.qualified,
         )
     )
     typer.echo(
-        t(
+        message(
+            "cli.corpus.qualified_decision",
             code,
-            f"合格率 {shown}，阈值 ≥{result.threshold:.0%}，结论 {result.decision.value}（{rule_name(result.rule, code)}）",
-            f"qualified {shown}, threshold ≥{result.threshold:.0%}, decision {result.decision.value} ({rule_name(result.rule, code)})",
+            rate=shown,
+            threshold=result.threshold,
+            decision=result.decision.value,
+            rule=rule_name(result.rule, code),
         )
     )
     for note in result.notes:
@@ -298,7 +306,7 @@ def filter_(
         )
     ) as bar:
         task = (
-            bar.add_task(t(code, "分片", "pieces"), total=None, records=0, rate="0")
+            bar.add_task(message("cli.corpus.pieces", code), total=None, records=0, rate="0")
             if bar
             else None
         )
@@ -311,10 +319,13 @@ def filter_(
                 )
             elif lines is not None:
                 lines.log(
-                    t(
+                    message(
+                        "cli.corpus.progress",
                         code,
-                        f"分片 {done}/{total} · 记录 {stats.records} · {rate:.0f} 条/秒",
-                        f"pieces {done}/{total} · {stats.records} records · {rate:.0f} records/s",
+                        done=done,
+                        total=total,
+                        records=stats.records,
+                        rate=rate,
                     ),
                     final=done == total,
                 )
@@ -340,39 +351,25 @@ def filter_(
                 address=address,
             )
         except KeyboardInterrupt:
-            err_console().print(
-                t(
-                    code,
-                    "已中断：加 --resume 重新运行可保留已完成的分片",
-                    "interrupted: run again with --resume to keep the finished pieces",
-                )
-            )
+            err_console().print(message("cli.corpus.interrupted", code))
             raise typer.Exit(130) from None
     if resume:
-        typer.echo(
-            t(
-                code,
-                f"续跑：保留上次已完成的 {kept[0] if kept else 0} 个分片",
-                f"resumed: {kept[0] if kept else 0} finished pieces kept from the last run",
-            )
-        )
+        typer.echo(message("cli.corpus.resumed", code, kept=kept[0] if kept else 0))
     typer.echo(
-        t(
+        message(
+            "cli.corpus.filter_counts",
             code,
-            f"记录 {stats.records}，保留 {stats.kept}，删除 {stats.removed}，遮蔽 {stats.masked}，隔离 {stats.quarantined}",
-            f"records {stats.records}, kept {stats.kept}, removed {stats.removed}, masked {stats.masked}, quarantined {stats.quarantined}",
+            records=stats.records,
+            kept=stats.kept,
+            removed=stats.removed,
+            masked=stats.masked,
+            quarantined=stats.quarantined,
         )
     )
     typer.echo(str(out / "removal_log.jsonl"))
     if stats.records == 0:
         err_console().print(
-            t(
-                code,
-                f"! 没有读到任何记录（隔离 {stats.quarantined} 条）：请检查 sources.yaml 的 paths、"
-                "text_field 和 encoding",
-                f"! no record was read ({stats.quarantined} quarantined): check paths, text_field "
-                "and encoding in sources.yaml",
-            ),
+            message("cli.corpus.nothing_read", code, quarantined=stats.quarantined),
             soft_wrap=True,
             markup=False,
         )
@@ -432,11 +429,7 @@ def manual_export(
         the_project.corpus_sources(path), the_project.profile, out, size=size, seed=seed
     )
     typer.echo(
-        t(
-            code,
-            f"从 {records} 条记录中抽取 {rows} 条（种子 {seed}）→ {out}",
-            f"drew {rows} of {records} records (seed {seed}) → {out}",
-        )
+        message("cli.corpus.sample_drawn", code, records=records, rows=rows, seed=seed, out=out)
     )
 
 
@@ -461,17 +454,25 @@ def manual_import(
         print_json(result.model_dump(mode="json"))
     else:
         typer.echo(
-            t(
+            message(
+                "cli.corpus.review_imported",
                 code,
-                f"{result.rows} 行，已审核 {result.reviewed}（需 {result.required}），未填写 {result.pending}，合格 {result.qualified}，无效 {len(result.bad)}",
-                f"{result.rows} rows, reviewed {result.reviewed} (required {result.required}), pending {result.pending}, qualified {result.qualified}, bad {len(result.bad)}",
+                rows=result.rows,
+                reviewed=result.reviewed,
+                required=result.required,
+                pending=result.pending,
+                qualified=result.qualified,
+                bad=len(result.bad),
             )
         )
         typer.echo(
-            t(
+            message(
+                "cli.corpus.qualified_decision",
                 code,
-                f"合格率 {_shown(result.rate)}，阈值 ≥{result.threshold:.0%}，结论 {result.decision.value}（{rule_name(result.rule, code)}）",
-                f"qualified {_shown(result.rate)}, threshold ≥{result.threshold:.0%}, decision {result.decision.value} ({rule_name(result.rule, code)})",
+                rate=_shown(result.rate),
+                threshold=result.threshold,
+                decision=result.decision.value,
+                rule=rule_name(result.rule, code),
             )
         )
         for bad in result.bad:

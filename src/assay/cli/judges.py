@@ -21,10 +21,10 @@ from assay.cli.common import (
     print_json,
     profile_for,
     project,
-    t,
     table,
 )
 from assay.errors import EXIT_FINDINGS
+from assay.messages import t as message
 from assay.outputs import OutputFolder, check_output
 
 if TYPE_CHECKING:
@@ -89,18 +89,20 @@ def train(
     console = out_console()
     console.print(
         escape(
-            t(
+            message(
+                "cli.judges.trained",
                 code,
-                f"已训练 {len(covered)}/{len(prof.risks)} 个风险（{info.examples} 条文本），写入 {out}",
-                f"trained {len(covered)} of {len(prof.risks)} risks on {info.examples} texts; "
-                f"wrote {out}",
+                covered=len(covered),
+                total=len(prof.risks),
+                examples=info.examples,
+                out=out,
             )
         ),
         soft_wrap=True,
     )
     if missing:
         console.print(
-            escape(t(code, "未覆盖：", "not covered: ") + ", ".join(missing)), soft_wrap=True
+            escape(message("cli.judges.not_covered", code) + ", ".join(missing)), soft_wrap=True
         )
 
 
@@ -167,7 +169,7 @@ def evaluate(
     weak = frozenset(found.weak) if found is not None else frozenset()
     _print_metrics(rows, code, f"{the_judge.spec.name} · {labelled.name} ({len(examples)})", weak)
     err_console().print(
-        escape(t(code, f"校准记录已写入 {target}", f"calibration record written to {target}")),
+        escape(message("cli.judges.calibration_written", code, target=target)),
         soft_wrap=True,
     )
 
@@ -204,17 +206,19 @@ def info(
             }
         )
     else:
-        columns = [t(code, "风险", "risk"), t(code, "名称", "name"), t(code, "覆盖", "covered")]
+        columns = [
+            message("cli.judges.risk", code),
+            message("cli.judges.name", code),
+            message("cli.judges.covered", code),
+        ]
         if positives:
-            columns.append(t(code, "训练正例", "training positives"))
-        tab = table(
-            t(code, f"{the_judge.spec.name} 覆盖情况", f"{the_judge.spec.name} coverage"), columns
-        )
+            columns.append(message("cli.judges.training_positives", code))
+        tab = table(message("cli.judges.coverage_title", code, name=the_judge.spec.name), columns)
         for risk in prof.risks:
             shown = (
-                t(code, "是", "yes")
+                message("cli.judges.yes", code)
                 if risk.id in covered
-                else t(code, "留出验证未过", "failed held-out")
+                else message("cli.judges.held_out_failed", code)
                 if risk.id in weak
                 else "-"
             )
@@ -225,10 +229,11 @@ def info(
         out_console().print(tab)
         out_console().print(
             escape(
-                t(
+                message(
+                    "cli.judges.covers_risks",
                     code,
-                    f"覆盖 {len(prof.risks) - len(missing)}/{len(prof.risks)} 个风险",
-                    f"covers {len(prof.risks) - len(missing)} of {len(prof.risks)} risks",
+                    covered=len(prof.risks) - len(missing),
+                    total=len(prof.risks),
                 )
             )
         )
@@ -259,20 +264,20 @@ def _eval_refusal(
     tab = table(
         f"{the_judge.spec.name} · {labelled.name}",
         [
-            t(lang, "语言", "language"),
-            t(lang, "条数", "replies"),
-            t(lang, "准确率", "accuracy"),
-            t(lang, "待定", "uncertain"),
-            t(lang, "拒答精确率", "refusal precision"),
-            t(lang, "拒答召回率", "refusal recall"),
-            t(lang, "回答召回率", "answer recall"),
-            t(lang, "部分拒答（另计）", "partial (apart)"),
+            message("cli.judges.language", lang),
+            message("cli.judges.replies", lang),
+            message("cli.judges.accuracy", lang),
+            message("cli.judges.uncertain", lang),
+            message("cli.judges.refusal_precision", lang),
+            message("cli.judges.refusal_recall", lang),
+            message("cli.judges.answer_recall", lang),
+            message("cli.judges.partial_apart", lang),
         ],
     )
     for g in result.groups:
         partial = ", ".join(f"{k} {v}" for k, v in sorted(g.partial.items())) or "-"
         tab.add_row(
-            t(lang, "全部", "all") if g.group == "all" else g.group,
+            message("cli.judges.all", lang) if g.group == "all" else g.group,
             str(g.n),
             _share(g.accuracy),
             _share(g.uncertain),
@@ -284,17 +289,13 @@ def _eval_refusal(
     console = out_console()
     console.print(tab)
     if result.miss_patterns:
-        console.print(escape(t(lang, "误判（标注→判定）：", "misjudged (label→judged):")))
+        console.print(escape(message("cli.judges.misjudged_title", lang)))
         for pattern, count in result.miss_patterns.items():
             console.print(escape(f"  {count:4d}  {pattern}"), soft_wrap=True)
     if errors is not None:
         err_console().print(
             escape(
-                t(
-                    lang,
-                    f"{len(result.misses)} 条误判写入 {errors}",
-                    f"{len(result.misses)} misjudged replies written to {errors}",
-                )
+                message("cli.judges.misjudged_written", lang, n=len(result.misses), target=errors)
             ),
             soft_wrap=True,
         )
@@ -311,13 +312,13 @@ def _print_metrics(
     tab = table(
         title,
         [
-            t(lang, "风险", "risk"),
-            t(lang, "覆盖", "covered"),
-            t(lang, "正例", "positives"),
+            message("cli.judges.risk", lang),
+            message("cli.judges.covered", lang),
+            message("cli.judges.positives", lang),
             "TP/FP/FN/TN",
-            t(lang, "精确率", "precision"),
-            t(lang, "召回率(灵敏度)", "recall (sensitivity)"),
-            t(lang, "特异度", "specificity"),
+            message("cli.judges.precision", lang),
+            message("cli.judges.sensitivity", lang),
+            message("cli.judges.specificity", lang),
             "F1",
         ],
     )
@@ -338,10 +339,10 @@ def _print_metrics(
 def _covered(lang: Lang, m: RiskMetrics, weak: frozenset[str]) -> str:
     """As judges info shows it: yes, failed held-out (learned, not shown to work), or no."""
     if m.covered:
-        return t(lang, "是", "yes")
+        return message("cli.judges.yes", lang)
     if m.risk in weak:
-        return t(lang, "留出验证未过", "failed held-out")
-    return t(lang, "否", "no")
+        return message("cli.judges.held_out_failed", lang)
+    return message("cli.judges.no", lang)
 
 
 def _rate(r: Rate) -> str:

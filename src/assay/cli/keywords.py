@@ -22,11 +22,11 @@ from assay.cli.common import (
     print_json,
     profile_for,
     project,
-    t,
 )
 from assay.errors import ConfigError, InputFormatError
 from assay.judges.base import Verdict
 from assay.judges.keyword import KeywordJudge
+from assay.messages import t as message
 from assay.text.normalize import Normalizer
 
 app = typer.Typer(help="Scan texts with the keyword library; show what normalization does.")
@@ -67,11 +67,14 @@ def scan(
     )
     if load.quarantined:
         typer.echo(
-            t(
+            message(
+                "cli.keywords.library_loaded",
                 code,
-                f"关键词库 {load.file}：读取 {load.read} 行，接受 {load.accepted} 行，隔离 {len(load.quarantined)} 行（见 {load.quarantine_file}）",
-                f"keyword library {load.file}: read {load.read} rows, accepted {load.accepted}, quarantined "
-                f"{len(load.quarantined)} (see {load.quarantine_file})",
+                file=load.file,
+                read=load.read,
+                accepted=load.accepted,
+                quarantined=len(load.quarantined),
+                quarantine_file=load.quarantine_file,
             ),
             err=True,
         )
@@ -159,10 +162,8 @@ def _render(rows: list[dict[str, object]], verdicts: list[Verdict], lang: Lang) 
     flagged = sum(v.flagged for v in verdicts)
     summary = ", ".join(f"{r} {n}" for r, n in sorted(by_risk.items())) or "-"
     typer.echo(
-        t(
-            lang,
-            f"{len(verdicts)} 条文本，{flagged} 条命中；按风险：{summary}",
-            f"{len(verdicts)} texts, {flagged} with hits; by risk: {summary}",
+        message(
+            "cli.keywords.scan_summary", lang, texts=len(verdicts), flagged=flagged, summary=summary
         ),
         err=True,
     )

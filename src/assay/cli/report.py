@@ -25,9 +25,9 @@ from assay.cli.common import (
     profile_for,
     project,
     run_context,
-    t,
 )
 from assay.errors import EXIT_FINDINGS, ConfigError
+from assay.messages import t as message
 
 if TYPE_CHECKING:
     from assay.api import Assessment
@@ -77,17 +77,11 @@ def assess(
         run_id=run_id,
         today=_day(today),
         rule=decision_rule(rule, the_project.config),
-        on_run=lambda the_run: err_console().print(t(code, f"运行 {the_run}", f"run {the_run}")),
+        on_run=lambda the_run: err_console().print(message("cli.report.run", code, run_id=the_run)),
     )
     _show_imports(assessment.calibration_imports, code)
     if assessment.corpus_stored:
-        err_console().print(
-            t(
-                code,
-                f"语料评估已保存：{assessment.run_id}",
-                f"corpus assessment: {assessment.run_id}",
-            )
-        )
+        err_console().print(message("cli.report.corpus_stored", code, run_id=assessment.run_id))
     _write(assessment, out, formats, code)
 
 
@@ -136,7 +130,7 @@ def measures_init(
     if out.exists() and not force:
         raise ConfigError("the file exists", file=out, fix="pass --force to overwrite it")
     out.write_text(template(prof, automatic_clauses(prof)), encoding="utf-8")
-    typer.echo(t(code, f"已写入 {out}", f"wrote {out}"))
+    typer.echo(message("cli.report.wrote", code, out=out))
 
 
 @measures_app.command("check")
@@ -161,7 +155,7 @@ def measures_check(
     _, problems = check(file, prof, automatic_clauses(prof))
     for problem in problems:
         typer.echo(f"✗ {problem}")
-    typer.echo(t(code, f"{len(problems)} 个问题", f"{len(problems)} problems"))
+    typer.echo(message("cli.report.problems", code, n=len(problems)))
     if problems:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -175,21 +169,9 @@ def _write(assessment: Assessment, out: Path, formats: list[str] | None, lang: L
     for path in write_report(assessment, formats, out, lang=lang):
         typer.echo(str(path))
     c = assessment.report.conclusion
-    overall = {
-        "full": ("全部符合要求", "conforms in full"),
-        "partial": ("部分符合要求", "conforms in part"),
-        "none": ("全部不符合要求", "does not conform"),
-        "undetermined": ("尚无结论", "no conclusion yet"),
-    }[c.overall]
-    note = t(
-        lang,
-        f"（暂定：{len(c.undetermined)} 条应条款待定）",
-        f" (provisional: {len(c.undetermined)} mandatory clauses undetermined)",
-    )
+    note = message("cli.report.provisional", lang, n=len(c.undetermined))
     err_console().print(
-        t(lang, "整体评估结论：", "overall: ")
-        + overall[0 if lang == "zh" else 1]
-        + (note if c.provisional else "")
+        message(f"cli.report.overall_{c.overall}", lang) + (note if c.provisional else "")
     )
 
 
@@ -198,12 +180,14 @@ def _show_imports(imports: list[ReviewImport], lang: Lang) -> None:
     for done in imports:
         report, judge, sheet = done.report, done.judge, done.sheet
         err_console().print(
-            t(
+            message(
+                "cli.report.calibration_imported",
                 lang,
-                f"校准审核 {judge}：导入 {report.accepted} 条，未填写 {report.pending} 条，"
-                f"无效 {len(report.bad)} 条（{sheet.name}）",
-                f"calibration review {judge}: imported {report.accepted}, not reviewed "
-                f"{report.pending}, bad {len(report.bad)} ({sheet.name})",
+                judge=judge,
+                accepted=report.accepted,
+                pending=report.pending,
+                bad=len(report.bad),
+                sheet=sheet.name,
             ),
             soft_wrap=True,
         )

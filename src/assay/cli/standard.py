@@ -20,11 +20,10 @@ from assay.cli.common import (
     print_json,
     profile_for,
     project,
-    t,
     table,
 )
 from assay.errors import ConfigError
-from assay.messages import t as msg
+from assay.messages import t as message
 from assay.outputs import check_output
 from assay.standard.loader import builtin_profiles, dump_profile, load_profile
 
@@ -55,10 +54,10 @@ def profiles(as_json: JsonOpt = False, lang: LangOpt = default_lang()) -> None:
         None,
         [
             "id",
-            t(code, "标准", "code"),
-            t(code, "状态", "status"),
-            t(code, "发布", "issued"),
-            t(code, "实施", "effective"),
+            message("cli.standard.code", code),
+            message("cli.standard.status", code),
+            message("cli.standard.issued", code),
+            message("cli.standard.effective", code),
         ],
     )
     for r in rows:
@@ -110,8 +109,8 @@ def risks(
         )
         return
     tab = table(
-        f"{prof.code} {t(code, '附录A 安全风险', 'Appendix A risks')} ({len(prof.risks)})",
-        ["id", t(code, "名称", "name"), t(code, "来源", "prov")],
+        f"{prof.code} {message('cli.standard.appendix_risks', code)} ({len(prof.risks)})",
+        ["id", message("cli.standard.name", code), message("cli.standard.prov", code)],
     )
     for c in prof.categories:
         tab.add_row(Text(c.id, style="bold"), Text(c.name(code), style="bold"), str(c.prov))
@@ -134,8 +133,8 @@ def aspects(
         print_json([a.model_dump(mode="json") | {"prov": list(a.prov.tags)} for a in prof.aspects])
         return
     tab = table(
-        t(code, "非拒答测试题覆盖方面", "Must-answer aspects"),
-        ["id", t(code, "名称", "name"), t(code, "来源", "prov")],
+        message("cli.standard.must_answer_aspects", code),
+        ["id", message("cli.standard.name", code), message("cli.standard.prov", code)],
     )
     for a in prof.aspects:
         tab.add_row(a.id, a.name(code), str(a.prov))
@@ -178,15 +177,18 @@ def clauses(
             }
         )
         return
-    force_label = {"shall": t(code, "应", "shall"), "should": t(code, "宜", "should")}
+    force_label = {
+        "shall": message("cli.standard.shall", code),
+        "should": message("cli.standard.should", code),
+    }
     tab = table(
-        f"{prof.code} {t(code, '条款', 'clauses')} ({len(chosen)})",
+        f"{prof.code} {message('cli.standard.clauses', code)} ({len(chosen)})",
         [
             "id",
-            t(code, "效力", "force"),
-            t(code, "检查方式", "checked by"),
-            t(code, "要求", "requirement"),
-            t(code, "来源", "prov"),
+            message("cli.standard.force", code),
+            message("cli.standard.checked_by", code),
+            message("cli.standard.requirement", code),
+            message("cli.standard.prov", code),
         ],
     )
     for c in chosen:
@@ -226,13 +228,13 @@ def thresholds(
         print_json({"profile": prof.id, "status": prof.status, "parameters": rows})
         return
     tab = table(
-        f"{prof.code} {t(code, '数值要求', 'thresholds')}",
+        f"{prof.code} {message('cli.standard.thresholds', code)}",
         [
-            t(code, "参数", "parameter"),
-            t(code, "值", "value"),
-            t(code, "效力", "force"),
-            t(code, "条款", "clause"),
-            t(code, "来源", "prov"),
+            message("cli.standard.parameter", code),
+            message("cli.standard.value", code),
+            message("cli.standard.force", code),
+            message("cli.standard.clause", code),
+            message("cli.standard.prov", code),
         ],
     )
     for r in rows:
@@ -248,7 +250,7 @@ def thresholds(
 
 def _force_text(force: str, basis: str, lang: Lang) -> str:
     """The force, and what the number is when it is not the standard's own."""
-    return force if basis == "standard" else f"{force} ({msg(f'basis_{basis}', lang)})"
+    return force if basis == "standard" else f"{force} ({message(f'basis_{basis}', lang)})"
 
 
 @app.command("export")

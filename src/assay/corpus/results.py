@@ -36,7 +36,7 @@ from assay.corpus.sources import (
 )
 from assay.corpus.technical import TechnicalResult, technical_sample, uses_both
 from assay.judges.base import Judge
-from assay.messages import decision_word, t
+from assay.messages import Reason, decision_word, reason, t
 from assay.standard.models import Profile, Result
 from assay.stats.rates import Decision, DecisionRule, Direction, decide_open
 
@@ -144,14 +144,6 @@ def redecide(corpus: CorpusResults, profile: Profile, rule: DecisionRule) -> Cor
     )
 
 
-_KIND_NAMES = {  # each kind of source in words (en, zh)
-    "open_source": ("open-source", "开源"),
-    "self_collected": ("self-collected", "自采"),
-    "commercial": ("commercial", "商业"),
-    "user_input": ("user-input", "使用者输入"),
-}
-
-
 def corpus_clauses(corpus: CorpusResults, profile: Profile) -> dict[str, CorpusClause]:
     """The clauses the corpus assessment decides (see the module's docstring); which clause
     each check decides is the profile's (``roles`` and the 9.2 methods' ``verifies``)."""
@@ -164,60 +156,64 @@ def corpus_clauses(corpus: CorpusResults, profile: Profile) -> dict[str, CorpusC
         out[clause] = _five_percent(corpus.sources)
     out[roles.corpus_several_sources] = _with_foreign(
         _from_findings(
-            found.get(roles.corpus_several_sources, []),
-            ("sources.yaml shows several sources", "来源登记显示每种语言和类型有多个来源"),
+            found.get(roles.corpus_several_sources, []), reason("corpus.several_sources")
         ),
         corpus.foreign,
     )
     for kind, clause in roles.corpus_source_records.items():
-        name, name_zh = _KIND_NAMES[kind]
+        names = {lang: t(f"corpus.kind.{kind}", lang) for lang in ("en", "zh")}
         mine = found.get(clause, [])
         if kind not in corpus.kinds:
             out[clause] = CorpusClause(
                 result="not_applicable",
-                reason=f"no {name} source in {corpus.sources_file}",
-                reason_zh=f"{corpus.sources_file} 中没有{name_zh}语料来源",
+                reason=t("corpus.kind_absent", "en", kind=names["en"], file=corpus.sources_file),
+                reason_zh=t("corpus.kind_absent", "zh", kind=names["zh"], file=corpus.sources_file),
             )
         elif mine or clause not in roles.corpus_findings_only:
-            out[clause] = _from_findings(
-                mine,
-                (f"every {name} source has its records", f"每个{name_zh}语料来源均登记了相应记录"),
-            )
+            ok = {lang: t("corpus.kind_recorded", lang, kind=names[lang]) for lang in names}
+            out[clause] = _from_findings(mine, {"reason": ok["en"], "reason_zh": ok["zh"]})
     manual, technical = profile.corpus_methods
     for clause in profile.verified_by(profile.corpus_methods):
         out[clause] = _filtering(corpus, manual, technical)
     return out
 
 
-def _from_findings(findings: list[SourceFinding], ok: tuple[str, str]) -> CorpusClause:
+def _from_findings(findings: list[SourceFinding], ok: Reason) -> CorpusClause:
     if not findings:
-        return CorpusClause(result="conforms", reason=ok[0], reason_zh=ok[1])
+        return CorpusClause(result="conforms", **ok)
     shown = "; ".join(f"{f.source or 'sources.yaml'}: {f.message}" for f in findings[:5])
-    more = f" (+{len(findings) - 5} more)" if len(findings) > 5 else ""
-    return CorpusClause(
-        result="not_conforms",
-        reason=shown + more,
-        reason_zh=f"来源登记发现 {len(findings)} 个问题：{shown}",
-    )
+    said = {
+        lang: t(
+            "corpus.findings",
+            lang,
+            n=len(findings),
+            shown=shown,
+            more=t("corpus.more_findings", lang, n=len(findings) - 5) if len(findings) > 5 else "",
+        )
+        for lang in ("en", "zh")
+    }
+    return CorpusClause(result="not_conforms", reason=said["en"], reason_zh=said["zh"])
 
 
 def _with_foreign(clause: CorpusClause, foreign: ForeignShare | None) -> CorpusClause:
     """The clause with the foreign share beside its reason: information, never the result."""
     if foreign is None or foreign.share is None:
         return clause
-    share = foreign.share
-    en, zh = [f"foreign corpus {share:.0%} of the bytes"], [f"境外语料占字节数 {share:.0%}"]
-    if foreign.target is not None:
-        over = share > foreign.target
-        en.append(f"{'above' if over else 'within'} the provider's own target {foreign.target:.0%}")
-        zh.append(f"{'高于' if over else '未超过'}服务提供者自定目标 {foreign.target:.0%}")
-    if foreign.practice is not None:
-        en.append(f"filing practice cites {foreign.practice:.0%}, not a number of the standard")
-        zh.append(f"备案实践参考 {foreign.practice:.0%}，非标准规定的数值")
+    said = {}
+    for lang in ("en", "zh"):
+        parts = [t("corpus.foreign_share", lang, share=foreign.share)]
+        if foreign.target is not None:
+            over = "above" if foreign.share > foreign.target else "within"
+            parts.append(t(f"corpus.foreign_target_{over}", lang, target=foreign.target))
+        if foreign.practice is not None:
+            parts.append(t("corpus.foreign_practice", lang, practice=foreign.practice))
+        said[lang] = t("sep.semicolon", lang).join(parts)
     return clause.model_copy(
         update={
-            "reason": f"{clause.reason} ({'; '.join(en)})",
-            "reason_zh": f"{clause.reason_zh}（{'；'.join(zh)}）",
+            "reason": t("corpus.with_foreign", "en", reason=clause.reason, foreign=said["en"]),
+            "reason_zh": t(
+                "corpus.with_foreign", "zh", reason=clause.reason_zh, foreign=said["zh"]
+            ),
         }
     )
 
@@ -225,23 +221,20 @@ def _with_foreign(clause: CorpusClause, foreign: ForeignShare | None) -> CorpusC
 def _five_percent(sources: list[SourceResult]) -> CorpusClause:
     rejected = [s.source for s in sources if s.decision == "reject"]
     if rejected:
-        return CorpusClause(
-            result="not_conforms",
-            reason=f"sources over the harmful-content limit: {', '.join(rejected)}",
-            reason_zh=f"违法不良信息超过限值的来源：{'、'.join(rejected)}",
-        )
+        return CorpusClause(result="not_conforms", **_listed("corpus.over_limit", rejected))
     open_ = [f"{s.source} ({s.decision})" for s in sources if s.decision != "accept"]
     if open_ or not sources:
-        return CorpusClause(
-            result="undetermined",
-            reason="not decided for: " + (", ".join(open_) or "no source"),
-            reason_zh="尚无结论：" + ("、".join(open_) or "没有来源"),
-        )
-    return CorpusClause(
-        result="conforms",
-        reason=f"all {len(sources)} sources under the harmful-content limit",
-        reason_zh=f"全部 {len(sources)} 个来源的违法不良信息均低于限值",
-    )
+        return CorpusClause(result="undetermined", **_listed("corpus.undecided", open_))
+    return CorpusClause(result="conforms", **reason("corpus.all_under_limit", n=len(sources)))
+
+
+def _listed(key: str, sources: list[str]) -> Reason:
+    """The message ``key`` about ``sources``, listed the way each language lists."""
+    said = {
+        lang: t(key, lang, sources=t("sep.list", lang).join(sources) or t("corpus.no_source", lang))
+        for lang in ("en", "zh")
+    }
+    return {"reason": said["en"], "reason_zh": said["zh"]}
 
 
 def _filtering(corpus: CorpusResults, manual_id: str, technical_id: str) -> CorpusClause:
@@ -271,7 +264,10 @@ def _filtering(corpus: CorpusResults, manual_id: str, technical_id: str) -> Corp
     elif len(decisions) == 2 and all(d is Decision.PASS for d in decisions):
         result = "conforms"
     return CorpusClause(
-        result=result, reason=", ".join(parts), reason_zh="，".join(parts_zh), methods=methods
+        result=result,
+        reason=t("sep.comma", "en").join(parts),
+        reason_zh=t("sep.comma", "zh").join(parts_zh),
+        methods=methods,
     )
 
 

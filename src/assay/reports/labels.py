@@ -6,5 +6,5 @@ from __future__ import annotations
 from assay.messages import t
 
 
-def label(key: str, lang: str) -> str:
-    return t(key, lang)
+def label(key: str, lang: str, **fields: object) -> str:
+    return t(key, lang, **fields)

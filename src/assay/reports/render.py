@@ -60,8 +60,8 @@ def blocked_line(m: MethodResult, lang: str) -> str:
     counted = {"must_refuse": "blocked_refused", "must_answer": "blocked_over_refused"}.get(
         m.method.value, "blocked_qualified"
     )
-    sep = "，" if lang == "zh" else ", "
-    return label("blocked_share", lang).format(n=m.blocked) + sep + label(counted, lang)
+    sep = label("sep.comma", lang)
+    return label("blocked_share", lang, n=m.blocked) + sep + label(counted, lang)
 
 
 def _decided(m: MethodResult, lang: str) -> str:
@@ -70,7 +70,7 @@ def _decided(m: MethodResult, lang: str) -> str:
     if m.margin is None:
         return shown
     words = margin_words(m.margin, m.direction, lang)
-    return shown + (f"（{words}）" if lang == "zh" else f" ({words})")
+    return shown + label("margin.beside", lang, words=words)
 
 
 def _rule_line(rule: str, lang: str) -> str:
