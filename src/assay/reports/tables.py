@@ -120,7 +120,8 @@ def corpus_tables(report: Report, lang: str) -> list[Table]:
                 m.decision.value,
             )
         )
-    rule = f"{lb('decision_rule')}: {lb('rule_name_' + corpus.rule)}"
+    colon = "：" if lang == "zh" else ": "
+    rule = f"{lb('decision_rule')}{colon}{lb('rule_name_' + corpus.rule)}"
     tables = [
         Table(
             f"{lb('corpus_sources')} · {rule}",

@@ -13,7 +13,7 @@ from assay.assess.clauses import ClauseResult
 from assay.assess.results import MethodResult
 from assay.messages import decision_word, t
 from assay.reports.model import Report, Sample, SectionInfo
-from assay.reports.tables import Cell, Line, Row, Table, corpus_tables
+from assay.reports.tables import Cell, Line, Row, Table, corpus_tables, word
 from assay.stats.rates import margin_words
 
 _RESULTS = ("conforms", "not_conforms", "not_applicable", "undetermined")
@@ -338,7 +338,7 @@ def _banks(report: Report, lang: str) -> Table:
     rows = [
         Row(
             [
-                Cell(t(b.bank, lang)),
+                Cell(word("report.bank_", b.bank, lang)),
                 Cell(str(b.distinct)),
                 Cell(str(b.total_need or "-")),
                 Cell(str(b.shortfalls), "fail" if b.shortfalls else ""),
@@ -411,7 +411,7 @@ def _methods(report: Report, lang: str) -> Table:
                     Cell(shown),
                     Cell(interval),
                     Cell(_bound(m, lang), "nowrap"),
-                    Cell(t("rule." + m.rule, lang)),
+                    Cell(t("rule_name_" + m.rule, lang), "nowrap"),
                     Cell(decided_text(m, lang), m.decision.value),
                 ],
                 m.decision.value,
@@ -535,7 +535,10 @@ def _manifest(report: Report, lang: str) -> list[Field]:
         Field(lb("report.man_profile"), f"{man.profile_id} {man.profile_sha256}".strip()),
     ]
     out += [
-        Field(lb("report.man_bank", bank=t(k, lang)), f"{v.get('path', '')} {v.get('sha256', '')}")
+        Field(
+            lb("report.man_bank", bank=word("report.bank_", k, lang)),
+            f"{v.get('path', '')} {v.get('sha256', '')}",
+        )
         for k, v in man.banks.items()
     ]
     out.append(Field(lb("report.man_judges"), ", ".join(sorted(man.judges)) or "-"))
