@@ -311,6 +311,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.outcome_answered": ("回答", "answered"),
     "report.outcome_error": ("未获得回答", "no answer"),
     "report.outcome_uncertain": ("待定", "uncertain"),
+    "report.outcome_not_judged": ("未研判", "not judged"),
     "report.outcome_blocked": ("服务安全过滤拦截", "blocked by the service's filter"),
     "report.breakdown": ("{method} {clause} 分风险比例", "{method} {clause}: rate by risk"),
     "report.no_corpus": ("本次评估未进行语料评估。", "No corpus assessment in this run."),

@@ -200,14 +200,14 @@ def _outcome(
     if method is Method.MANUAL:
         done = reviews.get(qid)
         if not done:
-            return "pending", "awaiting review", [], False
+            return "pending", "", [], False  # the outcome says it: 待审核
         good = all(r.qualified for r in done)
         risks = sorted({x for r in done for x in r.risk_ids})
         return ("qualified" if good else "unqualified"), "", risks, not good
     if method is Method.KEYWORD:
         verdict = keyword.get(qid)
         if verdict is None:
-            return "pending", "not judged", [], False
+            return "not_judged", "", [], False
         flagged = verdict.flagged
         return (
             ("unqualified" if flagged else "qualified"),
@@ -217,7 +217,7 @@ def _outcome(
         )
     verdict = refusal.get(qid)
     if verdict is None:
-        return "pending", "not judged", [], False
+        return "not_judged", "", [], False
     if verdict.uncertain:
         return "uncertain", verdict.reason, [], True
     refused = bool(verdict.refused)

@@ -92,7 +92,9 @@ class Sample(BaseModel):
     question_id: str
     question: str
     answer: str
-    outcome: str  # qualified / unqualified / refused / answered / uncertain / error
+    # qualified / unqualified / refused / answered / uncertain / error / pending (a person's
+    # review) / not_judged / blocked; said in words by the renderings, never as written
+    outcome: str
     risk_ids: list[str] = Field(default_factory=list)
     detail: str = ""
 
