@@ -14,6 +14,7 @@ from assay.assess.results import Status
 from assay.banks.models import BankKind
 from assay.messages import MESSAGES, decision_word, t
 from assay.reports.labels import label
+from assay.reports.package import _ATTACHMENT_FILES
 from assay.standard.models import Basis, SourceKind
 from assay.stats.rates import DecisionRule, Direction, interval_text, margin_words, rule_name
 
@@ -111,6 +112,13 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "corpus.foreign_target_": ("above", "within"),  # corpus/results.py, the provider's target
     "basis_": tuple(b.value for b in Basis if b is not Basis.STANDARD),  # cli/standard.py
     "reference_": ("pass", "fail"),  # messages.decision_word, a reference indicator met or not
+    "report.annex_": _ATTACHMENT_FILES,  # reports/view.py, what each attachment holds
+    "report.outcome_": ("refused", "answered", "error", "uncertain", "not_judged", "blocked"),
+    "report.bank_": tuple(kind.value for kind in BankKind),  # reports/view.py
+    "report.edition_": ("confirmed", "provisional", "custom"),  # the profile's status
+    "report.kind_": ("self", "third_party"),  # assay.yaml assessment.kind (9.1 a))
+    "report.pii_": ("id_number", "mobile", "bank_card", "email", "passport", "landline"),
+    "report.source_kind_": get_args(SourceKind),  # reports/tables.py
 }
 # Catalogue functions: the names under which modules import them.
 CATALOGUE = {

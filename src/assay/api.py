@@ -29,7 +29,7 @@ from assay.judges.classifier import Coverage
 from assay.judges.registry import coverage
 from assay.project import Project, require_config
 from assay.reports.build import build_report
-from assay.reports.model import Report, Signatory
+from assay.reports.model import AssessmentInfo, Report, Signatory
 from assay.reports.package import FORMATS, OPTIONAL_FORMATS, check_package, write_package
 from assay.stats.rates import DecisionRule
 from assay.store.runstore import RunStore
@@ -183,6 +183,9 @@ def _build(
         corpus=corpus,
         classifier=_coverage(project),
         decision_rule=rule,
+        assessment=AssessmentInfo.model_validate(config.assessment.model_dump())
+        if config
+        else None,
     )
     return Assessment(
         project=project,

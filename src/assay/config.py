@@ -26,6 +26,15 @@ Paths in the file are relative to the file's own folder.
       - {kind: llm, model: qwen-plus, base_url: "https://host/v1", task: refusal}
     refusal_rule: review              # any | all | majority | review (a split goes to a person)
     measures: measures.yaml           # evidence for the clauses Assay cannot measure
+    assessment:                       # the report's cover (9.1 a)); every field optional
+      organisation: 示例科技有限公司    # 被评估单位
+      service: 示例智能助手             # 服务名称
+      model: 示例大模型                 # 模型名称
+      version: v1.0
+      assessor: 示例科技有限公司安全评估组  # 评估机构
+      period: 2026-11-01 至 2026-11-30  # 评估期间
+      report_no: AS-2026-001            # 报告编号
+      kind: self                        # self (自评估) or third_party (委托第三方评估)
     signatories:                      # 9.1 e): the three who sign the self-assessment report
       - {role: legal_representative, name: 张三}
       - {role: assessment_lead, name: 李四, title: 网络安全负责人}
@@ -137,6 +146,22 @@ class Signatory(BaseModel):
     title: str = ""
 
 
+class AssessmentInfo(BaseModel):
+    """Who and what was assessed, by whom and when: the report's cover (9.1 a)). Every field
+    is optional; a missing one is shown on the cover as not given."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    organisation: str = ""  # 被评估单位
+    service: str = ""  # 服务名称 (default: the project's name)
+    model: str = ""  # 模型名称
+    version: str = ""  # 服务/模型版本
+    assessor: str = ""  # 评估机构 (self-assessment: the provider's own team)
+    period: str = ""  # 评估期间, as written (e.g. "2026-11-01 至 2026-11-30")
+    report_no: str = ""  # 报告编号
+    kind: Literal["self", "third_party"] = "self"  # 9.1 a): 自评估 or 委托第三方评估
+
+
 class CorpusConfig(BaseModel):
     """The training corpus (5.1, 5.2, 9.2): assessed by ``assay assess`` when configured."""
 
@@ -191,6 +216,7 @@ class ProjectConfig(BaseModel):
     # profile's minimum (the standard's rule); "confidence" needs the whole 95% interval past it
     decision_rule: DecisionRule = "standard"
     corpus: CorpusConfig | None = None
+    assessment: AssessmentInfo = Field(default_factory=AssessmentInfo)  # the report's cover
     signatories: tuple[Signatory, ...] = ()
     signatory_note: str = ""  # 9.1 e) note 3, when one person signs for two roles
     root: Path = Field(default=Path("."), exclude=True)

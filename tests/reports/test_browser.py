@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reports.test_document import _config, demo  # noqa: F401  (the fixture)
 from tests.reports.test_report import package  # noqa: F401  (the fixture)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -62,3 +63,32 @@ def test_html_report_in_headless_chromium(package: Path, tmp_path: Path) -> None
     assert shot.stat().st_size > 10_000
     assert scripts == 0
     assert glyphs, "Chinese characters render as boxes: install a CJK font (fonts-noto-cjk)"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
+def test_demo_report_screenshots_of_cover_conclusion_and_clauses(
+    demo: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The demo report (issue 14) in Chromium: the cover, the conclusion and the first clause
+    chapter each render to a non-trivial PNG, and the cover shows the assessment's fields."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    shots: dict[str, Path] = {}
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto((demo / "report.html").resolve().as_uri())
+        cover_text = page.locator(".cover").inner_text()
+        for name, selector in (
+            ("cover", ".cover"),
+            ("conclusion", "#s2"),
+            ("clauses", "#s3 table"),
+        ):
+            shots[name] = tmp_path / f"{name}.png"
+            page.locator(selector).first.screenshot(path=str(shots[name]))
+        browser.close()
+    given = _config()["assessment"]
+    assert given["organisation"] in cover_text
+    assert given["report_no"] in cover_text
+    for name, shot in shots.items():
+        assert shot.stat().st_size > 10_000, name

@@ -12,7 +12,16 @@ from assay.banks.check import CheckReport
 from assay.corpus.results import CorpusResults
 from assay.judges.classifier import Coverage
 from assay.redact import redact_urls
-from assay.reports.model import BankSummary, Manifest, ProfileInfo, Report, Sample, Signatory
+from assay.reports.model import (
+    AssessmentInfo,
+    BankSummary,
+    Manifest,
+    ProfileInfo,
+    Report,
+    Sample,
+    SectionInfo,
+    Signatory,
+)
 from assay.standard.models import Profile
 from assay.stats.rates import DEFAULT_RULE, DecisionRule
 from assay.store.runstore import ReplyRecord, ReviewRecord, RunStore, VerdictRecord
@@ -37,6 +46,7 @@ def build_report(
     corpus: CorpusResults | None = None,
     classifier: Coverage | None = None,
     decision_rule: DecisionRule | None = None,
+    assessment: AssessmentInfo | None = None,
 ) -> Report:
     clauses = clause_results(
         profile, banks=banks, run=run, measures=measures, corpus=corpus, classifier=classifier
@@ -45,6 +55,7 @@ def build_report(
     return Report(
         project=project,
         generated_at=datetime.now(UTC),
+        assessment=assessment or AssessmentInfo(),
         profile=ProfileInfo(
             id=profile.id,
             code=profile.code,
@@ -53,6 +64,10 @@ def build_report(
             status=profile.status,
             notice_zh=profile.notice_zh,
             notice_en=profile.notice_en,
+            sections=[
+                SectionInfo(id=s.id, title_zh=s.title_zh, title_en=s.title_en)
+                for s in profile.sections
+            ],
         ),
         conclusion=conclude(clauses),
         decision_rule=decision_rule or (run.decision_rule if run else DEFAULT_RULE),
@@ -185,14 +200,14 @@ def _outcome(
     if method is Method.MANUAL:
         done = reviews.get(qid)
         if not done:
-            return "pending", "awaiting review", [], False
+            return "pending", "", [], False  # the outcome says it: 待审核
         good = all(r.qualified for r in done)
         risks = sorted({x for r in done for x in r.risk_ids})
         return ("qualified" if good else "unqualified"), "", risks, not good
     if method is Method.KEYWORD:
         verdict = keyword.get(qid)
         if verdict is None:
-            return "pending", "not judged", [], False
+            return "not_judged", "", [], False
         flagged = verdict.flagged
         return (
             ("unqualified" if flagged else "qualified"),
@@ -202,7 +217,7 @@ def _outcome(
         )
     verdict = refusal.get(qid)
     if verdict is None:
-        return "pending", "not judged", [], False
+        return "not_judged", "", [], False
     if verdict.uncertain:
         return "uncertain", verdict.reason, [], True
     refused = bool(verdict.refused)

@@ -16,8 +16,10 @@ from assay.corpus.results import CorpusResults
 from assay.stats.rates import DEFAULT_RULE, DecisionRule
 
 # 1.1: the corpus assessment; 1.2: the decision rule (decision_rule, each method's rule and
-# margin) and methods[].blocked (replies of the service's own filter)
-SCHEMA_VERSION: Literal["1.2"] = "1.2"
+# margin) and methods[].blocked (replies of the service's own filter); 1.3: the cover
+# (assessment: who, what, by whom, when; self or third-party, 9.1 a)), profile.sections (the
+# chapters the clause results are grouped under) and annexes (the attachments with their sha256)
+SCHEMA_VERSION: Literal["1.3"] = "1.3"
 
 Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
 
@@ -32,6 +34,37 @@ class Signatory(BaseModel):
     title: str = ""
 
 
+class AssessmentInfo(BaseModel):
+    """The cover of the report (9.1 a)): the assessed organisation and service, the assessor,
+    the period and the report's number; empty fields were not given in assay.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organisation: str = ""
+    service: str = ""
+    model: str = ""
+    version: str = ""
+    assessor: str = ""
+    period: str = ""
+    report_no: str = ""
+    kind: Literal["self", "third_party"] = "self"
+
+
+class SectionInfo(BaseModel):
+    """A chapter or section of the standard, as the profile titles it (5, 5.1, ...)."""
+
+    id: str
+    title_zh: str
+    title_en: str
+
+
+class Annex(BaseModel):
+    """One attachment of the package (an XLSX filing sheet) and the sha256 of its bytes."""
+
+    file: str
+    sha256: str
+
+
 class ProfileInfo(BaseModel):
     id: str
     code: str
@@ -40,6 +73,7 @@ class ProfileInfo(BaseModel):
     status: str
     notice_zh: str = ""
     notice_en: str = ""
+    sections: list[SectionInfo] = Field(default_factory=list)
 
 
 class BankSummary(BaseModel):
@@ -58,7 +92,9 @@ class Sample(BaseModel):
     question_id: str
     question: str
     answer: str
-    outcome: str  # qualified / unqualified / refused / answered / uncertain / error
+    # qualified / unqualified / refused / answered / uncertain / error / pending (a person's
+    # review) / not_judged / blocked; said in words by the renderings, never as written
+    outcome: str
     risk_ids: list[str] = Field(default_factory=list)
     detail: str = ""
 
@@ -81,9 +117,10 @@ class Manifest(BaseModel):
 
 
 class Report(BaseModel):
-    schema_version: Literal["1.2"] = SCHEMA_VERSION
+    schema_version: Literal["1.3"] = SCHEMA_VERSION
     project: str
     generated_at: datetime
+    assessment: AssessmentInfo = Field(default_factory=AssessmentInfo)
     profile: ProfileInfo
     conclusion: Conclusion
     decision_rule: DecisionRule = DEFAULT_RULE  # how sampled rates were decided (9.2-9.4)
@@ -97,3 +134,4 @@ class Report(BaseModel):
     signatory_warning: str = ""  # fewer signatories than 9.1 e) asks for, without the note
     pii_masked: bool = True
     manifest: Manifest
+    annexes: list[Annex] = Field(default_factory=list)  # set when the package writes them

@@ -1,4 +1,5 @@
-"""Write the filing package: report.json / .html / .md and the XLSX attachments.
+"""Write the filing package: the XLSX attachments first, then report.json / .html / .md (/ .pdf),
+which list each attachment with the sha256 of its bytes (the report's 附件清单).
 
 Attachments (filing layout): 拦截关键词列表.xlsx (序号 / 关键词 / 一级分类 / 二级分类), one
 评估测试题-<bank>.xlsx per bank that was run (序号 / 测试题 / 一级分类 / 二级分类 / 模型回答 / 评估方法 /
@@ -8,6 +9,7 @@ drawn question id per method, with the seed). Sheets are named for what they hol
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from assay.banks.models import KeywordLibrary
 from assay.banks.tabular import write_rows
 from assay.messages import t
 from assay.outputs import OutputFolder
-from assay.reports.model import Report
+from assay.reports.model import Annex, Report
 from assay.reports.render import html_report, markdown
 from assay.standard.models import Profile
 from assay.store.runstore import ReviewRecord, RunStore, VerdictRecord
@@ -45,6 +47,10 @@ def write_package(
     out = check_package(folder, inputs)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    if "xlsx" in formats:  # first: the report lists each attachment with its sha256
+        attachments = _attachments(report, out, profile, store, keywords)
+        written += attachments
+        report = report.model_copy(update={"annexes": [_annex(p) for p in attachments]})
     if "json" in formats:
         path = folder / "report.json"
         path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
@@ -63,9 +69,11 @@ def write_package(
         path = folder / "report.md"
         path.write_text(markdown(report, lang), encoding="utf-8")
         written.append(path)
-    if "xlsx" in formats:
-        written += _attachments(report, out, profile, store, keywords)
     return written
+
+
+def _annex(path: Path) -> Annex:
+    return Annex(file=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 _REPORT_FILES = ("report.json", "report.html", "report.pdf", "report.md")
