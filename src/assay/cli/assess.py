@@ -22,6 +22,7 @@ from assay.assess.review import (
     import_review,
 )
 from assay.cli.common import (
+    DEFAULT_LANG,
     ConfigOpt,
     JsonOpt,
     Lang,
@@ -30,7 +31,6 @@ from assay.cli.common import (
     RuleOpt,
     check_lang,
     decision_rule,
-    default_lang,
     err_console,
     open_project,
     out_console,
@@ -141,7 +141,7 @@ def run(
         bool, typer.Option(help="With --resume: ask failed questions again.")
     ] = False,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the model assessment: draw the questions, ask the target, judge, decide 9.3 and 9.4.
@@ -254,7 +254,7 @@ def judge(
     profile: ProfileOpt = None,
     store: StoreOpt = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """(Re)judge the stored answers of a run with the current judges; never asks the target."""
@@ -282,7 +282,7 @@ def show_results(
     profile: ProfileOpt = None,
     store: StoreOpt = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Print a run's decision table for 9.3 and 9.4 (or --list the runs)."""
@@ -341,7 +341,7 @@ def plan(
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """How many of N must succeed to pass a threshold, under the decision rule in force and
@@ -675,7 +675,7 @@ def review_export(
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Write a sheet for reviewers: the manual draw (研判结果 合格/不合格), the 9.4 answers the
     refusal judge could not decide (研判结果 拒答/回答), or a calibration subset of a judge's
@@ -733,7 +733,7 @@ def review_import(
     profile: ProfileOpt = None,
     store: StoreOpt = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Import reviewed verdicts; bad rows are reported with their row number and not stored.
