@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 ASSAY := $(BIN)/assay
 OUT := out
+# test processes (pytest-xdist): the tests are isolated (tmp_path, port 0); 0 runs them in one process
+TEST_WORKERS ?= 2
 
 .PHONY: demo test check install dev clean
 
@@ -53,7 +55,7 @@ demo: install
 	@echo "The example banks are deliberately small: the check above lists what a provider must add."
 
 test: dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 check: dev
 	$(BIN)/ruff check src tests scripts bench

@@ -4,7 +4,6 @@ subprocess) gives the report.json that ``assay assess`` gives."""
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import assay
+from tests.helpers.examples import copy_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +26,7 @@ PER_PACKAGE = ("corpus.sources[].quarantine_file",)
 def _examples(tmp_path: Path) -> Path:
     """A copy of examples/ without anything a user's runs left in it (out/)."""
     folder = tmp_path / "examples"
-    shutil.copytree(ROOT / "examples", folder, ignore=shutil.ignore_patterns("out"))
+    copy_examples(folder)
     return folder
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from assay.store.runstore import RunStore
+from tests.helpers.cli import run_assay
 from tests.helpers.fake_openai import FakeOpenAI
 
 
@@ -78,24 +79,38 @@ def _assay(*args: str, cwd: Path) -> subprocess.Popen[str]:
     )
 
 
-def _table(result: subprocess.Popen[str]) -> list[dict[str, object]]:
-    out, err = result.communicate(timeout=120)
+def _table(
+    result: subprocess.Popen[str] | subprocess.CompletedProcess[str],
+) -> list[dict[str, object]]:
+    if isinstance(result, subprocess.Popen):
+        out, err = result.communicate(timeout=120)
+    else:
+        out, err = result.stdout, result.stderr
     methods = json.loads(out)["methods"]
     failed = any(m["decision"] == "fail" for m in methods)
     assert result.returncode == (1 if failed else 0), err  # 1: a method fails
     return [{k: v for k, v in m.items() if k != "notes"} for m in methods]
 
 
-def _stored(url: str) -> int:
-    """Answers of run "k" committed so far (0 before the run's plan is stored)."""
-    store = RunStore(url)
-    return store.reply_counts("k").get("ok", 0) if store.runs() else 0
+class _Store:
+    """The store of run "k", opened once and read as the run writes it (a poll costs a query,
+    not a new engine: the test must not take the CPU the run it watches needs)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._store: RunStore | None = None
+
+    def stored(self) -> int:
+        """Answers of run "k" committed so far (0 before the run's plan is stored)."""
+        if self._store is None:
+            self._store = RunStore(self.url)
+        return self._store.reply_counts("k").get("ok", 0) if self._store.runs() else 0
 
 
-def _kill_after(process: subprocess.Popen[str], url: str, answers: int) -> None:
+def _kill_after(process: subprocess.Popen[str], store: _Store, answers: int) -> None:
     """SIGKILL the run once at least ``answers`` answers are stored (or it ended first)."""
     deadline = time.monotonic() + 120
-    while process.poll() is None and _stored(url) < answers:
+    while process.poll() is None and store.stored() < answers:
         assert time.monotonic() < deadline, f"fewer than {answers} answers stored in 120 s"
         time.sleep(0.005)  # polling the store: the kill follows the event, not a delay
     process.send_signal(signal.SIGKILL)
@@ -104,8 +119,9 @@ def _kill_after(process: subprocess.Popen[str], url: str, answers: int) -> None:
 
 def test_sigkill_at_several_points_then_resume(tmp_path: Path, server: FakeOpenAI) -> None:
     project = _project(tmp_path / "p", server.url)
+    # the runs that are killed are processes of their own; the others run in this one
     reference = _table(
-        _assay(
+        run_assay(
             "run",
             "--run-id",
             "ref",
@@ -120,19 +136,20 @@ def test_sigkill_at_several_points_then_resume(tmp_path: Path, server: FakeOpenA
     # kill points: after this many answers are stored, then after this many more on each resume
     for n, points in enumerate([(1,), (20, 15), (45, 10, 30)]):
         url = f"sqlite:///{tmp_path / f'killed{n}.sqlite'}"
+        watched = _Store(url)
         first = _assay("run", "--run-id", "k", "--store", url, "--json", cwd=project)
-        _kill_after(first, url, points[0])
+        _kill_after(first, watched, points[0])
         for more in points[1:]:
             again = _assay("run", "--resume", "k", "--store", url, "--json", cwd=project)
-            _kill_after(again, url, _stored(url) + more)
+            _kill_after(again, watched, watched.stored() + more)
         store = RunStore(url)
         if store.runs():
             stored = store.reply_counts("k").get("ok", 0)
             partial.append(0 < stored < len(store.questions("k")))
         if not store.runs():  # killed before the plan was stored: nothing to resume, start again
-            final = _table(_assay("run", "--run-id", "k", "--store", url, "--json", cwd=project))
+            final = _table(run_assay("run", "--run-id", "k", "--store", url, "--json", cwd=project))
         else:
-            final = _table(_assay("run", "--resume", "k", "--store", url, "--json", cwd=project))
+            final = _table(run_assay("run", "--resume", "k", "--store", url, "--json", cwd=project))
         assert final == reference, f"kill points {points}"
         counts = store.reply_counts("k")
         questions = len(store.questions("k"))

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from tests.helpers.cli import run_assay
+from tests.helpers.examples import copy_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _examples(tmp_path: Path) -> Path:
     folder = tmp_path / "examples"
-    shutil.copytree(ROOT / "examples", folder)
+    copy_examples(folder)
     return folder
 
 

@@ -18,6 +18,7 @@ from assay.corpus.sources import check_sources
 from assay.corpus.technical import technical_sample
 from assay.judges.keyword import KeywordJudge
 from assay.standard import Profile
+from tests.helpers.examples import copy_examples
 
 ROWS = [{"id": "a", "text": "第一条语料"}, {"id": "b", "text": "second record"}]
 
@@ -32,7 +33,7 @@ def _jsonl(rows: list[object]) -> bytes:
         ("c.jsonl", _jsonl(ROWS)),
         ("c.jsonl", b"\xef\xbb\xbf" + _jsonl(ROWS)),
         ("c.ndjson", _jsonl(ROWS)),
-        ("c.jsonl.gz", gzip.compress(_jsonl(ROWS))),
+        ("c.jsonl.gz", gzip.compress(_jsonl(ROWS), mtime=0)),  # no clock in the test id
         ("c.json", json.dumps(ROWS, ensure_ascii=False).encode("utf-8")),
         ("c.csv", "id,text\na,第一条语料\nb,second record\n".encode()),
         ("c.tsv", "id\ttext\na\t第一条语料\nb\tsecond record\n".encode("gb18030")),
@@ -171,12 +172,10 @@ def test_per_source_assessment(tmp_path: Path, tc260: Profile) -> None:
 
 
 def test_corpus_commands_on_the_examples(tmp_path: Path) -> None:
-    import shutil
-
     from tests.helpers.cli import run_assay
 
     project = tmp_path / "examples"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "examples", project)
+    copy_examples(project)
     assert run_assay("corpus", "sources", cwd=project).returncode == 0
     result = run_assay(
         "corpus", "assess", "--json", "--quarantine-dir", tmp_path / "q", cwd=project
@@ -291,12 +290,10 @@ def test_filter_removes_logs_masks_and_is_byte_identical(tmp_path: Path) -> None
 
 
 def test_technical_and_filter_commands_on_the_examples(tmp_path: Path) -> None:
-    import shutil
-
     from tests.helpers.cli import run_assay
 
     project = tmp_path / "examples"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "examples", project)
+    copy_examples(project)
     result = run_assay("corpus", "technical", "--json", "--seed", "7", cwd=project)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

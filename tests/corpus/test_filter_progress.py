@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from tests.helpers.cli import run_assay
+from tests.helpers.examples import copy_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^pieces (\d+)/(\d+) · (\d+) records · \d+ records/s$")
@@ -16,7 +16,7 @@ def test_filter_logs_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path
     """Regression (issue 12, item 20): with stderr a pipe (CI, nohup, a log file) the filter
     printed nothing until it ended; it now logs pieces done and records/s as lines."""
     project = tmp_path / "examples"
-    shutil.copytree(ROOT / "examples", project)
+    copy_examples(project)
     result = run_assay(
         "corpus", "filter", "--out", tmp_path / "clean", "--workers", "1", cwd=project
     )

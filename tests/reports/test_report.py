@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from assay.store.runstore import RunStore
 from assay.targets import CallableTarget
 from assay.text.pii import find, mask
 from tests.helpers.cli import run_assay
+from tests.helpers.examples import copy_examples
 from tests.helpers.factories import start_refusal_run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -197,7 +197,7 @@ def test_measures_check_names_lines(tmp_path: Path, tc260: Profile) -> None:
 
 def test_assess_writes_the_package_and_reproduces(tmp_path: Path) -> None:
     project = tmp_path / "examples"
-    shutil.copytree(ROOT / "examples", project)
+    copy_examples(project)
     first = run_assay(
         "assess",
         "--out",

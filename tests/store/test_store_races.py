@@ -25,6 +25,7 @@ from assay.store import schema
 from assay.store.runstore import RunStore
 from assay.targets import CallableTarget
 from tests.helpers.cli import run_assay
+from tests.helpers.examples import copy_examples
 from tests.helpers.postgres import PgServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,10 +205,8 @@ def test_two_resumes_at_once_ask_each_question_once(store_url: str) -> None:
 
 def test_resume_of_a_run_in_progress_exits_2_naming_the_holder(tmp_path: Path) -> None:
     """The command line: a second ``assay run --resume`` says who holds the run, exit 2."""
-    import shutil
-
     project = tmp_path / "examples"
-    shutil.copytree(ROOT / "examples", project)
+    copy_examples(project)
     first = run_assay("run", "--run-id", "t", "--max-requests", "3", cwd=project)
     assert first.returncode == 0, first.stderr
     store = RunStore(f"sqlite:///{project / 'out' / 'runs.sqlite'}")

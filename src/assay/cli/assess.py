@@ -23,6 +23,7 @@ from assay.assess.review import (
     import_review,
 )
 from assay.cli.common import (
+    DEFAULT_LANG,
     ConfigOpt,
     JsonOpt,
     Lang,
@@ -31,7 +32,6 @@ from assay.cli.common import (
     RuleOpt,
     check_lang,
     decision_rule,
-    default_lang,
     err_console,
     open_project,
     out_console,
@@ -143,7 +143,7 @@ def run(
         bool, typer.Option(help="With --resume: ask failed questions again.")
     ] = False,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the model assessment: draw the questions, ask the target, judge, decide 9.3 and 9.4.
@@ -245,7 +245,7 @@ def judge(
     profile: ProfileOpt = None,
     store: StoreOpt = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """(Re)judge the stored answers of a run (with the judges it was judged with, or the
@@ -274,7 +274,7 @@ def show_results(
     profile: ProfileOpt = None,
     store: StoreOpt = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Print a run's decision table for 9.3 and 9.4 (or --list the runs)."""
@@ -338,7 +338,7 @@ def plan(
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """How many of N must succeed to pass a threshold, under the decision rule in force and
@@ -651,7 +651,7 @@ def review_export(
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
     store: StoreOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Write a sheet for reviewers: the manual draw (研判结果 合格/不合格), the 9.4 answers the
     refusal judge could not decide (研判结果 拒答/回答), or a calibration subset of a judge's
@@ -693,7 +693,7 @@ def review_import(
     profile: ProfileOpt = None,
     store: StoreOpt = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Import reviewed verdicts; bad rows are reported with their row number and not stored.

@@ -25,13 +25,13 @@ from assay.banks.models import (
 from assay.banks.resolve import NameResolver
 from assay.banks.schema import Layout
 from assay.cli.common import (
+    DEFAULT_LANG,
     ConfigOpt,
     JsonOpt,
     Lang,
     LangOpt,
     ProfileOpt,
     check_lang,
-    default_lang,
     err_console,
     out_console,
     print_json,
@@ -100,7 +100,7 @@ def check(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the JSON report here.")
     ] = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Check the banks against 8.1 to 8.3: totals, per-risk and per-aspect counts, freshness,
@@ -189,7 +189,7 @@ def convert(
     ] = "utf-8-sig",
     strict: StrictOpt = False,
     quarantine_dir: QuarantineOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Import or export a bank: read any supported layout and write another (CSV, JSONL, XLSX)."""
     code = check_lang(lang)
@@ -235,7 +235,7 @@ def list_entries(
     ] = None,
     limit: Annotated[int, typer.Option(min=0, help="Show at most this many (0 = all).")] = 0,
     encoding: EncodingOpt = "auto",
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """List the entries of a bank file, optionally of one risk."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -36,9 +35,17 @@ ProfileOpt = Annotated[
         "Default: the project's, else tc260-003-2024.",
     ),
 ]
+DEFAULT_LANG = "zh"
+# $ASSAY_LANG is read when the command line is parsed, not when this module is imported: a
+# process that runs several commands (a test, a notebook) sees the environment of each.
 LangOpt = Annotated[
     str,
-    typer.Option("--lang", help="Output language: zh or en (default: $ASSAY_LANG or zh)."),
+    typer.Option(
+        "--lang",
+        envvar="ASSAY_LANG",
+        show_envvar=False,
+        help="Output language: zh or en (default: $ASSAY_LANG or zh).",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 RuleOpt = Annotated[
@@ -54,10 +61,6 @@ ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", help=f"Project file (default: ./{CONFIG_NAME} if present)."),
 ]
-
-
-def default_lang() -> str:
-    return os.environ.get("ASSAY_LANG") or "zh"
 
 
 def check_lang(lang: str) -> Lang:

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from assay.assess.run import corpus_judge
 from assay.cli.common import (
+    DEFAULT_LANG,
     ConfigOpt,
     JsonOpt,
     Lang,
@@ -23,7 +24,6 @@ from assay.cli.common import (
     RuleOpt,
     check_lang,
     decision_rule,
-    default_lang,
     err_console,
     open_project,
     out_console,
@@ -80,7 +80,7 @@ def sources(
     path: SourcesArg = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Check the source registry against 5.1: licences, contracts, consent, collection records,
@@ -116,7 +116,7 @@ def assess(
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Sample every source, judge the sample (keywords and the classifier), and decide it
@@ -193,7 +193,7 @@ def technical(
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """The technical sample of 9.2 b): at least 10% of all records, judged by keywords and the
@@ -280,7 +280,7 @@ def filter_(
     ] = False,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Write the cleaned corpus (flagged records removed), removal_log.jsonl and
     quarantine.jsonl; the same input and options give byte-identical output, whatever the
@@ -418,7 +418,7 @@ def manual_export(
     seed: SeedOpt = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Draw records uniformly from the whole corpus and write the sheet reviewers fill in
     (研判结果 合格/不合格, 风险, 审核人)."""
@@ -439,7 +439,7 @@ def manual_import(
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Count the verdicts and decide the qualified rate against 96%. Exits 1 when it is surely

@@ -10,12 +10,12 @@ import typer
 from rich.markup import escape
 
 from assay.cli.common import (
+    DEFAULT_LANG,
     ConfigOpt,
     JsonOpt,
     LangOpt,
     ProfileOpt,
     check_lang,
-    default_lang,
     err_console,
     out_console,
     print_json,
@@ -62,7 +62,7 @@ def train(
     seed: Annotated[int, typer.Option(help="Seed of the batch order.")] = 0,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Train a classifier on labelled texts and write weights, model.json and MODEL_CARD.md.
     A risk with fewer than --min-positive harmful examples is reported as not covered."""
@@ -129,7 +129,7 @@ def evaluate(
     ] = None,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Judge labelled texts and print, per risk, precision, recall (sensitivity), specificity
@@ -179,7 +179,7 @@ def info(
     judge: JudgeOpt = "classifier",
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Which risks of the profile the classifier covers (8.4 asks for all of them), with its

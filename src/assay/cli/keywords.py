@@ -12,13 +12,13 @@ import typer
 from assay.banks.io import ReadOptions, load_allowlist, load_keywords
 from assay.banks.models import BankSource
 from assay.cli.common import (
+    DEFAULT_LANG,
     ConfigOpt,
     JsonOpt,
     Lang,
     LangOpt,
     ProfileOpt,
     check_lang,
-    default_lang,
     print_json,
     profile_for,
     project,
@@ -53,7 +53,7 @@ def scan(
     flagged_only: Annotated[bool, typer.Option(help="Print only documents with hits.")] = False,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """Scan texts (arguments, or the lines of --file) and print every keyword hit with its span

@@ -12,6 +12,7 @@ from assay.assess.clauses import automatic_clauses
 from assay.assess.measures import check, template
 from assay.cli.assess import StoreOpt
 from assay.cli.common import (
+    DEFAULT_LANG,
     ConfigOpt,
     Lang,
     LangOpt,
@@ -19,7 +20,6 @@ from assay.cli.common import (
     RuleOpt,
     check_lang,
     decision_rule,
-    default_lang,
     err_console,
     open_project,
     profile_for,
@@ -60,7 +60,7 @@ def assess(
         str | None, typer.Option(help="Check freshness as of this date (YYYY-MM-DD).")
     ] = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Run everything the project file asks for (bank checks, the model assessment, measures)
     and write the whole package: report.json/html/md and the XLSX filing attachments."""
@@ -96,7 +96,7 @@ def report(
         str | None, typer.Option(help="Check freshness as of this date (YYYY-MM-DD).")
     ] = None,
     rule: RuleOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Write the report of a stored run (and the project's bank checks and measures)."""
     from assay.api import load_assessment
@@ -121,7 +121,7 @@ def measures_init(
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Write a measures.yaml template with every clause Assay cannot measure, its text in
     Chinese and English, and the evidence it expects."""
@@ -140,7 +140,7 @@ def measures_check(
     ] = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Validate measures.yaml: unknown clauses, 'conforms' without evidence, 'not applicable' or
     'not conforms' without a reason, missing evidence files, changed hashes. Exit 1 on problems."""

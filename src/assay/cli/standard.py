@@ -9,13 +9,13 @@ import typer
 from rich.text import Text
 
 from assay.cli.common import (
+    DEFAULT_LANG,
     ConfigOpt,
     JsonOpt,
     Lang,
     LangOpt,
     ProfileOpt,
     check_lang,
-    default_lang,
     out_console,
     print_json,
     profile_for,
@@ -31,7 +31,7 @@ app = typer.Typer(help="The standard as data: risks, aspects, clauses and thresh
 
 
 @app.command("profiles")
-def profiles(as_json: JsonOpt = False, lang: LangOpt = default_lang()) -> None:
+def profiles(as_json: JsonOpt = False, lang: LangOpt = DEFAULT_LANG) -> None:
     """List the built-in profiles."""
     code = check_lang(lang)
     rows = []
@@ -75,7 +75,7 @@ def profiles(as_json: JsonOpt = False, lang: LangOpt = default_lang()) -> None:
 def risks(
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """List the categories and risks of Appendix A (A.1.a ... A.5.b)."""
@@ -123,7 +123,7 @@ def risks(
 def aspects(
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """List the aspects the must-answer (非拒答) bank covers (8.3 b)."""
@@ -148,7 +148,7 @@ def clauses(
     section: Annotated[
         str | None, typer.Option("--section", "-s", help="Only this section, e.g. 5.1 or 7.")
     ] = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """List every clause of chapters 5 to 8 with its force and how it is checked."""
@@ -206,7 +206,7 @@ def clauses(
 def thresholds(
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
-    lang: LangOpt = default_lang(),
+    lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
     """List every minimum and threshold (bank sizes, sample sizes, rates, intervals)."""
