@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from assay.reports.build import build_report
 from assay.reports.model import AssessmentInfo, Report, Signatory
 from assay.reports.render import html_report, markdown
 from assay.standard import Profile
+from tests.helpers.examples import copy_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = (
@@ -38,7 +38,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The package `make demo` writes, made through the library in zh."""
     tmp = tmp_path_factory.mktemp("demo")
     project_dir = tmp / "examples"
-    shutil.copytree(ROOT / "examples", project_dir, ignore=shutil.ignore_patterns("out"))
+    copy_examples(project_dir)  # the committed files only: never what a user left in examples/
     project = assay.load_project(project_dir / "assay.yaml")
     assessment = assay.assess(
         project, out=tmp / "out", store=f"sqlite:///{tmp / 'runs.sqlite'}", run_id="demo"
