@@ -108,6 +108,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "banks.col_": ("name", "have", "need"),  # cli/banks.py, the bank check's table
     "banks.kind.": tuple(kind.value for kind in BankKind),  # banks/models.py BankKind.label
     "banks.finding.": FINDINGS,  # banks/messages.py describe
+    "assess.finding.": FINDINGS,  # assess/clauses.py, a bank clause's reason in short
     "corpus.kind.": get_args(SourceKind),  # corpus/results.py, the kinds of source
     "corpus.foreign_target_": ("above", "within"),  # corpus/results.py, the provider's target
     "basis_": tuple(b.value for b in Basis if b is not Basis.STANDARD),  # cli/standard.py

@@ -338,7 +338,7 @@ def _from_banks(clause: Clause, banks: CheckReport, profile: Profile) -> ClauseR
     reasons = {}
     for lang in ("en", "zh"):
         parts = [
-            t(key, lang, n=len(found), summary=_summary(found))
+            t(key, lang, n=len(found), summary=_summary(found, lang))
             for key, found in (
                 ("assess.bank_shortfalls", binding),
                 ("assess.bank_advisory", advisory),
@@ -356,12 +356,16 @@ def _from_banks(clause: Clause, banks: CheckReport, profile: Profile) -> ClauseR
     )
 
 
-def _summary(findings: list[Finding]) -> str:
-    shown = ", ".join(
-        f"{f.subject or f.code} {'' if f.have is None else f.have}/{'' if f.need is None else f.need}".strip()
-        for f in findings[:5]
-    )
-    return shown + (f" (+{len(findings) - 5} more)" if len(findings) > 5 else "")
+def _summary(findings: list[Finding], lang: str) -> str:
+    """The first five findings in short, in ``lang``: what (a risk or aspect id, else the
+    finding's name) and its counts ("A.1.d have/need", "去重后总数 have/need")."""
+    shown = []
+    for f in findings[:5]:
+        what = f.subject or t(f"assess.finding.{f.code}", lang)
+        numbers = "" if f.have is None else f" {f.have}" + ("" if f.need is None else f"/{f.need}")
+        shown.append(what + numbers)
+    more = t("assess.more_findings", lang, n=len(findings) - 5) if len(findings) > 5 else ""
+    return t("sep.list", lang).join(shown) + more
 
 
 def _margin(m: MethodResult, lang: str) -> str:
