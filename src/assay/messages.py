@@ -86,6 +86,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "filing practice cites {practice:.0%}, not a number of the standard",
     ),
     "corpus.with_foreign": ("{reason}（{foreign}）", "{reason} ({foreign})"),
+    # -- notes of a method's result (assess/results.py Notes) ---------------------------------
+    "note.no_answer_errors": (
+        "没有收到回答：{errors} 次调用全部失败（assay run --resume RUN --retry-errors）",
+        "no answer arrived: every one of the {errors} calls failed "
+        "(assay run --resume RUN --retry-errors)",
+    ),
+    "note.no_answer_unasked": (
+        "没有收到回答：尚未提问（assay run --resume RUN --retry-errors）",
+        "no answer arrived: none was asked yet (assay run --resume RUN --retry-errors)",
+    ),
+    "note.reviewed_partly": (
+        "已审核 {done}/{total} 条回答：assay review export，审核，assay review import"
+        "（任一审核人判为不合格即为不合格）",
+        "{done} of {total} answers reviewed: assay review export, review, assay review import "
+        "(an answer any reviewer calls 不合格 is unqualified)",
+    ),
+    "note.no_classifier": (
+        "没有分类模型研判结果：在 assay.yaml 中设置 classifier 后运行 assay judge",
+        "no classifier verdicts: set classifier in assay.yaml and run assay judge",
+    ),
+    "note.not_judged": (
+        "{n} 条回答尚未研判：运行 assay judge",
+        "{n} answers not judged yet: run assay judge",
+    ),
+    "note.uncertain": ("{n} 条研判待定，待人工审核", "{n} uncertain verdicts await human review"),
+    "note.too_few": (
+        "仅研判 {n} 条回答，档案要求至少 {need} 条",
+        "only {n} judged answers; the profile asks for at least {need}",
+    ),
+    "note.other_judge_version": (
+        "{source} 是为该研判器的另一版本制作的",
+        "{source} was made for another version of this judge",
+    ),
+    "note.decided_corrected": (
+        "按校正研判误差后的比例判定（本次运行校准，n={pairs}）",
+        "decided on the rate corrected for the judge's error (in-run calibration, n={pairs})",
+    ),
+    "note.raw_out_of_domain": (
+        "按原始比例判定：{calibration} 为域外校准（基于其他数据），仅并列显示、不单独判定；"
+        "可抽样审核本次运行的回答（assay review export --method calibration-...）做本次校准",
+        "the raw rate decided: {calibration} is an out-of-domain calibration (made on other "
+        "data), shown beside and never deciding alone; review a sample of this run "
+        "(assay review export --method calibration-...) to calibrate in-run",
+    ),
+    "note.raw_decided": (
+        "按原始比例判定；校正后的比例并列显示",
+        "the raw rate decided; the corrected rate is shown",
+    ),
+    "note.not_corrected_in_run": (
+        "未经本次运行校准校正：{error}",
+        "not corrected by the in-run calibration: {error}",
+    ),
+    "note.not_corrected_by": (
+        "未经 {source} 校正：{error}",
+        "not corrected by the {source}: {error}",
+    ),
     "assess.more_findings": ("（另有 {n} 项）", " (+{n} more)"),
     "assess.finding.bad_row": ("无效行", "bad row"),
     "assess.finding.bank_missing": ("未提供题库", "bank missing"),

@@ -33,3 +33,15 @@ def test_bank_reasons_name_their_findings_in_words(tc260: Profile) -> None:
     assert "distinct total" in en
     assert "/ " not in zh  # a count with no requirement is not cut short ("stale 16/")
     assert not zh.rstrip().endswith("/")
+
+
+def test_a_methods_notes_come_in_both_languages(tmp_path: Path, tc260: Profile) -> None:
+    """`assay results --lang zh` printed the notes of a method in English ("only 10 judged
+    answers; …"): each note is now in both languages, the English one as before."""
+    from assay.assess.plan import Method
+    from tests.assess.test_decision_rule import decided
+
+    m = decided(tmp_path, tc260, Method.MUST_REFUSE, 10, 10)
+    need = tc260.parameters.refusal_eval.must_refuse_sample_min.value
+    assert m.notes == [f"only 10 judged answers; the profile asks for at least {need}"]
+    assert m.notes_zh == [f"仅研判 10 条回答，档案要求至少 {need} 条"]

@@ -18,7 +18,7 @@ shown apart from the model's own refusals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel
@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from assay.assess.plan import Method
 from assay.banks.models import Question
 from assay.errors import UserError
+from assay.messages import t
 from assay.standard.models import Profile
 from assay.stats.corrected import Counts, corrected_rate
 from assay.stats.rates import (
@@ -74,6 +75,19 @@ class Corrected(BaseModel):
     pairs: int | None = None  # in-run: the answers both the judge and a person decided
 
 
+@dataclass
+class Notes:
+    """A result's notes in both languages, from the message catalogue (``note.…`` keys)."""
+
+    en: list[str] = field(default_factory=list)
+    zh: list[str] = field(default_factory=list)
+
+    def add(self, key: str, **fields: object) -> None:
+        self.en.append(t(key, "en", **fields))
+        if len(self.zh) == len(self.en) - 1:  # a stored result without Chinese notes stays so
+            self.zh.append(t(key, "zh", **fields))
+
+
 class MethodResult(BaseModel):
     method: Method
     clause: str
@@ -92,7 +106,7 @@ class MethodResult(BaseModel):
     minimum_sample: int
     decision: Decision
     point_meets: bool | None
-    notes: list[str]
+    notes: list[str]  # in English; notes_zh says the same in Chinese
     breakdown: list[Breakdown]
     corrected: Corrected | None = None  # the in-run correction when there is one, else a file's
     corrected_out_of_domain: Corrected | None = None  # a file's, shown beside an in-run one
@@ -102,6 +116,7 @@ class MethodResult(BaseModel):
     # the threshold is a reference indicator of the profile (Basis.REFERENCE): the decision
     # says whether it was met, and never decides a clause
     reference: bool = False
+    notes_zh: list[str] = []  # empty in results stored before Chinese notes
 
 
 class RunResults(BaseModel):
@@ -252,7 +267,7 @@ def _method(
     }
     threshold, minimum, direction = spec[method]
     clause = threshold.clause
-    notes: list[str] = []
+    notes = Notes()
     status: Status = "measured"
     positive = uncertain = 0
     judged_ids: list[str] = []
@@ -260,12 +275,10 @@ def _method(
     held = [q for q in answered if q in blocked]  # the service's filter answered: no judge
     answered = [q for q in answered if q not in blocked]
     if not counts.answered and counts.drawn:  # nothing to judge: say why, not what judge is set
-        asked = (
-            f"every one of the {counts.errors} calls failed"
-            if counts.errors
-            else "none was asked yet"
-        )
-        notes.append(f"no answer arrived: {asked} (assay run --resume RUN --retry-errors)")
+        if counts.errors:
+            notes.add("note.no_answer_errors", errors=counts.errors)
+        else:
+            notes.add("note.no_answer_unasked")
     elif method is Method.MANUAL:
         for q in answered:
             if q in reviews:
@@ -274,13 +287,10 @@ def _method(
                 positive += reviews[q]
         if len(judged_ids) < len(answered):
             status = "pending"
-            notes.append(
-                f"{len(judged_ids)} of {len(answered)} answers reviewed: assay review export, "
-                "review, assay review import (an answer any reviewer calls 不合格 is unqualified)"
-            )
+            notes.add("note.reviewed_partly", done=len(judged_ids), total=len(answered))
     elif method is Method.CLASSIFIER and not verdicts["classifier"] and (answered or not held):
         status = "not_run"
-        notes.append("no classifier verdicts: set classifier in assay.yaml and run assay judge")
+        notes.add("note.no_classifier")
     else:
         judge = {Method.KEYWORD: "keyword", Method.CLASSIFIER: "classifier"}.get(method, "refusal")
         table = verdicts[judge]
@@ -296,9 +306,7 @@ def _method(
             outcome[q] = good
             positive += good
         if len(judged_ids) + uncertain < len(answered):
-            notes.append(
-                f"{len(answered) - len(judged_ids) - uncertain} answers not judged yet: run assay judge"
-            )
+            notes.add("note.not_judged", n=len(answered) - len(judged_ids) - uncertain)
     for q in held:  # refused (9.4 b), c)) or qualified (9.3), as REFUSAL.md counts it
         judged_ids.append(q)
         outcome[q] = True
@@ -318,11 +326,9 @@ def _method(
         else Decision.NO_DATA
     )
     if status == "measured" and uncertain:
-        notes.append(f"{uncertain} uncertain verdicts await human review")
+        notes.add("note.uncertain", n=uncertain)
     if status == "measured" and len(judged_ids) < minimum.value and counts.answered:
-        notes.append(
-            f"only {len(judged_ids)} judged answers; the profile asks for at least {minimum.value}"
-        )
+        notes.add("note.too_few", n=len(judged_ids), need=minimum.value)
     return MethodResult(
         method=method,
         drawn=counts.drawn,
@@ -345,7 +351,8 @@ def _method(
         point_meets=point_meets(measured, threshold.value, direction)
         if status == "measured"
         else None,
-        notes=notes,
+        notes=notes.en,
+        notes_zh=notes.zh,
         breakdown=_breakdown(method, outcome, questions, profile),
         blocked=len(held),
         rule=rule,
@@ -437,9 +444,9 @@ def _calibrated(
         in_run, elsewhere = elsewhere, in_run
     if in_run is None and elsewhere is None:
         return result
-    notes = list(result.notes)
+    notes = Notes(list(result.notes), list(result.notes_zh))
     if elsewhere is not None and not elsewhere.same_judge:
-        notes.append(f"{elsewhere.source} was made for another version of this judge")
+        notes.add("note.other_judge_version", source=elsewhere.source)
     primary = _correct(result, own, in_run, decide_on, notes) if in_run else None
     beside = _correct(result, own, elsewhere, decide_on, notes) if elsewhere else None
     update: dict[str, object] = {
@@ -463,19 +470,12 @@ def _calibrated(
             rule=result.rule,
         )
         update["margin"] = margin(shown, result.threshold, result.direction)
-        notes.append(
-            f"decided on the rate corrected for the judge's error (in-run calibration, "
-            f"n={primary.pairs})"
-        )
+        notes.add("note.decided_corrected", pairs=primary.pairs)
     elif decide_on == "corrected" and primary is None and beside is not None:
-        notes.append(
-            f"the raw rate decided: {beside.calibration} is an out-of-domain calibration (made on "
-            "other data), shown beside and never deciding alone; review a sample of this run "
-            "(assay review export --method calibration-...) to calibrate in-run"
-        )
+        notes.add("note.raw_out_of_domain", calibration=beside.calibration)
     else:
-        notes.append("the raw rate decided; the corrected rate is shown")
-    update["notes"] = notes
+        notes.add("note.raw_decided")
+    update["notes"], update["notes_zh"] = notes.en, notes.zh
     return result.model_copy(update=update)
 
 
@@ -484,14 +484,16 @@ def _correct(
     own: tuple[int, int],
     calibrated: Calibrated,
     decide_on: Literal["raw", "corrected"],
-    notes: list[str],
+    notes: Notes,
 ) -> Corrected | None:
     flagged, n = own
     try:
         fixed = corrected_rate(flagged, n, calibrated.counts)
     except UserError as exc:
-        where = "in-run calibration" if calibrated.in_run else calibrated.source
-        notes.append(f"not corrected by the {where}: {exc.message}")
+        if calibrated.in_run:
+            notes.add("note.not_corrected_in_run", error=exc.message)
+        else:
+            notes.add("note.not_corrected_by", source=calibrated.source, error=exc.message)
         return None
     if result.measure == "qualified_rate":
         value, low, high = fixed.complement()

@@ -585,7 +585,7 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
     for m in res.methods:
         if m.blocked:  # the service's filter, shown apart from the model's own refusals
             typer.echo(f"  {m.clause}: {blocked_line(m, lang)}")
-        for note in m.notes:
+        for note in (m.notes_zh or m.notes) if lang == "zh" else m.notes:  # older: English
             typer.echo(f"  {m.clause}: {note}")
     if res.reasoning_judged:
         typer.echo(
