@@ -79,7 +79,7 @@ def assess_corpus(
         seed=seed,
         kinds=sorted({s.kind for s in registry.sources}),
         findings=check_sources(sources, profile),
-        foreign=foreign_share(sources, profile),
+        foreign=foreign_share(registry, sources.parent, profile),
         sources=assess_sources(
             sources, profile, judge=judge, seed=seed, quarantine_dir=quarantine_dir, rule=rule
         ),

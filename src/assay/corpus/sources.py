@@ -105,7 +105,6 @@ class ForeignShare(BaseModel):
     total_bytes: int
     target: float | None = None  # the provider's own (sources.yaml foreign_share_target)
     practice: float | None = None  # the profile's figure, when it is not the standard's
-    practice_note: str = ""
 
     @property
     def share(self) -> float | None:
@@ -221,8 +220,8 @@ def check_sources(path: Path, profile: Profile) -> list[SourceFinding]:
                 f"only one source ({ids[0]}) for {language} {modality}: {several} asks for several",
             )
     param = profile.parameters.corpus_source.foreign_share_max
-    share = foreign_share(path, profile).share
-    if param.decides and share is not None and share > param.value:
+    share = foreign_share(registry, root, profile).share if param.decides else None
+    if share is not None and share > param.value:  # only a number of the standard decides
         finding(
             None,
             param.clause,
@@ -233,11 +232,10 @@ def check_sources(path: Path, profile: Profile) -> list[SourceFinding]:
     return out
 
 
-def foreign_share(path: Path, profile: Profile) -> ForeignShare:
-    """The foreign share of the corpus in ``path`` (by bytes), with the provider's target and
-    the profile's figure when that is information rather than the standard's number."""
-    registry, _ = load_sources(path)
-    root = path.parent
+def foreign_share(registry: SourcesFile, root: Path, profile: Profile) -> ForeignShare:
+    """The foreign share of the corpus of ``registry`` (by bytes; its paths are relative to
+    ``root``), with the provider's target and the profile's figure when that is information
+    rather than the standard's number."""
     sizes = {s.id: sum(f.stat().st_size for f in s.files(root)) for s in registry.sources}
     param = profile.parameters.corpus_source.foreign_share_max
     return ForeignShare(
@@ -245,5 +243,4 @@ def foreign_share(path: Path, profile: Profile) -> ForeignShare:
         total_bytes=sum(sizes.values()),
         target=registry.foreign_share_target,
         practice=None if param.decides else param.value,
-        practice_note="" if param.decides else param.note,
     )
