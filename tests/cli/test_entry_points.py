@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -36,18 +35,11 @@ def test_the_console_script_end_to_end(tmp_path: Path) -> None:
     """The installed ``assay`` script reads stdin from a real pipe, prints what the in-process
     call prints, and the shell sees exit 2 and one error line for a bad profile."""
     script = _console_script()
-    env = {**os.environ, "ASSAY_LANG": "en", "NO_COLOR": "1"}  # PYTHONPATH: this checkout's code
     texts = TEXTS.read_text("utf-8")
-    piped = subprocess.run(
-        [script, "keywords", "scan", "--file", "-", "--keywords", KEYWORDS, "--json"],
-        input=texts,
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    piped = run_assay_process(
+        "keywords", "scan", "--file", "-", "--keywords", KEYWORDS, "--json",
+        input=texts, cwd=tmp_path, command=[script],
+    )  # fmt: skip
     assert piped.returncode == 0, piped.stderr
     scanned = json.loads(piped.stdout)
     assert scanned["flagged"] > 0
@@ -56,14 +48,8 @@ def test_the_console_script_end_to_end(tmp_path: Path) -> None:
     )
     assert here.returncode == 0, here.stderr
     assert json.loads(here.stdout) == scanned
-    bad = subprocess.run(
-        [script, "standard", "thresholds", "--profile", "no-such-profile"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    bad = run_assay_process(
+        "standard", "thresholds", "--profile", "no-such-profile", cwd=tmp_path, command=[script]
     )
     assert bad.returncode == 2, bad.stderr
     assert [line for line in bad.stderr.splitlines() if line.strip()] == [

@@ -20,24 +20,8 @@ from assay.cli.lazy import COMMANDS, load
 ROOT = Path(__file__).resolve().parents[2]
 SRC = Path(assay.__file__).resolve().parents[1]
 
-# Modules a bare start never needs: the store, the numerics, the report and HTTP stacks.
-NEVER_AT_START = (
-    "sqlalchemy",
-    "numpy",
-    "pydantic",
-    "yaml",
-    "rich",
-    "openpyxl",
-    "httpx",
-    "aiohttp",
-    "jinja2",
-    "assay.store",
-    "assay.assess.",  # the package itself is empty (``assay.assess`` is callable)
-    "assay.config",
-    "assay.cli.assess",
-    "assay.cli.report",
-)
-# Modules scanning texts with a keyword library does not need.
+# Modules scanning texts with a keyword library does not need: the store, the assessment, the
+# report and HTTP stacks.
 NEVER_IN_SCAN = (
     "sqlalchemy",
     "rich",
@@ -52,6 +36,8 @@ NEVER_IN_SCAN = (
     "assay.judges.specs",
     "assay.cli.assess",
 )
+# A bare start needs not even the numerics, the models or the YAML reader.
+NEVER_AT_START = (*NEVER_IN_SCAN, "numpy", "pydantic", "yaml", "assay.cli.report")
 
 
 def _imported_after(args: list[str], cwd: Path) -> tuple[set[str], str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,12 +54,17 @@ def run_assay(
 
 
 def run_assay_process(
-    *args: str | Path, cwd: Path | None = None, lang: str = "en", input: str | None = None
+    *args: str | Path,
+    cwd: Path | None = None,
+    lang: str = "en",
+    input: str | None = None,
+    command: Sequence[str | Path] = (sys.executable, "-m", "assay"),
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m assay ARGS`` in a child process, as a user would run it."""
+    """``python -m assay ARGS`` (or ``command ARGS``, e.g. the console script) in a child
+    process, as a user would run it."""
     env = {**os.environ, **{k: v for k, v in _env(lang).items() if v is not None}}
     return subprocess.run(
-        [sys.executable, "-m", "assay", *map(str, args)],
+        [*map(str, command), *map(str, args)],
         cwd=cwd,
         env=env,
         input=input,
