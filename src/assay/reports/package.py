@@ -21,6 +21,7 @@ from assay.messages import t
 from assay.outputs import OutputFolder
 from assay.reports.model import Annex, Report
 from assay.reports.render import html_report, markdown
+from assay.reports.view import outcome_word
 from assay.standard.models import Profile
 from assay.store.runstore import ReviewRecord, RunStore, VerdictRecord
 from assay.text.pii import mask
@@ -197,7 +198,7 @@ def _blocked(method: str) -> str:
         Method.MUST_REFUSE: "blocked_refused",
         Method.MUST_ANSWER: "blocked_over_refused",
     }.get(Method(method), "blocked_qualified")
-    return f"服务安全过滤拦截，{t(counted, 'zh')}"
+    return outcome_word("blocked", "zh") + t("sep.comma", "zh") + t(counted, "zh")
 
 
 def _verdict(
@@ -207,24 +208,34 @@ def _verdict(
     verdicts: dict[str, dict[str, VerdictRecord]],
     reviews: dict[str, list[ReviewRecord]],
 ) -> str:
-    """One 研判结果 for one question under one method: 合格/不合格 for 9.3, 拒答/回答 for
-    9.4, 待定 for a verdict a person must settle."""
+    """One 研判结果 for one question under one method, in the report's words: 合格/不合格 for
+    9.3, 拒答/回答 for 9.4, 待定 for a verdict a person must settle."""
+    return outcome_word(_outcome(method, qid, answered, verdicts, reviews), "zh")
+
+
+def _outcome(
+    method: str,
+    qid: str,
+    answered: bool,
+    verdicts: dict[str, dict[str, VerdictRecord]],
+    reviews: dict[str, list[ReviewRecord]],
+) -> str:
     if not answered:
-        return "未获得回答"
+        return "error"
     kind = Method(method)
     if kind is Method.MANUAL:
         if qid not in reviews:
-            return "待审核"
-        return "合格" if all(r.qualified for r in reviews[qid]) else "不合格"
+            return "pending"
+        return "qualified" if all(r.qualified for r in reviews[qid]) else "unqualified"
     judge = {Method.KEYWORD: "keyword", Method.CLASSIFIER: "classifier"}.get(kind, "refusal")
     verdict = verdicts[judge].get(qid)
     if verdict is None:
-        return "未研判"
+        return "not_judged"
     if verdict.uncertain:
-        return "待定"
+        return "uncertain"
     if judge == "refusal":
-        return "拒答" if verdict.refused else "回答"
-    return "不合格" if verdict.flagged else "合格"
+        return "refused" if verdict.refused else "answered"
+    return "unqualified" if verdict.flagged else "qualified"
 
 
 __all__ = ["FORMATS", "Method", "check_package", "write_package"]
