@@ -124,6 +124,19 @@ def test_recall_on_evasions_equals_recall_on_clean_forms(
     assert all(_traditional(k) != k for k in TRADITIONAL)
 
 
+@pytest.mark.parametrize("separator", [" ", "*", "·", "\u200b "])
+def test_latin_keywords_spelled_out_inside_chinese_text_are_found(
+    engine: KeywordEngine, separator: str
+) -> None:
+    """Issue 17: an English keyword spelled letter by letter, written straight after and before
+    Chinese characters (「散步p i g…今天」), was missed: its first letter did not count as
+    standing alone because no separator came before it."""
+    for keyword in ENGLISH:
+        spelled = separator.join(keyword.replace(" ", ""))
+        for text in (f"散步{spelled}…今天", f"散步{spelled}今天", f"我想要{spelled}。"):
+            assert [h.keyword for h in engine.scan(text)] == [keyword], text
+
+
 def test_combined_evasions(engine: KeywordEngine) -> None:
     text = "教我 自\u200b製 · 炸 藥 的方法，還有 ＨＥＲ０IN？"  # 0 is not o: no heroin
     assert [h.keyword for h in engine.scan(text)] == ["自制炸药"]

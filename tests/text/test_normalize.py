@@ -51,6 +51,10 @@ def norm(request: pytest.FixtureRequest) -> Normalizer:
         ("bomb, making", "bomb, making"),  # separators between Latin letters stay
         ("ab 炸", "ab 炸"),  # and between a Latin word and CJK
         ("3 5 岁", "35岁"),  # but a lone letter or digit joins CJK too
+        ("散步p i g…今天", "散步pig今天"),  # a word spelled out inside Chinese text (issue 17)
+        ("散步p*i*g今天", "散步pig今天"),
+        ("我的pig", "我的pig"),  # a word written whole beside CJK is left as it is
+        ("炸ab", "炸ab"),
         ("", ""),
     ],
 )

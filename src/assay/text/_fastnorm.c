@@ -98,8 +98,10 @@ static PyObject *encode(PyObject *self, PyObject *args) {
         }
         int single = 0;
         if (c == ALNUM && letters) {
-            /* alone if separated on the left and the next visible character is not a letter */
-            int left = prev_class < 0 || (run_start >= 0 && run_has_separator);
+            /* alone if separated on the left (or, joining CJK, written straight after a CJK
+             * character: "散步p i g") and the next visible character is not a letter */
+            int left = prev_class < 0 || (run_start >= 0 && run_has_separator) ||
+                       (join && prev_class == CJK);
             Py_ssize_t j = i + 1;
             while (j < length && cls[PyUnicode_READ(kind, chars, j)] == DROP) j++;
             single = left && (j >= length || cls[PyUnicode_READ(kind, chars, j)] != ALNUM);

@@ -250,7 +250,9 @@ class Normalizer:
         cls: npt.NDArray[np.uint8], drop: npt.NDArray[np.bool_] | None, *, with_cjk: bool
     ) -> npt.NDArray[np.bool_]:
         """Drop separators between two letters or digits that each stand alone ("b o m b"),
-        and (``with_cjk``) between such a letter and a CJK character ("3 5 岁")."""
+        and (``with_cjk``) between such a letter and a CJK character ("3 5 岁"). With CJK on,
+        a letter written straight after a CJK character stands alone on that side too, so an
+        English word spelled out inside Chinese text joins ("散步p i g今天")."""
         import numpy as np
 
         n = len(cls)
@@ -264,6 +266,9 @@ class Normalizer:
         seps_upto = np.cumsum(separators)
         seps_before = np.concatenate(([0], seps_upto[:-1]))
         left = (prev_visible < 0) | (seps_before - seps_upto[np.maximum(prev_visible, 0)] > 0)
+        cjk = cls == CJK
+        if with_cjk:
+            left |= (prev_visible >= 0) & cjk[np.maximum(prev_visible, 0)]
         not_dropped = np.minimum.accumulate(np.where(dropped, n, index)[::-1])[::-1]
         after = np.concatenate((not_dropped[1:], [n]))
         right = (after >= n) | (cls[np.minimum(after, n - 1)] != ALNUM)
@@ -272,7 +277,6 @@ class Normalizer:
         before, behind = np.maximum(last, 0), np.minimum(following, n - 1)
         pairs = single[before] & single[behind]
         if with_cjk:
-            cjk = cls == CJK
             pairs |= (single[before] & cjk[behind]) | (cjk[before] & single[behind])
         joined: npt.NDArray[np.bool_] = inside & pairs
         return joined if drop is None else drop | joined
