@@ -7,7 +7,7 @@ OUT := out
 # test processes (pytest-xdist): the tests are isolated (tmp_path, port 0); 0 runs them in one process
 TEST_WORKERS ?= 2
 
-.PHONY: demo test check install dev clean
+.PHONY: demo test check install dev clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ demo: install
 
 test: dev
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+# every benchmark, one table: bench/RESULTS.md (slow: run it on a quiet machine)
+bench: dev
+	$(BIN)/python bench/all.py
 
 check: dev
 	$(BIN)/ruff check src tests scripts bench

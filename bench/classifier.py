@@ -29,13 +29,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from _common import OUT_ENV, record
 
+BENCH = "classifier"
 ROOT = Path(__file__).resolve().parents[1]
 AUTHORED = ROOT / "scripts" / "data" / "classifier_authored.jsonl"
 TARGET_DOCS_PER_S = 2000
@@ -134,7 +137,7 @@ def main() -> int:
     goals_ok = _quality(split, judge)
     _per_risk(split, judge, profile)
     print(f"\nspeed and memory targets: {verdict(speed_ok)}; quality goals: {verdict(goals_ok)}")
-    return 0 if speed_ok and goals_ok else 1
+    return 0 if (speed_ok and goals_ok) or os.environ.get(OUT_ENV) else 1
 
 
 def _speed(judge: object, held: list[object], count: int) -> bool:
@@ -148,6 +151,20 @@ def _speed(judge: object, held: list[object], count: int) -> bool:
         p50, p99 = latencies(judge, docs[:2000])
         size = np.mean([len(d.encode("utf-8")) for d in docs])
         results.append((rate, p50))
+        record(
+            BENCH,
+            f"{lang}: documents per second per core",
+            f"{cpu_rate:,.0f} by CPU time ({rate:,.0f} by wall)",
+            goal=f">= {TARGET_DOCS_PER_S:,}",
+            ok=rate >= TARGET_DOCS_PER_S,
+        )
+        record(
+            BENCH,
+            f"{lang}: one document, p50",
+            f"{p50:.3f} ms (p99 {p99:.3f})",
+            goal=f"<= {TARGET_P50_MS} ms",
+            ok=p50 <= TARGET_P50_MS,
+        )
         print(
             f"{lang}: {len(docs)} docs of {size:.0f} B on average: {rate:,.0f} docs/s per core "
             f"by wall time, {cpu_rate:,.0f} by CPU time "
@@ -161,6 +178,20 @@ def _speed(judge: object, held: list[object], count: int) -> bool:
         f"[{verdict(child['load_s'] < TARGET_LOAD_S)} < {TARGET_LOAD_S} s]; peak RSS after "
         f"judging 1,000 docs {child['rss_mb']:.0f} MB "
         f"[{verdict(child['rss_mb'] <= TARGET_RSS_MB)} <= {TARGET_RSS_MB} MB]\n"
+    )
+    record(
+        BENCH,
+        "model load (fresh process)",
+        f"{child['load_s']:.3f} s",
+        goal=f"< {TARGET_LOAD_S} s",
+        ok=child["load_s"] < TARGET_LOAD_S,
+    )
+    record(
+        BENCH,
+        "peak memory after 1,000 documents",
+        f"{child['rss_mb']:.0f} MB",
+        goal=f"<= {TARGET_RSS_MB} MB",
+        ok=child["rss_mb"] <= TARGET_RSS_MB,
     )
     ok = all(r >= TARGET_DOCS_PER_S and p <= TARGET_P50_MS for r, p in results)
     return ok and child["load_s"] < TARGET_LOAD_S and child["rss_mb"] <= TARGET_RSS_MB
@@ -203,6 +234,22 @@ def _quality(split: object, judge: object) -> bool:
         and (hr.sensitivity.value or 0.0) >= GOAL_ANSWER_SENSITIVITY
         and (hr.specificity.value or 0.0) >= GOAL_ANSWER_SPECIFICITY
     )
+    if cold is not None:
+        record(
+            BENCH,
+            "COLD dev split (never trained on): accuracy",
+            f"{cold.accuracy:.3f}",
+            goal=f">= {GOAL_COLD_ACCURACY}",
+            ok=cold_ok,
+        )
+    if hr is not None and help_or_refuse:
+        record(
+            BENCH,
+            "held-out answers: sensitivity at specificity",
+            f"{hr.sensitivity.value:.3f} at {hr.specificity.value:.3f}",
+            goal=f">= {GOAL_ANSWER_SENSITIVITY} at >= {GOAL_ANSWER_SPECIFICITY}",
+            ok=answer_ok,
+        )
     print(
         f"\ngoals: COLD dev accuracy >= {GOAL_COLD_ACCURACY} [{verdict(cold_ok)}]; held-out "
         f"answers sensitivity >= {GOAL_ANSWER_SENSITIVITY} at specificity >= "

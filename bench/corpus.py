@@ -39,6 +39,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from _common import record as figure
+
 SEED = 20261123
 COMMON = [chr(c) for c in range(0x4E00, 0x4E00 + 3500)]
 ENGLISH = (  # noqa: SIM905 (a word list is easier to read as text)
@@ -279,6 +281,16 @@ def main() -> None:
                         f"assay corpus filter, {engine:11}, {workers} worker(s): {rate:7.1f} MB/s"
                         f" ({versus}), {count / seconds:9,.0f} records/s, {seconds:6.1f} s,"
                         f" peak RSS (largest process) {peak:5.0f} MB  [{summary}]"
+                    )
+                    decides = engine == "ray cluster" and gigabytes >= 1
+                    figure(
+                        "corpus",
+                        f"corpus filter, {size / 1e9:.2f} GB, {engine}, {workers} worker(s)",
+                        f"{rate:.1f} MB/s, peak {peak:.0f} MB",
+                        peer="" if engine == "local" else f"local {local[workers]:.1f} MB/s",
+                        ratio="" if engine == "local" else f"{rate / local[workers]:.2f}x",
+                        goal=">= 0.8x local" if decides else "",
+                        ok=rate / local[workers] >= 0.8 if decides else None,
                     )
             try:
                 import ray  # noqa: F401

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import record
+
 from assay.assess.execute import Budget, to_ask
 from assay.assess.judging import judge_run
 from assay.assess.run import run_target
@@ -213,7 +215,8 @@ def main() -> None:
         )
     print("\n== targets (issue 4)")
     for text, ok in checks:
-        print(f"{'PASS' if ok else 'FAIL'}  {text}")
+        name, _, value = text.rpartition(":")
+        record("runner", name or text, value.strip(), ok=ok)
 
 
 if __name__ == "__main__":

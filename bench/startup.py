@@ -12,6 +12,7 @@ imports. Goals: ``assay --help`` <= 0.25 s CPU, ``assay keywords scan FILE`` <= 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -19,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import OUT_ENV, record
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("numpy", "sqlalchemy", "openpyxl", "aiohttp", "jinja2", "weasyprint", "httpx", "yaml")
@@ -88,9 +91,17 @@ def main() -> int:
                 f"{name:28s} {min(cpu):8.3f}s {statistics.median(cpu):10.3f}s "
                 f"{min(wall):9.3f}s  {verdict}"
             )
+            record(
+                "startup",
+                name,
+                f"{statistics.median(cpu):.3f} s CPU median ({min(cpu):.3f} best; "
+                f"wall {min(wall):.3f} s best, {args.repeat} runs)",
+                goal="" if goal is None else f"<= {goal:.2f} s CPU",
+                ok=None if goal is None else statistics.median(cpu) <= goal,
+            )
     heavy = imported_by_help()
     print(f"\nheavy modules imported by `assay --help`: {', '.join(heavy) or 'none'}")
-    return 1 if failed else 0
+    return 1 if failed and not os.environ.get(OUT_ENV) else 0  # under make bench: the table says
 
 
 if __name__ == "__main__":
