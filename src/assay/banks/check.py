@@ -138,23 +138,25 @@ def check_bank(
     entries: Sequence[KeywordEntry | Question] = (
         data.entries if isinstance(data, KeywordLibrary) else data.items
     )
-    texts = [_text(e) for e in entries]
+    folded = [fold(_text(e)) for e in entries]  # once: every count and comparison uses it
     findings = _bad_row_findings(bank, load)
     if bank is BankKind.MUST_ANSWER:
         params = profile.parameters.must_answer_bank
-        counts = _aspect_counts(entries, profile, params.per_aspect_min.value, omitted_aspects)
+        counts = _aspect_counts(
+            entries, folded, profile, params.per_aspect_min.value, omitted_aspects
+        )
         total_param: Param[int] = params.total_min
         interval = params.update_interval
         findings += _count_findings(bank, counts, params.per_aspect_min, None)
     else:
         risk_params = _risk_params(bank, profile)
-        counts = _risk_counts(entries, profile, risk_params)
+        counts = _risk_counts(entries, folded, profile, risk_params)
         total_param = risk_params.total_min
         interval = risk_params.update_interval
         findings += _count_findings(
             bank, counts, risk_params.per_risk_min, risk_params.required_categories
         )
-    distinct = len({fold(t) for t in texts if fold(t)})
+    distinct = len({f for f in folded if f})
     if distinct < total_param.value:
         findings.append(
             Finding(
@@ -204,7 +206,7 @@ def check_bank(
                 detail=f"{freshness.last_update} + {interval.value}",
             )
         )
-    duplicates = _duplicates(bank, entries, texts, near_threshold)
+    duplicates = _duplicates(bank, entries, folded, near_threshold)
     for group in duplicates:
         findings.append(
             Finding(
@@ -289,11 +291,13 @@ def _text(entry: KeywordEntry | Question) -> str:
 
 
 def _risk_counts(
-    entries: Sequence[KeywordEntry | Question], profile: Profile, params: RiskBankParams
+    entries: Sequence[KeywordEntry | Question],
+    folded: Sequence[str],
+    profile: Profile,
+    params: RiskBankParams,
 ) -> list[CountRow]:
     per_risk: dict[str, set[str]] = {r.id: set() for r in profile.risks}
-    for entry in entries:
-        key = fold(_text(entry))
+    for entry, key in zip(entries, folded, strict=True):
         for risk_id in entry.risk_ids:
             if key and risk_id in per_risk:
                 per_risk[risk_id].add(key)
@@ -320,14 +324,15 @@ def _risk_counts(
 
 def _aspect_counts(
     entries: Sequence[KeywordEntry | Question],
+    folded: Sequence[str],
     profile: Profile,
     per_aspect_min: int,
     omitted: Sequence[str],
 ) -> list[CountRow]:
     per_aspect: dict[str, set[str]] = {a.id: set() for a in profile.aspects}
-    for entry in entries:
-        if isinstance(entry, Question) and entry.aspect in per_aspect and fold(entry.text):
-            per_aspect[entry.aspect].add(fold(entry.text))
+    for entry, key in zip(entries, folded, strict=True):
+        if isinstance(entry, Question) and entry.aspect in per_aspect and key:
+            per_aspect[entry.aspect].add(key)
     rows = []
     for aspect in profile.aspects:
         need = None if aspect.id in omitted else per_aspect_min
@@ -396,13 +401,13 @@ def _freshness(
 def _duplicates(
     bank: BankKind,
     entries: Sequence[KeywordEntry | Question],
-    texts: list[str],
+    folded: list[str],
     near_threshold: float,
 ) -> list[DuplicateGroup]:
     labels = [_label(e) for e in entries]
     out = [
         DuplicateGroup(kind="exact", similarity=1.0, items=[labels[i] for i in g.members])
-        for g in exact_groups(texts)
+        for g in exact_groups(folded)
     ]
     if bank is BankKind.KEYWORDS:
         out += _variant_clashes(entries)
@@ -411,7 +416,7 @@ def _duplicates(
             DuplicateGroup(
                 kind="near", similarity=g.similarity, items=[labels[i] for i in g.members]
             )
-            for g in near_pairs(texts, near_threshold)
+            for g in near_pairs(folded, near_threshold)
         ]
     return out
 

@@ -9,19 +9,15 @@ hashing artefact.
 
 from __future__ import annotations
 
-import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assay.text import fold
-
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-_PRIME = (1 << 61) - 1
 _HASHES = 128
 _RECALL = 0.995  # chance that a pair exactly at the threshold becomes a candidate
 _SEED = 20240229
@@ -35,33 +31,81 @@ class Group:
     similarity: float  # 1.0 for exact duplicates
 
 
-def exact_groups(texts: Sequence[str]) -> list[Group]:
-    """Groups of texts that fold to the same string (two or more members each)."""
+def exact_groups(folded: Sequence[str]) -> list[Group]:
+    """Groups of texts whose folded forms (``fold(text)``, made once by the caller) are the
+    same string (two or more members each)."""
     by_fold: dict[str, list[int]] = defaultdict(list)
-    for i, text in enumerate(texts):
-        key = fold(text)
+    for i, key in enumerate(folded):
         if key:
             by_fold[key].append(i)
     return [Group(tuple(m), 1.0) for m in by_fold.values() if len(m) > 1]
 
 
-def shingles(text: str) -> frozenset[str]:
-    folded = fold(text)
-    size = 3 if len(folded) >= 12 else 2
-    if len(folded) <= size:
-        return frozenset({folded}) if folded else frozenset()
-    return frozenset(folded[i : i + size] for i in range(len(folded) - size + 1))
+class _Shingles:
+    """Every text's distinct character shingles as integers, sorted, in one array (row ``i`` is
+    ``values[offsets[i]:offsets[i + 1]]``). A shingle is 3 characters in a folded text of 12 or
+    more, else 2 (a text shorter than that is its own single shingle); its code points are packed
+    into one uint64 (21 bits each, 3-shingles tagged by the top bit), so equal integers are equal
+    shingles: the Jaccard similarity is exact, and 70,000 texts take megabytes, not the hundreds
+    a set of strings per text took."""
+
+    def __init__(self, folded: Sequence[str], chunk: int = 8192) -> None:
+        import numpy as np
+
+        parts = [_pack(folded[i : i + chunk]) for i in range(0, len(folded), chunk)]
+        self.values = np.concatenate([values for values, _ in parts])
+        self.sizes = np.concatenate([sizes for _, sizes in parts])
+        self.offsets = np.concatenate(([0], np.cumsum(self.sizes))).astype(np.int64)
+
+    def row(self, i: int) -> npt.NDArray[np.uint64]:
+        return self.values[self.offsets[i] : self.offsets[i + 1]]
+
+    def jaccard(self, i: int, j: int) -> float:
+        import numpy as np
+
+        shared = len(np.intersect1d(self.row(i), self.row(j), assume_unique=True))
+        return shared / (int(self.sizes[i]) + int(self.sizes[j]) - shared)
 
 
-def near_pairs(texts: Sequence[str], threshold: float = 0.8) -> list[Group]:
-    """Pairs of distinct folded texts with shingle Jaccard >= threshold (exact dups excluded)."""
-    sets = [shingles(t) for t in texts]
-    folded = [fold(t) for t in texts]
+def _pack(folded: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """The sorted distinct shingle integers of a few thousand texts, and how many each has (a
+    chunk at a time keeps the temporary arrays small)."""
+    import numpy as np
+
+    lengths = np.array([len(f) for f in folded], dtype=np.int64)
+    cps = np.frombuffer("".join(folded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    size = np.where(lengths >= 12, 3, 2)
+    count = np.where(lengths <= size, np.minimum(lengths, 1), lengths - size + 1)
+    row = np.repeat(np.arange(len(folded), dtype=np.int64), count)
+    first = np.concatenate(([0], np.cumsum(count)[:-1])).astype(np.int64)
+    at = starts[row] + (np.arange(len(row), dtype=np.int64) - first[row])
+    padded = np.concatenate((cps, np.zeros(2, dtype=np.uint64)))
+    width = np.minimum(lengths, size)[row]  # characters in each shingle
+    c0, c1, c2 = padded[at], padded[at + 1], padded[at + 2]
+    values = np.where(
+        width == 3,
+        np.uint64(1 << 63) | (c0 << np.uint64(42)) | (c1 << np.uint64(21)) | c2,
+        np.where(width == 2, (c0 << np.uint64(21)) | c1, c0),
+    )
+    order = np.lexsort((values, row))
+    values, row = values[order], row[order]
+    fresh = np.ones(len(values), dtype=np.bool_)
+    fresh[1:] = (values[1:] != values[:-1]) | (row[1:] != row[:-1])
+    return values[fresh], np.bincount(row[fresh], minlength=len(folded)).astype(np.int64)
+
+
+def near_pairs(folded: Sequence[str], threshold: float = 0.8) -> list[Group]:
+    """Pairs of distinct folded texts (``fold(text)``, made once by the caller) with shingle
+    Jaccard >= threshold (exact duplicates excluded)."""
+    if len(folded) < 2:
+        return []
+    shingles = _Shingles(folded)
     out: list[Group] = []
-    for i, j in sorted(_candidates(sets, _rows_per_band(threshold))):
+    for i, j in sorted(_candidates(shingles, _rows_per_band(threshold))):
         if folded[i] == folded[j]:
             continue
-        sim = len(sets[i] & sets[j]) / len(sets[i] | sets[j])
+        sim = shingles.jaccard(i, j)
         if sim >= threshold:
             out.append(Group((i, j), round(sim, 3)))
     return out
@@ -76,14 +120,14 @@ def _rows_per_band(threshold: float) -> int:
     return 1
 
 
-def _candidates(sets: list[frozenset[str]], rows: int) -> set[tuple[int, int]]:
+def _candidates(shingles: _Shingles, rows: int) -> set[tuple[int, int]]:
     """Index pairs that share a whole band of their MinHash signatures."""
     import numpy as np  # deferred: only near-duplicate search needs it
 
-    ids = np.array([i for i, s in enumerate(sets) if s], dtype=np.int64)
+    ids = np.flatnonzero(shingles.sizes > 0)
     if len(ids) < 2:
         return set()
-    signatures = _signatures([sets[i] for i in ids])
+    signatures = _signatures(shingles, ids)
     out: set[tuple[int, int]] = set()
     with np.errstate(over="ignore"):
         for band in range(_HASHES // rows):
@@ -106,22 +150,27 @@ def _candidates(sets: list[frozenset[str]], rows: int) -> set[tuple[int, int]]:
     return out
 
 
-def _signatures(sets: list[frozenset[str]], chunk: int = 2048) -> npt.NDArray[np.uint64]:
-    """MinHash signatures (one row per set) of non-empty sets, a chunk of sets at a time."""
+def _signatures(
+    shingles: _Shingles, ids: npt.NDArray[np.int64], chunk: int = 512
+) -> npt.NDArray[np.uint64]:
+    """MinHash signatures (one row per id, each a non-empty text), a chunk of texts at a time."""
     import numpy as np
 
     rng = np.random.default_rng(_SEED)
-    a = rng.integers(1, _PRIME, size=_HASHES, dtype=np.uint64)[:, None]
-    b = rng.integers(0, _PRIME, size=_HASHES, dtype=np.uint64)[:, None]
-    prime = np.uint64(_PRIME)
-    out = np.empty((len(sets), _HASHES), dtype=np.uint64)
-    for start in range(0, len(sets), chunk):
-        part = sets[start : start + chunk]
-        hashes = [zlib.crc32(g.encode("utf-8")) for s in part for g in s]
-        x = np.array(hashes, dtype=np.uint64)[None, :]
-        offsets = np.cumsum([0] + [len(s) for s in part[:-1]])
-        # (a*x + b) mod p in uint64: overflow wraps, which is fine for hashing
+    # multiply-shift hashing: (a*x + b) mod 2**64 (uint64 wraps), top 32 bits; a odd. As good a
+    # family for MinHash as (a*x + b) mod p, without a 64-bit division per value.
+    a = (rng.integers(0, 1 << 63, size=_HASHES, dtype=np.uint64) | np.uint64(1))[:, None]
+    b = rng.integers(0, 1 << 63, size=_HASHES, dtype=np.uint64)[:, None]
+    shift = np.uint64(32)
+    out = np.empty((len(ids), _HASHES), dtype=np.uint64)
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        x = np.concatenate([shingles.row(int(i)) for i in part])[None, :]
+        x = x ^ (x >> np.uint64(29))  # spread the packed code points before multiplying
+        offsets = np.concatenate(([0], np.cumsum(shingles.sizes[part])[:-1]))
         with np.errstate(over="ignore"):
-            values = (a * x + b) % prime
+            values = a * x  # one (hashes x shingles) array, the rest in place
+            values += b
+            values >>= shift
         out[start : start + len(part)] = np.minimum.reduceat(values, offsets, axis=1).T
     return out

@@ -38,9 +38,33 @@ class NameResolver:
         self._aspects = _index(aspects)
         self.risk_names = [r.id for r in profile.risks] + [r.name_zh for r in profile.risks]
         self.aspect_names = [a.id for a in profile.aspects] + [a.name_zh for a in profile.aspects]
+        # a bank writes the same few cells on every row: each is resolved once
+        self._seen_risks: dict[str, tuple[str, ...]] = {}
+        self._seen_categories: dict[str, tuple[str, ...]] = {}
+        self._seen_aspects: dict[str, str] = {}
 
     def risks(self, cell: str) -> tuple[str, ...]:
         """Risk ids of a cell; raises :class:`UnknownNameError` for a name it cannot place."""
+        found = self._seen_risks.get(cell)
+        if found is None:
+            found = self._seen_risks[cell] = self._resolve_risks(cell)
+        return found
+
+    def categories(self, cell: str) -> tuple[str, ...]:
+        """Category ids of a cell; raises :class:`UnknownNameError` for one it cannot place."""
+        found = self._seen_categories.get(cell)
+        if found is None:
+            found = self._seen_categories[cell] = self._resolve_categories(cell)
+        return found
+
+    def aspect(self, cell: str) -> str:
+        """The must-answer aspect id of a cell; raises :class:`UnknownNameError` if unknown."""
+        found = self._seen_aspects.get(cell)
+        if found is None:
+            found = self._seen_aspects[cell] = self._resolve_aspect(cell)
+        return found
+
+    def _resolve_risks(self, cell: str) -> tuple[str, ...]:
         whole = self._risks.get(fold(cell))
         if whole is not None:
             return (whole,)
@@ -53,7 +77,7 @@ class NameResolver:
                 out.append(risk_id)
         return tuple(out)
 
-    def categories(self, cell: str) -> tuple[str, ...]:
+    def _resolve_categories(self, cell: str) -> tuple[str, ...]:
         whole = self._categories.get(fold(cell))
         if whole is not None:
             return (whole,)
@@ -67,7 +91,7 @@ class NameResolver:
             out.append(cat_id)
         return tuple(out)
 
-    def aspect(self, cell: str) -> str:
+    def _resolve_aspect(self, cell: str) -> str:
         aspect_id = self._aspects.get(fold(cell))
         if aspect_id is None:
             raise UnknownNameError("must-answer aspect", cell.strip(), self.aspect_names)

@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
@@ -54,6 +55,7 @@ _KIND_NAMES = {
     "mustanswer": QuestionKind.MUST_ANSWER,
     "非拒答": QuestionKind.MUST_ANSWER,
 }
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 M = TypeVar("M", KeywordEntry, Question)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -145,7 +147,7 @@ class RowReader:
             if declared is None:
                 raise RowError("kind (类型) is empty", "write content, must_refuse or must_answer")
             return declared
-        found = _KIND_NAMES.get(fold(written))
+        found = _kind_named(written)
         if found is None:
             raise RowError(f"unknown kind {written!r}", "write content, must_refuse or must_answer")
         if declared is not None and found is not declared:
@@ -204,12 +206,30 @@ class RowReader:
         if isinstance(value, date):
             return value
         text = str(value).strip()
-        for fmt in _DATE_FORMATS:
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        raise RowError(f"{field} date {text!r} is not a date", "write it as YYYY-MM-DD")
+        found = _parse_date(text)
+        if found is None:
+            raise RowError(f"{field} date {text!r} is not a date", "write it as YYYY-MM-DD")
+        return found
+
+
+@lru_cache(maxsize=4096)  # a bank repeats its dates: each is parsed once
+def _parse_date(text: str) -> date | None:
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@lru_cache(maxsize=256)
+def _kind_named(written: str) -> QuestionKind | None:
+    return _KIND_NAMES.get(fold(written))
 
 
 IdMaker = Callable[[QuestionKind, str, str], str]

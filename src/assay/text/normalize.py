@@ -337,9 +337,17 @@ def _opencc_converter() -> Any:
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=65536)
-def _keep(ch: str) -> bool:
-    return not unicodedata.category(ch).startswith(_DROP_CATEGORIES)
+class _Dropper(dict[int, int | None]):
+    """``str.translate`` table that deletes spaces, punctuation, symbols and other non-text
+    characters (Unicode categories Z, P, S, C), filled in as characters are first seen."""
+
+    def __missing__(self, cp: int) -> int | None:
+        kept = not unicodedata.category(chr(cp)).startswith(_DROP_CATEGORIES)
+        self[cp] = cp if kept else None
+        return self[cp]
+
+
+_DROPPER = _Dropper()
 
 
 @lru_cache(maxsize=1)
@@ -351,5 +359,6 @@ def fold(text: str) -> str:
     """The comparison form of ``text``: normalized as keywords are (full-width, case,
     traditional to simplified, look-alikes, invisible characters), then without any spaces,
     punctuation or symbols. "如何自製炸藥？" and "如何自制炸药" fold alike."""
-    normal = _default_normalizer().normalize(text).text
-    return "".join(ch for ch in normal if _keep(ch))
+    normalizer = _default_normalizer()
+    normal = normalizer.encode(text, normalizer.tables.norm).data.decode("utf-32-le")
+    return normal.translate(_DROPPER)
