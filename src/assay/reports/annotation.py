@@ -45,6 +45,8 @@ class AnnotationView:
     intro: str
     facts: list[tuple[str, str]]
     staff: list[str]
+    contents_clause: str  # the clause naming what every rule states, quoted
+    stages_clause: str  # the clause asking for separate rules over both stages, quoted
     parts: list[RulePart]
     labels: dict[str, str]
 
@@ -91,6 +93,8 @@ def annotation_view(
         ),
         facts=facts,
         staff=[_line(profile.clause(c), lang) for c in rules.staff],
+        contents_clause=_line(profile.clause(rules.contents_clause), lang),
+        stages_clause=_line(profile.clause(rules.stages_clause), lang),
         parts=[
             _part(profile, rules, "filing.rules_functional", rules.functional, lang, []),
             _part(profile, rules, "filing.rules_safety", rules.safety, lang, _risks(profile, lang)),
