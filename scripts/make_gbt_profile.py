@@ -100,6 +100,8 @@ def build(tc: dict[str, Any]) -> dict[str, Any]:
         for c in tc["clauses"]
     ]
     gbt["methods"] = [{**m, "prov": ["S17", "I"]} for m in tc["methods"]]
+    if "annotation" in tc:  # the clauses it names are mapped by topic, like every clause
+        gbt["annotation"] = {**tc["annotation"], "prov": ["I"]}
     gbt["parameters"] = {
         group: {name: _param(group, name, p) for name, p in params.items()}
         for group, params in tc["parameters"].items()

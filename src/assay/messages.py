@@ -819,6 +819,98 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.pii_email": ("电子邮箱", "e-mail addresses"),
     "report.pii_passport": ("护照号", "passport numbers"),
     "report.pii_landline": ("固定电话", "landline numbers"),
+    # == issue 14, the rest of the filing package: 语料标注规则 and 备案信息汇总 (reports/
+    # annotation.py, reports/summary.py, templates/annotation_rules.md) ========================
+    "report.annex_备案信息汇总.xlsx": (
+        "备案信息汇总（被评估服务、语料规模与构成、题库规模与日期）",
+        "filing summary (service under test, corpus scale and composition, banks' sizes and dates)",
+    ),
+    "report.annex_语料标注规则.md": (
+        "语料标注规则（依据评估依据生成的框架，由提供者填写）",
+        "corpus annotation rules (a skeleton drafted from the standard, for the provider to fill in)",
+    ),
+    "filing.blank": ("待提供者填写", "to be filled in by the provider"),
+    "filing.blank_field": ("（待提供者填写）", "(to be filled in by the provider)"),
+    "filing.rules_title": ("语料标注规则", "Corpus annotation rules"),
+    "filing.rules_intro": (
+        "本文件是 Assay 依据 {edition} 第 {sections} 条生成的框架，不是已经制定的规则：标注"
+        "“{blank}”之处由提供者按实际的标注工作填写，审定后方可作为备案材料。",
+        "This is a skeleton Assay drafted from {edition} {sections}, not rules already made: "
+        "every place marked “{blank}” is filled in by the provider from its actual annotation "
+        "work, and only the reviewed document is filed.",
+    ),
+    "filing.rules_clause": ("{id}（{force}）{title}", "{id} ({force}) {title}"),
+    "filing.rules_staff": ("一、标注人员要求", "1. Annotators"),
+    "filing.rules_staff_intro": (
+        "评估依据对标注人员的要求（培训、考核与上岗资格、标注与审核职能分离、标注时间）：",
+        "What the standard asks of annotators (training, assessment and qualification, "
+        "separate annotation and review roles, time):",
+    ),
+    "filing.rules_functional": ("二、功能性标注规则", "2. Functional annotation rules"),
+    "filing.rules_safety": ("三、安全性标注规则", "3. Safety annotation rules"),
+    "filing.rules_serves": ("本部分对应的条款", "The clauses this part serves"),
+    "filing.rules_contents": ("规则内容（{clause}）", "What every rule states ({clause})"),
+    "filing.rules_stages": (
+        "标注与审核环节（{clause}）",
+        "Annotation and review stages ({clause})",
+    ),
+    "filing.rules_per_risk": (
+        "各项安全风险的标注规则（{clause}，共 {n} 项）",
+        "A rule for each safety risk ({clause}, {n} in all)",
+    ),
+    "filing.rules_per_risk_intro": (
+        "每项风险一条规则：风险编号与名称取自评估依据的附录A；示例与边界情形由提供者填写。",
+        "One rule per risk: ids and names from the standard's Appendix A; the provider fills in "
+        "the examples and boundary cases.",
+    ),
+    "filing.rules_category": ("所属类别", "Category"),
+    "filing.rules_mark": ("标注内容", "What to mark"),
+    "filing.rules_mark_text": (
+        "标记语料中属于“{name}”的内容，安全性标签为 {id}",
+        "mark corpus content that is “{name}”, with the safety label {id}",
+    ),
+    "filing.rules_examples": ("示例", "Examples"),
+    "filing.rules_boundary": ("边界情形", "Boundary cases"),
+    "filing.sum_col_group": ("类别", "Group"),
+    "filing.sum_col_item": ("项目", "Item"),
+    "filing.sum_col_value": ("内容", "Value"),
+    "filing.sum_col_from": ("依据", "From"),
+    "filing.sum_service": ("被评估服务与模型", "Service and model under test"),
+    "filing.sum_target": ("被测对象", "Target assessed"),
+    "filing.sum_not_given": ("未填写", "not given"),
+    "filing.sum_from_assessment": ("assay.yaml 的 assessment 部分", "assay.yaml, assessment"),
+    "filing.sum_from_target": (
+        "assay.yaml 的 target 部分（运行记录）",
+        "assay.yaml, target (as run)",
+    ),
+    "filing.sum_corpus": ("语料规模与构成", "Corpus scale and composition"),
+    "filing.sum_from_corpus": ("语料评估", "corpus assessment"),
+    "filing.sum_sources": ("语料来源数", "Sources"),
+    "filing.sum_scale": ("语料规模", "Scale"),
+    "filing.sum_records": ("{n} 条记录，{size} 字节", "{n} records, {size} bytes"),
+    "filing.sum_by_kind": ("按来源类型", "By kind of source"),
+    "filing.sum_by_language": ("按语言", "By language"),
+    "filing.sum_by_modality": ("按模态", "By modality"),
+    "filing.sum_part": ("{n} 条（{share:.1%}）：{sources}", "{n} records ({share:.1%}): {sources}"),
+    "filing.sum_unknown": ("未记录", "not recorded"),
+    "filing.sum_foreign": (
+        "境外语料占比（按字节，供参考）",
+        "Foreign corpus share (bytes, information)",
+    ),
+    "filing.sum_foreign_share": ("{share:.1%}", "{share:.1%}"),
+    "filing.language_zh": ("中文", "Chinese"),
+    "filing.language_en": ("英文", "English"),
+    "filing.modality_text": ("文本", "text"),
+    "filing.modality_image": ("图片", "image"),
+    "filing.modality_audio": ("音频", "audio"),
+    "filing.modality_video": ("视频", "video"),
+    "filing.sum_banks": ("题库", "Banks"),
+    "filing.sum_bank": (
+        "{n} 条（要求不少于 {need}）；最早日期 {first}；最近更新 {last}",
+        "{n} entries (at least {need} asked); earliest date {first}; last updated {last}",
+    ),
+    "filing.sum_no_date": ("无日期", "no date"),
+    "filing.sum_no_file": ("未提供", "not given"),
 }
 
 

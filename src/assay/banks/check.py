@@ -66,6 +66,7 @@ class CountRow(BaseModel):
 
 class Freshness(BaseModel):
     last_update: date | None
+    first_date: date | None = None  # the earliest date an entry carries (added or updated)
     interval: str
     due: date | None
     checked_on: date
@@ -389,8 +390,10 @@ def _freshness(
     dates = [d for e in entries if (d := e.last_changed) is not None]
     last = max(dates) if dates else None
     due = due_date(last, interval) if last else None
+    every = [d for e in entries for d in (e.added, e.updated) if d is not None]
     return Freshness(
         last_update=last,
+        first_date=min(every) if every else None,
         interval=str(interval),
         due=due,
         checked_on=today,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -229,11 +230,13 @@ def save_keywords(
     layout: Layout = "native",
     fmt: str | None = None,
     encoding: str = "utf-8-sig",
+    stamp: datetime | None = None,
 ) -> None:
+    """Write the library; ``stamp`` dates an XLSX (see :func:`write_rows`)."""
     resolver = NameResolver(profile)
     rows = [keyword_row(e, layout, i, resolver) for i, e in enumerate(library.entries, 1)]
     columns = KEYWORD_FILING if layout == "filing" else KEYWORD_NATIVE
-    write_rows(path, columns, rows, fmt=fmt, encoding=encoding, sheet=KEYWORD_SHEET)
+    write_rows(path, columns, rows, fmt=fmt, encoding=encoding, sheet=KEYWORD_SHEET, stamp=stamp)
 
 
 def save_questions(

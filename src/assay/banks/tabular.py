@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import itertools
 import json
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -387,6 +388,7 @@ def write_rows(
     untrusted: bool = False,
     refs: Sequence[str] | None = None,
     sheet: str | None = None,
+    stamp: datetime | None = None,
 ) -> None:
     """Write rows. CSV defaults to UTF-8 with BOM, which Excel opens correctly in Chinese.
     In XLSX the sheet is named ``sheet`` (else "Sheet1"), its header bold and frozen, and each
@@ -395,7 +397,10 @@ def write_rows(
     ``untrusted``: the rows hold text Assay did not write (a model's answers): bidirectional
     controls are shown as visible marks in XLSX and CSV. In XLSX a cell longer than Excel
     keeps (32,767 characters) is cut with a mark that says where the whole text is: ``refs``
-    gives, per row, its place in the run store (e.g. "RUN / question id")."""
+    gives, per row, its place in the run store (e.g. "RUN / question id").
+
+    ``stamp``: the XLSX is dated ``stamp`` rather than now (its properties and every entry of
+    its zip), so the same rows give the same bytes (see :func:`save_stamped`)."""
     kind = detect_format(path, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "jsonl":
@@ -403,7 +408,7 @@ def write_rows(
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
     elif kind == "xlsx":
-        _write_xlsx(path, columns, rows, untrusted, refs, sheet)
+        _write_xlsx(path, columns, rows, untrusted, refs, sheet, stamp)
     else:
         enc = "utf-8-sig" if encoding == "auto" else encoding
         shown = _shown if untrusted else _flat
@@ -421,6 +426,7 @@ def _write_xlsx(
     untrusted: bool = False,
     refs: Sequence[str] | None = None,
     title: str | None = None,
+    stamp: datetime | None = None,
 ) -> None:
     openpyxl = _openpyxl()
     from openpyxl.cell import WriteOnlyCell
@@ -459,7 +465,39 @@ def _write_xlsx(
                 cell.data_type = "s"  # text, never a formula: "=1+1" stays "=1+1"
             cells.append(cell)
         sheet.append(cells)
-    book.save(path)
+    if stamp is None:
+        book.save(path)
+    else:
+        save_stamped(book, path, stamp)
+
+
+_ZIP_EPOCH = datetime(1980, 1, 1)  # the earliest date a zip entry can carry
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def save_stamped(book: Any, path: Path, stamp: datetime) -> None:
+    """Save an openpyxl workbook dated ``stamp`` throughout, so that its bytes depend on its
+    content alone: openpyxl writes the time of saving into ``docProps/core.xml`` and every zip
+    entry carries the time it was written. The zip is written again with each entry, in the
+    same order, dated ``stamp`` (at the earliest 1980-01-01, a zip's first date) and the
+    document's created and modified times set to it."""
+    when = max(stamp.astimezone(UTC).replace(tzinfo=None) if stamp.tzinfo else stamp, _ZIP_EPOCH)
+    book.properties.created = when
+    buffer = io.BytesIO()
+    book.save(buffer)
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(rb"\g<1>" + iso + rb"\g<2>", data)
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, data)
 
 
 _WIDTH_ROWS = 200  # rows looked at for a column's width

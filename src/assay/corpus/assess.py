@@ -42,6 +42,11 @@ class SourceResult(BaseModel):
 
     source: str
     kind: str
+    # from sources.yaml, for the composition of the corpus (older stored results: unknown)
+    language: str = ""
+    modality: str = ""
+    foreign: bool = False
+    bytes: int = 0  # the size of its files
     files: int
     records: int  # every record read, good or bad
     scanned: int  # good records
@@ -181,6 +186,10 @@ def assess_source(
     return SourceResult(
         source=source.id,
         kind=source.kind,
+        language=source.language,
+        modality=source.modality,
+        foreign=source.foreign,
+        bytes=sum(f.stat().st_size for f in files),
         files=len(files),
         records=counts["records"],
         scanned=scanned,

@@ -81,6 +81,8 @@ def build_report(
                 total_need=b.total_need,
                 shortfalls=sum(f.severity == "shortfall" for f in b.findings),
                 warnings=sum(f.severity == "warning" for f in b.findings),
+                first_date=b.freshness.first_date if b.freshness else None,
+                last_update=b.freshness.last_update if b.freshness else None,
             )
             for b in (banks.banks if banks else [])
         ],

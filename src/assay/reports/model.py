@@ -5,7 +5,7 @@ it is current and that reports validate against it)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,8 +18,10 @@ from assay.stats.rates import DEFAULT_RULE, DecisionRule
 # 1.1: the corpus assessment; 1.2: the decision rule (decision_rule, each method's rule and
 # margin) and methods[].blocked (replies of the service's own filter); 1.3: the cover
 # (assessment: who, what, by whom, when; self or third-party, 9.1 a)), profile.sections (the
-# chapters the clause results are grouped under) and annexes (the attachments with their sha256)
-SCHEMA_VERSION: Literal["1.3"] = "1.3"
+# chapters the clause results are grouped under) and annexes (the attachments with their sha256);
+# 1.4: banks[].first_date / last_update (each bank's dates, for the 备案信息汇总 and the date
+# the filing attachments carry)
+SCHEMA_VERSION: Literal["1.4"] = "1.4"
 
 Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
 
@@ -83,6 +85,8 @@ class BankSummary(BaseModel):
     total_need: int | None
     shortfalls: int
     warnings: int
+    first_date: date | None = None  # the earliest date of an entry (added or updated)
+    last_update: date | None = None  # the latest (the bank's update, 8.x freshness)
 
 
 class Sample(BaseModel):
@@ -117,7 +121,7 @@ class Manifest(BaseModel):
 
 
 class Report(BaseModel):
-    schema_version: Literal["1.3"] = SCHEMA_VERSION
+    schema_version: Literal["1.4"] = SCHEMA_VERSION
     project: str
     generated_at: datetime
     assessment: AssessmentInfo = Field(default_factory=AssessmentInfo)

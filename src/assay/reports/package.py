@@ -5,12 +5,19 @@ Attachments (filing layout): 拦截关键词列表.xlsx (序号 / 关键词 / �
 评估测试题-<bank>.xlsx per bank that was run (序号 / 测试题 / 一级分类 / 二级分类 / 模型回答 / 评估方法 /
 研判结果: one row per question and method that drew it, one result each), and 抽样清单.xlsx (every
 drawn question id per method, with the seed). Sheets are named for what they hold, headers frozen.
+Beside them: 备案信息汇总.xlsx (what the filing form asks that the assessment knows, see
+:mod:`assay.reports.summary`) and 语料标注规则.md (the annotation rules' skeleton drafted from the
+profile, see :mod:`assay.reports.annotation`).
+
+Every attachment is dated by the assessment's inputs, not by the clock (:func:`filing_stamp`),
+so the same assessment gives the same bytes and the same sha256 in the annex list.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from assay.assess.plan import Method
@@ -19,8 +26,10 @@ from assay.banks.models import KeywordLibrary
 from assay.banks.tabular import write_rows
 from assay.messages import t
 from assay.outputs import OutputFolder
+from assay.reports.annotation import annotation_view
 from assay.reports.model import Annex, Report
-from assay.reports.render import html_report, markdown
+from assay.reports.render import annotation_markdown, html_report, markdown
+from assay.reports.summary import summary_columns, summary_rows
 from assay.reports.view import outcome_word
 from assay.standard.models import Profile
 from assay.store.runstore import ReviewRecord, RunStore, VerdictRecord
@@ -78,7 +87,11 @@ def _annex(path: Path) -> Annex:
 
 
 _REPORT_FILES = ("report.json", "report.html", "report.pdf", "report.md")
+SUMMARY_FILE = "备案信息汇总.xlsx"
+ANNOTATION_FILE = "语料标注规则.md"
 _ATTACHMENT_FILES = (
+    SUMMARY_FILE,
+    ANNOTATION_FILE,
     "拦截关键词列表.xlsx",
     "语料抽样清单.xlsx",
     "抽样清单.xlsx",
@@ -95,6 +108,17 @@ def check_package(folder: Path, inputs: Iterable[Path] = ()) -> OutputFolder:
     return out
 
 
+_NO_DATE = datetime(1980, 1, 1, tzinfo=UTC)  # the earliest date a zip entry can carry
+
+
+def filing_stamp(report: Report) -> datetime:
+    """The date the filing attachments carry: the latest date of the banks assessed (the
+    data's own date: the same for every package of the same inputs, where the time of the run
+    or of writing is not), else 1980-01-01, the zip format's first date."""
+    dates = [b.last_update for b in report.banks if b.last_update is not None]
+    return datetime.combine(max(dates), time(), UTC) if dates else _NO_DATE
+
+
 def _attachments(
     report: Report,
     out: OutputFolder,
@@ -102,10 +126,33 @@ def _attachments(
     store: RunStore | None,
     keywords: KeywordLibrary | None,
 ) -> list[Path]:
+    stamp = filing_stamp(report)
+    path = out.path(SUMMARY_FILE)
+    write_rows(
+        path, summary_columns("zh"), summary_rows(report, "zh"), sheet="备案信息汇总", stamp=stamp
+    )
+    written = [path]
+    view = annotation_view(profile, "zh", report.assessment)
+    if view is not None:
+        path = out.path(ANNOTATION_FILE)
+        path.write_text(annotation_markdown(view, "zh"), encoding="utf-8")
+        written.append(path)
+    written += _bank_attachments(report, out, profile, store, keywords, stamp)
+    return written
+
+
+def _bank_attachments(
+    report: Report,
+    out: OutputFolder,
+    profile: Profile,
+    store: RunStore | None,
+    keywords: KeywordLibrary | None,
+    stamp: datetime,
+) -> list[Path]:
     written = []
     if keywords is not None:
         path = out.path("拦截关键词列表.xlsx")
-        save_keywords(keywords, path, profile, layout="filing")
+        save_keywords(keywords, path, profile, layout="filing", stamp=stamp)
         written.append(path)
     if report.corpus is not None and report.corpus.manual is not None:
         path = out.path("语料抽样清单.xlsx")
@@ -124,7 +171,9 @@ def _attachments(
             }
             for n, item in enumerate(report.corpus.manual.items, 1)
         ]
-        write_rows(path, list(_CORPUS_COLUMNS), rows, untrusted=True, sheet="语料抽样清单")
+        write_rows(
+            path, list(_CORPUS_COLUMNS), rows, untrusted=True, sheet="语料抽样清单", stamp=stamp
+        )
         written.append(path)
     run_id = report.manifest.run_id
     if store is None or run_id is None:
@@ -166,7 +215,15 @@ def _attachments(
             )
     for bank, rows in by_bank.items():
         path = out.path(f"评估测试题-{_BANK_NAMES.get(bank, bank)}.xlsx")
-        write_rows(path, TEST_COLUMNS, rows, untrusted=True, refs=refs[bank], sheet=QUESTION_SHEET)
+        write_rows(
+            path,
+            TEST_COLUMNS,
+            rows,
+            untrusted=True,
+            refs=refs[bank],
+            sheet=QUESTION_SHEET,
+            stamp=stamp,
+        )
         written.append(path)
     plan_rows = [
         {"方法": t(method, "zh"), "位置": i + 1, "题目编号": qid, "随机种子": report.manifest.seed}
@@ -174,7 +231,8 @@ def _attachments(
         for i, qid in enumerate(ids)
     ]
     path = out.path("抽样清单.xlsx")
-    write_rows(path, ["方法", "位置", "题目编号", "随机种子"], plan_rows, sheet="抽样清单")
+    columns = ["方法", "位置", "题目编号", "随机种子"]
+    write_rows(path, columns, plan_rows, sheet="抽样清单", stamp=stamp)
     written.append(path)
     return written
 
@@ -238,4 +296,4 @@ def _outcome(
     return "unqualified" if verdict.flagged else "qualified"
 
 
-__all__ = ["FORMATS", "Method", "check_package", "write_package"]
+__all__ = ["FORMATS", "Method", "check_package", "filing_stamp", "write_package"]

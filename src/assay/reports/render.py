@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING, Literal
 
 from assay.messages import t
+from assay.reports.annotation import AnnotationView
 from assay.reports.model import Report
 from assay.reports.view import ReportView, blocked_line, build_view
 from assay.text.visible import visible
@@ -104,4 +105,11 @@ def markdown(report: Report, lang: str = "zh") -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-__all__ = ["blocked_line", "html_report", "markdown"]
+def annotation_markdown(view: AnnotationView, lang: str = "zh") -> str:
+    """The corpus annotation rules (语料标注规则) skeleton as Markdown."""
+    context = {"v": view, "colon": t("sep.colon", lang)}
+    text = _environment("md").get_template("annotation_rules.md").render(context)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+__all__ = ["annotation_markdown", "blocked_line", "html_report", "markdown"]

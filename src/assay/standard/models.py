@@ -362,6 +362,44 @@ class Roles(Strict):
         return out
 
 
+class Term(Strict):
+    """A term of the standard in both languages (标注目标 / objective)."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Annotation(Strict):
+    """The corpus annotation rules (语料标注规则) as the edition asks for them, from which Assay
+    drafts the rules document of a filing: the clauses each part of the document serves and
+    the standard's own words for its parts. Clause ids are the profile's, checked to exist."""
+
+    # the requirements on annotators the document quotes (training, qualification, separated
+    # annotation and review roles, time)
+    staff: tuple[str, ...] = Field(min_length=1)
+    # what every rule states, and the clause that says so
+    contents: tuple[Term, ...] = Field(min_length=1)
+    contents_clause: str
+    # separate functional and safety rules, each covering these stages, and the clause
+    stages: tuple[Term, ...] = Field(min_length=1)
+    stages_clause: str
+    functional: tuple[str, ...] = Field(min_length=1)  # the clauses functional rules serve
+    safety: tuple[str, ...] = Field(min_length=1)  # the clauses safety rules serve
+    per_risk: str  # the clause asking for a safety rule for every risk of Appendix A
+    prov: Provenance
+
+    def clause_ids(self) -> list[tuple[str, str]]:
+        """Every (field, clause id) pair, for the profile's cross-check."""
+        out = [("staff", c) for c in self.staff]
+        out += [("contents_clause", self.contents_clause), ("stages_clause", self.stages_clause)]
+        out += [("functional", c) for c in self.functional]
+        out += [("safety", c) for c in self.safety]
+        return [*out, ("per_risk", self.per_risk)]
+
+
 class Profile(Strict):
     """One edition of the standard as data."""
 
@@ -383,6 +421,7 @@ class Profile(Strict):
     methods: tuple[Method, ...] = ()
     parameters: Parameters
     roles: Roles
+    annotation: Annotation | None = None  # the annotation rules' parts (5.3 in TC260-003)
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -440,6 +479,9 @@ class Profile(Strict):
             known = section_ids if role.startswith("bank_sections.") else clause_ids
             if cid not in known:
                 raise ValueError(f"roles.{role}: {cid} is not a clause or section of the profile")
+        for name, cid in self.annotation.clause_ids() if self.annotation else []:
+            if cid not in clause_ids:
+                raise ValueError(f"annotation.{name}: {cid} is not a clause of the profile")
         for group_name, field_name, param in self._params():
             where = f"parameters.{group_name}.{field_name}"
             if param.clause not in clause_ids | {m.id for m in self.methods}:
@@ -457,6 +499,8 @@ class Profile(Strict):
         out.extend((a.id, a.prov) for a in self.aspects)
         out.extend((c.id, c.prov) for c in self.clauses)
         out.extend((m.id, m.prov) for m in self.methods)
+        if self.annotation:
+            out.append(("annotation", self.annotation.prov))
         out.extend((f"{g}.{f}", p.prov) for g, f, p in self._params())
         return out
 
