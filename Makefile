@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 ASSAY := $(BIN)/assay
 OUT := out
+# the corpus steps run inside examples/: they name the output folder absolutely (OUT may be either)
+OUT_ABS = $(abspath $(OUT))
 # test processes (pytest-xdist): the tests are isolated (tmp_path, port 0); 0 runs them in one process
 TEST_WORKERS ?= 2
 
@@ -41,10 +43,10 @@ demo: install
 	$(ASSAY) assess examples/assay.yaml --out $(OUT)/demo --store sqlite:///$(OUT)/demo/runs.sqlite --run-id demo
 	$(ASSAY) results demo --store sqlite:///$(OUT)/demo/runs.sqlite --config examples/assay.yaml
 	@# corpus sources (5.1): the registry check and the per-source 5% screen of the example corpus
-	cd examples && ../$(ASSAY) corpus sources && ../$(ASSAY) corpus assess --quarantine-dir ../$(OUT)/quarantine
-	cd examples && ../$(ASSAY) corpus technical && ../$(ASSAY) corpus filter --out ../$(OUT)/clean --pii mask
-	cd examples && ../$(ASSAY) corpus manual export --out ../$(OUT)/corpus-manual.xlsx
-	cd examples && ../$(ASSAY) keywords scan --file texts.txt --json > ../$(OUT)/keyword-scan.json
+	cd examples && ../$(ASSAY) corpus sources && ../$(ASSAY) corpus assess --quarantine-dir $(OUT_ABS)/quarantine
+	cd examples && ../$(ASSAY) corpus technical && ../$(ASSAY) corpus filter --out $(OUT_ABS)/clean --pii mask
+	cd examples && ../$(ASSAY) corpus manual export --out $(OUT_ABS)/corpus-manual.xlsx
+	cd examples && ../$(ASSAY) keywords scan --file texts.txt --json > $(OUT_ABS)/keyword-scan.json
 	cd examples && ../$(ASSAY) keywords scan --file texts.txt
 	$(ASSAY) banks convert examples/banks/keywords.csv $(OUT)/filing/keywords.xlsx --kind keywords --layout filing
 	$(ASSAY) banks convert examples/banks/content.csv $(OUT)/filing/content.xlsx --kind content --layout filing
@@ -52,7 +54,7 @@ demo: install
 	$(ASSAY) banks convert examples/banks/must_answer.jsonl $(OUT)/filing/must_answer.xlsx --kind must_answer --layout filing
 	@echo
 	@echo "Demo finished. The assessment package is in $(OUT)/demo/: report.html, report.md, report.json"
-	@echo "and the XLSX filing attachments (拦截关键词列表, 评估测试题-*, 抽样清单, 语料抽样清单), with the run store"
+	@echo "and the filing attachments (拦截关键词列表, 评估测试题-*, 抽样清单, 语料抽样清单, 备案信息汇总, 语料标注规则.md), with the run store"
 	@echo "runs.sqlite. Also under $(OUT)/: risks.json, clauses.json, banks-check.json, keyword-scan.json"
 	@echo "and filing/*.xlsx (the example banks in the filing layout)."
 	@echo "The example banks are deliberately small: the check above lists what a provider must add."
