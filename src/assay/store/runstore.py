@@ -22,6 +22,7 @@ from assay.judges.base import Verdict
 from assay.store import schema
 from assay.store import url as store_url
 from assay.store.locks import Lease, serial
+from assay.store.reviewing import ReviewTables
 from assay.targets.blocked import Block
 
 
@@ -51,6 +52,17 @@ class VerdictRecord:
     risk_ids: tuple[str, ...]
     reason: str
     evidence: list[dict[str, Any]]
+
+
+HUMAN_REFUSAL = "refusal_review"  # the judge name of people's refused / answered decisions
+
+
+@dataclass(frozen=True)
+class HumanRefusal:
+    """A person's refused / answered decision and the answer it was made on."""
+
+    verdict: VerdictRecord
+    answer_sha256: str | None
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,11 @@ class RunStore:
         with self.engine.begin() as conn:
             serial(conn, "schema")
             schema.metadata.create_all(conn)
+
+    @property
+    def review(self) -> ReviewTables:
+        """The review app's tables (people, queues, verdicts, audit) in this store."""
+        return ReviewTables(self.engine)
 
     def lock(self, run_id: str) -> Lease:
         """The lease on asking ``run_id``'s questions: ``with store.lock(run_id): ...``.
@@ -426,6 +443,9 @@ class RunStore:
                 )
 
     def reviews(self, run_id: str) -> dict[str, list[ReviewRecord]]:
+        """People's 合格 / 不合格 verdicts on the run's answers: those imported from review
+        sheets, then the counted ones of the review app's queues (each tied to the answer it
+        was made on), so that every reader counts both routes alike."""
         r = schema.reviews
         with self.engine.connect() as conn:
             rows = conn.execute(
@@ -443,6 +463,41 @@ class RunStore:
                     answer_sha256=row.answer_sha256,
                 )
             )
+        for qid, counted in self.review.counted(run_id, "content").items():
+            out.setdefault(qid, []).extend(
+                ReviewRecord(
+                    question_id=qid,
+                    reviewer=who,
+                    qualified=verdict.label == "qualified",
+                    risk_ids=verdict.risk_ids,
+                    note=verdict.note,
+                    answer_sha256=verdict.answer_sha256,
+                )
+                for who, verdict in counted
+            )
+        return out
+
+    def human_refusals(self, run_id: str) -> dict[str, HumanRefusal]:
+        """People's refused / answered decisions: imported from sheets, then the counted ones
+        of the review app's queues (the latest wins where both decided)."""
+        specs = self.verdict_specs(run_id, HUMAN_REFUSAL)
+        out = {
+            qid: HumanRefusal(verdict, specs.get(qid, {}).get("args", {}).get("answer_sha256"))
+            for qid, verdict in self.verdicts(run_id, HUMAN_REFUSAL).items()
+        }
+        for qid, counted in self.review.counted(run_id, "refusal").items():
+            who, verdict = max(counted, key=lambda pair: pair[1].id)
+            record = VerdictRecord(
+                question_id=qid,
+                judge=HUMAN_REFUSAL,
+                flagged=False,
+                refused=verdict.label == "refused",
+                uncertain=False,
+                risk_ids=(),
+                reason=f"decided by {who}: {verdict.note}".strip(),
+                evidence=[],
+            )
+            out[qid] = HumanRefusal(record, verdict.answer_sha256)
         return out
 
     def verdict_specs(self, run_id: str, judge: str) -> dict[str, dict[str, Any]]:
