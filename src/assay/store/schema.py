@@ -203,7 +203,9 @@ review_verdicts = Table(
     Column("question_id", String(255), nullable=False),
     Column("user_id", Integer, ForeignKey("review_users.id"), nullable=False),
     Column("stage", String(16), nullable=False),  # first / second / adjudication
-    Column("label", String(16), nullable=False),  # qualified / unqualified / refused / answered / partial
+    Column(
+        "label", String(16), nullable=False
+    ),  # qualified / unqualified / refused / answered / partial
     Column("risk_ids", JSON, nullable=False),
     Column("note", Text, nullable=False),
     Column("answer_sha256", String(64), nullable=False),  # the answer the person saw
