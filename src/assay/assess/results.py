@@ -44,6 +44,8 @@ from assay.stats.rates import (
 )
 from assay.store.runstore import (
     HUMAN_REFUSAL as HUMAN_REFUSAL,  # people's refused / answered decisions, by this name
+)
+from assay.store.runstore import (
     ReplyRecord,
     RunStore,
     VerdictRecord,
