@@ -186,7 +186,7 @@ class ReviewTables:
                 u.insert().values(
                     name=name, role=role, password_hash=password_hash, created_at=_now()
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
             _audit(conn, by, "user_added", after={"name": name, "role": role})
         return ReviewUser(id=int(uid), name=name, role=role, password_hash=password_hash)
 
@@ -338,7 +338,7 @@ class ReviewTables:
                 "answer_sha256": answer_sha256,
                 "created_at": now,
             }
-            vid = conn.execute(v.insert().values(**values)).inserted_primary_key[0]
+            vid = conn.execute(v.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
             _audit(
                 conn,
                 user.name,

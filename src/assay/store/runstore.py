@@ -237,11 +237,14 @@ class RunStore:
 
     # -- plan ------------------------------------------------------------------------------
 
-    def questions(self, run_id: str) -> dict[str, Question]:
+    def questions(self, run_id: str, question_id: str | None = None) -> dict[str, Question]:
+        """The run's questions (only ``question_id`` when given)."""
+        q = schema.questions
+        where = q.c.run_id == run_id
+        if question_id is not None:
+            where = where & (q.c.question_id == question_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(schema.questions).where(schema.questions.c.run_id == run_id)
-            ).all()
+            rows = conn.execute(select(q).where(where)).all()
         return {
             r.question_id: Question(
                 id=r.question_id,
@@ -325,14 +328,19 @@ class RunStore:
         replies = self.latest_replies(run_id)
         return {q: (r.attempt, r.ok) for q, r in replies.items()}
 
-    def latest_replies(self, run_id: str) -> dict[str, ReplyRecord]:
-        """The latest attempt of every question asked (a success wins over a later error)."""
+    def latest_replies(self, run_id: str, question_id: str | None = None) -> dict[str, ReplyRecord]:
+        """The latest attempt of every question asked (a success wins over a later error); of
+        one question when ``question_id`` is given."""
         r, b = schema.replies, schema.blocks
+        where_r, where_b = r.c.run_id == run_id, b.c.run_id == run_id
+        if question_id is not None:
+            where_r = where_r & (r.c.question_id == question_id)
+            where_b = where_b & (b.c.question_id == question_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(r).where(r.c.run_id == run_id).order_by(r.c.attempt)).all()
+            rows = conn.execute(select(r).where(where_r).order_by(r.c.attempt)).all()
             blocked = {
                 (row.question_id, row.attempt): Block.from_json(dict(row._mapping))
-                for row in conn.execute(select(b).where(b.c.run_id == run_id)).all()
+                for row in conn.execute(select(b).where(where_b)).all()
             }
         out: dict[str, ReplyRecord] = {}
         for row in rows:
@@ -389,12 +397,16 @@ class RunStore:
             if rows:
                 conn.execute(v.insert(), rows)
 
-    def verdicts(self, run_id: str, judge: str) -> dict[str, VerdictRecord]:
+    def verdicts(
+        self, run_id: str, judge: str, question_id: str | None = None
+    ) -> dict[str, VerdictRecord]:
+        """One judge's verdicts on the run's answers (only ``question_id``'s when given)."""
         v = schema.verdicts
+        where = (v.c.run_id == run_id) & (v.c.judge == judge)
+        if question_id is not None:
+            where = where & (v.c.question_id == question_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(v).where((v.c.run_id == run_id) & (v.c.judge == judge))
-            ).all()
+            rows = conn.execute(select(v).where(where)).all()
         return {
             r.question_id: VerdictRecord(
                 question_id=r.question_id,
