@@ -863,7 +863,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "review.resume": ("继续", "Resume"),
     "review.adjudicate": ("裁定分歧", "Adjudicate"),
-    "review.queue_done": ("此队列中已没有待你标注的条目", "Nothing left for you to label in this queue"),
+    "review.queue_done": (
+        "此队列中已没有待你标注的条目",
+        "Nothing left for you to label in this queue",
+    ),
     "review.item_of": ("第 {n} 条，共 {total} 条", "item {n} of {total}"),
     "review.stage_first": ("初审", "first review"),
     "review.stage_second": ("复核（盲审）", "second review (blind)"),
