@@ -14,12 +14,12 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("argon2")
 
-from assay.review.auth import add_user  # noqa: E402
-from assay.review.queues import create_queue  # noqa: E402
-from assay.standard import Profile  # noqa: E402
-from assay.store.runstore import RunStore  # noqa: E402
-from tests.review.runs import RUN, make_run  # noqa: E402
-from tests.review.server import review_server  # noqa: E402
+from assay.review.auth import add_user
+from assay.review.queues import create_queue
+from assay.standard import Profile
+from assay.store.runstore import RunStore
+from tests.review.runs import RUN, make_run
+from tests.review.server import review_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
