@@ -30,7 +30,7 @@ from assay.store.reviewing import (
 )
 from assay.store.runstore import RunStore, answer_digest
 
-NOTE_MAX = 4000  # characters of a note
+NOTE_MAX = 4000  # characters of a note (not a number of the standard)
 JUDGES = ("keyword", "classifier", "refusal")  # the automatic verdicts shown beside an answer
 
 
