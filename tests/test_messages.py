@@ -15,8 +15,10 @@ from assay.banks.models import BankKind
 from assay.messages import MESSAGES, decision_word, t
 from assay.reports.labels import label
 from assay.reports.package import _ATTACHMENT_FILES
+from assay.review.queues import KINDS
 from assay.standard.models import Basis, SourceKind
 from assay.stats.rates import DecisionRule, Direction, interval_text, margin_words, rule_name
+from assay.store.reviewing import CONTENT_LABELS, REFUSAL_LABELS, ROLES, Stage
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "assay"
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -120,7 +122,13 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "report.kind_": ("self", "third_party"),  # assay.yaml assessment.kind (9.1 a))
     "report.pii_": ("id_number", "mobile", "bank_card", "email", "passport", "landline"),
     "report.source_kind_": get_args(SourceKind),  # reports/tables.py
+    "review.kind_": KINDS,  # review/web/templates, a queue's kind
+    "review.role_": ROLES,  # review/web/templates, a person's role
+    "review.stage_": get_args(Stage),  # review/web/templates, first / second / adjudication
+    "review.label_": CONTENT_LABELS + REFUSAL_LABELS,  # review/web/templates, a verdict
 }
+# Catalogue calls in Jinja2 templates: t('key', …) and t('prefix_' ~ value)
+TEMPLATE_KEY = re.compile(r"""\bt\('([^']+)'\s*([,)~])""")
 # Catalogue functions: the names under which modules import them.
 CATALOGUE = {
     ("assay.messages", "t"),
@@ -188,6 +196,9 @@ def _used() -> tuple[set[str], set[str]]:
             keys.update(found)
             prefixes.update(dynamic)
         keys.update(text for text in _strings_of(tree) if KEY.match(text))
+    for path in sorted(SRC.rglob("templates/*.html")):
+        for key, after in TEMPLATE_KEY.findall(path.read_text(encoding="utf-8")):
+            (prefixes if after == "~" else keys).add(key)
     return keys, prefixes
 
 

@@ -124,6 +124,16 @@ class StoreUnavailableError(StoreError):
     in a local file and stored by the next resume."""
 
 
+class ReviewError(UserError):
+    """A review action that is not allowed: labelling an item others have finished, a second
+    review by the item's first labeller, adjudicating an item one labelled or that is not in
+    dispute, an unknown user, queue or role."""
+
+
+class ReviewDeniedError(ReviewError):
+    """The user's role or assignments do not allow what was asked (the web app answers 403)."""
+
+
 class MissingDependencyError(UserError):
     """An optional dependency is not installed; the fix names the extra to install."""
 

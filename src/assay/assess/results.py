@@ -42,10 +42,17 @@ from assay.stats.rates import (
     point_meets,
     rate,
 )
-from assay.store.runstore import ReplyRecord, RunStore, VerdictRecord, answer_digest
+from assay.store.runstore import (
+    HUMAN_REFUSAL as HUMAN_REFUSAL,  # people's refused / answered decisions, by this name
+)
+from assay.store.runstore import (
+    ReplyRecord,
+    RunStore,
+    VerdictRecord,
+    answer_digest,
+)
 
 Status = Literal["measured", "pending", "not_run"]
-HUMAN_REFUSAL = "refusal_review"  # the judge name of people's refused / answered decisions
 
 
 class Breakdown(BaseModel):
@@ -221,10 +228,9 @@ def _with_human(
     the answer that is stored now."""
     merged = dict(store.verdicts(run_id, "refusal"))
     current = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
-    specs = store.verdict_specs(run_id, HUMAN_REFUSAL)
-    for qid, verdict in store.verdicts(run_id, HUMAN_REFUSAL).items():
-        if specs.get(qid, {}).get("args", {}).get("answer_sha256") == current.get(qid):
-            merged[qid] = verdict
+    for qid, human in store.human_refusals(run_id).items():
+        if human.answer_sha256 == current.get(qid):
+            merged[qid] = human.verdict
     return merged
 
 
@@ -411,11 +417,10 @@ def _in_run(pairs: list[tuple[bool, bool]]) -> Calibrated:
 def _human_refusals(store: RunStore, run_id: str) -> dict[str, bool]:
     """People's refused / answered decisions made on the answer that is stored now."""
     current = {q: answer_digest(r.answer) for q, r in store.latest_replies(run_id).items() if r.ok}
-    specs = store.verdict_specs(run_id, HUMAN_REFUSAL)
     return {
-        q: bool(v.refused)
-        for q, v in store.verdicts(run_id, HUMAN_REFUSAL).items()
-        if q in current and specs.get(q, {}).get("args", {}).get("answer_sha256") == current[q]
+        q: bool(h.verdict.refused)
+        for q, h in store.human_refusals(run_id).items()
+        if q in current and h.answer_sha256 == current[q]
     }
 
 

@@ -14,13 +14,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assay.assess.plan import Method
-from assay.assess.results import HUMAN_REFUSAL
 from assay.banks.models import BadRow
 from assay.banks.resolve import NameResolver
 from assay.banks.tabular import RawRow, read_rows, write_rows
 from assay.errors import InputFormatError, UnknownNameError
 from assay.standard.models import Profile
-from assay.store.runstore import ReplyRecord, ReviewRecord, RunStore, answer_digest
+from assay.store.runstore import (
+    HUMAN_REFUSAL,
+    ReplyRecord,
+    ReviewRecord,
+    RunStore,
+    answer_digest,
+)
 from assay.text import fold
 from assay.text.verdicts import QUALIFIED, UNQUALIFIED
 

@@ -620,12 +620,6 @@ def _check_review_method(method: str) -> None:
         )
 
 
-review_app = typer.Typer(
-    help="The manual method of 9.3: export the sample for reviewers, import their verdicts."
-)
-
-
-@review_app.command("export")
 def review_export(
     run_id: RunArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="Sheet to write (.xlsx or .csv).")],
@@ -679,7 +673,6 @@ def review_export(
     typer.echo(message("cli.assess.review_wrote_manual", code, out=out, rows=rows))
 
 
-@review_app.command("import")
 def review_import(
     run_id: RunArg,
     sheet: Annotated[Path, typer.Argument(help="The reviewed sheet.")],

@@ -79,9 +79,10 @@ COMMANDS: dict[str, Entry] = {
         "Scan texts with the keyword library; show what normalization does.",
     ),
     "review": Entry(
-        "assay.cli.assess",
-        "review_app",
-        "The manual method of 9.3: export the sample for reviewers, import their verdicts.",
+        "assay.cli.review",
+        "app",
+        "Manual review: export / import sheets, or serve the review web app (9.3 b), 9.4, "
+        "calibration).",
     ),
     "measures": Entry(
         "assay.cli.report",

@@ -22,6 +22,7 @@ from assay.judges.base import Verdict
 from assay.store import schema
 from assay.store import url as store_url
 from assay.store.locks import Lease, serial
+from assay.store.reviewing import ReviewTables
 from assay.targets.blocked import Block
 
 
@@ -51,6 +52,17 @@ class VerdictRecord:
     risk_ids: tuple[str, ...]
     reason: str
     evidence: list[dict[str, Any]]
+
+
+HUMAN_REFUSAL = "refusal_review"  # the judge name of people's refused / answered decisions
+
+
+@dataclass(frozen=True)
+class HumanRefusal:
+    """A person's refused / answered decision and the answer it was made on."""
+
+    verdict: VerdictRecord
+    answer_sha256: str | None
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,11 @@ class RunStore:
         with self.engine.begin() as conn:
             serial(conn, "schema")
             schema.metadata.create_all(conn)
+
+    @property
+    def review(self) -> ReviewTables:
+        """The review app's tables (people, queues, verdicts, audit) in this store."""
+        return ReviewTables(self.engine)
 
     def lock(self, run_id: str) -> Lease:
         """The lease on asking ``run_id``'s questions: ``with store.lock(run_id): ...``.
@@ -220,11 +237,14 @@ class RunStore:
 
     # -- plan ------------------------------------------------------------------------------
 
-    def questions(self, run_id: str) -> dict[str, Question]:
+    def questions(self, run_id: str, question_id: str | None = None) -> dict[str, Question]:
+        """The run's questions (only ``question_id`` when given)."""
+        q = schema.questions
+        where = q.c.run_id == run_id
+        if question_id is not None:
+            where = where & (q.c.question_id == question_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(schema.questions).where(schema.questions.c.run_id == run_id)
-            ).all()
+            rows = conn.execute(select(q).where(where)).all()
         return {
             r.question_id: Question(
                 id=r.question_id,
@@ -308,14 +328,19 @@ class RunStore:
         replies = self.latest_replies(run_id)
         return {q: (r.attempt, r.ok) for q, r in replies.items()}
 
-    def latest_replies(self, run_id: str) -> dict[str, ReplyRecord]:
-        """The latest attempt of every question asked (a success wins over a later error)."""
+    def latest_replies(self, run_id: str, question_id: str | None = None) -> dict[str, ReplyRecord]:
+        """The latest attempt of every question asked (a success wins over a later error); of
+        one question when ``question_id`` is given."""
         r, b = schema.replies, schema.blocks
+        where_r, where_b = r.c.run_id == run_id, b.c.run_id == run_id
+        if question_id is not None:
+            where_r = where_r & (r.c.question_id == question_id)
+            where_b = where_b & (b.c.question_id == question_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(r).where(r.c.run_id == run_id).order_by(r.c.attempt)).all()
+            rows = conn.execute(select(r).where(where_r).order_by(r.c.attempt)).all()
             blocked = {
                 (row.question_id, row.attempt): Block.from_json(dict(row._mapping))
-                for row in conn.execute(select(b).where(b.c.run_id == run_id)).all()
+                for row in conn.execute(select(b).where(where_b)).all()
             }
         out: dict[str, ReplyRecord] = {}
         for row in rows:
@@ -372,12 +397,16 @@ class RunStore:
             if rows:
                 conn.execute(v.insert(), rows)
 
-    def verdicts(self, run_id: str, judge: str) -> dict[str, VerdictRecord]:
+    def verdicts(
+        self, run_id: str, judge: str, question_id: str | None = None
+    ) -> dict[str, VerdictRecord]:
+        """One judge's verdicts on the run's answers (only ``question_id``'s when given)."""
         v = schema.verdicts
+        where = (v.c.run_id == run_id) & (v.c.judge == judge)
+        if question_id is not None:
+            where = where & (v.c.question_id == question_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(v).where((v.c.run_id == run_id) & (v.c.judge == judge))
-            ).all()
+            rows = conn.execute(select(v).where(where)).all()
         return {
             r.question_id: VerdictRecord(
                 question_id=r.question_id,
@@ -426,6 +455,9 @@ class RunStore:
                 )
 
     def reviews(self, run_id: str) -> dict[str, list[ReviewRecord]]:
+        """People's 合格 / 不合格 verdicts on the run's answers: those imported from review
+        sheets, then the counted ones of the review app's queues (each tied to the answer it
+        was made on), so that every reader counts both routes alike."""
         r = schema.reviews
         with self.engine.connect() as conn:
             rows = conn.execute(
@@ -443,6 +475,41 @@ class RunStore:
                     answer_sha256=row.answer_sha256,
                 )
             )
+        for qid, counted in self.review.counted(run_id, "content").items():
+            out.setdefault(qid, []).extend(
+                ReviewRecord(
+                    question_id=qid,
+                    reviewer=who,
+                    qualified=verdict.label == "qualified",
+                    risk_ids=verdict.risk_ids,
+                    note=verdict.note,
+                    answer_sha256=verdict.answer_sha256,
+                )
+                for who, verdict in counted
+            )
+        return out
+
+    def human_refusals(self, run_id: str) -> dict[str, HumanRefusal]:
+        """People's refused / answered decisions: imported from sheets, then the counted ones
+        of the review app's queues (the latest wins where both decided)."""
+        specs = self.verdict_specs(run_id, HUMAN_REFUSAL)
+        out = {
+            qid: HumanRefusal(verdict, specs.get(qid, {}).get("args", {}).get("answer_sha256"))
+            for qid, verdict in self.verdicts(run_id, HUMAN_REFUSAL).items()
+        }
+        for qid, counted in self.review.counted(run_id, "refusal").items():
+            who, verdict = max(counted, key=lambda pair: pair[1].id)
+            record = VerdictRecord(
+                question_id=qid,
+                judge=HUMAN_REFUSAL,
+                flagged=False,
+                refused=verdict.label == "refused",
+                uncertain=False,
+                risk_ids=(),
+                reason=f"decided by {who}: {verdict.note}".strip(),
+                evidence=[],
+            )
+            out[qid] = HumanRefusal(record, verdict.answer_sha256)
         return out
 
     def verdict_specs(self, run_id: str, judge: str) -> dict[str, dict[str, Any]]:

@@ -146,3 +146,81 @@ leases = Table(  # who is asking a run's questions now: one row per run, while i
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("heartbeat_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# -- the review app (issue 15): people, queues, their items, and what people decided -------------
+# Tables of their own, so that stores written before them open unchanged. Verdicts, assignments
+# and audit events are only ever inserted: a changed verdict is a new row, the latest counts.
+
+review_users = Table(
+    "review_users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # annotator / reviewer / admin
+    Column("password_hash", String(255), nullable=False),  # Argon2id, never the password
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+review_queues = Table(
+    "review_queues",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("run_id", String(64), ForeignKey("runs.id"), nullable=False),
+    Column("kind", String(32), nullable=False),  # manual / refusal / content / calibration-…
+    Column("decision", String(16), nullable=False),  # content (合格/不合格) / refusal
+    Column("second_share", Float, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+review_items = Table(
+    "review_items",
+    metadata,
+    Column("queue_id", String(64), ForeignKey("review_queues.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("question_id", String(255), nullable=False),
+    Column("second", Boolean, nullable=False),  # drawn for a blind second review
+)
+
+review_assignments = Table(  # who may work a queue, and from when (appended, never changed)
+    "review_assignments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("queue_id", String(64), ForeignKey("review_queues.id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("review_users.id"), nullable=False),
+    Column("active", Boolean, nullable=False),  # False: the assignment was withdrawn
+    Column("created_by", String(255), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+review_verdicts = Table(
+    "review_verdicts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("queue_id", String(64), ForeignKey("review_queues.id"), nullable=False, index=True),
+    Column("question_id", String(255), nullable=False),
+    Column("user_id", Integer, ForeignKey("review_users.id"), nullable=False),
+    Column("stage", String(16), nullable=False),  # first / second / adjudication
+    Column(
+        "label", String(16), nullable=False
+    ),  # qualified / unqualified / refused / answered / partial
+    Column("risk_ids", JSON, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("answer_sha256", String(64), nullable=False),  # the answer the person saw
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+review_audit = Table(
+    "review_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("user_name", String(255)),  # who (None: nobody logged in)
+    Column("action", String(32), nullable=False),  # login / login_failed / verdict / …
+    Column("queue_id", String(64)),
+    Column("question_id", String(255)),
+    Column("before", JSON),
+    Column("after", JSON),
+)

@@ -1,0 +1,99 @@
+"""The admin pages: people, queues and who works in which queue (admins only)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from assay.errors import ReviewError
+from assay.review.auth import add_user
+from assay.review.queues import KINDS, SECOND_SHARE, create_queue
+from assay.review.web.app import Context
+from assay.store.reviewing import ROLES
+
+
+def register(app: FastAPI, ctx: Context) -> None:
+    @app.get("/admin")
+    async def admin(request: Request) -> Response:
+        user = ctx.user(request)
+        ctx.desk.require(user, "admin")
+        tables = ctx.store.review
+        queues = tables.queues()
+        names = {u.id: u.name for u in tables.users()}
+        assigned = {q.id: sorted(names.get(i, "?") for i in tables.assigned(q.id)) for q in queues}
+        return ctx.render(
+            request,
+            "admin.html",
+            user=user,
+            users=tables.users(),
+            queues=queues,
+            assigned=assigned,
+            runs=[r.id for r in ctx.store.runs()],
+            kinds=KINDS,
+            roles=ROLES,
+            share=SECOND_SHARE,
+            audit=tables.audit_events(50),
+        )
+
+    @app.post("/admin/users")
+    async def users(request: Request) -> Response:
+        form, _ = await ctx.form(request)
+        user = ctx.user(request)
+        ctx.desk.require(user, "admin")
+        role = str(form.get("role", ""))
+        if role not in ROLES:
+            raise ReviewError(f"unknown role {role!r}", fix="use " + ", ".join(ROLES))
+        add_user(
+            ctx.store, str(form.get("name", "")), role, str(form.get("password", "")),
+            by=user.name,
+        )  # fmt: skip
+        return RedirectResponse("/admin", status_code=303)
+
+    @app.post("/admin/queues")
+    async def queues(request: Request) -> Response:
+        form, _ = await ctx.form(request)
+        user = ctx.user(request)
+        ctx.desk.require(user, "admin")
+        kind = str(form.get("kind", ""))
+        if kind not in KINDS:
+            raise ReviewError(f"unknown queue kind {kind!r}", fix="use " + ", ".join(KINDS))
+        create_queue(
+            ctx.store,
+            str(form.get("run_id", "")),
+            kind,
+            by=user.name,
+            queue_id=str(form.get("queue_id", "")).strip() or None,
+            second_share=_number(form.get("second_share"), SECOND_SHARE, float),
+            seed=_number(form.get("seed"), 0, int),
+            n=_number(form.get("n"), 50, int),
+        )
+        return RedirectResponse("/admin", status_code=303)
+
+    @app.post("/admin/assign")
+    async def assign(request: Request) -> Response:
+        form, _ = await ctx.form(request)
+        user = ctx.user(request)
+        ctx.desk.require(user, "admin")
+        queue_id = str(form.get("queue_id", ""))
+        who = ctx.store.review.user(str(form.get("name", "")))
+        if who is None or ctx.store.review.queue(queue_id) is None:
+            raise ReviewError("no such user or queue", fix="choose them from the lists")
+        ctx.store.review.assign(
+            queue_id, who.id, by=user.name, active=form.get("active", "1") == "1"
+        )
+        return RedirectResponse("/admin", status_code=303)
+
+
+N = TypeVar("N", int, float)
+
+
+def _number(value: object, default: N, kind: type[N]) -> N:
+    if value in (None, ""):
+        return default
+    try:
+        return kind(str(value))
+    except ValueError:
+        raise ReviewError(f"{value!r} is not a number", fix="write a number") from None

@@ -1,0 +1,147 @@
+"""The pages people work in: login, their queues, the item page, adjudication, the dashboard."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from assay.review.auth import Outcome, login
+from assay.review.desk import ItemPage
+from assay.review.render import marked, plain, spans_of
+from assay.review.web.app import Context, ctx_t
+from assay.store.reviewing import CONTENT_LABELS, REFUSAL_LABELS, ReviewUser
+
+CLEAR_PII = ("reviewer", "admin")  # roles that see personal information in clear
+KEYS = {"qualified": "1", "unqualified": "2", "refused": "1", "answered": "2", "partial": "3"}
+
+
+def register(app: FastAPI, ctx: Context) -> None:
+    @app.get("/login")
+    async def login_page(request: Request) -> Response:
+        return ctx.render(request, "login.html")
+
+    @app.post("/login")
+    async def login_post(request: Request) -> Response:
+        form, _ = await ctx.form(request)
+        name, password = str(form.get("name", "")), str(form.get("password", ""))
+        result = login(ctx.store, name, password)
+        if result.outcome is not Outcome.OK or result.user is None:
+            key = "review.locked" if result.outcome is Outcome.LOCKED else "review.bad_login"
+            return ctx.render(request, "login.html", 401, error=ctx_t(request, ctx, key))
+        response = RedirectResponse("/", status_code=303)
+        ctx.sessions.write(request, response, result.user.id)
+        return response
+
+    @app.post("/logout")
+    async def logout(request: Request) -> Response:
+        await ctx.form(request)
+        user = ctx.user(request)
+        ctx.store.review.audit(user.name, "logout")
+        response = RedirectResponse("/login", status_code=303)
+        ctx.sessions.write(request, response, None)
+        return response
+
+    @app.get("/")
+    async def home(request: Request) -> Response:
+        user = ctx.user(request)
+        queues = [(q, ctx.desk.progress(q.id)) for q in ctx.desk.queues_of(user)]
+        return ctx.render(request, "home.html", user=user, queues=queues)
+
+    @app.get("/queues/{queue_id}")
+    async def resume(request: Request, queue_id: str) -> Response:
+        user = ctx.user(request)
+        position = ctx.desk.next_position(user, queue_id)
+        if position is None:
+            return ctx.render(
+                request, "done.html", user=user, queue=queue_id,
+                progress=ctx.desk.progress(queue_id),
+            )  # fmt: skip
+        return RedirectResponse(f"/queues/{queue_id}/items/{position}", status_code=303)
+
+    @app.get("/queues/{queue_id}/items/{position}")
+    async def item(request: Request, queue_id: str, position: int) -> Response:
+        user = ctx.user(request)
+        page = ctx.desk.page(user, queue_id, position)
+        return _item(request, ctx, user, page)
+
+    @app.post("/queues/{queue_id}/items/{position}")
+    async def label(request: Request, queue_id: str, position: int) -> Response:
+        form, _ = await ctx.form(request)
+        user = ctx.user(request)
+        ctx.desk.label(
+            user, queue_id, position,
+            label=str(form.get("label", "")),
+            risk_ids=[str(r) for r in form.getlist("risk")],
+            note=str(form.get("note", "")),
+            answer_sha256=str(form.get("answer_sha256", "")),
+        )  # fmt: skip
+        following = ctx.desk.next_position(user, queue_id, after=position)
+        target = f"/queues/{queue_id}" + ("" if following is None else f"/items/{following}")
+        return RedirectResponse(target, status_code=303)
+
+    @app.get("/queues/{queue_id}/adjudicate")
+    async def next_dispute(request: Request, queue_id: str) -> Response:
+        user = ctx.user(request)
+        position = ctx.desk.next_dispute(user, queue_id)
+        if position is None:
+            return RedirectResponse("/dashboard", status_code=303)
+        return RedirectResponse(f"/queues/{queue_id}/adjudicate/{position}", status_code=303)
+
+    @app.get("/queues/{queue_id}/adjudicate/{position}")
+    async def adjudicate(request: Request, queue_id: str, position: int) -> Response:
+        user = ctx.user(request)
+        page = ctx.desk.page(user, queue_id, position, adjudicate=True)
+        return _item(request, ctx, user, page)
+
+    @app.post("/queues/{queue_id}/adjudicate/{position}")
+    async def adjudicate_post(request: Request, queue_id: str, position: int) -> Response:
+        form, _ = await ctx.form(request)
+        user = ctx.user(request)
+        ctx.desk.label(
+            user, queue_id, position,
+            label=str(form.get("label", "")),
+            risk_ids=[str(r) for r in form.getlist("risk")],
+            note=str(form.get("note", "")),
+            answer_sha256=str(form.get("answer_sha256", "")),
+            adjudicate=True,
+        )  # fmt: skip
+        return RedirectResponse(f"/queues/{queue_id}/adjudicate", status_code=303)
+
+    @app.get("/dashboard")
+    async def dashboard(request: Request) -> Response:
+        user = ctx.user(request)
+        ctx.desk.require(user, "reviewer", "admin")
+        rows = [
+            (q, ctx.desk.progress(q.id), ctx.desk.agreement(q.id)) for q in ctx.desk.queues_of(user)
+        ]
+        return ctx.render(request, "dashboard.html", user=user, rows=rows)
+
+
+def _item(request: Request, ctx: Context, user: ReviewUser, page: ItemPage) -> Response:
+    clear = user.role in CLEAR_PII
+    decision = "refusal" if page.queue.kind in ("refusal", "calibration-refusal") else "content"
+    labels = REFUSAL_LABELS if decision == "refusal" else CONTENT_LABELS
+    chosen_risks = set(page.mine.risk_ids) if page.mine else set(page.question_risks)
+    base = f"/queues/{page.queue.id}"
+    action = (
+        f"{base}/adjudicate/{page.item.position}"
+        if page.stage == "adjudication"
+        else f"{base}/items/{page.item.position}"
+    )
+    return ctx.render(
+        request,
+        "item.html",
+        user=user,
+        page=page,
+        action=action,
+        question=plain(page.question, clear_pii=clear),
+        answer=marked(page.answer, spans_of(page.evidence, page.answer), clear_pii=clear),
+        labels=[(label, KEYS[label]) for label in labels],
+        risks=ctx.desk.profile.risks,
+        chosen_risks=chosen_risks,
+        others=[(name, v, plain(v.note, clear_pii=clear)) for name, v in page.others],
+        progress=ctx.desk.progress(page.queue.id),
+        previous=None if page.previous is None else f"{base}/items/{page.previous}",
+        following=None if page.following is None else f"{base}/items/{page.following}",
+    )

@@ -1,0 +1,502 @@
+"""The review app's tables: people, queues and their items, assignments, verdicts, audit events.
+
+Verdicts, assignments and audit events are only ever inserted. A person who changes a verdict
+writes a new row; the latest row of each (item, stage) is the one in force, and the earlier ones
+stay as the trail. Each item has up to three stages: ``first`` (whoever labels it first),
+``second`` (for the items drawn for a blind second review: another person) and
+``adjudication`` (when the two differ: a person with that right who labelled neither). The
+counted verdict (:attr:`ItemState.counted`) is the adjudicated one when there is one, else the
+first when no second review is due or the second agrees; otherwise the item is not counted yet.
+
+A verdict's stage is decided when it is written, inside a transaction that holds the queue's
+lock (:func:`assay.store.locks.serial`), so two people racing for one item cannot both be its
+first labeller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine, func, select
+
+from assay.errors import ReviewError
+from assay.store import schema
+from assay.store.locks import serial
+
+Role = Literal["annotator", "reviewer", "admin"]
+ROLES: tuple[Role, ...] = ("annotator", "reviewer", "admin")
+Stage = Literal["first", "second", "adjudication"]
+CONTENT_LABELS = ("qualified", "unqualified")  # 合格 / 不合格
+REFUSAL_LABELS = ("refused", "answered", "partial")  # 拒答 / 回答 / 部分拒答
+
+
+@dataclass(frozen=True)
+class ReviewUser:
+    id: int
+    name: str
+    role: Role
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class Queue:
+    id: str
+    run_id: str
+    kind: str
+    decision: Literal["content", "refusal"]
+    second_share: float
+    seed: int
+    created_by: str
+
+
+@dataclass(frozen=True)
+class Item:
+    queue_id: str
+    position: int
+    question_id: str
+    second: bool
+
+
+@dataclass(frozen=True)
+class HumanVerdict:
+    id: int
+    queue_id: str
+    question_id: str
+    user_id: int
+    stage: Stage
+    label: str
+    risk_ids: tuple[str, ...]
+    note: str
+    answer_sha256: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """An item with the verdicts in force at each stage."""
+
+    item: Item
+    first: HumanVerdict | None = None
+    second: HumanVerdict | None = None
+    adjudication: HumanVerdict | None = None
+
+    @property
+    def disputed(self) -> bool:
+        """Both reviews are in and their labels differ."""
+        return (
+            self.first is not None
+            and self.second is not None
+            and self.first.label != self.second.label
+        )
+
+    @property
+    def counted(self) -> HumanVerdict | None:
+        """The verdict that counts, or None while the item awaits a review or adjudication."""
+        if self.adjudication is not None:
+            return self.adjudication
+        if self.first is None:
+            return None
+        if not self.item.second:
+            return self.first
+        if self.second is None or self.disputed:
+            return None
+        return self.first
+
+    def labellers(self) -> set[int]:
+        return {v.user_id for v in (self.first, self.second) if v is not None}
+
+    def stage_of(self, user_id: int) -> Stage | None:
+        for stage, verdict in (
+            ("first", self.first),
+            ("second", self.second),
+            ("adjudication", self.adjudication),
+        ):
+            if verdict is not None and verdict.user_id == user_id:
+                return stage  # type: ignore[return-value]
+        return None
+
+
+def label_stage(state: ItemState, user_id: int) -> Stage:
+    """The stage a label by ``user_id`` takes on this item: their own earlier stage (a change),
+    else first, else a second review; raises :class:`ReviewError` when the item is not theirs
+    to label."""
+    own = state.stage_of(user_id)
+    if own in ("first", "second"):
+        return own
+    if state.first is None:
+        return "first"
+    if state.item.second and state.second is None:
+        return "second"
+    raise ReviewError(
+        f"item {state.item.question_id} of queue {state.item.queue_id} is already labelled",
+        fix="take the next item of the queue",
+    )
+
+
+def check_adjudicator(state: ItemState, user_id: int) -> None:
+    """Raise :class:`ReviewError` unless ``user_id`` may adjudicate this item: it is disputed
+    and they labelled neither review."""
+    if not state.disputed and state.adjudication is None:
+        raise ReviewError(
+            f"item {state.item.question_id} is not in dispute", fix="adjudicate disputed items"
+        )
+    if user_id in state.labellers():
+        raise ReviewError(
+            f"nobody adjudicates an item they labelled ({state.item.question_id})",
+            fix="ask another reviewer to adjudicate it",
+        )
+
+
+def states(items: Iterable[Item], verdicts: Iterable[HumanVerdict]) -> dict[str, ItemState]:
+    """Each item's state (question id -> state) from its verdicts, the latest of each stage."""
+    latest: dict[tuple[str, str], HumanVerdict] = {}
+    for v in sorted(verdicts, key=lambda v: v.id):
+        latest[(v.question_id, v.stage)] = v
+    return {
+        i.question_id: ItemState(
+            item=i,
+            first=latest.get((i.question_id, "first")),
+            second=latest.get((i.question_id, "second")),
+            adjudication=latest.get((i.question_id, "adjudication")),
+        )
+        for i in items
+    }
+
+
+class ReviewTables:
+    """Typed reads and appends of the review tables of one run store."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- users -------------------------------------------------------------------------------
+
+    def add_user(self, name: str, role: Role, password_hash: str, *, by: str) -> ReviewUser:
+        if role not in ROLES:
+            raise ReviewError(f"unknown role {role!r}", fix="use " + ", ".join(ROLES))
+        u = schema.review_users
+        with self.engine.begin() as conn:
+            serial(conn, "review:users")
+            if conn.execute(select(u.c.id).where(u.c.name == name)).first() is not None:
+                raise ReviewError(f"a user {name!r} already exists", fix="choose another name")
+            uid = conn.execute(
+                u.insert().values(
+                    name=name, role=role, password_hash=password_hash, created_at=_now()
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            _audit(conn, by, "user_added", after={"name": name, "role": role})
+        return ReviewUser(id=int(uid), name=name, role=role, password_hash=password_hash)
+
+    def user(self, name: str) -> ReviewUser | None:
+        u = schema.review_users
+        with self.engine.connect() as conn:
+            row = conn.execute(select(u).where(u.c.name == name)).first()
+        return _user(row) if row is not None else None
+
+    def user_by_id(self, uid: int) -> ReviewUser | None:
+        u = schema.review_users
+        with self.engine.connect() as conn:
+            row = conn.execute(select(u).where(u.c.id == uid)).first()
+        return _user(row) if row is not None else None
+
+    def users(self) -> list[ReviewUser]:
+        u = schema.review_users
+        with self.engine.connect() as conn:
+            return [_user(r) for r in conn.execute(select(u).order_by(u.c.id)).all()]
+
+    # -- queues ------------------------------------------------------------------------------
+
+    def add_queue(self, queue: Queue, items: Sequence[tuple[str, bool]]) -> None:
+        """Record a queue with its items (question id, drawn for a second review), in order."""
+        q = schema.review_queues
+        with self.engine.begin() as conn:
+            serial(conn, f"review:queue:{queue.id}")
+            if conn.execute(select(q.c.id).where(q.c.id == queue.id)).first() is not None:
+                raise ReviewError(f"a queue {queue.id!r} already exists", fix="choose another id")
+            conn.execute(
+                q.insert().values(
+                    id=queue.id,
+                    run_id=queue.run_id,
+                    kind=queue.kind,
+                    decision=queue.decision,
+                    second_share=queue.second_share,
+                    seed=queue.seed,
+                    created_by=queue.created_by,
+                    created_at=_now(),
+                )
+            )
+            if items:
+                conn.execute(
+                    schema.review_items.insert(),
+                    [
+                        {"queue_id": queue.id, "position": n, "question_id": qid, "second": two}
+                        for n, (qid, two) in enumerate(items)
+                    ],
+                )
+            _audit(
+                conn,
+                queue.created_by,
+                "queue_added",
+                queue_id=queue.id,
+                after={"run_id": queue.run_id, "kind": queue.kind, "items": len(items)},
+            )
+
+    def queue(self, queue_id: str) -> Queue | None:
+        q = schema.review_queues
+        with self.engine.connect() as conn:
+            row = conn.execute(select(q).where(q.c.id == queue_id)).first()
+        return _queue(row) if row is not None else None
+
+    def queues(self, run_id: str | None = None) -> list[Queue]:
+        q = schema.review_queues
+        query = select(q).order_by(q.c.created_at, q.c.id)
+        if run_id is not None:
+            query = query.where(q.c.run_id == run_id)
+        with self.engine.connect() as conn:
+            return [_queue(r) for r in conn.execute(query).all()]
+
+    def items(self, queue_id: str) -> list[Item]:
+        i = schema.review_items
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(i).where(i.c.queue_id == queue_id).order_by(i.c.position)
+            ).all()
+        return [Item(r.queue_id, r.position, r.question_id, r.second) for r in rows]
+
+    # -- assignments -------------------------------------------------------------------------
+
+    def assign(self, queue_id: str, user_id: int, *, by: str, active: bool = True) -> None:
+        a = schema.review_assignments
+        with self.engine.begin() as conn:
+            conn.execute(
+                a.insert().values(
+                    queue_id=queue_id,
+                    user_id=user_id,
+                    active=active,
+                    created_by=by,
+                    created_at=_now(),
+                )
+            )
+            _audit(
+                conn,
+                by,
+                "assigned" if active else "unassigned",
+                queue_id=queue_id,
+                after={"user_id": user_id},
+            )
+
+    def assigned(self, queue_id: str) -> set[int]:
+        """The users assigned to the queue now (the latest row per user is in force)."""
+        a = schema.review_assignments
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(a.c.user_id, a.c.active).where(a.c.queue_id == queue_id).order_by(a.c.id)
+            ).all()
+        now: dict[int, bool] = {}
+        for uid, active in rows:
+            now[uid] = active
+        return {uid for uid, active in now.items() if active}
+
+    # -- verdicts ----------------------------------------------------------------------------
+
+    def add_verdict(
+        self,
+        item: Item,
+        user: ReviewUser,
+        *,
+        label: str,
+        risk_ids: Sequence[str],
+        note: str,
+        answer_sha256: str,
+        adjudicate: bool = False,
+    ) -> HumanVerdict:
+        """Append a person's verdict on ``item``; its stage is decided here, under the queue's
+        lock. The audit trail gets the verdict it replaces (if any) and the new one."""
+        v = schema.review_verdicts
+        with self.engine.begin() as conn:
+            serial(conn, f"review:queue:{item.queue_id}")
+            rows = _verdict_rows(conn, item.queue_id, item.question_id)
+            state = states([item], rows)[item.question_id]
+            if adjudicate:
+                check_adjudicator(state, user.id)
+                stage: Stage = "adjudication"
+            else:
+                stage = label_stage(state, user.id)
+            before = getattr(state, stage)
+            now = _now()
+            values = {
+                "queue_id": item.queue_id,
+                "question_id": item.question_id,
+                "user_id": user.id,
+                "stage": stage,
+                "label": label,
+                "risk_ids": list(risk_ids),
+                "note": note,
+                "answer_sha256": answer_sha256,
+                "created_at": now,
+            }
+            vid = conn.execute(v.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
+            _audit(
+                conn,
+                user.name,
+                "verdict" if before is None else "verdict_changed",
+                queue_id=item.queue_id,
+                question_id=item.question_id,
+                before=_shown(before),
+                after={"stage": stage, "label": label, "risk_ids": list(risk_ids), "note": note},
+            )
+        return HumanVerdict(
+            id=int(vid),
+            queue_id=item.queue_id,
+            question_id=item.question_id,
+            user_id=user.id,
+            stage=stage,
+            label=label,
+            risk_ids=tuple(risk_ids),
+            note=note,
+            answer_sha256=answer_sha256,
+            created_at=now,
+        )
+
+    def verdicts(self, queue_id: str, question_id: str | None = None) -> list[HumanVerdict]:
+        with self.engine.connect() as conn:
+            return _verdict_rows(conn, queue_id, question_id)
+
+    def states(self, queue_id: str) -> dict[str, ItemState]:
+        return states(self.items(queue_id), self.verdicts(queue_id))
+
+    # -- the audit trail ---------------------------------------------------------------------
+
+    def audit(
+        self,
+        user_name: str | None,
+        action: str,
+        *,
+        queue_id: str | None = None,
+        question_id: str | None = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        with self.engine.begin() as conn:
+            _audit(conn, user_name, action, queue_id, question_id, before, after)
+
+    def audit_events(self, limit: int = 200) -> list[dict[str, Any]]:
+        """The latest events, newest first."""
+        a = schema.review_audit
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(a).order_by(a.c.id.desc()).limit(limit)).all()
+        return [dict(r._mapping) for r in rows]
+
+    def failed_logins(self, user_name: str, since: datetime) -> int:
+        """Failed logins of ``user_name`` after ``since`` and after their last good login."""
+        a = schema.review_audit
+        with self.engine.connect() as conn:
+            last_ok = conn.execute(
+                select(func.max(a.c.id)).where(
+                    (a.c.user_name == user_name) & (a.c.action.in_(("login", "unlocked")))
+                )
+            ).scalar()
+            count = conn.execute(
+                select(func.count()).where(
+                    (a.c.user_name == user_name)
+                    & (a.c.action == "login_failed")
+                    & (a.c.at >= since)
+                    & (a.c.id > (last_ok or 0))
+                )
+            ).scalar()
+        return int(count or 0)
+
+    # -- what flows back into the assessment --------------------------------------------------
+
+    def counted(self, run_id: str, decision: str) -> dict[str, list[tuple[str, HumanVerdict]]]:
+        """The counted verdicts of the run's queues of one decision kind: question id ->
+        [(user name, verdict)], one per queue that holds the question."""
+        names = {u.id: u.name for u in self.users()}
+        out: dict[str, list[tuple[str, HumanVerdict]]] = {}
+        for queue in self.queues(run_id):
+            if queue.decision != decision:
+                continue
+            for qid, state in self.states(queue.id).items():
+                verdict = state.counted
+                if verdict is not None:
+                    out.setdefault(qid, []).append((names.get(verdict.user_id, "?"), verdict))
+        return out
+
+
+def _verdict_rows(conn: Connection, queue_id: str, question_id: str | None) -> list[HumanVerdict]:
+    v = schema.review_verdicts
+    where = v.c.queue_id == queue_id
+    if question_id is not None:
+        where = where & (v.c.question_id == question_id)
+    rows = conn.execute(select(v).where(where).order_by(v.c.id)).all()
+    return [
+        HumanVerdict(
+            id=r.id,
+            queue_id=r.queue_id,
+            question_id=r.question_id,
+            user_id=r.user_id,
+            stage=r.stage,
+            label=r.label,
+            risk_ids=tuple(r.risk_ids),
+            note=r.note,
+            answer_sha256=r.answer_sha256,
+            created_at=r.created_at,
+        )
+        for r in rows
+    ]
+
+
+def _audit(
+    conn: Connection,
+    user_name: str | None,
+    action: str,
+    queue_id: str | None = None,
+    question_id: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    conn.execute(
+        schema.review_audit.insert().values(
+            at=_now(),
+            user_name=user_name,
+            action=action,
+            queue_id=queue_id,
+            question_id=question_id,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def _shown(verdict: HumanVerdict | None) -> dict[str, Any] | None:
+    if verdict is None:
+        return None
+    return {
+        "stage": verdict.stage,
+        "label": verdict.label,
+        "risk_ids": list(verdict.risk_ids),
+        "note": verdict.note,
+    }
+
+
+def _user(row: Any) -> ReviewUser:
+    return ReviewUser(id=row.id, name=row.name, role=row.role, password_hash=row.password_hash)
+
+
+def _queue(row: Any) -> Queue:
+    return Queue(
+        id=row.id,
+        run_id=row.run_id,
+        kind=row.kind,
+        decision=row.decision,
+        second_share=row.second_share,
+        seed=row.seed,
+        created_by=row.created_by,
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

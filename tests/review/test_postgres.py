@@ -1,0 +1,60 @@
+"""The review tables and flow on PostgreSQL (a throw-away server, as the store tests use)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from assay.review.desk import Desk
+from assay.review.queues import create_queue
+from assay.standard import Profile
+from assay.store.runstore import RunStore
+from tests.helpers.postgres import PgServer, postgres_instance
+from tests.review import test_desk
+from tests.review.runs import RUN, make_run
+
+pytest.importorskip("psycopg")
+pytest.importorskip("argon2")
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgServer]:
+    with postgres_instance() as server:
+        yield server
+
+
+@pytest.fixture
+def store(pg: PgServer) -> RunStore:
+    import psycopg
+
+    name = f"review_{uuid.uuid4().hex[:12]}"
+    dsn = pg.url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    s = RunStore(pg.url.rsplit("/", 1)[0] + f"/{name}")
+    make_run(s)
+    return s
+
+
+def test_blind_second_review_dispute_and_adjudication_on_postgres(
+    store: RunStore, tc260: Profile
+) -> None:
+    test_desk.test_blind_second_review_dispute_and_adjudication(store, tc260)
+
+
+def test_changed_verdicts_and_lock_out_on_postgres(store: RunStore, tc260: Profile) -> None:
+    test_desk.test_a_changed_verdict_is_a_new_row_and_audited(store, tc260)
+
+
+def test_the_results_flow_back_on_postgres(store: RunStore, tc260: Profile) -> None:
+    users = test_desk._users(store)
+    queue = create_queue(store, RUN, "manual", by="adm", second_share=0.0)
+    store.review.assign(queue.id, users["ann"].id, by="adm")
+    truth = {f"c{i}": "unqualified" if i == 2 else "qualified" for i in range(24)}
+    test_desk._label_all(Desk(store, tc260), users["ann"], queue.id, truth)
+    from assay.assess.results import results
+
+    manual = test_desk._manual(results(store, RUN, tc260).methods)
+    assert (manual.judged, manual.positive, manual.status) == (24, 23, "measured")
