@@ -819,6 +819,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.pii_email": ("电子邮箱", "e-mail addresses"),
     "report.pii_passport": ("护照号", "passport numbers"),
     "report.pii_landline": ("固定电话", "landline numbers"),
+    # -- the runtime guard (assay guard) --------------------------------------------------
+    "guard.refusal": (
+        "抱歉，这个问题我无法回答。",
+        "Sorry, I can't help with that.",
+    ),
 }
 
 
