@@ -1008,6 +1008,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "人工审核服务：http://{host}:{port}/（Ctrl+C 停止）",
         "Manual review at http://{host}:{port}/ (Ctrl+C stops it)",
     ),
+    # -- the runtime guard (assay guard) --------------------------------------------------
+    "guard.refusal": (
+        "抱歉，这个问题我无法回答。",
+        "Sorry, I can't help with that.",
+    ),
+    "guard.suspended": (
+        "因多次输入违法不良信息，服务已暂停至 {until}。",
+        "Service suspended until {until}: repeated illegal or unhealthy input.",
+    ),
+    "guard.unauthorized": ("缺少或无效的 API 密钥。", "Missing or invalid API key."),
+    "guard.bad_request": ("请求无效：{reason}", "Invalid request: {reason}"),
+    "guard.no_upstream": (
+        "未配置上游服务（assay.yaml 的 guard.upstream）。",
+        "No upstream service configured (guard.upstream in assay.yaml).",
+    ),
+    "guard.upstream_failed": (
+        "上游服务无法访问：{reason}",
+        "The upstream service could not be reached: {reason}",
+    ),
+    "guard.no_upstream_key": (
+        "环境变量 {env} 未设置（guard.upstream.api_key_env）",
+        "the variable {env} is not set (guard.upstream.api_key_env)",
+    ),
+    "cli.guard.serving": (
+        "安全网关：http://{host}:{port}（关键词库 {keywords} 条，{classifier}）",
+        "Guard at http://{host}:{port} ({keywords} keywords, {classifier})",
+    ),
+    "cli.guard.with_classifier": ("含分类模型", "with the classifier"),
+    "cli.guard.without_classifier": ("不含分类模型", "without the classifier"),
+    "cli.guard.open": (
+        "未设置客户端 API 密钥（guard.api_keys_env）：任何人都可以调用本网关。",
+        "No client API keys set (guard.api_keys_env): anyone can call this guard.",
+    ),
 }
 
 
