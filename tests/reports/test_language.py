@@ -39,12 +39,18 @@ from tests.helpers.examples import copy_examples
 
 LANGS = ("zh", "en")
 # product, format and unit names with no translation (compared case-insensitively)
-ALLOWED = frozenset(
-    {"assay", "sqlite", "json", "jsonl", "xlsx", "html", "pdf", "csv", "http"}
+ALLOWED = frozenset({"assay", "sqlite", "json", "jsonl", "xlsx", "html", "pdf", "csv", "http"})
+# the fields of assay.yaml / measures.yaml / sources.yaml a note asks the user to fill in: keys
+# of a file, written as they must be typed
+FIELD_NAMES = (
+    "alternative_measure",
+    "remediation_plan",
+    "reviewed_by",
+    "text_field",
+    "encoding",
+    "reason",
+    "paths",
 )
-# the fields of assay.yaml / measures.yaml a note asks the user to fill in: they are keys of a
-# file, written as they must be typed
-FIELD_NAMES = ("reviewed_by", "classifier")
 # the data of the report model (report.json): ``[]`` walks a list, ``*`` every key of a mapping
 DATA_PATHS = (
     "project",
@@ -221,8 +227,7 @@ def _strip(text: str, data: list[str]) -> str:
             text = text.replace(part.strip(), " ") if part.strip() else text
     for code in CODES:
         text = code.sub(" ", text)
-    for name in FIELD_NAMES:
-        text = text.replace(name, " ")
+    return re.sub(rf"\b(?:{'|'.join(FIELD_NAMES)})\b", " ", text)
     return text
 
 

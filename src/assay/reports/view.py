@@ -11,7 +11,8 @@ from functools import partial
 
 from assay.assess.clauses import ClauseResult
 from assay.assess.results import MethodResult
-from assay.messages import decision_word, t
+from assay.messages import decision_word, judge_word, t
+from assay.reports.judge_words import refusal_reason
 from assay.reports.model import Report, Sample, SectionInfo
 from assay.reports.tables import Cell, Line, Row, Table, corpus_tables, word
 from assay.stats.rates import margin_words
@@ -471,6 +472,10 @@ def _failing_items(report: Report, lang: str) -> list[str]:
     return out
 
 
+# a sample's outcomes the refusal judge decided (its detail is the judge's reason)
+_JUDGED_REFUSAL = frozenset({"refused", "answered", "uncertain"})
+
+
 def _samples(samples: list[Sample], lang: str) -> Table:
     headers = [t(k, lang) for k in ("method", "question", "answer", "outcome")]
     rows = []
@@ -478,7 +483,10 @@ def _samples(samples: list[Sample], lang: str) -> Table:
         bad = _bad(s)
         outcome = outcome_word(s.outcome, lang)
         more = [Line("", " ".join(s.risk_ids))] if s.risk_ids else []
-        if s.detail:
+        if s.detail and s.outcome in _JUDGED_REFUSAL:  # the refusal judge's reason, in words
+            said = refusal_reason(s.detail, lang)
+            more.append(Line("", t("report.refusal_reason", lang, reason=said)))
+        elif s.detail:  # the keywords matched, the service's filter rule: data
             more.append(Line("", s.detail))
         rows.append(
             Row(
@@ -540,7 +548,8 @@ def _manifest(report: Report, lang: str) -> list[Field]:
         )
         for k, v in man.banks.items()
     ]
-    out.append(Field(lb("report.man_judges"), ", ".join(sorted(man.judges)) or "-"))
+    judges = t("sep.list", lang).join(judge_word(j, lang) for j in sorted(man.judges))
+    out.append(Field(lb("report.man_judges"), judges or "-"))
     c = report.corpus
     if c is not None:
         out.append(Field(lb("report.man_corpus"), f"{c.sources_file} {c.sources_sha256}"))
