@@ -16,7 +16,7 @@ from assay.judges.registry import JUDGES
 from assay.messages import MESSAGES, decision_word, t
 from assay.reports.labels import label
 from assay.reports.package import _ATTACHMENT_FILES
-from assay.standard.models import Basis, SourceKind
+from assay.standard.models import Basis, CheckMethod, SourceKind
 from assay.stats.rates import DecisionRule, Direction, interval_text, margin_words, rule_name
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "assay"
@@ -119,7 +119,10 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "margin.straddles_": ("low", "high"),  # stats/rates.py margin_words
     "banks.col_": ("id", "name", "have", "need"),  # cli/banks.py, the bank check's table
     "banks.interval_": ("day", "week", "month"),  # banks/messages.py, an update interval
-    "judge.": tuple(JUDGES.names()),  # messages.judge_word, a judge by its name
+    "judge.": tuple(JUDGES.names()),
+    "check.": tuple(
+        m.value for m in CheckMethod
+    ),  # cli/standard.py, how a clause is checked  # messages.judge_word, a judge by its name
     "measures.problem.": PROBLEMS + tuple(f"{p}_fix" for p in PROBLEMS),  # assess/measures.py
     "banks.kind.": tuple(kind.value for kind in BankKind),  # banks/models.py BankKind.label
     "banks.finding.": FINDINGS,  # banks/messages.py describe

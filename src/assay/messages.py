@@ -197,6 +197,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{x}; reads as giving what was asked (p={p})",
     ),
     "refusal.form.reads": ("{x}；模型判断为拒答（{y}）", "{x}; the model reads a refusal ({y})"),
+    "report.no_evidence_mark": ("无证明材料 ※", "no evidence ※"),
+    "report.no_evidence_note": (
+        "※ measures.yaml 中无以下 {n} 条条款的证明材料，其结果为待定：{clauses}。",
+        "※ measures.yaml has no entry for these {n} clauses, so they are undetermined: {clauses}.",
+    ),
     "report.refusal_reason": ("拒答研判：{reason}", "refusal judge: {reason}"),
     "corpus.with_foreign": ("{reason}（{foreign}）", "{reason} ({foreign})"),
     # -- notes of a method's result (assess/results.py Notes) ---------------------------------
@@ -817,6 +822,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- cli/standard.py ------------------------------------------------------------------------
     "cli.standard.appendix_risks": ("附录A 安全风险", "Appendix A risks"),
     "cli.standard.checked_by": ("检查方式", "checked by"),
+    "check.automatic": ("自动检测", "automatic"),
+    "check.evidence": ("证明材料", "evidence"),
+    "check.human": ("人工审核", "human"),
     "cli.standard.clause": ("条款", "clause"),
     "cli.standard.clauses": ("条款", "clauses"),
     "cli.standard.code": ("标准", "code"),

@@ -22,6 +22,7 @@ of the output. A failure prints each offending word with its context.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -34,6 +35,7 @@ from typing import Any
 import pytest
 
 import assay
+from assay.reports.judge_words import PHRASES, refusal_reason
 from tests.helpers.cli import run_assay
 from tests.helpers.examples import copy_examples
 
@@ -136,9 +138,11 @@ def _cli(root: Path, lang: str) -> dict[tuple[str, str], str]:
         "results": (["results", "demo", "--store", store, "--config", config], root),
         "banks check": (["banks", "check", "--config", config], root),
         "corpus assess": (["corpus", "assess", "--quarantine-dir", root / f"q-{lang}"], project),
+        "corpus technical": (["corpus", "technical"], project),
         "measures check": (["measures", "check"], project),
         "measures check (problems)": (["measures", "check", root / "broken.yaml"], project),
         "plan": (["plan", "--config", config], root),
+        "standard clauses": (["standard", "clauses"], root),
     }
     found: dict[tuple[str, str], str] = {}
     for surface, (args, cwd) in commands.items():
@@ -251,9 +255,11 @@ SURFACES = (
     "results",
     "banks check",
     "corpus assess",
+    "corpus technical",
     "measures check",
     "measures check (problems)",
     "plan",
+    "standard clauses",
 )
 
 
@@ -283,3 +289,37 @@ def test_a_report_in_the_wrong_language_is_caught(demo: Demo) -> None:
     """The zh check run on the en report finds English words, and the reverse."""
     assert _leaks(_strip(demo.outputs["report.md", "en"], _data(demo.report)), "zh")
     assert _leaks(_strip(demo.outputs["report.md", "zh"], _data(demo.report)), "en")
+
+
+def _rule_phrases() -> set[str]:
+    """The reasons the refusal rules give (``return Behaviour.X, "phrase", …``)."""
+    source = Path(__file__).resolve().parents[2] / "src/assay/judges/refusal/rules.py"
+    found = set()
+    for node in ast.walk(ast.parse(source.read_text("utf-8"))):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
+            first, second = (node.value.elts + [None, None])[:2]
+            if (
+                isinstance(first, ast.Attribute)
+                and isinstance(first.value, ast.Name)
+                and first.value.id == "Behaviour"
+                and isinstance(second, ast.Constant)
+                and isinstance(second.value, str)
+            ):
+                found.add(second.value)
+    return found
+
+
+def test_every_reason_of_the_refusal_rules_has_words_in_both_languages() -> None:
+    phrases = _rule_phrases()
+    assert len(phrases) > 15
+    assert sorted(phrases - PHRASES.keys()) == []
+    said = refusal_reason(
+        "declines, then does it anyway; the model reads a refusal "
+        "(declines (with reasons, warnings or offers) (p=0.91))",
+        "zh",
+    )
+    assert said == "先拒绝，仍照做；模型判断为拒答（拒绝（附理由、提醒或替代建议）（p=0.91））"
+    assert refusal_reason("answers (the model leans the other way, p=0.55)", "en") == (
+        "answers (the model leans the other way, p=0.55)"
+    )
+    assert refusal_reason("the LLM judge's own words", "zh") == "the LLM judge's own words"

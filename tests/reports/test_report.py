@@ -190,11 +190,16 @@ def test_measures_check_names_lines(tmp_path: Path, tc260: Profile) -> None:
     found = {(p.clause, p.line) for p in problems}
     assert ("5.1.c.1", 2) in found or ("5.1.c.1", 3) in found
     assert any(p.clause == "5.1.c.3" and p.code == "no_reason" for p in problems)
-    assert any(p.clause == "5.2.b.1" and p.code == "evidence_missing" and p.line == 9 for p in problems)
-    assert any(p.clause == "5.2.b.3" and p.code == "hash_changed" and p.line == 13 for p in problems)
+    assert any(
+        p.clause == "5.2.b.1" and p.code == "evidence_missing" and p.line == 9 for p in problems
+    )
+    assert any(
+        p.clause == "5.2.b.3" and p.code == "hash_changed" and p.line == 13 for p in problems
+    )
     missing = next(p for p in problems if p.code == "evidence_missing")
     assert "not found" in missing.text("en")
-    assert "不存在" in missing.text("zh") and "修正" in missing.text("zh")
+    assert "不存在" in missing.text("zh")
+    assert "修正" in missing.text("zh")
     assert any(p.clause == "9.9.z" for p in problems)
 
 

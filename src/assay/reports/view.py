@@ -59,6 +59,7 @@ class ReportView:
     undetermined: Table
     signatory_warning: str
     chapters: list[Chapter]
+    no_evidence: str  # the clauses measures.yaml says nothing about, said once (their cells: ※)
     banks: Table
     methods: Table
     blocked: list[str]
@@ -145,6 +146,7 @@ def build_view(report: Report, lang: str) -> ReportView:
         undetermined=_clause_list([r for r in shall if r.result == "undetermined"], lang),
         signatory_warning=report.signatory_warning,
         chapters=_chapters(report, lang),
+        no_evidence=_no_evidence_note(report.clauses, lang),
         banks=_banks(report, lang),
         methods=_methods(report, lang),
         blocked=[
@@ -229,6 +231,24 @@ def reason(r: ClauseResult, lang: str) -> str:
     return (r.reason_zh or r.reason) if lang == "zh" else r.reason
 
 
+def _cell_reason(r: ClauseResult, lang: str) -> str:
+    """A clause's reason in its table: the short mark for a clause without evidence (the
+    sentence is said once, above the tables), else the reason itself."""
+    return t("report.no_evidence_mark", lang) if _without_evidence(r) else reason(r, lang)
+
+
+def _without_evidence(r: ClauseResult) -> bool:
+    """measures.yaml has no entry for the clause (assess.clauses gives it this reason)."""
+    return r.reason == t("assess.no_measure", "en")
+
+
+def _no_evidence_note(clauses: list[ClauseResult], lang: str) -> str:
+    ids = [r.clause for r in clauses if _without_evidence(r)]
+    if not ids:
+        return ""
+    return t("report.no_evidence_note", lang, n=len(ids), clauses=t("sep.list", lang).join(ids))
+
+
 def _title(r: ClauseResult, lang: str) -> str:
     return r.title_zh if lang == "zh" else r.title_en
 
@@ -252,7 +272,7 @@ def _clause_list(clauses: list[ClauseResult], lang: str) -> Table:
                 Cell(r.clause, "id"),
                 Cell(_title(r, lang)),
                 Cell(t(r.force.value, lang), "force"),
-                Cell(reason(r, lang), more=_plans(r, lang)),
+                Cell(_cell_reason(r, lang), more=_plans(r, lang)),
             ],
             r.result,
         )
@@ -326,7 +346,7 @@ def _chapters(report: Report, lang: str) -> list[Chapter]:
                     Cell(t(r.force.value, lang), "force"),
                     Cell(t(r.result, lang), "result " + r.result),
                     Cell(source, "source", more=[Line("", m) for m in r.methods]),
-                    Cell(reason(r, lang), more=more),
+                    Cell(_cell_reason(r, lang), more=more),
                 ],
                 r.result,
             )
