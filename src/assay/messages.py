@@ -199,8 +199,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "refusal.form.reads": ("{x}；模型判断为拒答（{y}）", "{x}; the model reads a refusal ({y})"),
     "report.no_evidence_mark": ("无证明材料 ※", "no evidence ※"),
     "report.no_evidence_note": (
-        "※ measures.yaml 中无以下 {n} 条条款的证明材料，其结果为待定：{clauses}。",
-        "※ measures.yaml has no entry for these {n} clauses, so they are undetermined: {clauses}.",
+        "※ measures.yaml 中无以下 {n} 条条款的证明材料，其结果为待定：",
+        "※ measures.yaml has no entry for these {n} clauses, so they are undetermined: ",
     ),
     "report.refusal_reason": ("拒答研判：{reason}", "refusal judge: {reason}"),
     "corpus.with_foreign": ("{reason}（{foreign}）", "{reason} ({foreign})"),
