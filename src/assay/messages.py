@@ -638,7 +638,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "all were used",
     ),
     "plan.shared_draw": (
-        "9.3 各方法共用一次抽样（标准要求各方法分别抽样）",
+        "生成内容抽检（9.3）的各方法共用一次抽样（标准要求各方法分别抽样）",
         "the 9.3 methods share one draw (the standard asks for a separate draw each)",
     ),
     "cli.assess.plan_at_least": ("{word}：{n} 题中至少 {k} 题", "{word}: {k} of {n}"),
