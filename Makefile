@@ -25,11 +25,16 @@ $(VENV)/.installed-dev: pyproject.toml $(NATIVE) | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# the demo also runs the guard (assay guard serve: starlette, uvicorn)
+$(VENV)/.installed-guard: pyproject.toml $(NATIVE) | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[guard]'
+	touch $@ $(VENV)/.installed
+
 install: $(VENV)/.installed
 
 dev: $(VENV)/.installed-dev
 
-demo: install
+demo: $(VENV)/.installed-guard
 	@mkdir -p $(OUT)/filing
 	$(ASSAY) standard profiles
 	$(ASSAY) standard risks --json > $(OUT)/risks.json
@@ -42,6 +47,11 @@ demo: install
 	@rm -rf $(OUT)/demo
 	$(ASSAY) assess examples/assay.yaml --out $(OUT)/demo --store sqlite:///$(OUT)/demo/runs.sqlite --run-id demo
 	$(ASSAY) results demo --store sqlite:///$(OUT)/demo/runs.sqlite --config examples/assay.yaml
+	@# the same service through the runtime guard (the guard on 127.0.0.1 in front of a stand-in
+	@# model replaying the same answer sheet), into the same store: out/demo-guard/ holds its
+	@# report, with the bare run beside it and which layer stopped each item
+	@rm -rf $(OUT)/demo-guard
+	$(BIN)/python scripts/demo_guard.py --out $(OUT)/demo-guard --store sqlite:///$(OUT_ABS)/demo/runs.sqlite --compare demo
 	@# corpus sources (5.1): the registry check and the per-source 5% screen of the example corpus
 	cd examples && ../$(ASSAY) corpus sources && ../$(ASSAY) corpus assess --quarantine-dir $(OUT_ABS)/quarantine
 	cd examples && ../$(ASSAY) corpus technical && ../$(ASSAY) corpus filter --out $(OUT_ABS)/clean --pii mask
@@ -56,7 +66,8 @@ demo: install
 	@echo "Demo finished. The assessment package is in $(OUT)/demo/: report.html, report.md, report.json"
 	@echo "and the filing attachments (拦截关键词列表, 评估测试题-*, 抽样清单, 语料抽样清单, 备案信息汇总, 语料标注规则.md), with the run store"
 	@echo "runs.sqlite. Also under $(OUT)/: risks.json, clauses.json, banks-check.json, keyword-scan.json"
-	@echo "and filing/*.xlsx (the example banks in the filing layout)."
+	@echo "and filing/*.xlsx (the example banks in the filing layout). $(OUT)/demo-guard/ holds the report"
+	@echo "of the same service assessed through the runtime guard, beside the bare run (9.3/9.4)."
 	@echo "The example banks are deliberately small: the check above lists what a provider must add."
 
 test: dev

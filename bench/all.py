@@ -35,6 +35,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "classifier": ([], []),
     "judges": ([], []),
     "corpus": ([], []),
+    "guard": ([], ["--requests", "1000"]),
 }
 
 

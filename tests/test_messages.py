@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import get_args
 
+from assay.assess.attribution import STOPS
 from assay.assess.clauses import Overall, Source
 from assay.assess.results import Status
 from assay.banks.models import BankKind
@@ -142,6 +143,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "report.source_kind_": get_args(SourceKind),  # reports/tables.py
     "review.kind_": KINDS,  # review/web/templates, a queue's kind
     "review.role_": ROLES,  # review/web/templates, a person's role
+    "layer.": STOPS,  # reports/layers.py, where an item was stopped
     "review.stage_": get_args(Stage),  # review/web/templates, first / second / adjudication
     "review.label_": CONTENT_LABELS + REFUSAL_LABELS,  # review/web/templates, a verdict
 }

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from assay.assess import run as stages
+from assay.assess.attribution import RunLayers, layers
 from assay.assess.calibration import ReviewImport, import_calibration_reviews
 from assay.assess.clauses import automatic_clauses
 from assay.assess.measures import MeasuresFile, Problem, check
@@ -27,6 +28,7 @@ from assay.corpus.results import CorpusResults, assess_corpus, redecide
 from assay.errors import ConfigError
 from assay.judges.classifier import Coverage
 from assay.judges.registry import coverage
+from assay.messages import t
 from assay.project import Project, require_config
 from assay.reports.build import build_report
 from assay.reports.model import AssessmentInfo, Report, Signatory
@@ -183,9 +185,8 @@ def _build(
         corpus=corpus,
         classifier=_coverage(project),
         decision_rule=rule,
-        assessment=AssessmentInfo.model_validate(config.assessment.model_dump())
-        if config
-        else None,
+        assessment=AssessmentInfo.model_validate(config.assessment.cover()) if config else None,
+        compared=_compared(project, runs, run_id, rule),
     )
     return Assessment(
         project=project,
@@ -196,6 +197,23 @@ def _build(
         keywords=_keywords(project),
         measures_problems=problems,
     )
+
+
+def _compared(
+    project: Project, runs: RunStore, run_id: str | None, rule: DecisionRule
+) -> RunLayers | None:
+    """The attribution of ``assessment.compare_run`` (shown beside the run), when named."""
+    config = project.config
+    other = config.assessment.compare_run if config else ""
+    if not other or config is None or other == run_id or run_id is None:
+        return None
+    if not runs.has_run(other):
+        raise ConfigError(
+            t("attribution.no_compare_run", "en", run=other),
+            fix=t("attribution.no_compare_run_fix", "en", run=other),
+        )
+    decided = results(project, other, store=runs, rule=rule)
+    return layers(runs, other, decided, role="compare", label=config.assessment.compare_label)
 
 
 def _measures(project: Project) -> tuple[MeasuresFile | None, list[Problem]]:

@@ -35,6 +35,8 @@ Paths in the file are relative to the file's own folder.
       period: 2026-11-01 至 2026-11-30  # 评估期间
       report_no: AS-2026-001            # 报告编号
       kind: self                        # self (自评估) or third_party (委托第三方评估)
+      compare_run: bare                 # another run in the store shown beside this one (9.3,
+      compare_label: 裸模型              # 9.4: rates and which layer stopped each item)
     signatories:                      # 9.1 e): the three who sign the self-assessment report
       - {role: legal_representative, name: 张三}
       - {role: assessment_lead, name: 李四, title: 网络安全负责人}
@@ -164,6 +166,15 @@ class AssessmentInfo(BaseModel):
     period: str = ""  # 评估期间, as written (e.g. "2026-11-01 至 2026-11-30")
     report_no: str = ""  # 报告编号
     kind: Literal["self", "third_party"] = "self"  # 9.1 a): 自评估 or 委托第三方评估
+    # a second run of the same service in the same store, shown beside this one in 9.3/9.4
+    # with which layer stopped each item (e.g. the bare model beside the service through the
+    # guard); compare_label names it in the report (default: its run id)
+    compare_run: str = ""
+    compare_label: str = ""
+
+    def cover(self) -> dict[str, str]:
+        """The fields the report's cover shows."""
+        return self.model_dump(exclude={"compare_run", "compare_label"})
 
 
 class CorpusConfig(BaseModel):

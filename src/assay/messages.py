@@ -1231,6 +1231,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未设置客户端 API 密钥（guard.api_keys_env）：任何人都可以调用本网关。",
         "No client API keys set (guard.api_keys_env): anyone can call this guard.",
     ),
+    # -- the runtime guard, second slice (issue 16): attribution through the guard ----------
+    "report.attribution_rates": (
+        "比率对照（9.3、9.4）",
+        "Rates side by side (9.3, 9.4)",
+    ),
+    "report.attribution_layers": ("拦截环节归因", "Which layer stopped each item"),
+    "report.attribution_note": (
+        "输入护栏、输出护栏：Assay 安全网关在模型之前拒答、在模型之后截断或替换回答（以其响应头 "
+        "X-Assay-Guard 识别）；服务过滤：服务的其他安全过滤；模型拒答：拒答研判器或人工判定模型本身"
+        "拒答（仅 9.4）；未被拦截：回答到达用户，其中有害者为泄漏（9.4 b) 以关键词研判，9.3 以该方法的研判）。",
+        "Input guard, output guard: Assay's guard refused before the model, or cut or replaced the "
+        "answer after it (recognised by its X-Assay-Guard header); service filter: another safety "
+        "filter of the service; model refusal: the refusal judge or a person found the model itself "
+        "refused (9.4 only); not stopped: the answer reached the user, and a harmful one is a leak "
+        "(9.4 b): by the keyword judge; 9.3: by the method's own judge).",
+    ),
+    "report.attribution_run": ("运行", "Run"),
+    "report.attribution_answered": ("作答", "Answered"),
+    "report.attribution_this_run": ("本次评估（{run}）", "This assessment ({run})"),
+    "report.attribution_compare": ("对照（{run}）", "Compared ({run})"),
+    "report.attribution_guarded": ("，经安全网关", ", through the guard"),
+    "layer.input_guard": ("输入护栏", "Input guard"),
+    "layer.filter": ("服务过滤", "Service filter"),
+    "layer.model": ("模型拒答", "Model refusal"),
+    "layer.output_guard": ("输出护栏", "Output guard"),
+    "layer.uncertain": ("待定", "Uncertain"),
+    "layer.passed": ("未被拦截", "Not stopped"),
+    "layer.leaks": ("其中有害（泄漏）", "Of those, harmful (leaks)"),
+    "attribution.no_compare_run": (
+        "assessment.compare_run 指定的运行 {run} 不在运行库中",
+        "assessment.compare_run names the run {run}, which is not in the run store",
+    ),
+    "attribution.no_compare_run_fix": (
+        "先用 assay run --run-id {run} 在同一运行库中完成该运行，或删除这一行",
+        "run it first into the same store (assay run --run-id {run}), or remove the line",
+    ),
 }
 
 

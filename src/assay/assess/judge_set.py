@@ -18,7 +18,7 @@ from assay.store.runstore import RunStore
 PanelRule = Literal["any", "all", "majority", "review"]
 Which = Literal["stored", "project"]  # the judges a re-judging uses
 # the verdicts of the automatic judges (a run that has some was judged)
-_AUTOMATIC = ("keyword", "keyword_reasoning", "classifier", "refusal")
+_AUTOMATIC = ("keyword", "keyword_reasoning", "keyword_leak", "classifier", "refusal")
 
 
 class JudgeSet(BaseModel):

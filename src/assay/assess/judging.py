@@ -3,7 +3,10 @@
 * 9.3 keyword method: the keyword judge on the answers of its own draw;
 * 9.4: the refusal judge on the answers of the must-refuse and must-answer draws;
 * 9.3 classifier method: the classifier judge on the answers of its own draw;
-* 9.3 manual method: human reviews, imported separately.
+* 9.3 manual method: human reviews, imported separately;
+* attribution (:mod:`assay.assess.attribution`): the keyword judge on every must-refuse answer
+  (``keyword_leak``), which says whether an answer nothing stopped was harmful (a leak); outside
+  every rate.
 
 A reply blocked by the service's own filter is not judged: it is counted as refused (9.4) and
 as qualified (9.3) by the results, whatever a judge would say of its canned text, so re-judging
@@ -20,6 +23,8 @@ from assay.assess.plan import Method
 from assay.judges.base import Judge
 from assay.judges.keyword import KeywordJudge
 from assay.store.runstore import RunStore
+
+LEAK_JUDGE = "keyword_leak"  # the keyword judge on every must-refuse answer (attribution)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,10 @@ def judge_run(
         verdicts = keyword.judge_many([answered[q].reasoning or "" for q in thinking])
         store.put_verdicts(run_id, "keyword_reasoning", list(zip(thinking, verdicts, strict=True)))
         counts["reasoning"] = len(thinking)
+        # was an answer nothing stopped harmful (a leak)? outside every rate
+        ids = [q for q in plan.get(Method.MUST_REFUSE.value, []) if q in answered]
+        verdicts = keyword.judge_many([answered[q].answer or "" for q in ids])
+        store.put_verdicts(run_id, LEAK_JUDGE, list(zip(ids, verdicts, strict=True)))
     if refusal is not None:
         ids = list(
             dict.fromkeys(

@@ -175,7 +175,7 @@ def results(
     verdicts = {
         "keyword": store.verdicts(run_id, "keyword"),
         "classifier": store.verdicts(run_id, "classifier"),
-        "refusal": _with_human(store, run_id, replies),
+        "refusal": refusal_verdicts(store, run_id, replies),
     }
     current = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
     blocked = {q for q, r in replies.items() if r.ok and r.blocked is not None}
@@ -221,7 +221,7 @@ def results(
     )
 
 
-def _with_human(
+def refusal_verdicts(
     store: RunStore, run_id: str, replies: dict[str, ReplyRecord]
 ) -> dict[str, VerdictRecord]:
     """The refusal judge's verdicts, with a person's decision instead wherever one was made on

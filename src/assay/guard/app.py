@@ -46,6 +46,7 @@ from assay.messages import t
 from assay.project import Project
 from assay.store.abuse import AbuseLedger
 from assay.store.runstore import RunStore
+from assay.targets.blocked import GUARD_HEADER
 
 log = logging.getLogger("assay.guard")
 MODERATIONS = "/v1/moderations"
@@ -190,7 +191,7 @@ class GuardApp:
         guard = self.service.guard  # this request finishes on this guard, reload or not
         blocked, forwarded = screen_input(self.service, guard, body, caller)
         stream = bool(body.get("stream"))
-        headers = {"X-Assay-Guard": "input"}
+        headers = {GUARD_HEADER: "input"}
         if blocked is not None:
             if stream:
                 return StreamingResponse(
@@ -212,7 +213,10 @@ class GuardApp:
                 raise GuardRequestError(
                     502, t("guard.upstream_failed", "en", reason="bad JSON"), "upstream_error"
                 ) from None
-            return _json(screen_reply(self.service, guard, reply, caller))
+            screened = screen_reply(self.service, guard, reply, caller)
+            # the guard replaced the model's answer: marked, so an assessment knows who spoke
+            marked = {GUARD_HEADER: "output"} if "assay_guard" in screened else None
+            return _json(screened, headers=marked)
         relay = StreamRelay(self.service, guard, caller, response)
         return StreamingResponse(relay.events(), media_type="text/event-stream")
 

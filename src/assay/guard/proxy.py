@@ -263,6 +263,8 @@ class StreamRelay:
             "index": index,
             "delta": {"content": decision.refusal},
             "finish_reason": "content_filter",
+            # the headers went out with the first chunk: the cut says itself who spoke
+            "assay_guard": {"stage": "output", "risk_ids": list(decision.risk_ids)},
         }
 
     def _flush(self) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from assay.assess.attribution import RunLayers, layers
 from assay.assess.clauses import clause_results, conclude
 from assay.assess.measures import MeasuresFile
 from assay.assess.plan import Method
@@ -47,7 +48,9 @@ def build_report(
     classifier: Coverage | None = None,
     decision_rule: DecisionRule | None = None,
     assessment: AssessmentInfo | None = None,
+    compared: RunLayers | None = None,
 ) -> Report:
+    """The report; ``compared``: the attribution of a second run shown beside this one."""
     clauses = clause_results(
         profile, banks=banks, run=run, measures=measures, corpus=corpus, classifier=classifier
     )
@@ -93,7 +96,21 @@ def build_report(
         signatory_warning=_signatory_warning(profile, signatories, signatory_note),
         pii_masked=mask_pii,
         manifest=_manifest(profile, store, run),
+        attribution=_attribution(store, run, compared),
     )
+
+
+def _attribution(
+    store: RunStore | None, run: RunResults | None, compared: RunLayers | None
+) -> list[RunLayers]:
+    """This run's attribution, then the compared run's; none when neither has a guard or a
+    filter answer and no run was compared (nothing to attribute but the model)."""
+    if store is None or run is None:
+        return []
+    own = layers(store, run.run_id, run)
+    if compared is None and not any(m.input_guard + m.filter + m.output_guard for m in own.methods):
+        return []
+    return [own, *([compared] if compared is not None else [])]
 
 
 def _signatory_warning(profile: Profile, signatories: list[Signatory], note: str) -> str:

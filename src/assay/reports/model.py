@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assay.assess.attribution import RunLayers
 from assay.assess.clauses import ClauseResult, Conclusion
 from assay.assess.results import MethodResult
 from assay.corpus.results import CorpusResults
@@ -20,8 +21,10 @@ from assay.stats.rates import DEFAULT_RULE, DecisionRule
 # (assessment: who, what, by whom, when; self or third-party, 9.1 a)), profile.sections (the
 # chapters the clause results are grouped under) and annexes (the attachments with their sha256);
 # 1.4: banks[].first_date / last_update (each bank's dates, for the 备案信息汇总 and the date
-# the filing attachments carry)
-SCHEMA_VERSION: Literal["1.4"] = "1.4"
+# the filing attachments carry); 1.5: attribution (which layer of the service stopped each
+# item: the guard before the model, another filter, the model, the guard after it; of this run
+# and of assessment.compare_run beside it)
+SCHEMA_VERSION: Literal["1.5"] = "1.5"
 
 Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
 
@@ -121,7 +124,7 @@ class Manifest(BaseModel):
 
 
 class Report(BaseModel):
-    schema_version: Literal["1.4"] = SCHEMA_VERSION
+    schema_version: Literal["1.5"] = SCHEMA_VERSION
     project: str
     generated_at: datetime
     assessment: AssessmentInfo = Field(default_factory=AssessmentInfo)
@@ -139,3 +142,5 @@ class Report(BaseModel):
     pii_masked: bool = True
     manifest: Manifest
     annexes: list[Annex] = Field(default_factory=list)  # set when the package writes them
+    # which layer stopped the items: this run first, then assessment.compare_run when given
+    attribution: list[RunLayers] = Field(default_factory=list)

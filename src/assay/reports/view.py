@@ -13,6 +13,7 @@ from assay.assess.clauses import ClauseResult
 from assay.assess.results import MethodResult
 from assay.messages import decision_word, judge_word, t
 from assay.reports.judge_words import refusal_reason
+from assay.reports.layers import attribution_tables
 from assay.reports.model import Report, Sample, SectionInfo
 from assay.reports.tables import Cell, Line, Row, Table, corpus_tables, word
 from assay.stats.rates import margin_words
@@ -75,6 +76,7 @@ class ReportView:
     assessor_intro: str
     manifest: list[Field]
     labels: dict[str, str] = field(default_factory=dict)
+    attribution: list[Table] = field(default_factory=list)  # which layer stopped the items
 
 
 def build_view(report: Report, lang: str) -> ReportView:
@@ -174,6 +176,7 @@ def build_view(report: Report, lang: str) -> ReportView:
             organisation=a.organisation or lb("report.not_given"),
         ),
         manifest=_manifest(report, lang),
+        attribution=attribution_tables(report, lang),
         labels={
             k: lb(k)
             for k in (
@@ -186,6 +189,7 @@ def build_view(report: Report, lang: str) -> ReportView:
                 "report.undetermined_clauses",
                 "report.banks",
                 "report.methods",
+                "report.attribution_note",
                 "report.failing_items",
                 "report.no_failing_items",
                 "report.no_corpus",

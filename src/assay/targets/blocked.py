@@ -13,6 +13,13 @@ any of ``status``, ``code``, ``finish_reason`` and ``text``; it matches when eve
 names matches. ``text`` is compared with the reply text (a 200's answer, an answer sheet's
 cell) or, for an HTTP error, with the provider's message: equal after trimming, or a regular
 expression matching the whole text.
+
+Assay's own runtime guard (``assay guard serve``) marks every answer it gives instead of the
+model with the header :data:`GUARD_HEADER` (``input``: it refused the question before the model
+saw it; ``output``: it cut or replaced the model's answer). The target records such a reply as
+a block of the rule ``assay-guard-input`` / ``assay-guard-output``, whatever ``target.blocked``
+says, so an assessment through the guard knows which layer stopped each item
+(:func:`layer_of`).
 """
 
 from __future__ import annotations
@@ -22,9 +29,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+GUARD_HEADER = "X-Assay-Guard"  # set by assay's guard on the answers it gives: input | output
+GUARD_RULES = {"input": "assay-guard-input", "output": "assay-guard-output"}
+Layer = Literal["input_guard", "output_guard", "filter"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,16 @@ class Block:
             "message": self.message,
         }
 
+    @property
+    def layer(self) -> Layer:
+        """Which layer of the service gave this reply: Assay's guard before the model
+        (``input_guard``) or after it (``output_guard``), or another filter of the service."""
+        if self.rule == GUARD_RULES["input"]:
+            return "input_guard"
+        if self.rule == GUARD_RULES["output"]:
+            return "output_guard"
+        return "filter"
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Block:
         status = data.get("status")
@@ -54,6 +75,17 @@ class Block:
             code=_str_or_none(data.get("code")),
             message=_str_or_none(data.get("message")),
         )
+
+
+def guard_block(
+    stage: str | None, status: int, text: str, finish_reason: str | None
+) -> Block | None:
+    """The block of a reply the guard marked with ``stage`` (the :data:`GUARD_HEADER` value),
+    or None when the reply carries no guard mark."""
+    rule = GUARD_RULES.get((stage or "").strip().lower())
+    if rule is None:
+        return None
+    return Block(rule=rule, status=status, code=finish_reason, message=text.strip() or None)
 
 
 class BlockRule(BaseModel):

@@ -28,7 +28,13 @@ from assay.banks.models import Question
 from assay.errors import ConfigError, NotSentError, TargetError
 from assay.redact import MASK, redact_text, redact_url
 from assay.targets.base import TargetReply, split_reasoning
-from assay.targets.blocked import BlockMatcher, BlockRule, error_details
+from assay.targets.blocked import (
+    GUARD_HEADER,
+    BlockMatcher,
+    BlockRule,
+    error_details,
+    guard_block,
+)
 from assay.targets.limits import AdaptiveLimit, Budget
 
 DEFAULT_CONCURRENCY = 16
@@ -223,6 +229,7 @@ class OpenAITarget:
                 raw = await response.read()
                 status = response.status
                 retry_after = _retry_after(response.headers.get("Retry-After"))
+                guarded = response.headers.get(GUARD_HEADER)
         except TimeoutError:
             raise TargetError(
                 f"timed out after {self.config.timeout_s:g} s", retryable=True
@@ -231,7 +238,8 @@ class OpenAITarget:
             reason = redact_text(f"connection failed: {type(exc).__name__}: {exc}", self._url)
             raise TargetError(reason, retryable=True) from None
         if status != 200:
-            block = self.blocks.error(status, raw)
+            _, said = error_details(raw)
+            block = guard_block(guarded, status, said or "", None) or self.blocks.error(status, raw)
             if block is not None:  # the service's filter answered: a reply, not an error
                 return TargetReply(answer=block.message or "", status_code=status, blocked=block)
             text = redact_text(raw[:200].decode("utf-8", "replace"), self._url)
@@ -243,7 +251,7 @@ class OpenAITarget:
                 retry_after=retry_after,
                 server_message=redact_text(message[:300], self._url) if message else None,
             )
-        return _parse(raw, status, self.blocks)
+        return _parse(raw, status, self.blocks, guarded)
 
 
 def _endpoint(base_url: str) -> str:
@@ -261,7 +269,11 @@ def _retry_after(value: str | None) -> float | None:
         return None  # an HTTP date: fall back to backoff
 
 
-def _parse(raw: bytes, status: int, blocks: BlockMatcher | None = None) -> TargetReply:
+def _parse(
+    raw: bytes, status: int, blocks: BlockMatcher | None = None, guarded: str | None = None
+) -> TargetReply:
+    """A 200 reply read; ``guarded``: the :data:`GUARD_HEADER` it came with (Assay's guard
+    answered instead of the model: a block of the guard's rule, whatever the text)."""
     blocks = blocks or BlockMatcher()
     try:
         data = json.loads(raw)
@@ -283,7 +295,8 @@ def _parse(raw: bytes, status: int, blocks: BlockMatcher | None = None) -> Targe
     reasoning = message.get("reasoning_content") or message.get("reasoning")
     answer, thoughts = split_reasoning(content, reasoning if isinstance(reasoning, str) else None)
     finish = data["choices"][0].get("finish_reason")
-    block = blocks.reply(answer, finish if isinstance(finish, str) else None, status)
+    finish = finish if isinstance(finish, str) else None
+    block = guard_block(guarded, status, answer, finish) or blocks.reply(answer, finish, status)
     if block is not None:
         return TargetReply(answer=answer, reasoning=thoughts, status_code=status, blocked=block)
     usage = read_usage(data)
