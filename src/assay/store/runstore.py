@@ -114,6 +114,9 @@ class RunStore:
         with self.engine.begin() as conn:
             serial(conn, "schema")
             schema.metadata.create_all(conn)
+            for table in schema.metadata.sorted_tables:  # indexes added to older tables
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
 
     @property
     def review(self) -> ReviewTables:

@@ -76,9 +76,12 @@ def register(app: FastAPI, ctx: Context) -> None:
             note=str(form.get("note", "")),
             answer_sha256=str(form.get("answer_sha256", "")),
         )  # fmt: skip
-        following = ctx.desk.next_position(user, queue_id, after=position)
-        target = f"/queues/{queue_id}" + ("" if following is None else f"/items/{following}")
-        return RedirectResponse(target, status_code=303)
+        return _go_next(ctx, user, queue_id, position)
+
+    @app.get("/queues/{queue_id}/next")
+    async def next_item(request: Request, queue_id: str, after: int) -> Response:
+        user = ctx.user(request)
+        return _go_next(ctx, user, queue_id, after)
 
     @app.get("/queues/{queue_id}/adjudicate")
     async def next_dispute(request: Request, queue_id: str) -> Response:
@@ -143,5 +146,13 @@ def _item(request: Request, ctx: Context, user: ReviewUser, page: ItemPage) -> R
         others=[(name, v, plain(v.note, clear_pii=clear)) for name, v in page.others],
         progress=ctx.desk.progress(page.queue.id),
         previous=None if page.previous is None else f"{base}/items/{page.previous}",
-        following=None if page.following is None else f"{base}/items/{page.following}",
+        following=None if page.following is None else f"{base}/next?after={page.item.position}",
+        prefetch=None if page.following is None else f"{base}/items/{page.following}",
     )
+
+
+def _go_next(ctx: Context, user: ReviewUser, queue_id: str, after: int) -> Response:
+    """To the next item after ``after``, claimed for ``user`` (or the queue's end page)."""
+    following = ctx.desk.next_position(user, queue_id, after=after)
+    target = f"/queues/{queue_id}" + ("" if following is None else f"/items/{following}")
+    return RedirectResponse(target, status_code=303)
