@@ -35,6 +35,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "classifier": ([], []),
     "judges": ([], []),
     "corpus": ([], []),
+    "review": ([], ["--items", "10000", "--reviewers", "5", "--verdicts", "10"]),
 }
 
 

@@ -62,6 +62,7 @@ class ItemPage:
     others: list[tuple[str, HumanVerdict]] = field(default_factory=list)  # adjudication only
     previous: int | None = None
     following: int | None = None
+    progress: Progress | None = None  # the queue's, as the page is shown
 
 
 @dataclass(frozen=True)
@@ -98,17 +99,27 @@ class Desk:
         self.tables = store.review
         self.profile = profile
         self.risk_ids = {r.id for r in profile.risks}
+        self._queues: dict[str, Queue] = {}  # queues never change once made
+        self._people: dict[int, str] = {}  # nor do people's names
+
+    def _queue(self, queue_id: str) -> Queue:
+        """The queue (read once: its working state is built on that first read)."""
+        queue = self._queues.get(queue_id)
+        if queue is None:
+            queue = self.tables.queue(queue_id)
+            if queue is None:
+                raise ReviewError(f"no queue {queue_id!r}", fix="choose a queue from the list")
+            self.tables.ensure_built(queue_id)
+            self._queues[queue_id] = queue
+        return queue
 
     # -- rights ------------------------------------------------------------------------------
 
     def queue_for(self, user: ReviewUser, queue_id: str) -> Queue:
         """The queue, when ``user`` may work in it (admin, or assigned to it)."""
-        queue = self.tables.queue(queue_id)
-        if queue is None:
-            raise ReviewError(f"no queue {queue_id!r}", fix="choose a queue from the list")
+        queue = self._queue(queue_id)
         if user.role != "admin" and user.id not in self.tables.assigned(queue_id):
             raise ReviewDeniedError(f"{user.name} is not assigned to queue {queue_id}")
-        self.tables.ensure_built(queue_id)
         return queue
 
     def queues_of(self, user: ReviewUser) -> list[Queue]:
@@ -159,7 +170,7 @@ class Desk:
             self.require(user, "reviewer", "admin")
             check_adjudicator(state, user.id)
             stage: Stage = "adjudication"
-            names = self._names()
+            names = self._names(*state.labellers())
             others = [(names.get(v.user_id, "?"), v) for v in (state.first, state.second) if v]
         else:
             own = state.stage_of(user.id)
@@ -187,10 +198,11 @@ class Desk:
             following = self.tables.peek_next(queue_id, user.id, position)
         if following is not None and following == position:
             following = None
+        progress = self.progress(queue_id)
         return ItemPage(
             queue=queue,
             item=state.item,
-            total=self.tables.tallies(queue_id).get("items", 0),
+            total=progress.items,
             question=question.text,
             question_risks=question.risk_ids,
             answer=answer,
@@ -202,17 +214,22 @@ class Desk:
             others=others,
             previous=previous,
             following=following,
+            progress=progress,
         )
 
-    def _names(self) -> dict[int, str]:
-        return {u.id: u.name for u in self.tables.users()}
+    def _names(self, *wanted: int) -> dict[int, str]:
+        """People's names by id (read again only when one of ``wanted`` is not known yet)."""
+        if not self._people or any(uid not in self._people for uid in wanted):
+            self._people = {u.id: u.name for u in self.tables.users()}
+        return self._people
 
     def _automatic(
         self, run_id: str, qid: str
     ) -> tuple[list[AutoVerdict], list[dict[str, object]]]:
         shown, evidence = [], []
+        found = self.store.verdicts_of(run_id, qid)
         for judge in JUDGES:
-            v = self.store.verdicts(run_id, judge, qid).get(qid)
+            v = found.get(judge)
             if v is None:
                 continue
             shown.append(
@@ -265,9 +282,10 @@ class Desk:
 
     def progress(self, queue_id: str) -> Progress:
         """The queue's progress, from its counters (a few rows, whatever its size)."""
-        self.tables.ensure_built(queue_id)
+        self._queue(queue_id)
         tally = self.tables.tallies(queue_id)
-        names = self._names()
+        ids = [int(key.removeprefix("user:")) for key in tally if key.startswith("user:")]
+        names = self._names(*ids)
         per_user = {
             names.get(int(key.removeprefix("user:")), "?"): n
             for key, n in tally.items()

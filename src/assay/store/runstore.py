@@ -410,19 +410,15 @@ class RunStore:
             where = where & (v.c.question_id == question_id)
         with self.engine.connect() as conn:
             rows = conn.execute(select(v).where(where)).all()
-        return {
-            r.question_id: VerdictRecord(
-                question_id=r.question_id,
-                judge=r.judge,
-                flagged=r.flagged,
-                refused=r.refused,
-                uncertain=r.uncertain,
-                risk_ids=tuple(r.risk_ids),
-                reason=r.reason,
-                evidence=list(r.evidence),
-            )
-            for r in rows
-        }
+        return {r.question_id: _verdict_record(r) for r in rows}
+
+    def verdicts_of(self, run_id: str, question_id: str) -> dict[str, VerdictRecord]:
+        """Every judge's verdict on one answer (judge name -> verdict), in one read."""
+        v = schema.verdicts
+        where = (v.c.run_id == run_id) & (v.c.question_id == question_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(v).where(where)).all()
+        return {r.judge: _verdict_record(r) for r in rows}
 
     # -- reviews ---------------------------------------------------------------------------
 
@@ -583,6 +579,19 @@ def _insert_ignoring(engine: Engine, table: Any) -> Any:
 
         return pg_insert(table).on_conflict_do_nothing()
     return table.insert()
+
+
+def _verdict_record(r: Any) -> VerdictRecord:
+    return VerdictRecord(
+        question_id=r.question_id,
+        judge=r.judge,
+        flagged=r.flagged,
+        refused=r.refused,
+        uncertain=r.uncertain,
+        risk_ids=tuple(r.risk_ids),
+        reason=r.reason,
+        evidence=list(r.evidence),
+    )
 
 
 def _reply(row: Any, blocked: Block | None = None) -> ReplyRecord:

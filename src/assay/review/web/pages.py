@@ -144,7 +144,7 @@ def _item(request: Request, ctx: Context, user: ReviewUser, page: ItemPage) -> R
         risks=ctx.desk.profile.risks,
         chosen_risks=chosen_risks,
         others=[(name, v, plain(v.note, clear_pii=clear)) for name, v in page.others],
-        progress=ctx.desk.progress(page.queue.id),
+        progress=page.progress or ctx.desk.progress(page.queue.id),
         previous=None if page.previous is None else f"{base}/items/{page.previous}",
         following=None if page.following is None else f"{base}/next?after={page.item.position}",
         prefetch=None if page.following is None else f"{base}/items/{page.following}",
