@@ -1008,6 +1008,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "人工审核服务：http://{host}:{port}/（Ctrl+C 停止）",
         "Manual review at http://{host}:{port}/ (Ctrl+C stops it)",
     ),
+    # -- the review app, second slice (issue 15): accounts, roles, the corpus queue, the audit --
+    "review.account": ("我的账户", "My account"),
+    "review.current_password": ("当前密码", "Current password"),
+    "review.new_password": ("新密码（至少 8 个字符）", "New password (at least 8 characters)"),
+    "review.new_password_again": ("再次输入新密码", "New password again"),
+    "review.change_password": ("修改密码", "Change password"),
+    "review.password_changed": (
+        "密码已修改；您在其他设备上的登录已结束。",
+        "Password changed; your sessions elsewhere have ended.",
+    ),
+    "review.passwords_differ": ("两次输入的新密码不一致", "The new passwords differ"),
+    "review.wrong_password": ("当前密码不正确", "The current password is wrong"),
+    "review.change_role": ("修改角色", "Change role"),
 }
 
 

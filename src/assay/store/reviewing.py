@@ -189,25 +189,25 @@ class ReviewTables:
                     name=name, role=role, password_hash=password_hash, created_at=_now()
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
-            _audit(conn, by, "user_added", after={"name": name, "role": role})
+            append_audit(conn, by, "user_added", after={"name": name, "role": role})
         return ReviewUser(id=int(uid), name=name, role=role, password_hash=password_hash)
 
     def user(self, name: str) -> ReviewUser | None:
         u = schema.review_users
         with self.engine.connect() as conn:
             row = conn.execute(select(u).where(u.c.name == name)).first()
-        return _user(row) if row is not None else None
+        return user_from_row(row) if row is not None else None
 
     def user_by_id(self, uid: int) -> ReviewUser | None:
         u = schema.review_users
         with self.engine.connect() as conn:
             row = conn.execute(select(u).where(u.c.id == uid)).first()
-        return _user(row) if row is not None else None
+        return user_from_row(row) if row is not None else None
 
     def users(self) -> list[ReviewUser]:
         u = schema.review_users
         with self.engine.connect() as conn:
-            return [_user(r) for r in conn.execute(select(u).order_by(u.c.id)).all()]
+            return [user_from_row(r) for r in conn.execute(select(u).order_by(u.c.id)).all()]
 
     # -- queues ------------------------------------------------------------------------------
 
@@ -243,7 +243,7 @@ class ReviewTables:
                 queue.id,
                 (ItemState(Item(queue.id, n, qid, two)) for n, (qid, two) in enumerate(items)),
             )
-            _audit(
+            append_audit(
                 conn,
                 queue.created_by,
                 "queue_added",
@@ -301,7 +301,7 @@ class ReviewTables:
                     created_at=_now(),
                 )
             )
-            _audit(
+            append_audit(
                 conn,
                 by,
                 "assigned" if active else "unassigned",
@@ -370,7 +370,7 @@ class ReviewTables:
                 "created_at": now,
             }
             vid = conn.execute(v.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
-            _audit(
+            append_audit(
                 conn,
                 user.name,
                 "verdict" if before is None else "verdict_changed",
@@ -479,7 +479,7 @@ class ReviewTables:
         after: dict[str, Any] | None = None,
     ) -> None:
         with self.engine.begin() as conn:
-            _audit(conn, user_name, action, queue_id, question_id, before, after)
+            append_audit(conn, user_name, action, queue_id, question_id, before, after)
 
     def audit_events(self, limit: int = 200) -> list[dict[str, Any]]:
         """The latest events, newest first."""
@@ -558,7 +558,7 @@ def _verdict(r: Any) -> HumanVerdict:
     )
 
 
-def _audit(
+def append_audit(
     conn: Connection,
     user_name: str | None,
     action: str,
@@ -591,7 +591,7 @@ def _shown(verdict: HumanVerdict | None) -> dict[str, Any] | None:
     }
 
 
-def _user(row: Any) -> ReviewUser:
+def user_from_row(row: Any) -> ReviewUser:
     return ReviewUser(id=row.id, name=row.name, role=row.role, password_hash=row.password_hash)
 
 

@@ -22,6 +22,7 @@ from assay.judges.base import Verdict
 from assay.store import schema
 from assay.store import url as store_url
 from assay.store.locks import Lease, serial
+from assay.store.reviewaccess import AccessTables
 from assay.store.reviewing import ReviewTables
 from assay.targets.blocked import Block
 
@@ -122,6 +123,11 @@ class RunStore:
     def review(self) -> ReviewTables:
         """The review app's tables (people, queues, verdicts, audit) in this store."""
         return ReviewTables(self.engine)
+
+    @property
+    def review_access(self) -> AccessTables:
+        """The review app's sessions, cookie secret, passwords and roles in this store."""
+        return AccessTables(self.engine)
 
     def lock(self, run_id: str) -> Lease:
         """The lease on asking ``run_id``'s questions: ``with store.lock(run_id): ...``.

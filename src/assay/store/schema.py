@@ -272,3 +272,23 @@ Index("ix_review_verdicts_stage", review_verdicts.c.queue_id, review_verdicts.c.
 Index("ix_review_items_question", review_items.c.queue_id, review_items.c.question_id)
 Index("ix_review_assignments_queue", review_assignments.c.queue_id, review_assignments.c.id)
 Index("ix_review_audit_user", review_audit.c.user_name, review_audit.c.id)
+
+# -- the review app's sessions and settings (issue 15, second slice) ------------------------------
+
+review_sessions = Table(  # a logged-in browser: ended by logout, a password change, or its expiry
+    "review_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of the cookie's token, never the token
+    Column("user_id", Integer, ForeignKey("review_users.id"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
+review_settings = Table(  # the app's own settings, e.g. the secret that signs its cookies
+    "review_settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
