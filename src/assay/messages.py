@@ -1021,6 +1021,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.passwords_differ": ("两次输入的新密码不一致", "The new passwords differ"),
     "review.wrong_password": ("当前密码不正确", "The current password is wrong"),
     "review.change_role": ("修改角色", "Change role"),
+    "review.kind_corpus": ("9.2 a) 语料人工抽检", "9.2 a) corpus manual sample"),
 }
 
 
