@@ -1022,6 +1022,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.wrong_password": ("当前密码不正确", "The current password is wrong"),
     "review.change_role": ("修改角色", "Change role"),
     "review.kind_corpus": ("9.2 a) 语料人工抽检", "9.2 a) corpus manual sample"),
+    "cli.review.corpus_sample": (
+        "已将 {n} 条语料抽样记录保存为运行 {run}（创建队列：assay review queue {run} --kind corpus）",
+        "Kept {n} sampled corpus records as run {run} (queue them: assay review queue {run} "
+        "--kind corpus)",
+    ),
 }
 
 
