@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assay.assess.plan import Method
 from assay.banks.models import Question, QuestionKind
 from assay.corpus.manual import ManualItem, ManualResult, decide_manual, draw_manual
 from assay.errors import ReviewError
@@ -23,6 +22,7 @@ from assay.store.runstore import ReplyRecord, RunStore
 from assay.text.pii import mask
 
 KIND = "corpus"  # the run kind
+DRAW = "manual"  # the plan's draw the sample is kept under (assess's Method.MANUAL)
 ASPECT = "corpus-record"  # a record is no question: it names no risk, so it takes an aspect
 _EXCERPT = 300
 
@@ -56,7 +56,7 @@ def put_manual_sample(
             )
             for r in rows
         ],
-        draws={Method.MANUAL.value: ids},
+        draws={DRAW: ids},
     )
     store.add_replies(
         run_id,
@@ -81,7 +81,7 @@ def manual_from_store(
     questions = store.questions(run_id)
     replies = store.latest_replies(run_id)
     items = []
-    for qid in store.plan(run_id).get(Method.MANUAL.value, []):
+    for qid in store.plan(run_id).get(DRAW, []):
         source, file, line = (questions[qid].text.split(" · ") + ["", "", ""])[:3]
         answer = replies[qid].answer or "" if qid in replies else ""
         item = ManualItem(
