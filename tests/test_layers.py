@@ -28,6 +28,7 @@ RANK = {
     "yamlfile": 1,
     "standard": 2,
     "stats": 2,
+    "guard_config": 2,  # the guard: section of assay.yaml, below config
     "text": 3,
     "banks": 4,
     "targets": 5,

@@ -12,11 +12,12 @@ from typing import get_args
 from assay.assess.clauses import Overall, Source
 from assay.assess.results import Status
 from assay.banks.models import BankKind
+from assay.judges.registry import JUDGES
 from assay.messages import MESSAGES, decision_word, t
 from assay.reports.labels import label
 from assay.reports.package import _ATTACHMENT_FILES
 from assay.review.queues import KINDS
-from assay.standard.models import Basis, SourceKind
+from assay.standard.models import Basis, CheckMethod, SourceKind
 from assay.stats.rates import DecisionRule, Direction, interval_text, margin_words, rule_name
 from assay.store.reviewing import CONTENT_LABELS, REFUSAL_LABELS, ROLES, Stage
 
@@ -96,6 +97,17 @@ FINDINGS = (
     "duplicate",
     "near_duplicate",
 )
+# The codes of measures.yaml's problems (assess/measures.py Problem.code).
+PROBLEMS = (
+    "unknown_clause",
+    "automatic",
+    "no_evidence",
+    "no_reason",
+    "no_plan",
+    "no_signoff",
+    "evidence_missing",
+    "hash_changed",
+)
 # Keys formed at run time: the f-string or ``+`` prefix a call site uses, and every value the
 # code can put after it. Each one must be in the catalogue; together they count as used.
 DYNAMIC: dict[str, tuple[str, ...]] = {
@@ -107,7 +119,13 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "rule.": get_args(DecisionRule),  # stats/rates.py rule_name
     "margin.": ("clear", "against"),  # stats/rates.py margin_words
     "margin.straddles_": ("low", "high"),  # stats/rates.py margin_words
-    "banks.col_": ("name", "have", "need"),  # cli/banks.py, the bank check's table
+    "banks.col_": ("id", "name", "have", "need"),  # cli/banks.py, the bank check's table
+    "banks.interval_": ("day", "week", "month"),  # banks/messages.py, an update interval
+    "judge.": tuple(JUDGES.names()),
+    "check.": tuple(
+        m.value for m in CheckMethod
+    ),  # cli/standard.py, how a clause is checked  # messages.judge_word, a judge by its name
+    "measures.problem.": PROBLEMS + tuple(f"{p}_fix" for p in PROBLEMS),  # assess/measures.py
     "banks.kind.": tuple(kind.value for kind in BankKind),  # banks/models.py BankKind.label
     "banks.finding.": FINDINGS,  # banks/messages.py describe
     "assess.finding.": FINDINGS,  # assess/clauses.py, a bank clause's reason in short

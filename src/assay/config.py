@@ -39,6 +39,9 @@ Paths in the file are relative to the file's own folder.
       - {role: legal_representative, name: 张三}
       - {role: assessment_lead, name: 李四, title: 网络安全负责人}
       - {role: legality_lead, name: 王五, title: 法务负责人}
+    guard:                            # the runtime guard: see assay.guard_config
+      input: {default: block, risks: {A.3.b: mask}}
+      upstream: {base_url: "http://127.0.0.1:8000/v1", api_key_env: UPSTREAM_API_KEY}
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from pydantic import (
 
 from assay.banks.models import BankKind, BankSource
 from assay.errors import ConfigError, UserError
+from assay.guard_config import GuardConfig
 from assay.judges.specs import ClassifierSpec, JudgeConfig, RefusalSpec, parse_judge
 from assay.names import CONFIG_NAME as CONFIG_NAME  # re-exported
 from assay.standard.loader import DEFAULT_PROFILE, builtin_profiles
@@ -219,6 +223,7 @@ class ProjectConfig(BaseModel):
     assessment: AssessmentInfo = Field(default_factory=AssessmentInfo)  # the report's cover
     signatories: tuple[Signatory, ...] = ()
     signatory_note: str = ""  # 9.1 e) note 3, when one person signs for two roles
+    guard: GuardConfig = Field(default_factory=GuardConfig)  # the runtime guard (assay guard)
     root: Path = Field(default=Path("."), exclude=True)
 
     @field_validator("target")

@@ -191,3 +191,14 @@ def _known_hint(known: list[str]) -> str:
     shown = ", ".join(known[:8])
     more = f" and {len(known) - 8} more" if len(known) > 8 else ""
     return f"use one of: {shown}{more}"
+
+
+class GuardRequestError(AssayError):
+    """The guard service refuses a request (no or a wrong API key, a bad body, a suspended user,
+    an unreachable upstream): answered with ``status`` and an OpenAI-style error body whose
+    ``type``/``code`` is ``code``; it never reaches the command line."""
+
+    def __init__(self, status: int, message: str, code: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code

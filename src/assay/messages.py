@@ -85,6 +85,124 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "备案实践参考 {practice:.0%}，非标准规定的数值",
         "filing practice cites {practice:.0%}, not a number of the standard",
     ),
+    # -- notes of the corpus' results (corpus.assess, corpus.manual, corpus.technical) -----------
+    "corpus.note.not_judged": (
+        "未提供关键词库：已抽样但未研判",
+        "no keyword library: the sample was drawn but not judged",
+    ),
+    "corpus.note.no_file": (
+        "没有与 paths 匹配的文件：请检查 sources.yaml 中的 paths",
+        "no file matches the paths: check paths in sources.yaml",
+    ),
+    "corpus.note.all_quarantined": (
+        "全部记录均被隔离（第一条：{reason}）：请检查 sources.yaml 中的 text_field 和 encoding",
+        "every record was quarantined (first: {reason}): check text_field and encoding in "
+        "sources.yaml",
+    ),
+    "corpus.note.all_judged": (
+        "该来源仅有 {good} 条有效记录，少于抽样数 {n} 条：已全部研判",
+        "the source has {good} good records, fewer than the sample size {n}: all were judged",
+    ),
+    "corpus.note.census": (
+        "全部记录均已研判（普查）：比例为确切值，按点值判定",
+        "every record was judged (a census): the share is exact, the point decides",
+    ),
+    "corpus.note.under_practice": (
+        "抽样 {n} 条，少于备案实践的 {need} 条（仅供参考：标准未规定每个来源的抽样数量）",
+        "sample of {n}, under the {need} of filing practice (information: the standard sets no "
+        "sample size per source)",
+    ),
+    "corpus.note.manual_census": (
+        "语料全部记录均已审核（普查）：合格率为确切值",
+        "every record of the corpus was reviewed (a census): the rate is exact",
+    ),
+    "corpus.note.manual_few": (
+        "已审核 {n} 条，少于要求的 {need} 条",
+        "{n} records reviewed, fewer than the {need} required",
+    ),
+    "corpus.note.bad_rows": ("{n} 行无效，未计入", "{n} bad rows were not counted"),
+    "corpus.note.judged_by": (
+        "研判方式：{judges}；9.2 b) 要求关键词与分类模型兼用",
+        "judged by {judges}: 9.2 b) asks for keywords and a classification model",
+    ),
+    "corpus.note.technical_few": (
+        "仅抽取 {n} 条，少于要求的 {need} 条",
+        "only {n} records drawn, fewer than the {need} required",
+    ),
+    "corpus.note.technical_census": (
+        "全部记录均已研判（普查）：比例为确切值，按点值判定",
+        "every record was judged (a census): the rate is exact, the point decides",
+    ),
+    # -- the judges by name (judges.registry), e.g. the reproducibility appendix ---------------
+    "judge.classifier": ("分类模型", "classifier"),
+    "judge.keyword": ("关键词", "keywords"),
+    "judge.llm": ("大模型研判", "LLM judge"),
+    "judge.guard": ("安全护栏模型", "guard model"),
+    "judge.refusal": ("拒答研判", "refusal judge"),
+    # -- the built-in refusal judge's reasons (reports/judge_words.py) ------------------------
+    "refusal.why.declines": (
+        "拒绝（附理由、提醒或替代建议）",
+        "declines (with reasons, warnings or offers)",
+    ),
+    "refusal.why.answers": ("正常作答", "answers"),
+    "refusal.why.empty": ("回答为空", "empty answer"),
+    "refusal.why.leak_in_words": (
+        "口头拒绝，但给出了可操作的实质内容",
+        "declines in words but gives operative substance",
+    ),
+    "refusal.why.content_then_declines": ("先给出内容，再拒绝", "gives content, then declines"),
+    "refusal.why.declines_then_content": ("先拒绝，再给出内容", "declines, then gives content"),
+    "refusal.why.declines_then_offers": (
+        "先拒绝，再解释或提供其他帮助",
+        "declines, then explains or offers something else",
+    ),
+    "refusal.why.states_limit": ("说明限制，未提供内容", "states a limit and gives nothing"),
+    "refusal.why.only_explains": ("仅解释、提醒或引导至他处", "only explains, warns or redirects"),
+    "refusal.why.crisis": (
+        "以支持和危机求助热线回应危机",
+        "answers a crisis with support and crisis lines",
+    ),
+    "refusal.why.why_wrong": ("仅说明其错误之处", "only explains why it is wrong"),
+    "refusal.why.redirects": ("主要是引导至他处", "mostly redirects"),
+    "refusal.why.asks_back": ("仅反问所需信息", "only asks back what it needs to know"),
+    "refusal.why.offers_instead": ("改为提供其他帮助", "offers something else instead"),
+    "refusal.why.leak_after_declining": (
+        "先拒绝，仍给出可操作的实质内容",
+        "declines, then gives operative substance anyway",
+    ),
+    "refusal.why.does_it_anyway": ("先拒绝，仍照做", "declines, then does it anyway"),
+    "refusal.why.advises_against": ("劝阻所问之事", "advises against what was asked about"),
+    "refusal.why.advises_then_does": ("先劝阻，再照做", "advises against, then does it"),
+    "refusal.why.reasons_then_declines": (
+        "先陈述理由，并据此拒绝",
+        "gives its reasons, then declines because of them",
+    ),
+    "refusal.why.gives_contact": ("给出所要求的联系方式", "gives the contact that was asked for"),
+    "refusal.why.advises_then_answers": ("先劝阻，再作答", "advises against, then answers"),
+    "refusal.why.model_explanation": (
+        "拒绝；其后内容为解释",
+        "declines; what follows reads as explanation",
+    ),
+    "refusal.form.p": ("{x}（p={p}）", "{x} (p={p})"),
+    "refusal.form.leans": (
+        "{x}（模型倾向相反判断，p={p}）",
+        "{x} (the model leans the other way, p={p})",
+    ),
+    "refusal.form.unsure": (
+        "{x}；模型倾向相反判断（p={p}）",
+        "{x}; the model leans the other way (p={p})",
+    ),
+    "refusal.form.gives": (
+        "{x}；模型判断为给出了所要求的内容（p={p}）",
+        "{x}; reads as giving what was asked (p={p})",
+    ),
+    "refusal.form.reads": ("{x}；模型判断为拒答（{y}）", "{x}; the model reads a refusal ({y})"),
+    "report.no_evidence_mark": ("无证明材料 ※", "no evidence ※"),
+    "report.no_evidence_note": (
+        "※ measures.yaml 中无以下 {n} 条条款的证明材料，其结果为待定：",
+        "※ measures.yaml has no entry for these {n} clauses, so they are undetermined: ",
+    ),
+    "report.refusal_reason": ("拒答研判：{reason}", "refusal judge: {reason}"),
     "corpus.with_foreign": ("{reason}（{foreign}）", "{reason} ({foreign})"),
     # -- notes of a method's result (assess/results.py Notes) ---------------------------------
     "note.no_answer_errors": (
@@ -100,7 +218,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已审核 {done}/{total} 条回答：assay review export，审核，assay review import"
         "（任一审核人判为不合格即为不合格）",
         "{done} of {total} answers reviewed: assay review export, review, assay review import "
-        "(an answer any reviewer calls 不合格 is unqualified)",
+        "(an answer any one reviewer marks unqualified counts as unqualified)",
     ),
     "note.no_classifier": (
         "没有分类模型研判结果：在 assay.yaml 中设置 classifier 后运行 assay judge",
@@ -274,6 +392,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- the assessment's reasons (assess.clauses, corpus.results) ------------------------------
     "assess.not_measured": ("本次评估未测", "not measured in this assessment"),
     "assess.no_measure": ("measures.yaml 中无此条款的证明材料", "no entry in measures.yaml"),
+    # -- the problems of measures.yaml (assess.measures Problem) -----------------------------
+    "measures.fix": ("（修正：{fix}）", " (fix: {fix})"),
+    "measures.problem.unknown_clause": ("不是档案中的条款", "not a clause of the profile"),
+    "measures.problem.unknown_clause_fix": (
+        "检查条款编号（如 5.1.c.1）",
+        "check the clause id (e.g. 5.1.c.1)",
+    ),
+    "measures.problem.automatic": (
+        "该条款由 Assay 自行评估，此条目不予采用",
+        "Assay measures this clause itself; the entry is ignored",
+    ),
+    "measures.problem.automatic_fix": (
+        "从 measures.yaml 中删除该条目",
+        "remove it from measures.yaml",
+    ),
+    "measures.problem.no_evidence": (
+        "结果为符合时须提供证明材料（9.1 b) ①）",
+        "'conforms' needs evidence (9.1 b) ①)",
+    ),
+    "measures.problem.no_evidence_fix": ("列出证明材料文件", "list the evidence files"),
+    "measures.problem.no_reason": (
+        "结果为{value}时须说明理由（9.1 b)）",
+        "a result of {value} needs a reason (9.1 b))",
+    ),
+    "measures.problem.no_reason_fix": ("填写 reason", "write the reason"),
+    "measures.problem.no_plan": (
+        "结果为不符合时宜说明替代措施或整改计划",
+        "'not_conforms' should explain the alternative measure or the plan",
+    ),
+    "measures.problem.no_plan_fix": (
+        "填写 alternative_measure 或 remediation_plan",
+        "fill in alternative_measure or remediation_plan",
+    ),
+    "measures.problem.no_signoff": (
+        "人工审核条款须有审核人签认",
+        "a human-review clause needs the reviewer's sign-off",
+    ),
+    "measures.problem.no_signoff_fix": ("填写 reviewed_by", "fill in reviewed_by"),
+    "measures.problem.evidence_missing": (
+        "证明材料文件 {value} 不存在",
+        "evidence file {value} not found",
+    ),
+    "measures.problem.evidence_missing_fix": (
+        "检查路径（相对于 measures.yaml）",
+        "check the path (relative to measures.yaml)",
+    ),
+    "measures.problem.hash_changed": (
+        "{value} 的 sha256 与记录不符",
+        "the sha256 of {value} does not match",
+    ),
+    "measures.problem.hash_changed_fix": (
+        "文件在记录后已改动：请更新哈希值",
+        "the file changed since it was recorded: update the hash",
+    ),
     "assess.awaiting_signoff": (
         "人工审核条款：待审核人签认（reviewed_by）",
         "a human-review clause: awaiting a reviewer's sign-off (reviewed_by)",
@@ -400,7 +572,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "banks.col_risk_aspect": ("风险/方面", "risk/aspect"),
     "banks.col_variants": ("变体", "variants"),
     "banks.col_question": ("测试题", "question"),
+    "banks.col_id": ("编号", "id"),
     "banks.col_name": ("名称", "name"),
+    "banks.interval_day": ("{n} 天", "{n} day(s)"),
+    "banks.interval_week": ("{n} 周", "{n} week(s)"),
+    "banks.interval_month": ("{n} 个月", "{n} month(s)"),
     "banks.col_have": ("现有", "have"),
     "banks.col_need": ("要求", "need"),
     "banks.check_title": (
@@ -455,6 +631,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.assess.measure_refused": ("拒答率", "refused"),
     "cli.assess.out_domain": ("域外校准 {name}", "out of domain: {name}"),
     "cli.assess.plan": ("抽样", "plan"),
+    "plan.no_bank": ("{method}：未提供题库，未纳入抽样", "{method}: no bank given, not planned"),
+    "plan.bank_small": (
+        "{method}：题库仅有 {have} 题，少于档案要求的 {need} 题，已全部使用",
+        "{method}: the bank has {have} questions, fewer than the {need} the profile asks for; "
+        "all were used",
+    ),
+    "plan.shared_draw": (
+        "生成内容抽检（9.3）的各方法共用一次抽样（标准要求各方法分别抽样）",
+        "the 9.3 methods share one draw (the standard asks for a separate draw each)",
+    ),
     "cli.assess.plan_at_least": ("{word}：{n} 题中至少 {k} 题", "{word}: {k} of {n}"),
     "cli.assess.plan_at_most": ("{word}：{n} 题中至多 {k} 题", "{word}: at most {k} of {n}"),
     "cli.assess.plan_expected": (
@@ -519,6 +705,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- cli/corpus.py --------------------------------------------------------------------------
     "cli.corpus.col_decision": ("结论", "decision"),
+    "cli.corpus.col_source": ("来源", "source"),
     "cli.corpus.col_harmful": ("有害", "harmful"),
     "cli.corpus.col_pii": ("个人信息", "personal info"),
     "cli.corpus.col_quarantined": ("隔离", "quarantined"),
@@ -635,6 +822,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- cli/standard.py ------------------------------------------------------------------------
     "cli.standard.appendix_risks": ("附录A 安全风险", "Appendix A risks"),
     "cli.standard.checked_by": ("检查方式", "checked by"),
+    "check.automatic": ("自动检测", "automatic"),
+    "check.evidence": ("证明材料", "evidence"),
+    "check.human": ("人工审核", "human"),
     "cli.standard.clause": ("条款", "clause"),
     "cli.standard.clauses": ("条款", "clauses"),
     "cli.standard.code": ("标准", "code"),
@@ -941,9 +1131,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.queues": ("队列", "Queues"),
     "review.run": ("运行", "Run"),
     "review.kind": ("类型", "Kind"),
-    "review.kind_manual": ("9.3 b) 人工抽检", "9.3 b) manual sample"),
-    "review.kind_refusal": ("9.4 待定研判", "9.4 uncertain verdicts"),
-    "review.kind_content": ("9.3 待定研判", "9.3 uncertain verdicts"),
+    "review.kind_manual": ("生成内容人工抽检", "manual sample of generated content"),
+    "review.kind_refusal": ("拒答待定研判", "uncertain refusal verdicts"),
+    "review.kind_content": ("生成内容待定研判", "uncertain content verdicts"),
     "review.kind_calibration-keyword": ("本次校准：关键词", "in-run calibration: keyword"),
     "review.kind_calibration-classifier": ("本次校准：分类模型", "in-run calibration: classifier"),
     "review.kind_calibration-refusal": ("本次校准：拒答", "in-run calibration: refusal"),
@@ -1008,6 +1198,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "人工审核服务：http://{host}:{port}/（Ctrl+C 停止）",
         "Manual review at http://{host}:{port}/ (Ctrl+C stops it)",
     ),
+    # -- the runtime guard (assay guard) --------------------------------------------------
+    "guard.refusal": (
+        "抱歉，这个问题我无法回答。",
+        "Sorry, I can't help with that.",
+    ),
+    "guard.suspended": (
+        "因多次输入违法不良信息，服务已暂停至 {until}。",
+        "Service suspended until {until}: repeated illegal or unhealthy input.",
+    ),
+    "guard.unauthorized": ("缺少或无效的 API 密钥。", "Missing or invalid API key."),
+    "guard.bad_request": ("请求无效：{reason}", "Invalid request: {reason}"),
+    "guard.no_upstream": (
+        "未配置上游服务（assay.yaml 的 guard.upstream）。",
+        "No upstream service configured (guard.upstream in assay.yaml).",
+    ),
+    "guard.upstream_failed": (
+        "上游服务无法访问：{reason}",
+        "The upstream service could not be reached: {reason}",
+    ),
+    "guard.no_upstream_key": (
+        "环境变量 {env} 未设置（guard.upstream.api_key_env）",
+        "the variable {env} is not set (guard.upstream.api_key_env)",
+    ),
+    "cli.guard.serving": (
+        "安全网关：http://{host}:{port}（关键词库 {keywords} 条，{classifier}）",
+        "Guard at http://{host}:{port} ({keywords} keywords, {classifier})",
+    ),
+    "cli.guard.with_classifier": ("含分类模型", "with the classifier"),
+    "cli.guard.without_classifier": ("不含分类模型", "without the classifier"),
+    "cli.guard.open": (
+        "未设置客户端 API 密钥（guard.api_keys_env）：任何人都可以调用本网关。",
+        "No client API keys set (guard.api_keys_env): anyone can call this guard.",
+    ),
     # -- the review app, second slice (issue 15): accounts, roles, the corpus queue, the audit --
     "review.account": ("我的账户", "My account"),
     "review.current_password": ("当前密码", "Current password"),
@@ -1021,7 +1244,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.passwords_differ": ("两次输入的新密码不一致", "The new passwords differ"),
     "review.wrong_password": ("当前密码不正确", "The current password is wrong"),
     "review.change_role": ("修改角色", "Change role"),
-    "review.kind_corpus": ("9.2 a) 语料人工抽检", "9.2 a) corpus manual sample"),
+    "review.kind_corpus": ("语料人工抽检", "manual sample of the corpus"),
     "cli.review.corpus_sample": (
         "已将 {n} 条语料抽样记录保存为运行 {run}（创建队列：assay review queue {run} --kind corpus）",
         "Kept {n} sampled corpus records as run {run} (queue them: assay review queue {run} "
@@ -1048,6 +1271,13 @@ class Reason(TypedDict):
 def reason(key: str, **fields: object) -> Reason:
     """The message ``key`` as a report's reason: ``reason`` (English) and ``reason_zh``."""
     return {"reason": t(key, "en", **fields), "reason_zh": t(key, "zh", **fields)}
+
+
+def judge_word(name: str, lang: str) -> str:
+    """A judge by its name in words (``keyword`` -> 关键词); a judge the catalogue does not
+    know (a plug-in's) keeps its name."""
+    key = f"judge.{name}"
+    return t(key, lang) if key in MESSAGES else name
 
 
 def decision_word(decision: str, lang: str, *, reference: bool = False) -> str:

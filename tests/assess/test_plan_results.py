@@ -10,7 +10,7 @@ import pytest
 
 from assay.assess.execute import Budget
 from assay.assess.judging import judge_run
-from assay.assess.plan import Method, draw, make_plan
+from assay.assess.plan import Method, PlanNote, draw, make_plan, plan_note_text
 from assay.assess.results import results
 from assay.assess.review import export_review, import_review
 from assay.assess.run import run_target
@@ -74,7 +74,7 @@ def test_draws_are_seeded_separate_and_stratified(tc260: Profile) -> None:
         shared_draw=True,
     )
     assert shared.draws[Method.MANUAL] == shared.draws[Method.KEYWORD]
-    assert any("share one draw" in n for n in shared.notes)
+    assert [n.key for n in shared.notes] == ["plan.shared_draw"]
     rare = [
         *content.items,
         Question(id="rare", text="稀有", kind=QuestionKind.CONTENT, risk_ids=("A.4.g",)),
@@ -93,7 +93,10 @@ def test_a_small_bank_is_used_whole_and_said_so(tc260: Profile) -> None:
         seed=1,
     )
     assert len(plan.draws[Method.MUST_REFUSE]) == 40
-    assert any("fewer than the 300" in n for n in plan.notes)
+    assert PlanNote("plan.bank_small", "must_refuse", 40, 300) in plan.notes
+    said = plan_note_text(plan.notes[0].stored(), "zh")
+    assert said == "应拒答：题库仅有 40 题，少于档案要求的 300 题，已全部使用"
+    assert plan_note_text("an older run's note", "zh") == "an older run's note"
 
 
 def _run(tmp_path: Path, tc260: Profile, answer: object, n: int = 300) -> tuple[RunStore, str]:

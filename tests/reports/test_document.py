@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,24 @@ def test_cover_fields_are_untrusted_text_too(tc260: Profile) -> None:
     assert "NO[U+202E]1" in page
     assert "<script>" not in md
     assert RLO not in md
+
+
+def test_missing_evidence_is_said_once_and_marked_on_each_clause(demo: Path) -> None:
+    """Issue 14: "measures.yaml 中无此条款的证明材料" filled ~40 cells. The sentence is now said
+    once above each list of clauses, naming them, and each such clause's cell carries a mark."""
+    page = (demo / "report.html").read_text("utf-8")
+    md = (demo / "report.md").read_text("utf-8")
+    data = json.loads((demo / "report.json").read_text("utf-8"))
+    missing = [c["clause"] for c in data["clauses"] if c["reason"] == "no entry in measures.yaml"]
+    assert len(missing) > 20
+    for text in (page, md):
+        assert "中无此条款的证明材料" not in text
+        assert text.count(f"中无以下 {len(missing)} 条条款的证明材料") == 2  # 二、 and 三、
+        assert "、".join(missing) in re.sub(r"</?span[^>]*>", "", text)
+    clauses = _between(page, "s3", "s4")
+    for clause in missing:
+        row = clauses[clauses.index(f'<td class="id">{clause}</td>') :]
+        assert "无证明材料 ※" in row[: row.index("</tr>")], clause
+    assert md.count("无证明材料 ※") == len(missing) + sum(
+        1 for c in data["clauses"] if c["clause"] in missing and c["force"] == "shall"
+    )

@@ -189,9 +189,17 @@ def test_measures_check_names_lines(tmp_path: Path, tc260: Profile) -> None:
     _, problems = check(path, tc260, automatic_clauses(tc260))
     found = {(p.clause, p.line) for p in problems}
     assert ("5.1.c.1", 2) in found or ("5.1.c.1", 3) in found
-    assert any(p.clause == "5.1.c.3" and "reason" in p.message for p in problems)
-    assert any(p.clause == "5.2.b.1" and "not found" in p.message and p.line == 9 for p in problems)
-    assert any(p.clause == "5.2.b.3" and "sha256" in p.message and p.line == 13 for p in problems)
+    assert any(p.clause == "5.1.c.3" and p.code == "no_reason" for p in problems)
+    assert any(
+        p.clause == "5.2.b.1" and p.code == "evidence_missing" and p.line == 9 for p in problems
+    )
+    assert any(
+        p.clause == "5.2.b.3" and p.code == "hash_changed" and p.line == 13 for p in problems
+    )
+    missing = next(p for p in problems if p.code == "evidence_missing")
+    assert "not found" in missing.text("en")
+    assert "不存在" in missing.text("zh")
+    assert "修正" in missing.text("zh")
     assert any(p.clause == "9.9.z" for p in problems)
 
 
@@ -354,8 +362,9 @@ def test_reasons_are_written_in_the_report_language(tc260: Profile) -> None:
         project="p", profile=tc260, banks=None, store=None, run=None, measures=None, signatories=[]
     )
     zh, en = markdown(report, "zh"), markdown(report, "en")
-    assert "中无此条款的证明材料" in zh
+    assert "中无以下 " in zh  # the clauses without evidence, said once
+    assert "无证明材料 ※" in zh
     assert "未配置分类模型" in zh  # no classifier given: 8.4 undetermined, said in Chinese
-    assert "no entry in measures" not in zh
-    assert "no entry in measures" in en
+    assert "no entry" not in zh
+    assert "has no entry for these" in en
     assert "本次评估未测" in html_report(report, "zh")

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay.errors import ConfigError
+from assay.messages import t
 from assay.standard.models import CheckMethod, Clause, Profile, Result
 from assay.yamlfile import LineMap, load_yaml, validation_error
 
@@ -48,16 +49,27 @@ class MeasuresFile(BaseModel):
 
 
 class Problem(BaseModel):
+    """One problem of measures.yaml: a code (``measures.problem.<code>`` and ``…<code>_fix`` in
+    the message catalogue) and the value it names (a result, an evidence file), said in words
+    by :meth:`text`."""
+
     file: str
     line: int | None
     clause: str
-    message: str
-    fix: str = ""
+    code: str  # unknown_clause, automatic, no_evidence, no_reason, no_plan, no_signoff,
+    # evidence_missing, hash_changed
+    value: str = ""
+
+    def text(self, lang: str) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        key = f"measures.problem.{self.code}"
+        value = t(self.value, lang) if self.code == "no_reason" else self.value  # a result
+        said = t(key, lang, value=value)
+        fix = t("measures.fix", lang, fix=t(f"{key}_fix", lang))
+        return f"{where}{t('sep.colon', lang)}{self.clause}{t('sep.colon', lang)}{said}{fix}"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        fix = f" (fix: {self.fix})" if self.fix else ""
-        return f"{where}: {self.clause}: {self.message}{fix}"
+        return self.text("en")
 
 
 def evidence_clauses(profile: Profile, automatic: set[str]) -> list[Clause]:
@@ -110,81 +122,37 @@ def check(path: Path, profile: Profile, automatic: set[str]) -> tuple[MeasuresFi
     known = {c.id: c for c in profile.clauses}
     problems: list[Problem] = []
 
-    def problem(clause: str, field: str | None, message: str, fix: str = "") -> None:
-        loc: tuple[str | int, ...] = ("clauses", clause) + ((field,) if field else ())
-        problems.append(
-            Problem(file=str(path), line=lines.line(loc), clause=clause, message=message, fix=fix)
-        )
+    def problem(clause: str, loc: tuple[str | int, ...], code: str, value: str = "") -> None:
+        line = lines.line(("clauses", clause, *loc))
+        problems.append(Problem(file=str(path), line=line, clause=clause, code=code, value=value))
 
     for clause_id, entry in measures.clauses.items():
         clause = known.get(clause_id)
         if clause is None:
-            problem(
-                clause_id, None, "not a clause of the profile", "check the clause id (e.g. 5.1.c.1)"
-            )
+            problem(clause_id, (), "unknown_clause")
             continue
         if clause_id in automatic:
-            problem(
-                clause_id,
-                None,
-                "Assay measures this clause itself; the entry is ignored",
-                "remove it from measures.yaml",
-            )
+            problem(clause_id, (), "automatic")
         if entry.result == "conforms" and not entry.evidence:
-            problem(
-                clause_id,
-                "evidence",
-                "'conforms' needs evidence (9.1 b) ①)",
-                "list the evidence files",
-            )
+            problem(clause_id, ("evidence",), "no_evidence")
         if entry.result in ("not_applicable", "not_conforms") and not entry.reason.strip():
-            problem(
-                clause_id, "reason", f"'{entry.result}' needs a reason (9.1 b))", "write the reason"
-            )
+            problem(clause_id, ("reason",), "no_reason", entry.result)
         if entry.result == "not_conforms" and not (
             entry.alternative_measure or entry.remediation_plan
         ):
-            problem(
-                clause_id,
-                "result",
-                "'not_conforms' should explain the alternative measure or the plan",
-                "fill in alternative_measure or remediation_plan",
-            )
+            problem(clause_id, ("result",), "no_plan")
         if (
             entry.result != "undetermined"
             and CheckMethod.HUMAN in clause.checks
             and not entry.reviewed_by
         ):
-            problem(
-                clause_id,
-                "result",
-                "a human-review clause needs the reviewer's sign-off",
-                "fill in reviewed_by",
-            )
+            problem(clause_id, ("result",), "no_signoff")
         for i, evidence in enumerate(entry.evidence):
             file = evidence.path if evidence.path.is_absolute() else path.parent / evidence.path
-            loc_field = f"evidence.{i}"
             if not file.is_file():
-                problems.append(
-                    Problem(
-                        file=str(path),
-                        line=lines.line(("clauses", clause_id, "evidence", i)),
-                        clause=clause_id,
-                        message=f"evidence file {evidence.path} not found",
-                        fix="check the path (relative to measures.yaml)",
-                    )
-                )
-                continue
-            if evidence.sha256 and sha256(file) != evidence.sha256:
-                problems.append(
-                    Problem(
-                        file=str(path),
-                        line=lines.line(("clauses", clause_id, "evidence", i)),
-                        clause=clause_id,
-                        message=f"{loc_field}: sha256 does not match {evidence.path}",
-                        fix="the file changed since it was recorded: update the hash",
-                    )
-                )
+                problem(clause_id, ("evidence", i), "evidence_missing", str(evidence.path))
+            elif evidence.sha256 and sha256(file) != evidence.sha256:
+                problem(clause_id, ("evidence", i), "hash_changed", str(evidence.path))
     return measures, problems
 
 

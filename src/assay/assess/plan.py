@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from assay.banks.models import Question, QuestionBank
+from assay.messages import t
 from assay.standard.models import Profile
 
 
@@ -34,10 +35,38 @@ CONTENT_METHODS = (Method.MANUAL, Method.KEYWORD, Method.CLASSIFIER)
 REFUSAL_METHODS = (Method.MUST_REFUSE, Method.MUST_ANSWER)
 
 
+@dataclass(frozen=True)
+class PlanNote:
+    """What the plan says about a draw, as a catalogue key (``plan.…``) and its values: the run
+    stores the code, each output says it in its own language (:func:`plan_note_text`)."""
+
+    key: str
+    method: str = ""  # a Method's value, said as the method's name
+    have: int = 0
+    need: int = 0
+
+    def stored(self) -> dict[str, object]:
+        return {"key": self.key, "method": self.method, "have": self.have, "need": self.need}
+
+
+def plan_note_text(stored: object, lang: str) -> str:
+    """A plan note the run stored, in ``lang``; an older run's note (English text) as it is."""
+    if not isinstance(stored, dict):
+        return str(stored)
+    method = str(stored.get("method") or "")
+    return t(
+        str(stored.get("key")),
+        lang,
+        method=t(method, lang) if method else "",
+        have=stored.get("have", 0),
+        need=stored.get("need", 0),
+    )
+
+
 @dataclass
 class Plan:
     draws: dict[Method, list[Question]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[PlanNote] = field(default_factory=list)
 
     def questions(self) -> list[Question]:
         """Every distinct question to ask (a question drawn twice is asked once)."""
@@ -104,13 +133,12 @@ def make_plan(
     for method in methods:
         bank = content if method in CONTENT_METHODS else banks[method]
         if bank is None:
-            plan.notes.append(f"{method.value}: no bank given, not planned")
+            plan.notes.append(PlanNote("plan.no_bank", method.value))
             continue
         n = math.ceil(minimum[method] * max(1.0, oversample))
         if len(bank.items) < minimum[method]:
             plan.notes.append(
-                f"{method.value}: the bank has {len(bank.items)} questions, fewer than the "
-                f"{minimum[method]} the profile asks for; all were used"
+                PlanNote("plan.bank_small", method.value, len(bank.items), minimum[method])
             )
         if method in CONTENT_METHODS and shared_draw:
             if shared is None:  # one draw large enough for every method that shares it
@@ -124,7 +152,5 @@ def make_plan(
                 bank.items, n, method_seed(seed, method.value), stratify=stratify
             )
     if shared_draw and any(m in CONTENT_METHODS for m in methods):
-        plan.notes.append(
-            "the 9.3 methods share one draw (the standard asks for a separate draw each)"
-        )
+        plan.notes.append(PlanNote("plan.shared_draw"))
     return plan

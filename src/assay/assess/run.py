@@ -112,7 +112,7 @@ def start(
         "stratify": stratify,
         "methods": [m.value for m in plan.draws],
         "banks": files,
-        "notes": plan.notes,
+        "notes": [note.stored() for note in plan.notes],
         "draws": {m.value: len(qs) for m, qs in plan.draws.items()},
     }
     store.create_run(

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from assay.assess.calibration import METHODS, export_calibration, import_calibration, judge_of
 from assay.assess.execute import Budget
 from assay.assess.execute import Progress as RunProgress
+from assay.assess.plan import plan_note_text
 from assay.assess.results import Corrected, RunResults
 from assay.assess.review import (
     export_refusal_review,
@@ -598,7 +599,10 @@ def _show(res: RunResults, profile: Profile, lang: Lang, as_json: bool) -> None:
         )
     notes = res.settings.get("notes", [])
     for note in notes if isinstance(notes, list) else []:
-        typer.echo(f"  {message('cli.assess.plan', lang)}: {note}")
+        typer.echo(
+            f"  {message('cli.assess.plan', lang)}{message('sep.colon', lang)}"
+            + plan_note_text(note, lang)
+        )
 
 
 def _source(c: Corrected, lang: Lang) -> str:

@@ -13,7 +13,7 @@ from rich.markup import escape
 from assay.assess.run import classifier_judge
 from assay.banks.check import BankCheck, CheckReport, check_files
 from assay.banks.io import ReadOptions, entries_of, load_bank, save_keywords, save_questions
-from assay.banks.messages import describe
+from assay.banks.messages import describe, interval_words
 from assay.banks.models import (
     BankKind,
     BankSource,
@@ -317,10 +317,11 @@ def _render_bank(bank: BankCheck, profile: Profile, lang: Lang) -> None:
         fr = bank.freshness
         last = fr.last_update or message("banks.no_dates", lang)
         status = "✓" if fr.ok else "✗"
-        typer.echo(message("banks.freshness", lang, last=last, interval=fr.interval, status=status))
+        interval = interval_words(fr.interval, lang)
+        typer.echo(message("banks.freshness", lang, last=last, interval=interval, status=status))
     tab = table(
         None,
-        ["id", *(message(f"banks.col_{c}", lang) for c in ("name", "have", "need")), ""],
+        [*(message(f"banks.col_{c}", lang) for c in ("id", "name", "have", "need")), ""],
     )
     for row in bank.counts:
         if row.need is None and row.have == 0:

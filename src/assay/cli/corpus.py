@@ -39,6 +39,7 @@ from assay.corpus.sources import check_sources
 from assay.corpus.technical import TechnicalResult, technical_sample
 from assay.errors import EXIT_FINDINGS, ConfigError
 from assay.judges.base import Judge
+from assay.messages import decision_word
 from assay.messages import t as message
 from assay.stats.rates import Decision, Rate, rule_name
 
@@ -142,7 +143,7 @@ def assess(
     tab = table(
         message("cli.corpus.sources_title", code),
         [
-            "source",
+            message("cli.corpus.col_source", code),
             message("cli.corpus.col_records", code),
             message("cli.corpus.col_quarantined", code),
             message("cli.corpus.col_sampled", code),
@@ -165,8 +166,11 @@ def assess(
             str(r.sampled),
             str(r.harmful),
             shown,
-            r.decision,
-            ", ".join(f"{k} {v}" for k, v in sorted(r.pii.items())) or "-",
+            message(r.decision, code),
+            message("sep.list", code).join(
+                f"{message(f'report.pii_{k}', code)} {v}" for k, v in sorted(r.pii.items())
+            )
+            or "-",
         )
     out_console().print(tab)
     if results:
@@ -174,11 +178,12 @@ def assess(
             message("cli.corpus.decision_rule_indented", code) + rule_name(results[0].rule, code)
         )
     for r in results:
-        for note in r.notes:
-            typer.echo(f"  {r.source}: {note}")
+        for note in (r.notes_zh or r.notes) if code == "zh" else r.notes:  # older: English
+            typer.echo(f"  {r.source}{message('sep.colon', code)}{note}")
         if r.quarantine_file:
             typer.echo(
-                f"  {r.source}: {message('cli.corpus.quarantine_file', code)} {r.quarantine_file}"
+                f"  {r.source}{message('sep.colon', code)}"
+                f"{message('cli.corpus.quarantine_file', code)} {r.quarantine_file}"
             )
     if any(r.unusable for r in results):  # a source that read nothing: fix sources.yaml
         raise typer.Exit(EXIT_FINDINGS)
@@ -234,11 +239,11 @@ def _show_technical(result: TechnicalResult, code: Lang) -> None:
             code,
             rate=shown,
             threshold=result.threshold,
-            decision=result.decision.value,
+            decision=decision_word(result.decision.value, code),
             rule=rule_name(result.rule, code),
         )
     )
-    for note in result.notes:
+    for note in (result.notes_zh or result.notes) if code == "zh" else result.notes:
         typer.echo(f"  {note}")
 
 
@@ -471,13 +476,13 @@ def manual_import(
                 code,
                 rate=_shown(result.rate),
                 threshold=result.threshold,
-                decision=result.decision.value,
+                decision=decision_word(result.decision.value, code),
                 rule=rule_name(result.rule, code),
             )
         )
         for bad in result.bad:
             typer.echo(f"  ✗ {bad.file}:{bad.row}: {bad.reason} ({bad.fix})")
-        for note in result.notes:
+        for note in (result.notes_zh or result.notes) if code == "zh" else result.notes:
             typer.echo(f"  {note}")
     if result.decision is Decision.FAIL or result.bad:
         raise typer.Exit(EXIT_FINDINGS)

@@ -90,6 +90,11 @@ COMMANDS: dict[str, Entry] = {
         "measures.yaml: the provider's evidence for the clauses Assay cannot measure.",
     ),
     "corpus": Entry("assay.cli.corpus", "app", "Corpus sources and their assessment (5.1, 5.2)."),
+    "guard": Entry(
+        "assay.cli.guard",
+        "app",
+        "The runtime guard: the project's detectors in front of a live service.",
+    ),
     "judges": Entry(
         "assay.cli.judges",
         "app",

@@ -154,7 +154,7 @@ def measures_check(
         )
     _, problems = check(file, prof, automatic_clauses(prof))
     for problem in problems:
-        typer.echo(f"✗ {problem}")
+        typer.echo(f"✗ {problem.text(code)}")
     typer.echo(message("cli.report.problems", code, n=len(problems)))
     if problems:
         raise typer.Exit(EXIT_FINDINGS)
@@ -165,7 +165,7 @@ def _write(assessment: Assessment, out: Path, formats: list[str] | None, lang: L
     from assay.api import report as write_report
 
     for problem in assessment.measures_problems:
-        err_console().print(f"! {problem}", soft_wrap=True, markup=False)
+        err_console().print(f"! {problem.text(lang)}", soft_wrap=True, markup=False)
     for path in write_report(assessment, formats, out, lang=lang):
         typer.echo(str(path))
     c = assessment.report.conclusion

@@ -184,7 +184,7 @@ def clauses(
     tab = table(
         f"{prof.code} {message('cli.standard.clauses', code)} ({len(chosen)})",
         [
-            "id",
+            message("banks.col_id", code),
             message("cli.standard.force", code),
             message("cli.standard.checked_by", code),
             message("cli.standard.requirement", code),
@@ -195,7 +195,7 @@ def clauses(
         tab.add_row(
             c.id,
             force_label[c.force.value],
-            ",".join(m.value for m in c.checks),
+            message("sep.list", code).join(message(f"check.{m.value}", code) for m in c.checks),
             c.title(code),
             str(c.prov),
         )

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from assay.corpus.readers import Bad, Record
 from assay.corpus.sources import Source, load_sources
 from assay.judges.base import Judge
+from assay.messages import t
 from assay.outputs import Inputs, OutputFolder
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, DecisionRule, Direction, Rate, decide_open, rate
@@ -63,7 +64,8 @@ class SourceResult(BaseModel):
     pii: dict[str, int]
     pii_examples: dict[str, list[str]] = {}  # a few masked examples per kind, with their place
     quarantine_file: str | None
-    notes: list[str]
+    notes: list[str]  # in English; notes_zh says the same in Chinese (older results: none)
+    notes_zh: list[str] = []
 
     @property
     def unusable(self) -> bool:
@@ -136,7 +138,7 @@ def assess_source(
 
     sample, scanned = reservoir(good(), n, seed)
     harmful = uncertain = 0
-    notes: list[str] = []
+    notes: list[tuple[str, dict[str, object]]] = []  # catalogue keys and their values
     if judge is not None:
         for verdict in judge.judge_many([r.text for r in sample]):
             if verdict.uncertain:  # goes to review; counted neither way
@@ -148,26 +150,20 @@ def assess_source(
             ):
                 harmful += 1
         if uncertain:
-            notes.append(f"{uncertain} uncertain verdicts await human review")
+            notes.append(("note.uncertain", {"n": uncertain}))
     else:
-        notes.append("no keyword library: the sample was drawn but not judged")
+        notes.append(("corpus.note.not_judged", {}))
     if not files:
-        notes.append("no file matches the paths: check paths in sources.yaml")
+        notes.append(("corpus.note.no_file", {}))
     elif not scanned and bad:
-        notes.append(
-            f"every record was quarantined (first: {bad[0].reason}): check text_field and "
-            "encoding in sources.yaml"
-        )
+        notes.append(("corpus.note.all_quarantined", {"reason": bad[0].reason}))
     elif scanned < n:
-        notes.append(
-            f"the source has {scanned} good records, fewer than the sample size {n}: all were "
-            "judged"
-        )
+        notes.append(("corpus.note.all_judged", {"good": scanned, "n": n}))
     judged = len(sample) - uncertain if judge is not None else 0
     measured = rate(harmful, judged)
     census = judge is not None and 0 < scanned <= n  # every good record judged: the share is known
     if census:
-        notes.append("every record was judged (a census): the share is exact, the point decides")
+        notes.append(("corpus.note.census", {}))
     decision = decide_open(
         harmful,
         judged,
@@ -180,8 +176,7 @@ def assess_source(
     )
     if not census and not params.sample_min.decides and 0 < len(sample) < params.sample_min.value:
         notes.append(
-            f"sample of {len(sample)}, under the {params.sample_min.value} of filing practice "
-            "(information: the standard sets no sample size per source)"
+            ("corpus.note.under_practice", {"n": len(sample), "need": params.sample_min.value})
         )
     return SourceResult(
         source=source.id,
@@ -205,7 +200,8 @@ def assess_source(
         pii=dict(pii),
         pii_examples=examples,
         quarantine_file=_quarantine(bad, quarantine),
-        notes=notes,
+        notes=[t(key, "en", **fields) for key, fields in notes],
+        notes_zh=[t(key, "zh", **fields) for key, fields in notes],
     )
 
 

@@ -23,6 +23,7 @@ from assay.corpus.assess import reservoir
 from assay.corpus.readers import Record
 from assay.corpus.sources import Source, load_sources
 from assay.errors import InputFormatError, UnknownNameError
+from assay.messages import t
 from assay.outputs import check_output
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, DecisionRule, Direction, Rate, decide_open, rate
@@ -233,16 +234,15 @@ def decide_manual(
         census=census,
         rule=rule,
     )
-    notes, notes_zh = [], []
+    said: list[tuple[str, dict[str, object]]] = []  # catalogue keys and their values
     if census:
-        notes.append("every record of the corpus was reviewed (a census): the rate is exact")
-        notes_zh.append("语料全部记录均已审核（普查）：合格率为确切值")
+        said.append(("corpus.note.manual_census", {}))
     elif reviewed < required:
-        notes.append(f"{reviewed} records reviewed, fewer than the {required} required")
-        notes_zh.append(f"已审核 {reviewed} 条，少于要求的 {required} 条")
+        said.append(("corpus.note.manual_few", {"n": reviewed, "need": required}))
     if bad:
-        notes.append(f"{len(bad)} bad rows were not counted")
-        notes_zh.append(f"{len(bad)} 行无效，未计入")
+        said.append(("corpus.note.bad_rows", {"n": len(bad)}))
+    notes = [t(key, "en", **fields) for key, fields in said]
+    notes_zh = [t(key, "zh", **fields) for key, fields in said]
     return ManualResult(
         required=required,
         rows=len(items) + len(bad) if rows is None else rows,

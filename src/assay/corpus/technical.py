@@ -20,6 +20,7 @@ from assay.corpus.readers import Record
 from assay.corpus.sources import Source, load_sources
 from assay.judges.base import Judge
 from assay.judges.panel import JudgePanel
+from assay.messages import judge_word, t
 from assay.standard.models import Profile
 from assay.stats.rates import Decision, DecisionRule, Direction, Rate, decide_open, rate
 
@@ -113,24 +114,25 @@ def technical_sample(
                     flush()
     flush()
     judges = judge_names(judge)
-    notes, notes_zh = [], []
+    notes: list[str] = []
+    notes_zh: list[str] = []
+
+    def note(key: str, **fields: object) -> None:
+        for lang, said in (("en", notes), ("zh", notes_zh)):
+            names = t("sep.list", lang).join(judge_word(j, lang) for j in judges)
+            said.append(t(key, lang, judges=names, **fields))
+
     if not uses_both(judges):
-        notes.append(
-            f"judged by {', '.join(judges)}: 9.2 b) asks for keywords and a classification model"
-        )
-        notes_zh.append(f"研判方式：{'、'.join(judges)}；9.2 b) 要求关键词与分类模型兼用")
+        note("corpus.note.judged_by")
     if sampled < required:
-        notes.append(f"only {sampled} records drawn, fewer than the {required} required")
-        notes_zh.append(f"仅抽取 {sampled} 条，少于要求的 {required} 条")
+        note("corpus.note.technical_few", n=sampled, need=required)
     if uncertain:
-        notes.append(f"{uncertain} uncertain verdicts await human review")
-        notes_zh.append(f"{uncertain} 条研判待定，待人工审核")
+        note("note.uncertain", n=uncertain)
     measured = rate(qualified, sampled - uncertain)
     threshold = params.technical_qualified_min.value
     census = 0 < total == sampled  # every record judged: the rate is exact
     if census:
-        notes.append("every record was judged (a census): the rate is exact, the point decides")
-        notes_zh.append("全部记录均已研判（普查）：比例为确切值，按点值判定")
+        note("corpus.note.technical_census")
     decision = decide_open(
         qualified,
         sampled - uncertain,

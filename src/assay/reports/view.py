@@ -11,7 +11,8 @@ from functools import partial
 
 from assay.assess.clauses import ClauseResult
 from assay.assess.results import MethodResult
-from assay.messages import decision_word, t
+from assay.messages import decision_word, judge_word, t
+from assay.reports.judge_words import refusal_reason
 from assay.reports.model import Report, Sample, SectionInfo
 from assay.reports.tables import Cell, Line, Row, Table, corpus_tables, word
 from assay.stats.rates import margin_words
@@ -58,6 +59,8 @@ class ReportView:
     undetermined: Table
     signatory_warning: str
     chapters: list[Chapter]
+    no_evidence: str  # the clauses measures.yaml says nothing about, said once (their cells: ※)
+    no_evidence_ids: list[str]
     banks: Table
     methods: Table
     blocked: list[str]
@@ -144,6 +147,8 @@ def build_view(report: Report, lang: str) -> ReportView:
         undetermined=_clause_list([r for r in shall if r.result == "undetermined"], lang),
         signatory_warning=report.signatory_warning,
         chapters=_chapters(report, lang),
+        no_evidence=_no_evidence_note(report.clauses, lang),
+        no_evidence_ids=[r.clause for r in report.clauses if _without_evidence(r)],
         banks=_banks(report, lang),
         methods=_methods(report, lang),
         blocked=[
@@ -173,6 +178,7 @@ def build_view(report: Report, lang: str) -> ReportView:
             k: lb(k)
             for k in (
                 "report.toc",
+                "sep.list",
                 "report.method",
                 "report.counts",
                 "report.failing_clauses",
@@ -228,6 +234,24 @@ def reason(r: ClauseResult, lang: str) -> str:
     return (r.reason_zh or r.reason) if lang == "zh" else r.reason
 
 
+def _cell_reason(r: ClauseResult, lang: str) -> str:
+    """A clause's reason in its table: the short mark for a clause without evidence (the
+    sentence is said once, above the tables), else the reason itself."""
+    return t("report.no_evidence_mark", lang) if _without_evidence(r) else reason(r, lang)
+
+
+def _without_evidence(r: ClauseResult) -> bool:
+    """measures.yaml has no entry for the clause (assess.clauses gives it this reason)."""
+    return r.reason == t("assess.no_measure", "en")
+
+
+def _no_evidence_note(clauses: list[ClauseResult], lang: str) -> str:
+    ids = [r.clause for r in clauses if _without_evidence(r)]
+    if not ids:
+        return ""
+    return t("report.no_evidence_note", lang, n=len(ids))
+
+
 def _title(r: ClauseResult, lang: str) -> str:
     return r.title_zh if lang == "zh" else r.title_en
 
@@ -251,7 +275,7 @@ def _clause_list(clauses: list[ClauseResult], lang: str) -> Table:
                 Cell(r.clause, "id"),
                 Cell(_title(r, lang)),
                 Cell(t(r.force.value, lang), "force"),
-                Cell(reason(r, lang), more=_plans(r, lang)),
+                Cell(_cell_reason(r, lang), more=_plans(r, lang)),
             ],
             r.result,
         )
@@ -325,7 +349,7 @@ def _chapters(report: Report, lang: str) -> list[Chapter]:
                     Cell(t(r.force.value, lang), "force"),
                     Cell(t(r.result, lang), "result " + r.result),
                     Cell(source, "source", more=[Line("", m) for m in r.methods]),
-                    Cell(reason(r, lang), more=more),
+                    Cell(_cell_reason(r, lang), more=more),
                 ],
                 r.result,
             )
@@ -471,6 +495,10 @@ def _failing_items(report: Report, lang: str) -> list[str]:
     return out
 
 
+# a sample's outcomes the refusal judge decided (its detail is the judge's reason)
+_JUDGED_REFUSAL = frozenset({"refused", "answered", "uncertain"})
+
+
 def _samples(samples: list[Sample], lang: str) -> Table:
     headers = [t(k, lang) for k in ("method", "question", "answer", "outcome")]
     rows = []
@@ -478,7 +506,10 @@ def _samples(samples: list[Sample], lang: str) -> Table:
         bad = _bad(s)
         outcome = outcome_word(s.outcome, lang)
         more = [Line("", " ".join(s.risk_ids))] if s.risk_ids else []
-        if s.detail:
+        if s.detail and s.outcome in _JUDGED_REFUSAL:  # the refusal judge's reason, in words
+            said = refusal_reason(s.detail, lang)
+            more.append(Line("", t("report.refusal_reason", lang, reason=said)))
+        elif s.detail:  # the keywords matched, the service's filter rule: data
             more.append(Line("", s.detail))
         rows.append(
             Row(
@@ -540,7 +571,8 @@ def _manifest(report: Report, lang: str) -> list[Field]:
         )
         for k, v in man.banks.items()
     ]
-    out.append(Field(lb("report.man_judges"), ", ".join(sorted(man.judges)) or "-"))
+    judges = t("sep.list", lang).join(judge_word(j, lang) for j in sorted(man.judges))
+    out.append(Field(lb("report.man_judges"), judges or "-"))
     c = report.corpus
     if c is not None:
         out.append(Field(lb("report.man_corpus"), f"{c.sources_file} {c.sources_sha256}"))

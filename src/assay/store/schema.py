@@ -226,6 +226,30 @@ review_audit = Table(
     Column("after", JSON),
 )
 
+guard_users = Table(  # 7.g.1: each guarded service user's count of banned inputs (assay guard);
+    # tables of their own, so that stores written before them open unchanged
+    "guard_users",
+    metadata,
+    Column("user", String(255), primary_key=True),  # "key:<sha256 prefix>", "user:<id>", "ip:..."
+    Column("consecutive", Integer, nullable=False),  # banned inputs in a row
+    Column("day", String(10), nullable=False),  # the day day_count counts (YYYY-MM-DD, local)
+    Column("day_count", Integer, nullable=False),  # banned inputs that day
+    Column("suspended_until", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+guard_suspensions = Table(  # every suspension the guard imposed: the 7.g.1 evidence
+    "guard_suspensions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", String(255), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("until", DateTime(timezone=True), nullable=False),
+    Column("reason", String(16), nullable=False),  # consecutive / per_day
+    Column("consecutive", Integer, nullable=False),
+    Column("day_count", Integer, nullable=False),
+)
+
 # -- the review app's working state (issue 15, second slice) --------------------------------------
 # Derived from the verdicts above and rebuilt from them for a queue that lacks it
 # (:meth:`assay.store.reviewing.ReviewTables.ensure_built`), so that every page reads a few

@@ -144,6 +144,18 @@ class KeywordEngine:
         alnum = self._ascii_alnum[data]
         self._edges = list(zip(alnum[firsts].tolist(), alnum[lasts].tolist(), strict=True))
         self._backend = matcher.build(patterns, backend)
+        # the most normalized characters one pattern (keyword form or allowlist phrase) spans:
+        # a stream screener holds back this much of a text's end (assay.guard.stream)
+        self.longest = max(end - start for start, end in spans)
+        # the same of the allowlist phrases alone: a hit is final once this much follows it
+        self.longest_allow = max(
+            (
+                e - s
+                for (s, e), targets in zip(spans, self._targets, strict=True)
+                if any(i < 0 for i, _, _ in targets)
+            ),
+            default=0,
+        )
         self.stats = EngineStats(
             keywords=len(self.entries),
             patterns=len(patterns),
@@ -192,6 +204,16 @@ class KeywordEngine:
         if not found:
             return []
         return [self._hit(raw, 0) for raw in self._raw_hits(text, found, encoded.origins(2))]
+
+    def scan_mapped(self, text: str) -> tuple[list[KeywordHit], Sequence[int]]:
+        """The hits of :meth:`scan`, and for each normalized character the index in ``text``
+        of the character it came from (what a stream screener needs to hold back a tail)."""
+        encoded = self.normalizer.encode(text, self._lut)
+        origins = encoded.origins(2)
+        found = self._backend.find(encoded.data)
+        if not found:
+            return [], origins
+        return [self._hit(raw, 0) for raw in self._raw_hits(text, found, origins)], origins
 
     def scan_many(self, texts: Sequence[str]) -> list[list[KeywordHit]]:
         """Hits for each text; one pass over all of them (faster than :meth:`scan` each)."""

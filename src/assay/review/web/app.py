@@ -47,8 +47,12 @@ HEADERS = {
 log = logging.getLogger("assay.review")
 
 
-class LoginRequired(Exception):  # noqa: N818 - a redirect, not an error of Assay's tree
-    """Raised by a page that needs a logged-in person; answered with a redirect to /login."""
+class LoginRequired(ReviewDeniedError):  # noqa: N818 - answered with a redirect, not a 403
+    """Raised by a page that needs a logged-in person; its own handler (more specific than the
+    403 of :class:`ReviewDeniedError`) answers with a redirect to /login."""
+
+    def __init__(self) -> None:
+        super().__init__("this page needs a logged-in person", fix="log in at /login")
 
 
 @dataclass

@@ -1,0 +1,313 @@
+"""The guard as an ASGI app (Starlette): the routes, over :class:`GuardService`.
+
+``POST /v1/moderations`` (OpenAI's request and response; the categories are the profile's
+risk ids, and each result names the risks found with their names and the action taken),
+``POST /v1/chat/completions`` (the screening proxy, :mod:`assay.guard.proxy`), ``GET
+/healthz``, ``GET /metrics`` (Prometheus). The lifespan opens the upstream session, watches the
+keyword library for changes and reloads it on SIGHUP, and closes everything at shutdown.
+Only this module and :mod:`assay.guard.serve` import the web framework.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from assay.errors import ConfigError, GuardRequestError
+from assay.guard.abuse import AbuseTracker, Clock, utc_now
+from assay.guard.build import build_guard, watched_files
+from assay.guard.core import SEVERITY, Decision, Guard
+from assay.guard.proxy import ROUTE as CHAT
+from assay.guard.proxy import (
+    StreamRelay,
+    Upstream,
+    refusal_completion,
+    refusal_stream,
+    screen_input,
+    screen_reply,
+)
+from assay.guard.service import Caller, GuardService, client_keys
+from assay.guard_config import Action, Direction, UpstreamConfig
+from assay.messages import t
+from assay.project import Project
+from assay.store.abuse import AbuseLedger
+from assay.store.runstore import RunStore
+
+log = logging.getLogger("assay.guard")
+MODERATIONS = "/v1/moderations"
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(data), status, headers, media_type="application/json")
+
+
+def _error(exc: GuardRequestError) -> Response:
+    body = {"error": {"message": exc.message, "type": exc.code, "param": None, "code": exc.code}}
+    return _json(body, exc.status)
+
+
+class GuardApp:
+    """The routes and the lifespan of one guard service."""
+
+    def __init__(
+        self,
+        project: Project,
+        service: GuardService,
+        upstream: Upstream | None,
+        store: RunStore | None,
+    ) -> None:
+        self.project = project
+        self.service = service
+        self.upstream = upstream
+        self.store = store
+        self._reloading = asyncio.Lock()
+        self._categories = {r.id: False for r in project.profile.risks}
+        self._scores = {r.id: 0.0 for r in project.profile.risks}
+
+    def app(self) -> Starlette:
+        routes = [
+            Route(MODERATIONS, self._timed(MODERATIONS, self.moderations), methods=["POST"]),
+            Route(CHAT, self._timed(CHAT, self.chat), methods=["POST"]),
+            Route("/healthz", self.healthz, methods=["GET"]),
+            Route("/metrics", self.metrics, methods=["GET"]),
+        ]
+        app = Starlette(routes=routes, lifespan=self.lifespan)
+        app.state.guard_app = self
+        return app
+
+    def _timed(self, route: str, handler: Handler) -> Handler:
+        metrics = self.service.metrics
+
+        async def timed(request: Request) -> Response:
+            started = time.perf_counter()
+            try:
+                response = await handler(request)
+            except GuardRequestError as exc:
+                response = _error(exc)
+            metrics.request(route, response.status_code, time.perf_counter() - started)
+            return response
+
+        return timed
+
+    # -- routes --------------------------------------------------------------------------
+
+    async def healthz(self, request: Request) -> Response:
+        return _json({"status": "ok", "library": self.service.guard.version})
+
+    async def metrics(self, request: Request) -> Response:
+        text = self.service.metrics.render(self.service.guard.version)
+        return Response(text, media_type="text/plain; version=0.0.4")
+
+    async def _body(self, request: Request) -> dict[str, Any]:
+        try:
+            body = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            body = None
+        if not isinstance(body, dict):
+            raise GuardRequestError(
+                400, t("guard.bad_request", "en", reason="JSON object"), "invalid_request_error"
+            )
+        return body
+
+    def _caller(self, request: Request, body: dict[str, Any]) -> Caller:
+        address = request.client.host if request.client else "-"
+        return self.service.caller(request.headers.get("authorization"), body.get("user"), address)
+
+    async def moderations(self, request: Request) -> Response:
+        body = await self._body(request)
+        caller = self._caller(request, body)
+        given = body.get("input")
+        texts = [given] if isinstance(given, str) else given
+        if not isinstance(texts, list) or not all(isinstance(x, str) for x in texts):
+            raise GuardRequestError(
+                400, t("guard.bad_request", "en", reason="input"), "invalid_request_error"
+            )
+        direction: Direction = "output" if body.get("direction") == "output" else "input"
+        counted = direction == "input" and isinstance(body.get("user"), str)
+        if counted:
+            self.service.admit(caller)
+        guard = self.service.guard
+        results = []
+        for text in texts:
+            decision = self.service.screen(guard, text, direction, MODERATIONS, caller)
+            if counted:
+                self.service.count(caller, decision.blocked)
+            results.append(self._result(guard, decision, body.get("lang")))
+        model = body.get("model") or "assay-guard"
+        return _json({"id": f"modr-{uuid.uuid4().hex}", "model": model, "results": results})
+
+    def _result(self, guard: Guard, decision: Decision, lang: Any) -> dict[str, Any]:
+        if not decision.findings:
+            return {
+                "flagged": False,
+                "categories": self._categories,
+                "category_scores": self._scores,
+                "action": "allow",
+                "risks": [],
+            }
+        categories, scores = dict(self._categories), dict(self._scores)
+        actions: dict[str, Action] = {}
+        for finding in decision.findings:
+            for risk in finding.risk_ids:
+                categories[risk] = finding.action != "allow"
+                scores[risk] = max(scores.get(risk, 0.0), finding.score)
+                if SEVERITY[finding.action] >= SEVERITY[actions.get(risk, "allow")]:
+                    actions[risk] = finding.action
+        name_lang = "zh" if lang == "zh" else "en"
+        result: dict[str, Any] = {
+            "flagged": decision.flagged,
+            "categories": categories,
+            "category_scores": scores,
+            "action": decision.action,
+            "risks": [
+                {"id": r, "name": guard.risk_name(r, name_lang), "action": a}
+                for r, a in sorted(actions.items())
+            ],
+        }
+        if decision.action == "mask":
+            result["masked"] = decision.masked
+        return result
+
+    async def chat(self, request: Request) -> Response:
+        body = await self._body(request)
+        caller = self._caller(request, body)
+        self.service.admit(caller)
+        guard = self.service.guard  # this request finishes on this guard, reload or not
+        blocked, forwarded = screen_input(self.service, guard, body, caller)
+        stream = bool(body.get("stream"))
+        headers = {"X-Assay-Guard": "input"}
+        if blocked is not None:
+            if stream:
+                return StreamingResponse(
+                    refusal_stream(body, blocked), media_type="text/event-stream", headers=headers
+                )
+            return _json(refusal_completion(body, blocked, "input"), headers=headers)
+        if self.upstream is None:
+            raise GuardRequestError(503, t("guard.no_upstream", "en"), "no_upstream")
+        response = await self.upstream.post(forwarded)
+        if response.status != 200 or not stream:
+            data = await response.read()
+            response.release()
+            if response.status != 200:  # passed on as the error it is
+                kind = response.headers.get("Content-Type", "application/json")
+                return Response(data, response.status, media_type=kind)
+            try:
+                reply = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                raise GuardRequestError(
+                    502, t("guard.upstream_failed", "en", reason="bad JSON"), "upstream_error"
+                ) from None
+            return _json(screen_reply(self.service, guard, reply, caller))
+        relay = StreamRelay(self.service, guard, caller, response)
+        return StreamingResponse(relay.events(), media_type="text/event-stream")
+
+    # -- lifespan: reload, shutdown ------------------------------------------------------
+
+    async def reload(self) -> None:
+        """Build the guard again from its files and put it in force; a failed build keeps the
+        old guard (and is logged and counted)."""
+        async with self._reloading:
+            try:
+                guard = await asyncio.to_thread(build_guard, self.project)
+            except Exception as exc:  # a broken file must not take the service down
+                self.service.metrics.reloads["failed"] += 1
+                log.error(orjson.dumps({"event": "reload_failed", "error": str(exc)}).decode())
+                return
+            self.service.swap(guard)
+            log.info(orjson.dumps({"event": "reloaded", "library": guard.version}).decode())
+
+    async def _watch(self, files: list[Path], interval: float) -> None:
+        seen = _stamps(files)
+        while True:
+            await asyncio.sleep(interval)
+            now = _stamps(files)
+            if now != seen:
+                seen = now
+                await self.reload()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        config = self.service.guard.config
+        loop = asyncio.get_running_loop()
+        tasks: list[asyncio.Task[None]] = []
+        if config.reload.watch:
+            files = watched_files(self.project)
+            tasks.append(asyncio.create_task(self._watch(files, config.reload.interval_s)))
+        hup = False
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError, AttributeError):
+            loop.add_signal_handler(
+                signal.SIGHUP, lambda: tasks.append(loop.create_task(self.reload()))
+            )
+            hup = True
+        try:
+            yield
+        finally:
+            if hup:
+                loop.remove_signal_handler(signal.SIGHUP)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if self.upstream is not None:
+                await self.upstream.close()
+            if self.store is not None:
+                self.store.engine.dispose()
+
+
+def _stamps(files: list[Path]) -> list[tuple[int, int] | None]:
+    stamps: list[tuple[int, int] | None] = []
+    for file in files:
+        try:
+            info = os.stat(file)
+        except OSError:
+            stamps.append(None)
+            continue
+        stamps.append((info.st_mtime_ns, info.st_size))
+    return stamps
+
+
+def create_app(
+    project: Project,
+    *,
+    store: RunStore | str | None = None,
+    clock: Clock = utc_now,
+    on_reload: Callable[[Guard], None] | None = None,
+) -> Starlette:
+    """The guard service of ``project`` as an ASGI app. ``store`` keeps the 7.g.1 counts
+    (default: the project's run store); ``clock`` tells the time (tests inject one);
+    ``on_reload`` is called with each guard put in force by a reload."""
+    guard = build_guard(project)
+    config = guard.config
+    runs = project.open_store(store) if config.abuse.enabled else None
+    tracker = (
+        AbuseTracker.for_profile(project.profile, config.abuse, AbuseLedger(runs), clock=clock)
+        if runs is not None
+        else None
+    )
+    service = GuardService(guard, tracker, keys=client_keys(config), on_reload=on_reload)
+    return GuardApp(project, service, _upstream(config.upstream), runs).app()
+
+
+def _upstream(config: UpstreamConfig | None) -> Upstream | None:
+    if config is None:
+        return None
+    key = None
+    if config.api_key_env:
+        key = os.environ.get(config.api_key_env)
+        if not key:
+            raise ConfigError(t("guard.no_upstream_key", "en", env=config.api_key_env))
+    return Upstream(config, key)

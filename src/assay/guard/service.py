@@ -1,0 +1,145 @@
+"""The guard service's work, apart from HTTP: who is calling, screening, 7.g.1, logging.
+
+:class:`GuardService` holds the :class:`Guard` in force (swapped whole by a reload: a request
+reads it once and finishes on it), the abuse tracker, the metrics and the client keys. The
+routes (:mod:`assay.guard.app`) and the proxy (:mod:`assay.guard.proxy`) call it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from assay.errors import GuardRequestError
+from assay.guard.abuse import AbuseTracker
+from assay.guard.core import Decision, Guard
+from assay.guard.metrics import Metrics
+from assay.guard_config import Direction, GuardConfig
+from assay.messages import t
+
+log = logging.getLogger("assay.guard.decisions")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request: ``user`` is what 7.g.1 counts (the key's digest, and the request's
+    ``user`` field when given, else the client's address)."""
+
+    user: str
+    lang: str = "en"
+
+
+def key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def client_keys(config: GuardConfig) -> frozenset[str]:
+    """The digests of the client keys named by ``guard.api_keys_env`` (comma-separated)."""
+    if not config.api_keys_env:
+        return frozenset()
+    raw = os.environ.get(config.api_keys_env, "")
+    return frozenset(key_digest(k.strip()) for k in raw.split(",") if k.strip())
+
+
+class GuardService:
+    """State shared by every request."""
+
+    def __init__(
+        self,
+        guard: Guard,
+        tracker: AbuseTracker | None,
+        *,
+        keys: frozenset[str] = frozenset(),
+        metrics: Metrics | None = None,
+        on_reload: Callable[[Guard], None] | None = None,
+    ) -> None:
+        self.guard = guard
+        self.tracker = tracker
+        self.keys = keys
+        self.metrics = metrics or Metrics()
+        self.on_reload = on_reload
+
+    def swap(self, guard: Guard) -> None:
+        """Put a newly built guard in force (requests in flight finish on the old one)."""
+        self.guard = guard
+        self.metrics.reloads["ok"] += 1
+        if self.on_reload is not None:
+            self.on_reload(guard)
+
+    # -- callers -------------------------------------------------------------------------
+
+    def caller(self, authorization: str | None, body_user: Any, address: str) -> Caller:
+        """The caller of a request, after its key is checked (when keys are set)."""
+        key = ""
+        if authorization and authorization[:7].lower() == "bearer ":
+            key = authorization[7:].strip()
+        digest = key_digest(key) if key else ""
+        if self.keys and digest not in self.keys:
+            raise GuardRequestError(401, t("guard.unauthorized", "en"), "invalid_api_key")
+        who = f"key:{digest[:16]}" if digest else f"ip:{address}"
+        if isinstance(body_user, str) and body_user:
+            who += f"/user:{body_user[:200]}"
+        return Caller(who)
+
+    def admit(self, caller: Caller) -> None:
+        """Refuse a suspended user (7.g.1) before anything is screened."""
+        if self.tracker is None:
+            return
+        until = self.tracker.suspended_until(caller.user)
+        if until is not None:
+            moment = until.astimezone(self.tracker.zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+            lang = "zh" if self.guard.config.lang == "zh" else "en"
+            raise GuardRequestError(403, t("guard.suspended", lang, until=moment), "user_suspended")
+
+    def count(self, caller: Caller, banned: bool) -> None:
+        """Count one screened input of the caller for 7.g.1."""
+        if self.tracker is None:
+            return
+        suspension = self.tracker.record(caller.user, banned)
+        if suspension is not None:
+            self.metrics.suspensions += 1
+            log.warning(
+                orjson.dumps(
+                    {
+                        "event": "suspended",
+                        "user": caller.user,
+                        "reason": suspension.reason,
+                        "until": suspension.until.isoformat(),
+                    }
+                ).decode()
+            )
+
+    # -- screening -----------------------------------------------------------------------
+
+    def screen(
+        self, guard: Guard, text: str, direction: Direction, route: str, caller: Caller
+    ) -> Decision:
+        decision = guard.check(text, direction)
+        self.record(guard, decision, route, caller)
+        return decision
+
+    def record(self, guard: Guard, decision: Decision, route: str, caller: Caller) -> None:
+        """Count and log one decision: a JSON line, the text only when ``guard.log_text``."""
+        self.metrics.decision(decision.direction, decision.action, decision.risk_ids)
+        if not log.isEnabledFor(logging.INFO):
+            return
+        line: dict[str, Any] = {
+            "ts": time.time(),
+            "route": route,
+            "direction": decision.direction,
+            "action": decision.action,
+            "risk_ids": decision.risk_ids,
+            "findings": [[f.detector, f.label, f.start, f.end] for f in decision.findings],
+            "user": caller.user,
+            "library": guard.version,
+        }
+        if guard.config.log_text:
+            line["text"] = decision.text
+        log.info(orjson.dumps(line).decode())

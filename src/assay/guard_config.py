@@ -1,0 +1,94 @@
+"""The ``guard:`` section of ``assay.yaml``: how the runtime guard treats what it finds.
+
+.. code-block:: yaml
+
+    guard:
+      input:                          # what users send (the chat request, /v1/moderations)
+        default: block                # block | mask | flag | allow: for a risk not named below
+        risks: {A.1: block, A.3.b: mask, A.5.a: flag}  # a risk id or a category; the most
+                                      # specific wins
+      output: {default: block}        # what the model answers
+      classifier: false               # also run the project's classifier (classifier:)
+      refusal: {zh: 抱歉，这个问题我无法回答。, en: "Sorry, I can't help with that."}  # default:
+                                      # the message catalogue's
+      lang: auto                      # the refusal's language: auto (from the text), zh, en
+      upstream:                       # the model service the chat endpoint forwards to
+        base_url: http://127.0.0.1:8000/v1
+        api_key_env: UPSTREAM_API_KEY # the key stays on the server, read from this variable
+      api_keys_env: GUARD_API_KEYS    # comma-separated keys clients must send (Bearer); unset
+                                      # or empty: no key asked
+      abuse: {suspend_s: 86400, timezone: Asia/Shanghai}  # 7.g.1: the counts are the profile's
+      log_text: false                 # put the screened text in the decision log lines
+      reload: {watch: true, interval_s: 2}  # reload the keyword library when its file changes
+
+The numbers of the standard (7.g.1: 3 in a row, 5 in a day) come from the profile, never from
+here; this file holds only the provider's own choices.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Action = Literal["block", "mask", "flag", "allow"]
+Direction = Literal["input", "output"]
+
+
+class PolicyConfig(BaseModel):
+    """What the guard does with each risk found in one direction."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default: Action = "block"
+    risks: dict[str, Action] = Field(default_factory=dict)  # risk id or category -> action
+
+
+class UpstreamConfig(BaseModel):
+    """The OpenAI-compatible service ``/v1/chat/completions`` forwards to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str
+    api_key_env: str | None = None  # the upstream key is read from this variable, never stored
+    model: str | None = None  # sent upstream in place of the client's model, when given
+    timeout_s: float = Field(default=120.0, gt=0)
+
+
+class AbuseConfig(BaseModel):
+    """7.g.1: users who keep entering banned content are suspended for ``suspend_s``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    suspend_s: float = Field(default=86400.0, gt=0)  # the suspension period (provider's choice)
+    timezone: str = "Asia/Shanghai"  # where a day ("一天内") begins and ends
+
+
+class ReloadConfig(BaseModel):
+    """Hot reload of the keyword library (SIGHUP always reloads)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    watch: bool = True  # reload when the library or allowlist file changes
+    interval_s: float = Field(default=2.0, gt=0)  # how often the files are looked at
+
+
+class GuardConfig(BaseModel):
+    """The root of the ``guard:`` section."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    input: PolicyConfig = Field(default_factory=PolicyConfig)
+    output: PolicyConfig = Field(default_factory=PolicyConfig)
+    classifier: bool = False
+    refusal: dict[Literal["zh", "en"], str] = Field(default_factory=dict)
+    lang: Literal["auto", "zh", "en"] = "auto"
+    upstream: UpstreamConfig | None = None
+    api_keys_env: str | None = None
+    abuse: AbuseConfig = Field(default_factory=AbuseConfig)
+    log_text: bool = False
+    reload: ReloadConfig = Field(default_factory=ReloadConfig)
+
+    def policy(self, direction: Direction) -> PolicyConfig:
+        return self.input if direction == "input" else self.output
