@@ -36,6 +36,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "judges": ([], []),
     "corpus": ([], []),
     "guard": ([], ["--requests", "1000"]),
+    "review": ([], ["--items", "10000", "--reviewers", "5", "--verdicts", "10"]),
 }
 
 

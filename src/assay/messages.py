@@ -1267,6 +1267,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "先用 assay run --run-id {run} 在同一运行库中完成该运行，或删除这一行",
         "run it first into the same store (assay run --run-id {run}), or remove the line",
     ),
+    # -- the review app, second slice (issue 15): accounts, roles, the corpus queue, the audit --
+    "review.account": ("我的账户", "My account"),
+    "review.current_password": ("当前密码", "Current password"),
+    "review.new_password": ("新密码（至少 8 个字符）", "New password (at least 8 characters)"),
+    "review.new_password_again": ("再次输入新密码", "New password again"),
+    "review.change_password": ("修改密码", "Change password"),
+    "review.password_changed": (
+        "密码已修改；您在其他设备上的登录已结束。",
+        "Password changed; your sessions elsewhere have ended.",
+    ),
+    "review.passwords_differ": ("两次输入的新密码不一致", "The new passwords differ"),
+    "review.wrong_password": ("当前密码不正确", "The current password is wrong"),
+    "review.change_role": ("修改角色", "Change role"),
+    "review.kind_corpus": ("语料人工抽检", "manual sample of the corpus"),
+    "cli.review.corpus_sample": (
+        "已将 {n} 条语料抽样记录保存为运行 {run}（创建队列：assay review queue {run} --kind corpus）",
+        "Kept {n} sampled corpus records as run {run} (queue them: assay review queue {run} "
+        "--kind corpus)",
+    ),
 }
 
 

@@ -21,8 +21,11 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @contextlib.contextmanager
-def review_server(store: RunStore, profile: Profile, lang: str = "en") -> Iterator[str]:
-    """``http://127.0.0.1:PORT`` of a running review app; stopped on exit."""
+def review_server(
+    store: RunStore, profile: Profile, lang: str = "en", secret: str | None = "test-secret"
+) -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` of a running review app (``secret`` None: the store's own);
+    stopped on exit."""
     from assay.review.web.app import create_app, server
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -30,7 +33,7 @@ def review_server(store: RunStore, profile: Profile, lang: str = "en") -> Iterat
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     ready = threading.Event()
-    app = create_app(store, profile, secret="test-secret", lang=lang)
+    app = create_app(store, profile, secret=secret, lang=lang)
     running = server(app, "127.0.0.1", port, ready=ready)
     thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

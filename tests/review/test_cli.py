@@ -47,3 +47,19 @@ def test_users_add_and_queue_from_the_command_line(
     bad = run_assay("review", "users", "add", "x", "--role", "boss", "--store", url, cwd=tmp_path)
     assert bad.returncode == 2
     assert "unknown role" in bad.stderr
+
+
+def test_the_corpus_sample_from_the_command_line(tmp_path: Path) -> None:
+    from tests.review.test_corpus_queue import _corpus
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    sources = _corpus(tmp_path)
+    kept = run_assay(
+        "review", "corpus", str(sources), "--run", "c1", "--size", "12", "--store", url,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert kept.returncode == 0, kept.stderr
+    assert "Kept 12 sampled corpus records as run c1" in kept.stdout
+    queued = run_assay("review", "queue", "c1", "--kind", "corpus", "--store", url, cwd=tmp_path)
+    assert queued.returncode == 0, queued.stderr
+    assert "c1-corpus: 12 items" in queued.stdout

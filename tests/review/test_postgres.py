@@ -58,3 +58,20 @@ def test_the_results_flow_back_on_postgres(store: RunStore, tc260: Profile) -> N
 
     manual = test_desk._manual(results(store, RUN, tc260).methods)
     assert (manual.judged, manual.positive, manual.status) == (24, 23, "measured")
+
+
+def test_concurrent_reviewers_claim_distinct_items_on_postgres(
+    pg: PgServer, tc260: Profile
+) -> None:
+    pytest.importorskip("fastapi")
+    import psycopg
+
+    from tests.review import test_claims
+
+    name = f"review_{uuid.uuid4().hex[:12]}"
+    dsn = pg.url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    s = RunStore(pg.url.rsplit("/", 1)[0] + f"/{name}")
+    make_run(s, manual=test_claims.ITEMS)
+    test_claims.concurrent_reviewers(s, tc260)

@@ -114,7 +114,8 @@ def queue_add(
         str,
         typer.Option(
             help="manual (9.3 b)), refusal (9.4 uncertain), content (9.3 uncertain), "
-            "calibration-keyword, calibration-classifier or calibration-refusal."
+            "calibration-keyword, calibration-classifier, calibration-refusal or corpus (9.2 a), "
+            "from a run assay review corpus kept)."
         ),
     ] = "manual",
     queue_id: Annotated[
@@ -161,3 +162,27 @@ def queue_add(
             raise ReviewError(f"no user {name!r}", fix="add them with assay review users add")
         runs.review.assign(queue.id, user.id, by="cli")
         typer.echo(message("cli.review.assigned", code, name=name, queue=queue.id))
+
+
+@app.command("corpus")
+def corpus_sample(
+    sources: Annotated[Path, typer.Argument(help="The corpus's sources.yaml.")],
+    run_id: Annotated[str, typer.Option("--run", help="Id of the run that keeps the sample.")],
+    size: Annotated[
+        int | None, typer.Option(min=1, help="Records to draw (default: the profile's minimum).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the draw (as corpus manual export).")] = 0,
+    config: ProjectOpt = None,
+    profile: ProfileOpt = None,
+    store: StoreOpt = None,
+    lang: LangOpt = DEFAULT_LANG,
+) -> None:
+    """Keep the 9.2 a) manual sample (the draw corpus manual export writes) in the store, for
+    a corpus queue: assay review queue RUN --kind corpus."""
+    from assay.corpus.review_queue import put_manual_sample
+
+    code = check_lang(lang)
+    the_project = open_project(config, profile, code)
+    runs = the_project.open_store(store)
+    drawn = put_manual_sample(runs, run_id, sources, the_project.profile, size=size, seed=seed)
+    typer.echo(message("cli.review.corpus_sample", code, run=run_id, n=drawn))

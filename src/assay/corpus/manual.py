@@ -94,6 +94,17 @@ def export_manual(
     files = [path for source in registry.sources for path in source.files(sources.parent)]
     check_output(out, [sources, *files])  # never over the corpus or the registry
     out.parent.mkdir(parents=True, exist_ok=True)
+    rows, seen = draw_manual(sources, profile, size=size, seed=seed)
+    write_rows(out, COLUMNS, rows)
+    return len(rows), seen
+
+
+def draw_manual(
+    sources: Path, profile: Profile, *, size: int | None = None, seed: int = 0
+) -> tuple[list[dict[str, object]], int]:
+    """The sheet's rows (the seeded draw, in sheet order) and the records in the corpus: what
+    the sheet and the review app's corpus queue both show."""
+    registry, _ = load_sources(sources)
     n = size or profile.parameters.corpus_eval.manual_sample_min.value
 
     def everything() -> Iterator[tuple[str, str, Record]]:
@@ -123,13 +134,11 @@ def export_manual(
         }
         for seq, (source, shown, r) in enumerate(sample, 1)
     ]
-    write_rows(out, COLUMNS, rows)
-    return len(rows), seen
+    return rows, seen
 
 
 def import_manual(path: Path, profile: Profile, rule: DecisionRule = "standard") -> ManualResult:
     """Read a reviewed sheet and decide the qualified rate of 9.2 a)."""
-    params = profile.parameters.corpus_eval
     result = read_rows(path)
     missing = {"id", "语料内容", "研判结果", "text_sha256"} - set(result.columns)
     if missing:
@@ -142,11 +151,9 @@ def import_manual(path: Path, profile: Profile, rule: DecisionRule = "standard")
     resolver = NameResolver(profile)
     bad: list[BadRow] = []
     seen: set[str] = set()
-    reviewers: set[str] = set()
-    by_risk: dict[str, int] = {}
     items: list[ManualItem] = []
     totals: set[str] = set()  # 语料总数 of the rows: one number when the sheet is whole
-    rows = reviewed = pending = qualified = 0
+    rows = 0
     for raw in result.rows:
         rows += 1
         if not isinstance(raw, RawRow):
@@ -170,7 +177,6 @@ def import_manual(path: Path, profile: Profile, rule: DecisionRule = "standard")
             text=mask(values["语料内容"])[:_EXCERPT],
         )
         if not verdict:
-            pending += 1
             items.append(item)
             continue
         try:
@@ -178,12 +184,6 @@ def import_manual(path: Path, profile: Profile, rule: DecisionRule = "standard")
         except UnknownNameError as exc:
             bad.append(BadRow(file=str(path), row=raw.row, reason=exc.message, fix=exc.fix or ""))
             continue
-        reviewed += 1
-        reviewers.add(values["审核人"])
-        if verdict in QUALIFIED:
-            qualified += 1
-        for risk in risks:
-            by_risk[risk] = by_risk.get(risk, 0) + 1
         items.append(
             item.model_copy(
                 update={
@@ -195,6 +195,30 @@ def import_manual(path: Path, profile: Profile, rule: DecisionRule = "standard")
         )
     (total,) = totals if len(totals) == 1 else ("",)
     population = int(total) if total.isdigit() else None
+    return decide_manual(items, profile, rule, rows=rows, bad=bad, population=population)
+
+
+def decide_manual(
+    items: list[ManualItem],
+    profile: Profile,
+    rule: DecisionRule = "standard",
+    *,
+    rows: int | None = None,
+    bad: list[BadRow] | None = None,
+    population: int | None = None,
+) -> ManualResult:
+    """Decide the qualified rate of 9.2 a) from the sample's items and their verdicts, read
+    from a sheet (:func:`import_manual`) or from the review app's corpus queue: both routes
+    count alike. ``population``: the records in the corpus (a census when all were reviewed)."""
+    params = profile.parameters.corpus_eval
+    bad = bad or []
+    done = [i for i in items if i.verdict != "pending"]
+    reviewed = len(done)
+    qualified = sum(i.verdict == "qualified" for i in done)
+    by_risk: dict[str, int] = {}
+    for i in done:
+        for risk in i.risk_ids:
+            by_risk[risk] = by_risk.get(risk, 0) + 1
     required = params.manual_sample_min.value
     measured = rate(qualified, reviewed)
     threshold = params.manual_qualified_min.value
@@ -221,16 +245,16 @@ def import_manual(path: Path, profile: Profile, rule: DecisionRule = "standard")
     notes_zh = [t(key, "zh", **fields) for key, fields in said]
     return ManualResult(
         required=required,
-        rows=rows,
+        rows=len(items) + len(bad) if rows is None else rows,
         reviewed=reviewed,
-        pending=pending,
+        pending=len(items) - reviewed,
         qualified=qualified,
         rate=measured,
         threshold=threshold,
         decision=decision,
         rule=rule,
         census=census,
-        reviewers=sorted(reviewers),
+        reviewers=sorted({i.reviewer for i in done}),
         by_risk=dict(sorted(by_risk.items())),
         bad=bad,
         notes=notes,

@@ -1,7 +1,8 @@
 """People of the review app: Argon2id password hashes, logins with a lock-out.
 
 The password itself is never stored or logged: only its Argon2id hash (with its own salt) is
-kept, in ``review_users``. Every login, good or failed, is an audit event; after
+kept, in ``review_users``. A person changes their own password (their other sessions end);
+an admin changes a person's role; both are audited. Every login, good or failed, is an audit event; after
 :data:`MAX_FAILURES` failed logins within :data:`LOCK_WINDOW` (and since the last good login)
 the account is locked for the rest of that window, even with the right password.
 """
@@ -13,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from assay.errors import MissingDependencyError, ReviewError
+from assay.errors import MissingDependencyError, ReviewDeniedError, ReviewError
 from assay.store.reviewing import ReviewUser, Role
 from assay.store.runstore import RunStore
 
@@ -97,3 +98,25 @@ def login(store: RunStore, name: str, password: str, *, now: datetime | None = N
         return Login(Outcome.BAD)
     tables.audit(user.name, "login")
     return Login(Outcome.OK, user)
+
+
+def change_password(
+    store: RunStore, user: ReviewUser, current: str, new: str, *, keep: str | None = None
+) -> bool:
+    """Change ``user``'s own password, when ``current`` is right (False otherwise, audited as a
+    failed login); their other sessions end (all but ``keep``)."""
+    fresh = store.review.user_by_id(user.id)
+    if fresh is None or not _verify(fresh.password_hash, current):
+        store.review.audit(user.name, "login_failed", after={"reason": "wrong password"})
+        return False
+    access = store.review_access
+    access.set_password(user, hash_password(new), by=user.name)
+    access.end_all(user.id, keep=keep)
+    return True
+
+
+def set_role(store: RunStore, admin: ReviewUser, name: str, role: Role) -> ReviewUser:
+    """An admin gives ``name`` another role (audited; the last admin stays one)."""
+    if admin.role != "admin":
+        raise ReviewDeniedError(f"{admin.name} ({admin.role}) may not change roles")
+    return store.review_access.set_role(name, role, by=admin.name)

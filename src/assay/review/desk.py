@@ -62,6 +62,7 @@ class ItemPage:
     others: list[tuple[str, HumanVerdict]] = field(default_factory=list)  # adjudication only
     previous: int | None = None
     following: int | None = None
+    progress: Progress | None = None  # the queue's, as the page is shown
 
 
 @dataclass(frozen=True)
@@ -98,14 +99,25 @@ class Desk:
         self.tables = store.review
         self.profile = profile
         self.risk_ids = {r.id for r in profile.risks}
+        self._queues: dict[str, Queue] = {}  # queues never change once made
+        self._people: dict[int, str] = {}  # nor do people's names
+
+    def _queue(self, queue_id: str) -> Queue:
+        """The queue (read once: its working state is built on that first read)."""
+        queue = self._queues.get(queue_id)
+        if queue is None:
+            queue = self.tables.queue(queue_id)
+            if queue is None:
+                raise ReviewError(f"no queue {queue_id!r}", fix="choose a queue from the list")
+            self.tables.ensure_built(queue_id)
+            self._queues[queue_id] = queue
+        return queue
 
     # -- rights ------------------------------------------------------------------------------
 
     def queue_for(self, user: ReviewUser, queue_id: str) -> Queue:
         """The queue, when ``user`` may work in it (admin, or assigned to it)."""
-        queue = self.tables.queue(queue_id)
-        if queue is None:
-            raise ReviewError(f"no queue {queue_id!r}", fix="choose a queue from the list")
+        queue = self._queue(queue_id)
         if user.role != "admin" and user.id not in self.tables.assigned(queue_id):
             raise ReviewDeniedError(f"{user.name} is not assigned to queue {queue_id}")
         return queue
@@ -123,46 +135,42 @@ class Desk:
 
     # -- where to go -------------------------------------------------------------------------
 
-    def next_position(self, user: ReviewUser, queue_id: str, after: int = -1) -> int | None:
-        """The next item ``user`` has yet to label (after ``after``, else from the start):
-        where they left off."""
+    def next_position(
+        self, user: ReviewUser, queue_id: str, after: int | None = None
+    ) -> int | None:
+        """The next item ``user`` has yet to label, claimed for them so that nobody else is sent
+        to it: with ``after`` None the one they hold (where they left off), else the first
+        free one; with ``after``, the first free one after it (then from the start)."""
         self.queue_for(user, queue_id)
-        todo = [
-            s.item.position
-            for s in self.tables.states(queue_id).values()
-            if s.stage_of(user.id) is None and _may_label(s, user.id)
-        ]
-        later = [p for p in todo if p > after]
-        return min(later or todo) if todo else None
+        return self.tables.claim_next(queue_id, user.id, after)
 
     def next_dispute(self, user: ReviewUser, queue_id: str) -> int | None:
         """The first disputed item ``user`` may adjudicate."""
         self.require(user, "reviewer", "admin")
         self.queue_for(user, queue_id)
-        for s in sorted(self.tables.states(queue_id).values(), key=lambda s: s.item.position):
-            if s.disputed and s.adjudication is None and user.id not in s.labellers():
-                return s.item.position
-        return None
+        return self.tables.next_dispute(queue_id, user.id)
 
     # -- the item page -----------------------------------------------------------------------
+
+    def _item(self, queue_id: str, position: int) -> Item:
+        item = self.tables.item(queue_id, position)
+        if item is None:
+            raise ReviewError(
+                f"queue {queue_id} has no item {position}", fix="go back to the queue"
+            )
+        return item
 
     def page(
         self, user: ReviewUser, queue_id: str, position: int, *, adjudicate: bool = False
     ) -> ItemPage:
         queue = self.queue_for(user, queue_id)
-        states = self.tables.states(queue_id)
-        by_position = {s.item.position: s for s in states.values()}
-        state = by_position.get(position)
-        if state is None:
-            raise ReviewError(
-                f"queue {queue_id} has no item {position}", fix="go back to the queue"
-            )
+        state = self.tables.state(self._item(queue_id, position))
         others: list[tuple[str, HumanVerdict]] = []
         if adjudicate:
             self.require(user, "reviewer", "admin")
             check_adjudicator(state, user.id)
             stage: Stage = "adjudication"
-            names = {u.id: u.name for u in self.tables.users()}
+            names = self._names(*state.labellers())
             others = [(names.get(v.user_id, "?"), v) for v in (state.first, state.second) if v]
         else:
             own = state.stage_of(user.id)
@@ -171,6 +179,11 @@ class Desk:
                     f"item {position} of {queue_id} is not {user.name}'s to label"
                 )
             stage = own or label_stage(state, user.id)
+            if own is None and self.tables.holder(state.item, stage, user.id) is not None:
+                raise ReviewError(
+                    f"item {position} of {queue_id} is being labelled by another person",
+                    fix="take the next item of the queue",
+                )
         mine = getattr(state, stage)
         mine = mine if mine is not None and mine.user_id == user.id else None
         run_id = queue.run_id
@@ -179,17 +192,17 @@ class Desk:
         reply = self.store.latest_replies(run_id, qid).get(qid)
         answer = reply.answer or "" if reply is not None and reply.ok else ""
         automatic, evidence = self._automatic(run_id, qid)
-        mine_positions = sorted(
-            p for p, s in by_position.items() if s.stage_of(user.id) in ("first", "second")
-        )
-        previous = max((p for p in mine_positions if p < position), default=None)
-        following = None if adjudicate else self.next_position(user, queue_id, after=position)
+        previous = following = None
+        if not adjudicate:
+            previous = self.tables.previous_mark(queue_id, user.id, position)
+            following = self.tables.peek_next(queue_id, user.id, position)
         if following is not None and following == position:
             following = None
+        progress = self.progress(queue_id)
         return ItemPage(
             queue=queue,
             item=state.item,
-            total=len(states),
+            total=progress.items,
             question=question.text,
             question_risks=question.risk_ids,
             answer=answer,
@@ -199,16 +212,24 @@ class Desk:
             stage=stage,
             mine=mine,
             others=others,
-            previous=None if adjudicate else previous,
+            previous=previous,
             following=following,
+            progress=progress,
         )
+
+    def _names(self, *wanted: int) -> dict[int, str]:
+        """People's names by id (read again only when one of ``wanted`` is not known yet)."""
+        if not self._people or any(uid not in self._people for uid in wanted):
+            self._people = {u.id: u.name for u in self.tables.users()}
+        return self._people
 
     def _automatic(
         self, run_id: str, qid: str
     ) -> tuple[list[AutoVerdict], list[dict[str, object]]]:
         shown, evidence = [], []
+        found = self.store.verdicts_of(run_id, qid)
         for judge in JUDGES:
-            v = self.store.verdicts(run_id, judge, qid).get(qid)
+            v = found.get(judge)
             if v is None:
                 continue
             shown.append(
@@ -235,12 +256,7 @@ class Desk:
         queue = self.queue_for(user, queue_id)
         if adjudicate:
             self.require(user, "reviewer", "admin")
-        items = {i.position: i for i in self.tables.items(queue_id)}
-        item = items.get(position)
-        if item is None:
-            raise ReviewError(
-                f"queue {queue_id} has no item {position}", fix="go back to the queue"
-            )
+        item = self._item(queue_id, position)
         allowed = REFUSAL_LABELS if decision_of(queue.kind) == "refusal" else CONTENT_LABELS
         if label not in allowed:
             raise ReviewError(f"{label!r} is not a verdict of this queue", fix=" / ".join(allowed))
@@ -265,30 +281,34 @@ class Desk:
     # -- progress and agreement ----------------------------------------------------------------
 
     def progress(self, queue_id: str) -> Progress:
-        states = list(self.tables.states(queue_id).values())
-        names = {u.id: u.name for u in self.tables.users()}
-        per_user: dict[str, int] = {}
-        for s in states:
-            for v in (s.first, s.second, s.adjudication):
-                if v is not None:
-                    who = names.get(v.user_id, "?")
-                    per_user[who] = per_user.get(who, 0) + 1
+        """The queue's progress, from its counters (a few rows, whatever its size)."""
+        self._queue(queue_id)
+        tally = self.tables.tallies(queue_id)
+        ids = [int(key.removeprefix("user:")) for key in tally if key.startswith("user:")]
+        names = self._names(*ids)
+        per_user = {
+            names.get(int(key.removeprefix("user:")), "?"): n
+            for key, n in tally.items()
+            if key.startswith("user:") and n
+        }
         return Progress(
-            items=len(states),
-            labelled=sum(s.first is not None for s in states),
-            second_due=sum(s.item.second for s in states),
-            second_done=sum(s.second is not None for s in states),
-            disputed=sum(s.disputed and s.adjudication is None for s in states),
-            adjudicated=sum(s.adjudication is not None for s in states),
-            counted=sum(s.counted is not None for s in states),
+            items=tally.get("items", 0),
+            labelled=tally.get("labelled", 0),
+            second_due=tally.get("second_due", 0),
+            second_done=tally.get("second_done", 0),
+            disputed=tally.get("disputed", 0),
+            adjudicated=tally.get("adjudicated", 0),
+            counted=tally.get("counted", 0),
             per_user=dict(sorted(per_user.items())),
         )
 
     def agreement(self, queue_id: str, *, seed: int = 0) -> QueueAgreement:
         """Cohen's kappa per pair of people and Krippendorff's alpha over all, from the items
         both reviews are in for; the disputed items awaiting adjudication."""
-        states = sorted(self.tables.states(queue_id).values(), key=lambda s: s.item.position)
-        names = {u.id: u.name for u in self.tables.users()}
+        states = sorted(
+            self.tables.reviewed_twice(queue_id).values(), key=lambda s: s.item.position
+        )
+        names = self._names()
         by_pair: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
         units: list[list[str]] = []
         for s in states:

@@ -9,6 +9,8 @@ The kinds, each drawn as the XLSX route draws it today:
 * ``refusal`` — the 9.4 answers the refusal judge left uncertain
   (:func:`export_refusal_review`).
 * ``content`` — the 9.3 c), d) answers the keyword or classifier judge left uncertain.
+* ``corpus`` — the 9.2 a) manual sample of the corpus, from a run of kind ``corpus``
+  (:func:`assay.corpus.review_queue.put_manual_sample`): every record drawn.
 * ``calibration-keyword`` / ``calibration-classifier`` / ``calibration-refusal`` — the in-run
   calibration subset: a seeded random subset of the answers the judge decided
   (:func:`assay.assess.calibration.draw_calibration`), judged blind.
@@ -38,6 +40,7 @@ QueueKind = Literal[
     "calibration-keyword",
     "calibration-classifier",
     "calibration-refusal",
+    "corpus",
 ]
 KINDS: tuple[QueueKind, ...] = get_args(QueueKind)
 SECOND_SHARE = 0.10
@@ -54,9 +57,16 @@ def draw_items(
 ) -> list[str]:
     """The question ids a queue of ``kind`` holds, in draw order (``n``, ``seed``: the
     calibration subset's size and seed)."""
-    store.run(run_id)  # raises: no such run
+    info = store.run(run_id)  # raises: no such run
     if kind not in KINDS:
         raise ReviewError(f"unknown queue kind {kind!r}", fix="use " + ", ".join(KINDS))
+    if (kind == "corpus") != (info.kind == "corpus"):
+        raise ReviewError(
+            f"a {kind} queue cannot be drawn from run {run_id} (kind {info.kind})",
+            fix="draw corpus queues from a corpus sample run, the others from assessment runs",
+        )
+    if kind == "corpus":
+        return list(store.plan(run_id).get(Method.MANUAL.value, []))
     if kind.startswith("calibration-"):
         return draw_calibration(store, run_id, judge_of(kind), n, seed)
     plan = store.plan(run_id)

@@ -10,7 +10,9 @@ first when no second review is due or the second agrees; otherwise the item is n
 
 A verdict's stage is decided when it is written, inside a transaction that holds the queue's
 lock (:func:`assay.store.locks.serial`), so two people racing for one item cannot both be its
-first labeller.
+first labeller. Each queue's to-do list with its claims, its counters and who labelled what are
+kept beside them (:mod:`assay.store.reviewwork`), so that the next item, an item page and the
+progress read a few index entries whatever the queue's size.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine, func, select
 
 from assay.errors import ReviewError
-from assay.store import schema
+from assay.store import reviewwork, schema
 from assay.store.locks import serial
 
 Role = Literal["annotator", "reviewer", "admin"]
@@ -187,25 +189,25 @@ class ReviewTables:
                     name=name, role=role, password_hash=password_hash, created_at=_now()
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
-            _audit(conn, by, "user_added", after={"name": name, "role": role})
+            append_audit(conn, by, "user_added", after={"name": name, "role": role})
         return ReviewUser(id=int(uid), name=name, role=role, password_hash=password_hash)
 
     def user(self, name: str) -> ReviewUser | None:
         u = schema.review_users
         with self.engine.connect() as conn:
             row = conn.execute(select(u).where(u.c.name == name)).first()
-        return _user(row) if row is not None else None
+        return user_from_row(row) if row is not None else None
 
     def user_by_id(self, uid: int) -> ReviewUser | None:
         u = schema.review_users
         with self.engine.connect() as conn:
             row = conn.execute(select(u).where(u.c.id == uid)).first()
-        return _user(row) if row is not None else None
+        return user_from_row(row) if row is not None else None
 
     def users(self) -> list[ReviewUser]:
         u = schema.review_users
         with self.engine.connect() as conn:
-            return [_user(r) for r in conn.execute(select(u).order_by(u.c.id)).all()]
+            return [user_from_row(r) for r in conn.execute(select(u).order_by(u.c.id)).all()]
 
     # -- queues ------------------------------------------------------------------------------
 
@@ -236,7 +238,12 @@ class ReviewTables:
                         for n, (qid, two) in enumerate(items)
                     ],
                 )
-            _audit(
+            reviewwork.build(
+                conn,
+                queue.id,
+                (ItemState(Item(queue.id, n, qid, two)) for n, (qid, two) in enumerate(items)),
+            )
+            append_audit(
                 conn,
                 queue.created_by,
                 "queue_added",
@@ -257,6 +264,20 @@ class ReviewTables:
             query = query.where(q.c.run_id == run_id)
         with self.engine.connect() as conn:
             return [_queue(r) for r in conn.execute(query).all()]
+
+    def item(self, queue_id: str, position: int) -> Item | None:
+        i = schema.review_items
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                select(i).where((i.c.queue_id == queue_id) & (i.c.position == position))
+            ).first()
+        return None if r is None else Item(r.queue_id, r.position, r.question_id, r.second)
+
+    def state(self, item: Item) -> ItemState:
+        """One item's state, read from its own verdicts."""
+        with self.engine.connect() as conn:
+            rows = _verdict_rows(conn, item.queue_id, item.question_id)
+        return states([item], rows)[item.question_id]
 
     def items(self, queue_id: str) -> list[Item]:
         i = schema.review_items
@@ -280,7 +301,7 @@ class ReviewTables:
                     created_at=_now(),
                 )
             )
-            _audit(
+            append_audit(
                 conn,
                 by,
                 "assigned" if active else "unassigned",
@@ -318,6 +339,7 @@ class ReviewTables:
         v = schema.review_verdicts
         with self.engine.begin() as conn:
             serial(conn, f"review:queue:{item.queue_id}")
+            _ensure_built(conn, item.queue_id)
             rows = _verdict_rows(conn, item.queue_id, item.question_id)
             state = states([item], rows)[item.question_id]
             if adjudicate:
@@ -327,6 +349,15 @@ class ReviewTables:
                 stage = label_stage(state, user.id)
             before = getattr(state, stage)
             now = _now()
+            holder = reviewwork.claimed_by_other(
+                conn, item.queue_id, stage, item.position, user.id, now
+            )
+            if holder is not None:
+                raise ReviewError(
+                    f"item {item.question_id} of queue {item.queue_id} is being labelled by "
+                    "another person",
+                    fix="take the next item of the queue",
+                )
             values = {
                 "queue_id": item.queue_id,
                 "question_id": item.question_id,
@@ -339,7 +370,7 @@ class ReviewTables:
                 "created_at": now,
             }
             vid = conn.execute(v.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
-            _audit(
+            append_audit(
                 conn,
                 user.name,
                 "verdict" if before is None else "verdict_changed",
@@ -348,18 +379,20 @@ class ReviewTables:
                 before=_shown(before),
                 after={"stage": stage, "label": label, "risk_ids": list(risk_ids), "note": note},
             )
-        return HumanVerdict(
-            id=int(vid),
-            queue_id=item.queue_id,
-            question_id=item.question_id,
-            user_id=user.id,
-            stage=stage,
-            label=label,
-            risk_ids=tuple(risk_ids),
-            note=note,
-            answer_sha256=answer_sha256,
-            created_at=now,
-        )
+            written = HumanVerdict(
+                id=int(vid),
+                queue_id=item.queue_id,
+                question_id=item.question_id,
+                user_id=user.id,
+                stage=stage,
+                label=label,
+                risk_ids=tuple(risk_ids),
+                note=note,
+                answer_sha256=answer_sha256,
+                created_at=now,
+            )
+            reviewwork.update_item(conn, state, states([item], [*rows, written])[item.question_id])
+        return written
 
     def verdicts(self, queue_id: str, question_id: str | None = None) -> list[HumanVerdict]:
         with self.engine.connect() as conn:
@@ -367,6 +400,71 @@ class ReviewTables:
 
     def states(self, queue_id: str) -> dict[str, ItemState]:
         return states(self.items(queue_id), self.verdicts(queue_id))
+
+    def reviewed_twice(self, queue_id: str) -> dict[str, ItemState]:
+        """The states of the items a second review is in for (read through the index of
+        stages: the agreement needs these alone)."""
+        v, i = schema.review_verdicts, schema.review_items
+        twice = (
+            select(v.c.question_id)
+            .where((v.c.queue_id == queue_id) & (v.c.stage == "second"))
+            .scalar_subquery()
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(v)
+                .where((v.c.queue_id == queue_id) & v.c.question_id.in_(twice))
+                .order_by(v.c.id)
+            ).all()
+            found = conn.execute(
+                select(i).where((i.c.queue_id == queue_id) & i.c.question_id.in_(twice))
+            ).all()
+        items = [Item(r.queue_id, r.position, r.question_id, r.second) for r in found]
+        return states(items, [_verdict(r) for r in rows])
+
+    # -- the working state: claims, counters, marks -------------------------------------------
+
+    def ensure_built(self, queue_id: str) -> None:
+        """Build the queue's working state if it lacks it (a queue made before it existed)."""
+        with self.engine.connect() as conn:
+            if reviewwork.built(conn, queue_id):
+                return
+        with self.engine.begin() as conn:
+            serial(conn, f"review:queue:{queue_id}")
+            _ensure_built(conn, queue_id)
+
+    def claim_next(self, queue_id: str, user_id: int, after: int | None = None) -> int | None:
+        """The next item for ``user_id`` (see :func:`assay.store.reviewwork.claim_next`),
+        claimed for them: nobody else is sent to it while the claim lasts."""
+        with self.engine.begin() as conn:
+            serial(conn, f"review:queue:{queue_id}")
+            return reviewwork.claim_next(conn, queue_id, user_id, after, _now())
+
+    def peek_next(self, queue_id: str, user_id: int, after: int) -> int | None:
+        """The item :meth:`claim_next` would give after ``after``, without claiming it."""
+        with self.engine.connect() as conn:
+            found = reviewwork.next_open(conn, queue_id, user_id, after, _now())
+        return None if found is None else found[1]
+
+    def holder(self, item: Item, stage: Stage, user_id: int) -> int | None:
+        """Who else holds a live claim on ``item`` at ``stage``."""
+        with self.engine.connect() as conn:
+            return reviewwork.claimed_by_other(
+                conn, item.queue_id, stage, item.position, user_id, _now()
+            )
+
+    def next_dispute(self, queue_id: str, user_id: int) -> int | None:
+        with self.engine.connect() as conn:
+            return reviewwork.next_dispute(conn, queue_id, user_id)
+
+    def previous_mark(self, queue_id: str, user_id: int, before: int) -> int | None:
+        with self.engine.connect() as conn:
+            return reviewwork.previous_mark(conn, queue_id, user_id, before)
+
+    def tallies(self, queue_id: str) -> dict[str, int]:
+        """The queue's progress counters (``items``, ``labelled``, …, ``user:ID``)."""
+        with self.engine.connect() as conn:
+            return reviewwork.tallies(conn, queue_id)
 
     # -- the audit trail ---------------------------------------------------------------------
 
@@ -381,7 +479,7 @@ class ReviewTables:
         after: dict[str, Any] | None = None,
     ) -> None:
         with self.engine.begin() as conn:
-            _audit(conn, user_name, action, queue_id, question_id, before, after)
+            append_audit(conn, user_name, action, queue_id, question_id, before, after)
 
     def audit_events(self, limit: int = 200) -> list[dict[str, Any]]:
         """The latest events, newest first."""
@@ -426,30 +524,41 @@ class ReviewTables:
         return out
 
 
+def _ensure_built(conn: Connection, queue_id: str) -> None:
+    """Inside a transaction holding the queue's lock: build its working state if missing."""
+    if reviewwork.built(conn, queue_id):
+        return
+    i = schema.review_items
+    rows = conn.execute(select(i).where(i.c.queue_id == queue_id).order_by(i.c.position)).all()
+    items = [Item(r.queue_id, r.position, r.question_id, r.second) for r in rows]
+    reviewwork.build(conn, queue_id, states(items, _verdict_rows(conn, queue_id, None)).values())
+
+
 def _verdict_rows(conn: Connection, queue_id: str, question_id: str | None) -> list[HumanVerdict]:
     v = schema.review_verdicts
     where = v.c.queue_id == queue_id
     if question_id is not None:
         where = where & (v.c.question_id == question_id)
     rows = conn.execute(select(v).where(where).order_by(v.c.id)).all()
-    return [
-        HumanVerdict(
-            id=r.id,
-            queue_id=r.queue_id,
-            question_id=r.question_id,
-            user_id=r.user_id,
-            stage=r.stage,
-            label=r.label,
-            risk_ids=tuple(r.risk_ids),
-            note=r.note,
-            answer_sha256=r.answer_sha256,
-            created_at=r.created_at,
-        )
-        for r in rows
-    ]
+    return [_verdict(r) for r in rows]
 
 
-def _audit(
+def _verdict(r: Any) -> HumanVerdict:
+    return HumanVerdict(
+        id=r.id,
+        queue_id=r.queue_id,
+        question_id=r.question_id,
+        user_id=r.user_id,
+        stage=r.stage,
+        label=r.label,
+        risk_ids=tuple(r.risk_ids),
+        note=r.note,
+        answer_sha256=r.answer_sha256,
+        created_at=r.created_at,
+    )
+
+
+def append_audit(
     conn: Connection,
     user_name: str | None,
     action: str,
@@ -482,7 +591,7 @@ def _shown(verdict: HumanVerdict | None) -> dict[str, Any] | None:
     }
 
 
-def _user(row: Any) -> ReviewUser:
+def user_from_row(row: Any) -> ReviewUser:
     return ReviewUser(id=row.id, name=row.name, role=row.role, password_hash=row.password_hash)
 
 

@@ -22,6 +22,7 @@ from assay.judges.base import Verdict
 from assay.store import schema
 from assay.store import url as store_url
 from assay.store.locks import Lease, serial
+from assay.store.reviewaccess import AccessTables
 from assay.store.reviewing import ReviewTables
 from assay.targets.blocked import Block
 
@@ -114,11 +115,19 @@ class RunStore:
         with self.engine.begin() as conn:
             serial(conn, "schema")
             schema.metadata.create_all(conn)
+            for table in schema.metadata.sorted_tables:  # indexes added to older tables
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
 
     @property
     def review(self) -> ReviewTables:
         """The review app's tables (people, queues, verdicts, audit) in this store."""
         return ReviewTables(self.engine)
+
+    @property
+    def review_access(self) -> AccessTables:
+        """The review app's sessions, cookie secret, passwords and roles in this store."""
+        return AccessTables(self.engine)
 
     def lock(self, run_id: str) -> Lease:
         """The lease on asking ``run_id``'s questions: ``with store.lock(run_id): ...``.
@@ -407,19 +416,15 @@ class RunStore:
             where = where & (v.c.question_id == question_id)
         with self.engine.connect() as conn:
             rows = conn.execute(select(v).where(where)).all()
-        return {
-            r.question_id: VerdictRecord(
-                question_id=r.question_id,
-                judge=r.judge,
-                flagged=r.flagged,
-                refused=r.refused,
-                uncertain=r.uncertain,
-                risk_ids=tuple(r.risk_ids),
-                reason=r.reason,
-                evidence=list(r.evidence),
-            )
-            for r in rows
-        }
+        return {r.question_id: _verdict_record(r) for r in rows}
+
+    def verdicts_of(self, run_id: str, question_id: str) -> dict[str, VerdictRecord]:
+        """Every judge's verdict on one answer (judge name -> verdict), in one read."""
+        v = schema.verdicts
+        where = (v.c.run_id == run_id) & (v.c.question_id == question_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(v).where(where)).all()
+        return {r.judge: _verdict_record(r) for r in rows}
 
     # -- reviews ---------------------------------------------------------------------------
 
@@ -580,6 +585,19 @@ def _insert_ignoring(engine: Engine, table: Any) -> Any:
 
         return pg_insert(table).on_conflict_do_nothing()
     return table.insert()
+
+
+def _verdict_record(r: Any) -> VerdictRecord:
+    return VerdictRecord(
+        question_id=r.question_id,
+        judge=r.judge,
+        flagged=r.flagged,
+        refused=r.refused,
+        uncertain=r.uncertain,
+        risk_ids=tuple(r.risk_ids),
+        reason=r.reason,
+        evidence=list(r.evidence),
+    )
 
 
 def _reply(row: Any, blocked: Block | None = None) -> ReplyRecord:

@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -247,4 +248,71 @@ guard_suspensions = Table(  # every suspension the guard imposed: the 7.g.1 evid
     Column("reason", String(16), nullable=False),  # consecutive / per_day
     Column("consecutive", Integer, nullable=False),
     Column("day_count", Integer, nullable=False),
+)
+
+# -- the review app's working state (issue 15, second slice) --------------------------------------
+# Derived from the verdicts above and rebuilt from them for a queue that lacks it
+# (:meth:`assay.store.reviewing.ReviewTables.ensure_built`), so that every page reads a few
+# index entries instead of the whole queue. Unlike verdicts and audit events these rows do
+# change: they are the queue's to-do list and counters, not its record.
+
+review_work = Table(  # what is left to do: one row per (item, stage) awaiting a person
+    "review_work",
+    metadata,
+    Column("queue_id", String(64), primary_key=True),
+    Column("stage", String(16), primary_key=True),  # first / second / adjudication
+    Column("position", Integer, primary_key=True),
+    Column("question_id", String(255), nullable=False),
+    Column("barred_a", Integer),  # people who may not take it: the first labeller (second
+    Column("barred_b", Integer),  # review), both labellers (adjudication)
+    Column("claimed_by", Integer),  # the person it is given to now, while the claim lasts
+    Column("claimed_until", DateTime(timezone=True)),
+)
+Index("ix_review_work_claims", review_work.c.queue_id, review_work.c.claimed_by)
+
+review_tallies = Table(  # the queue's progress counters, kept in the verdict's transaction
+    "review_tallies",
+    metadata,
+    Column("queue_id", String(64), primary_key=True),
+    Column("key", String(64), primary_key=True),  # items / labelled / … / user:ID
+    Column("value", Integer, nullable=False),
+)
+
+review_marks = Table(  # the items each person labelled (first or second), for K / previous
+    "review_marks",
+    metadata,
+    Column("queue_id", String(64), primary_key=True),
+    Column("user_id", Integer, primary_key=True),
+    Column("position", Integer, primary_key=True),
+)
+
+Index(
+    "ix_review_verdicts_item",
+    review_verdicts.c.queue_id,
+    review_verdicts.c.question_id,
+    review_verdicts.c.id,
+)
+Index("ix_review_verdicts_stage", review_verdicts.c.queue_id, review_verdicts.c.stage)
+Index("ix_review_items_question", review_items.c.queue_id, review_items.c.question_id)
+Index("ix_review_assignments_queue", review_assignments.c.queue_id, review_assignments.c.id)
+Index("ix_review_audit_user", review_audit.c.user_name, review_audit.c.id)
+
+# -- the review app's sessions and settings (issue 15, second slice) ------------------------------
+
+review_sessions = Table(  # a logged-in browser: ended by logout, a password change, or its expiry
+    "review_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of the cookie's token, never the token
+    Column("user_id", Integer, ForeignKey("review_users.id"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
+review_settings = Table(  # the app's own settings, e.g. the secret that signs its cookies
+    "review_settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from assay.errors import ReviewError
-from assay.review.auth import add_user
+from assay.review.auth import add_user, set_role
 from assay.review.queues import KINDS, SECOND_SHARE, create_queue
 from assay.review.web.app import Context
 from assay.store.reviewing import ROLES
@@ -50,6 +50,17 @@ def register(app: FastAPI, ctx: Context) -> None:
             ctx.store, str(form.get("name", "")), role, str(form.get("password", "")),
             by=user.name,
         )  # fmt: skip
+        return RedirectResponse("/admin", status_code=303)
+
+    @app.post("/admin/role")
+    async def role(request: Request) -> Response:
+        form, _ = await ctx.form(request)
+        user = ctx.user(request)
+        ctx.desk.require(user, "admin")
+        chosen = str(form.get("role", ""))
+        if chosen not in ROLES:
+            raise ReviewError(f"unknown role {chosen!r}", fix="use " + ", ".join(ROLES))
+        set_role(ctx.store, user, str(form.get("name", "")), chosen)
         return RedirectResponse("/admin", status_code=303)
 
     @app.post("/admin/queues")

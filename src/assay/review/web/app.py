@@ -69,7 +69,7 @@ class Context:
         session = self.sessions.read(request)
         fresh = session is None  # a visitor gets a session (without a user) for the login form
         if session is None:
-            session = Session(user_id=None, csrf=secrets.token_urlsafe(32))
+            session = Session(user=None, csrf=secrets.token_urlsafe(32))
         lang = _lang(request, self.lang)
         values.setdefault("user", None)
         html = self.env.get_template(name).render(
@@ -80,18 +80,15 @@ class Context:
         )
         response = HTMLResponse(html, status_code=status)
         if fresh:
-            self.sessions.put(request, response, session)
+            self.sessions.visitor(request, response, session.csrf)
         return response
 
     def user(self, request: Request) -> ReviewUser:
         """The person logged in; :class:`LoginRequired` otherwise."""
         session = self.sessions.read(request)
-        if session is None or session.user_id is None:
+        if session is None or session.user is None:
             raise LoginRequired
-        user = self.store.review.user_by_id(session.user_id)
-        if user is None:
-            raise LoginRequired
-        return user
+        return session.user
 
     async def form(self, request: Request) -> tuple[FormData, Session]:
         """The posted form, after its CSRF token was checked (403 when missing or wrong)."""
@@ -105,8 +102,8 @@ class Context:
 def create_app(
     store: RunStore, profile: Profile, *, secret: str | None = None, lang: str = "zh"
 ) -> FastAPI:
-    """The review app over ``store``; ``secret`` signs the session cookies (a random one by
-    default: sessions then end when the server stops)."""
+    """The review app over ``store``; ``secret`` signs the session cookies (by default the
+    store's own, made once: sessions outlive a restart)."""
     from assay.review.web import admin, pages
 
     env = Environment(
@@ -118,7 +115,7 @@ def create_app(
     ctx = Context(
         store=store,
         desk=Desk(store, profile),
-        sessions=Sessions(secret or secrets.token_urlsafe(32)),
+        sessions=Sessions(secret or store.review_access.secret(), store.review_access),
         env=env,
         lang=lang,
     )

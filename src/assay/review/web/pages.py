@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from assay.review.auth import Outcome, login
+from assay.review.auth import Outcome, change_password, login
 from assay.review.desk import ItemPage
 from assay.review.render import marked, plain, spans_of
 from assay.review.web.app import Context, ctx_t
@@ -30,7 +30,7 @@ def register(app: FastAPI, ctx: Context) -> None:
             key = "review.locked" if result.outcome is Outcome.LOCKED else "review.bad_login"
             return ctx.render(request, "login.html", 401, error=ctx_t(request, ctx, key))
         response = RedirectResponse("/", status_code=303)
-        ctx.sessions.write(request, response, result.user.id)
+        ctx.sessions.login(request, response, result.user)
         return response
 
     @app.post("/logout")
@@ -39,8 +39,30 @@ def register(app: FastAPI, ctx: Context) -> None:
         user = ctx.user(request)
         ctx.store.review.audit(user.name, "logout")
         response = RedirectResponse("/login", status_code=303)
-        ctx.sessions.write(request, response, None)
+        ctx.sessions.logout(request, response)
         return response
+
+    @app.get("/account")
+    async def account(request: Request) -> Response:
+        user = ctx.user(request)
+        changed = request.query_params.get("changed") == "1"
+        return ctx.render(request, "account.html", user=user, changed=changed)
+
+    @app.post("/account/password")
+    async def password(request: Request) -> Response:
+        form, session = await ctx.form(request)
+        user = ctx.user(request)
+        if str(form.get("new", "")) != str(form.get("again", "")):
+            message = ctx_t(request, ctx, "review.passwords_differ")
+            return ctx.render(request, "account.html", 400, user=user, error=message)
+        done = change_password(
+            ctx.store, user, str(form.get("current", "")), str(form.get("new", "")),
+            keep=session.id,
+        )  # fmt: skip
+        if not done:
+            message = ctx_t(request, ctx, "review.wrong_password")
+            return ctx.render(request, "account.html", 400, user=user, error=message)
+        return RedirectResponse("/account?changed=1", status_code=303)
 
     @app.get("/")
     async def home(request: Request) -> Response:
@@ -76,9 +98,12 @@ def register(app: FastAPI, ctx: Context) -> None:
             note=str(form.get("note", "")),
             answer_sha256=str(form.get("answer_sha256", "")),
         )  # fmt: skip
-        following = ctx.desk.next_position(user, queue_id, after=position)
-        target = f"/queues/{queue_id}" + ("" if following is None else f"/items/{following}")
-        return RedirectResponse(target, status_code=303)
+        return _go_next(ctx, user, queue_id, position)
+
+    @app.get("/queues/{queue_id}/next")
+    async def next_item(request: Request, queue_id: str, after: int) -> Response:
+        user = ctx.user(request)
+        return _go_next(ctx, user, queue_id, after)
 
     @app.get("/queues/{queue_id}/adjudicate")
     async def next_dispute(request: Request, queue_id: str) -> Response:
@@ -141,7 +166,15 @@ def _item(request: Request, ctx: Context, user: ReviewUser, page: ItemPage) -> R
         risks=ctx.desk.profile.risks,
         chosen_risks=chosen_risks,
         others=[(name, v, plain(v.note, clear_pii=clear)) for name, v in page.others],
-        progress=ctx.desk.progress(page.queue.id),
+        progress=page.progress or ctx.desk.progress(page.queue.id),
         previous=None if page.previous is None else f"{base}/items/{page.previous}",
-        following=None if page.following is None else f"{base}/items/{page.following}",
+        following=None if page.following is None else f"{base}/next?after={page.item.position}",
+        prefetch=None if page.following is None else f"{base}/items/{page.following}",
     )
+
+
+def _go_next(ctx: Context, user: ReviewUser, queue_id: str, after: int) -> Response:
+    """To the next item after ``after``, claimed for ``user`` (or the queue's end page)."""
+    following = ctx.desk.next_position(user, queue_id, after=after)
+    target = f"/queues/{queue_id}" + ("" if following is None else f"/items/{following}")
+    return RedirectResponse(target, status_code=303)

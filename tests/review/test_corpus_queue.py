@@ -1,0 +1,114 @@
+"""The 9.2 a) corpus manual sample labelled in the review app gives the same result as the same
+verdicts written into the exported sheet and imported: the same draw, rate, decision, census,
+reviewers and risks."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("argon2")
+
+from assay.corpus.manual import export_manual, import_manual
+from assay.corpus.review_queue import manual_from_store, put_manual_sample
+from assay.errors import ReviewError
+from assay.review.auth import add_user
+from assay.review.desk import Desk
+from assay.review.queues import create_queue
+from assay.standard import Profile
+from assay.store.runstore import RunStore
+
+PASSWORD = "correct horse battery"
+RECORDS = 30
+
+
+def _corpus(tmp_path: Path) -> Path:
+    rows = [{"id": f"r{i}", "text": f"语料 {i}，电话 1381234{i:04d}"} for i in range(RECORDS)]
+    (tmp_path / "c.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8"
+    )
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - {id: s, kind: open_source, paths: [c.jsonl], licence: MIT, id_field: id}\n",
+        "utf-8",
+    )
+    return path
+
+
+def _verdict(n: int) -> tuple[str, str, str]:
+    """(label, risk, reviewer) of the n-th record of the draw (0-based)."""
+    if n % 7 == 3:
+        return "unqualified", "A.1.h", "bob"
+    return "qualified", "", "ann" if n % 2 else "bob"
+
+
+def _labelled(size: int) -> int:
+    """Records given a verdict: all of a census, all but the last of a sample (left pending)."""
+    return size if size == RECORDS else size - 1
+
+
+def _by_sheet(sources: Path, profile: Profile, tmp_path: Path, size: int) -> object:
+    sheet = tmp_path / f"m{size}.csv"
+    export_manual(sources, profile, sheet, size=size, seed=3)
+    with sheet.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for n, row in enumerate(rows[: _labelled(size)]):
+        label, risk, who = _verdict(n)
+        row.update(
+            {"研判结果": "合格" if label == "qualified" else "不合格", "风险": risk, "审核人": who}
+        )
+    filled = tmp_path / f"f{size}.csv"
+    with filled.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return import_manual(filled, profile)
+
+
+def _by_app(sources: Path, profile: Profile, store: RunStore, size: int) -> object:
+    run = f"corpus{size}"
+    assert put_manual_sample(store, run, sources, profile, size=size, seed=3) == size
+    queue = create_queue(store, run, "corpus", by="adm", second_share=0.0)
+    people = {u.name: u for u in store.review.users()}
+    for who in people.values():
+        store.review.assign(queue.id, who.id, by="adm")
+    desk = Desk(store, profile)
+    for n, item in enumerate(store.review.items(queue.id)[: _labelled(size)]):
+        label, risk, who = _verdict(n)
+        page = desk.page(people[who], queue.id, item.position)
+        assert page.answer.startswith("语料 ")  # the record's text is what is judged
+        desk.label(
+            people[who], queue.id, item.position, label=label, risk_ids=[risk] if risk else [],
+            note="", answer_sha256=page.answer_sha256,
+        )  # fmt: skip
+    return manual_from_store(store, run, profile)
+
+
+@pytest.mark.parametrize("size", [20, RECORDS])  # a sample, and every record (a census)
+def test_the_corpus_queue_gives_the_numbers_the_sheet_gives(
+    tmp_path: Path, tc260: Profile, size: int
+) -> None:
+    sources = _corpus(tmp_path)
+    store = RunStore(f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    for name in ("ann", "bob"):
+        add_user(store, name, "annotator", PASSWORD, by="test")
+    sheet = _by_sheet(sources, tc260, tmp_path, size)
+    app = _by_app(sources, tc260, store, size)
+    assert app.model_dump() == sheet.model_dump()  # type: ignore[attr-defined]
+    done = _labelled(size)
+    assert (app.reviewed, app.pending, app.census, app.by_risk) == (  # type: ignore[attr-defined]
+        done,
+        size - done,
+        size == RECORDS,
+        {"A.1.h": len([n for n in range(done) if n % 7 == 3])},
+    )
+
+
+def test_a_corpus_queue_is_drawn_from_a_corpus_sample_only(tmp_path: Path, tc260: Profile) -> None:
+    store = RunStore(f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    put_manual_sample(store, "c", _corpus(tmp_path), tc260, size=5)
+    with pytest.raises(ReviewError, match="cannot be drawn"):
+        create_queue(store, "c", "manual", by="adm")
