@@ -1286,6 +1286,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kept {n} sampled corpus records as run {run} (queue them: assay review queue {run} "
         "--kind corpus)",
     ),
+    # -- the guard, after review: keys that must exist ---------------------------------------
+    "guard.no_client_keys": (
+        "guard.api_keys_env 指定的环境变量 {env} 未设置或为空",
+        "guard.api_keys_env names the variable {env}, which is unset or empty",
+    ),
+    "guard.no_client_keys_fix": (
+        "在 {env} 中设置以逗号分隔的客户端 API 密钥；不需要密钥时删除 api_keys_env",
+        "set comma-separated client API keys in {env}, or remove api_keys_env to run without keys",
+    ),
 }
 
 

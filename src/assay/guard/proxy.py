@@ -74,11 +74,35 @@ def _text_of(content: Any) -> str | None:
     return None
 
 
+_MASKABLE = ("content", "reasoning_content", "refusal")  # plain-string fields of a reply
+STREAMED_TEXT = ("content", "reasoning_content", "refusal")  # delta fields screened as they come
+
+
+def _reply_texts(message: dict[str, Any]) -> dict[str, str]:
+    """Each text-bearing field of a reply message, by name (tool calls' arguments joined)."""
+    out: dict[str, str] = {}
+    for field in _MASKABLE:
+        text = _text_of(message.get(field))
+        if text:
+            out[field] = text
+    calls = message.get("tool_calls")
+    if isinstance(calls, list):
+        arguments = [
+            str(c.get("function", {}).get("arguments", ""))
+            for c in calls
+            if isinstance(c, dict) and isinstance(c.get("function"), dict)
+        ]
+        if any(arguments):
+            out["tool_calls"] = "\n".join(arguments)
+    return out
+
+
 def screen_input(
     service: GuardService, guard: Guard, body: dict[str, Any], caller: Caller
 ) -> tuple[Decision | None, dict[str, Any]]:
-    """Screen the user messages: the blocking decision (None when none blocks) and the body
-    to forward (masked messages where the policy masks)."""
+    """Screen every message that holds text, whatever its role (a forged earlier assistant
+    turn or a tool result is as much the caller's input as a user turn): the blocking decision
+    (None when none blocks) and the body to forward (masked messages where the policy masks)."""
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         raise GuardRequestError(
@@ -88,7 +112,7 @@ def screen_input(
     blocked: Decision | None = None
     for message in messages:
         text = _text_of(message.get("content")) if isinstance(message, dict) else None
-        if text is None or message.get("role") != "user":
+        if not text:
             forwarded.append(message)
             continue
         decision = service.screen(guard, text, "input", ROUTE, caller)
@@ -146,20 +170,27 @@ async def refusal_stream(body: dict[str, Any], decision: Decision) -> AsyncItera
 def screen_reply(
     service: GuardService, guard: Guard, reply: dict[str, Any], caller: Caller
 ) -> dict[str, Any]:
-    """A whole (non-streamed) reply with each choice's content screened."""
+    """A whole (non-streamed) reply with every text a user may see screened: the content (a
+    string or a list of text parts), the reasoning shown by reasoning models, a refusal, and
+    the arguments of tool calls. A block anywhere replaces the whole message."""
     stopped: list[str] = []
     for choice in reply.get("choices") or []:
         message = choice.get("message") if isinstance(choice, dict) else None
-        content = message.get("content") if isinstance(message, dict) else None
-        if not isinstance(content, str) or not isinstance(message, dict):
+        if not isinstance(message, dict):
             continue
-        decision = service.screen(guard, content, "output", ROUTE, caller)
-        if decision.blocked:
-            message["content"] = decision.refusal
+        decisions = {
+            field: service.screen(guard, text, "output", ROUTE, caller)
+            for field, text in _reply_texts(message).items()
+        }
+        blocked = [d for d in decisions.values() if d.blocked]
+        if blocked:
+            choice["message"] = {"role": "assistant", "content": blocked[0].refusal}
             choice["finish_reason"] = "content_filter"
-            stopped.extend(decision.risk_ids)
-        elif decision.action == "mask":
-            message["content"] = decision.masked
+            stopped.extend(r for d in blocked for r in d.risk_ids)
+            continue
+        for field, decision in decisions.items():
+            if decision.action == "mask" and field in _MASKABLE:
+                message[field] = decision.masked
     if stopped:
         reply["assay_guard"] = {"stage": "output", "risk_ids": sorted(set(stopped))}
     return reply

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from assay.errors import GuardRequestError
+from assay.errors import ConfigError, GuardRequestError
 from assay.guard.abuse import AbuseTracker
 from assay.guard.core import Decision, Guard
 from assay.guard.metrics import Metrics
@@ -45,7 +45,13 @@ def client_keys(config: GuardConfig) -> frozenset[str]:
     if not config.api_keys_env:
         return frozenset()
     raw = os.environ.get(config.api_keys_env, "")
-    return frozenset(key_digest(k.strip()) for k in raw.split(",") if k.strip())
+    keys = frozenset(key_digest(k.strip()) for k in raw.split(",") if k.strip())
+    if not keys:  # a misspelt or empty variable must not leave the guard open to anyone
+        raise ConfigError(
+            t("guard.no_client_keys", "en", env=config.api_keys_env),
+            fix=t("guard.no_client_keys_fix", "en", env=config.api_keys_env),
+        )
+    return keys
 
 
 class GuardService:
