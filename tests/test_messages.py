@@ -11,6 +11,7 @@ from typing import get_args
 
 from assay.assess.attribution import STOPS
 from assay.assess.clauses import Overall, Source
+from assay.assess.judging import LEAK_JUDGE
 from assay.assess.results import Status
 from assay.banks.models import BankKind
 from assay.judges.registry import JUDGES
@@ -122,7 +123,8 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "margin.straddles_": ("low", "high"),  # stats/rates.py margin_words
     "banks.col_": ("id", "name", "have", "need"),  # cli/banks.py, the bank check's table
     "banks.interval_": ("day", "week", "month"),  # banks/messages.py, an update interval
-    "judge.": tuple(JUDGES.names()),
+    # messages.judge_word: the registered judges, and the verdict sets judging.py writes
+    "judge.": (*JUDGES.names(), "keyword_reasoning", LEAK_JUDGE),
     "check.": tuple(
         m.value for m in CheckMethod
     ),  # cli/standard.py, how a clause is checked  # messages.judge_word, a judge by its name

@@ -139,6 +139,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "judge.llm": ("大模型研判", "LLM judge"),
     "judge.guard": ("安全护栏模型", "guard model"),
     "judge.refusal": ("拒答研判", "refusal judge"),
+    "judge.keyword_leak": (
+        "关键词泄漏检测（不计入比率）",
+        "keyword leak check (outside every rate)",
+    ),
+    "judge.keyword_reasoning": ("关键词（推理过程）", "keywords (reasoning)"),
     # -- the built-in refusal judge's reasons (reports/judge_words.py) ------------------------
     "refusal.why.declines": (
         "拒绝（附理由、提醒或替代建议）",
