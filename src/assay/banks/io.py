@@ -78,7 +78,8 @@ def load_keywords(
     report.header_lines = result.header_lines
     if report.quarantined:
         report.quarantine_file = str(_write_quarantine(path, report.quarantined, opts))
-    return KeywordLibrary(entries=entries, source=path), report
+    # the entries are validated: the list is not checked again, one by one
+    return KeywordLibrary.model_construct(entries=entries, source=path), report
 
 
 def load_questions(
@@ -117,7 +118,7 @@ def load_questions(
     report.bank = BankKind(final_kind.value)
     if report.quarantined:
         report.quarantine_file = str(_write_quarantine(path, report.quarantined, opts))
-    return QuestionBank(kind=final_kind, items=items, source=path), report
+    return QuestionBank.model_construct(kind=final_kind, items=items, source=path), report
 
 
 def _convert(

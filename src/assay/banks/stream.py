@@ -101,30 +101,19 @@ def picker(columns: Columns | None, names: Sequence[str | None]) -> Picker:
             return tuple(None if n is None else get(n) for n in names)
 
         return by_name
-    absent = len(columns.header) + 1  # an index no row has: always None
-    where = [absent if n is None else columns.index[n] for n in names]
-    need = max(where, default=-1) + 1
-    if need == 0:
-        return lambda raw: (None,) * len(where)
-    # one position per name, as a tuple even for one name
-    fetch = itemgetter(*where) if len(where) > 1 else (lambda c: (c[where[0]],))
+    width = len(columns.header)
+    # a column the file lacks is read from one None put after a row as wide as the header
+    where = [width if n is None else columns.index[n] for n in names]
+    fetch = itemgetter(*where, width)  # one more: a tuple even for one name
+    pad = [None]
 
-    def by_position(raw: RawRow) -> tuple[Any, ...]:
+    def pick(raw: RawRow) -> tuple[Any, ...]:
         cells = raw.cells
-        if len(cells) >= need:
-            return fetch(cells)
-        n = len(cells)
-        return tuple(cells[i] if i < n else None for i in where)
+        if len(cells) != width:  # a short row (or one with empty cells past the header)
+            cells = [*cells[:width], *([None] * (width - len(cells)))]
+        return fetch([*cells, *pad])[:-1]  # type: ignore[no-any-return]
 
-    if absent in where:  # columns the file lacks: always None, so never fetched by position
-
-        def with_gaps(raw: RawRow) -> tuple[Any, ...]:
-            cells = raw.cells
-            n = len(cells)
-            return tuple(cells[i] if i < n else None for i in where)
-
-        return with_gaps
-    return by_position
+    return pick
 
 
 @dataclass(frozen=True)
