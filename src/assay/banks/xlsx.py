@@ -8,6 +8,7 @@ A decompression bomb is refused from the zip directory before anything is inflat
 from __future__ import annotations
 
 import contextlib
+import itertools
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -16,6 +17,7 @@ from typing import Any
 
 from assay import limits
 from assay.banks.models import BadRow
+from assay.banks.sheetxml import SheetCells, Unsupported, padded, sheet_rows
 from assay.banks.stream import Columns, RawRow, RowStream
 from assay.errors import InputFormatError, MissingDependencyError
 
@@ -23,11 +25,102 @@ from assay.errors import InputFormatError, MissingDependencyError
 def open_xlsx(path: Path) -> RowStream:
     """The rows of the first sheet."""
     check_zip(path)  # a decompression bomb is refused before a byte is inflated
-    return _read_openpyxl(path)
+    counts = [0, 0]  # sheet rows, blank rows
+    state: dict[str, Any] = {}
+    rows = _rows(_table(path), counts, state)
+    head = next(rows, None)  # reads as far as the header
+    header: list[str] | None = state.get("header")
+    if header is None:
+        raise InputFormatError("the first sheet is empty", file=path, fix="add a header row")
+    stream = rows if head is None else itertools.chain((head,), rows)
+    return RowStream(
+        [h for h in header if h], None, stream, lambda: (counts[0], counts[1], 1), state["columns"]
+    )
 
 
-def _read_openpyxl(path: Path) -> RowStream:
-    """The first sheet by openpyxl (read-only), as a stream of rows already read."""
+# a row of the sheet: its values (for a formula, the value saved with it) and the columns
+# (0-based) that hold a formula
+TableRow = tuple[list[Any], set[int]]
+
+
+def _rows(
+    table: Iterator[TableRow], counts: list[int], state: dict[str, Any]
+) -> Iterator[RawRow | BadRow]:
+    header: list[str] | None = None
+    columns: Columns | None = None
+    for number, (cells, formulas) in enumerate(table, 1):
+        counts[0] = number
+        if not formulas and not any(_cell_text(c) for c in cells):
+            counts[1] += 1
+            continue
+        if header is None:
+            header = state["header"] = [_cell_text(c) for c in cells]
+            columns = state["columns"] = Columns(header, pad=False, named_only=True)
+            continue
+        unsaved: tuple[str, ...] = ()
+        if formulas:
+            unsaved = tuple(
+                h
+                for i, h in enumerate(header)
+                if h and i in formulas and _cell_text(cells[i] if i < len(cells) else None) == ""
+            )
+        values = [_cell_value(c) for c in cells[: len(header)]]
+        yield RawRow(number, None, formulas=unsaved, cells=values, columns=columns)
+
+
+def _table(path: Path) -> Iterator[TableRow]:
+    """The rows of the first sheet as openpyxl's read-only ``iter_rows`` gives them (padded to
+    the sheet's dimension, empty rows where the file skips some): read by
+    :mod:`assay.banks.sheetxml` while the sheet keeps to what it reads (what Excel, WPS and
+    openpyxl write), else by openpyxl from the row where that stopped."""
+    done = 0
+    try:
+        for row in _lean_table(path):
+            yield row
+            done += 1
+    except Unsupported:
+        yield from itertools.islice(_openpyxl_table(path), done, None)
+
+
+def _lean_table(path: Path) -> Iterator[TableRow]:
+    """The sheet by :mod:`assay.banks.sheetxml`; the workbook, its styles and shared strings
+    by openpyxl (whose ``load_workbook`` would also parse every sheet once to size it)."""
+    openpyxl_module()
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    try:
+        reader = ExcelReader(path, read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds for a damaged file: it says which
+        raise Unsupported("workbook") from None
+    try:
+        try:
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            target = next(
+                rel.target
+                for _, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            )
+            book = reader.wb
+            cells = SheetCells(
+                reader.shared_strings, book._date_formats, book._timedelta_formats, book.epoch
+            )
+            source = reader.archive.open(target)
+        except Exception:
+            raise Unsupported("workbook") from None
+        size: list[int | None] = [None, None]
+        with source:
+            yield from padded(sheet_rows(source, cells, size), size)
+    finally:
+        reader.archive.close()
+
+
+def _openpyxl_table(path: Path) -> Iterator[TableRow]:
+    """The sheet by openpyxl alone: a first pass finds the formulas, a second (only when
+    there are some) reads the values Excel saved for them."""
     openpyxl = openpyxl_module()
     formulas: dict[tuple[int, int], None] = {}
     with _workbook(openpyxl, path, data_only=False) as sheet:
@@ -41,34 +134,8 @@ def _read_openpyxl(path: Path) -> RowStream:
                 for i, value in enumerate(cells):
                     if (number, i) in formulas:
                         table[number - 1][i] = value
-    header: list[str] | None = None
-    columns = Columns([], pad=False)
-    rows: list[RawRow | BadRow] = []
-    blank = 0
     for number, cells in enumerate(table, 1):
-        if not any(_cell_text(c) for c in cells) and not any(
-            (number, i) in formulas for i in range(len(cells))
-        ):
-            blank += 1
-            continue
-        if header is None:
-            header = [_cell_text(c) for c in cells]
-            columns = Columns(header, pad=False, named_only=True)
-            continue
-        unsaved = tuple(
-            h
-            for i, h in enumerate(header)
-            if h
-            and (number, i) in formulas
-            and _cell_text(cells[i] if i < len(cells) else None) == ""
-        )
-        values = [_cell_value(c) for c in cells[: len(header)]]
-        rows.append(RawRow(number, None, formulas=unsaved, cells=values, columns=columns))
-    if header is None:
-        raise InputFormatError("the first sheet is empty", file=path, fix="add a header row")
-    counts = (len(table), blank, 1)
-    named = [h for h in header if h]
-    return RowStream(named, None, iter(rows), lambda: counts, columns)
+        yield cells, {i for i in range(len(cells)) if (number, i) in formulas}
 
 
 @contextlib.contextmanager
