@@ -32,8 +32,19 @@ def cpu_seconds() -> float:
 
 
 def peak_rss_mb() -> float:
-    """The peak resident memory of this process, in MB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The peak resident memory of this process, in MB.
+
+    Linux's ``ru_maxrss`` keeps the parent's peak across fork and exec, so a fresh child of a
+    large benchmark reported at least its parent's memory; ``VmHWM`` (the high-water mark of
+    this process's own memory, reset by exec) is read instead where there is one."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,10 @@ from assay.banks.models import (
 )
 from assay.banks.resolve import NameResolver
 from assay.banks.schema import (
+    KEYWORD_FIELDS,
     KEYWORD_FILING,
     KEYWORD_NATIVE,
+    QUESTION_FIELDS,
     QUESTION_FILING,
     QUESTION_NATIVE,
     Layout,
@@ -38,7 +40,8 @@ from assay.banks.schema import (
     keyword_row,
     question_row,
 )
-from assay.banks.tabular import RawRow, read_rows, write_rows
+from assay.banks.stream import picker
+from assay.banks.tabular import RawRow, RowStream, open_rows, write_rows
 from assay.errors import BadRowError, InputFormatError, RowError
 from assay.outputs import OutputFolder
 from assay.standard.models import Profile
@@ -61,20 +64,22 @@ def load_keywords(
 ) -> tuple[KeywordLibrary, LoadReport]:
     """Read a keyword library in the native or filing layout."""
     opts = options or ReadOptions()
-    result = read_rows(path, fmt=opts.fmt, encoding=opts.encoding)
+    result = open_rows(path, fmt=opts.fmt, encoding=opts.encoding)
     columns = column_map(result.columns)
     if "keyword" not in columns:
         raise _missing_column(path, "关键词 (or keyword)", result.columns, keywords=True)
     reader = RowReader(NameResolver(profile), columns)
+    pick = picker(result.spec, reader.fields(KEYWORD_FIELDS))
     entries, report = _convert(
-        path, result.rows, BankKind.KEYWORDS, lambda raw: reader.keyword(raw.values, raw.row), opts
+        path, result, BankKind.KEYWORDS, lambda raw: reader.keyword(pick(raw), raw.row), opts
     )
     report.encoding = result.encoding
     report.lines, report.blank = result.lines, result.blank
     report.header_lines = result.header_lines
     if report.quarantined:
         report.quarantine_file = str(_write_quarantine(path, report.quarantined, opts))
-    return KeywordLibrary(entries=entries, source=path), report
+    # the entries are validated: the list is not checked again, one by one
+    return KeywordLibrary.model_construct(entries=entries, source=path), report
 
 
 def load_questions(
@@ -85,18 +90,19 @@ def load_questions(
 ) -> tuple[QuestionBank, LoadReport]:
     """Read a question bank. ``kind`` None takes each row's kind column (all rows must agree)."""
     opts = options or ReadOptions()
-    result = read_rows(path, fmt=opts.fmt, encoding=opts.encoding)
+    result = open_rows(path, fmt=opts.fmt, encoding=opts.encoding)
     columns = column_map(result.columns)
     if "text" not in columns:
         raise _missing_column(path, "测试题 (or text)", result.columns, keywords=False)
     reader = RowReader(NameResolver(profile), columns)
     make_id = id_maker()
     bank_kind = BankKind(kind.value) if kind else BankKind.CONTENT
+    pick = picker(result.spec, reader.fields(QUESTION_FIELDS))
 
     def convert(raw: RawRow) -> Question:
-        return reader.question(raw.values, raw.row, kind, make_id)
+        return reader.question(pick(raw), raw.row, kind, make_id)
 
-    items, report = _convert(path, result.rows, bank_kind, convert, opts)
+    items, report = _convert(path, result, bank_kind, convert, opts)
     _quarantine_duplicate_ids(items, report, path, strict=opts.strict)
     report.encoding = result.encoding
     report.lines, report.blank = result.lines, result.blank
@@ -112,26 +118,27 @@ def load_questions(
     report.bank = BankKind(final_kind.value)
     if report.quarantined:
         report.quarantine_file = str(_write_quarantine(path, report.quarantined, opts))
-    return QuestionBank(kind=final_kind, items=items, source=path), report
+    return QuestionBank.model_construct(kind=final_kind, items=items, source=path), report
 
 
 def _convert(
     path: Path,
-    rows: list[RawRow | BadRow],
+    rows: RowStream,
     bank: BankKind,
     convert: Callable[[RawRow], T],
     opts: ReadOptions,
 ) -> tuple[list[T], LoadReport]:
-    report = LoadReport(file=str(path), bank=bank)
+    """Entries of the rows as they are read: only the entries (and the quarantined rows) are
+    kept, never the file's rows."""
     out: list[T] = []
+    keep = out.append
+    quarantined: list[BadRow] = []
     for raw in rows:
-        report.read += 1
         if isinstance(raw, BadRow):
             bad = raw
         else:
             try:
-                out.append(convert(raw))
-                report.accepted += 1
+                keep(convert(raw))
                 continue
             except RowError as exc:
                 reason, fix = exc.reason, exc.fix
@@ -148,7 +155,11 @@ def _convert(
                 )
         if opts.strict:
             raise BadRowError(bad.reason, file=path, line=bad.row, fix=bad.fix or None)
-        report.quarantined.append(bad)
+        quarantined.append(bad)
+    report = LoadReport(file=str(path), bank=bank)
+    report.read = len(out) + len(quarantined)
+    report.accepted = len(out)
+    report.quarantined = quarantined
     return out, report
 
 

@@ -73,76 +73,80 @@ def column_map(columns: list[str]) -> dict[str, str]:
     return out
 
 
+KEYWORD_FIELDS = ("keyword", "risk", "category", "variants", "added", "updated", "note")
+QUESTION_FIELDS = (
+    "text", "kind", "risk", "category", "aspect", "id", "seq", "lang", "added", "updated", "note"
+)  # fmt: skip
+
+
 class RowReader:
-    """Turns raw rows of one file into keyword entries or questions."""
+    """Turns the cells of one file's rows into keyword entries or questions.
+
+    A row comes as the values of :data:`KEYWORD_FIELDS` or :data:`QUESTION_FIELDS` (None for a
+    column the file lacks), see :meth:`fields`. Every cell is checked here (text, kind, risks,
+    dates), then the entry is validated by its model; the cells a bank repeats on every row
+    (risks, kinds, dates) are resolved once."""
 
     def __init__(self, resolver: NameResolver, columns: dict[str, str]) -> None:
         self.resolver = resolver
         self.columns = columns
+        self._risks: dict[tuple[str, str], tuple[str, ...]] = {}
 
-    def get(self, values: dict[str, Any], field: str) -> Any:
-        column = self.columns.get(field)
-        return None if column is None else values.get(column)
+    def fields(self, names: tuple[str, ...]) -> list[str | None]:
+        """The file's column for each field name (None where it has none)."""
+        return [self.columns.get(name) for name in names]
 
-    def text(self, values: dict[str, Any], field: str) -> str:
-        value = self.get(values, field)
-        if value is None:
-            return ""
-        if isinstance(value, list | tuple):
-            return ";".join(str(v) for v in value)
-        return str(value).strip()
-
-    def keyword(self, values: dict[str, Any], row: int) -> KeywordEntry:
-        keyword = self.text(values, "keyword")
+    def keyword(self, values: tuple[Any, ...], row: int) -> KeywordEntry:
+        keyword, risk, category, variants, added, updated, note = values
+        keyword = keyword.strip() if keyword.__class__ is str else _text(keyword)
         if not keyword:
             raise RowError("关键词 (keyword) is empty", "write the keyword or delete the row")
-        return _validated(
-            KeywordEntry,
-            keyword=keyword,
-            risk_ids=self.risk_ids(values),
-            variants=_split_list(self.get(values, "variants")),
-            added=self.date(values, "added"),
-            updated=self.date(values, "updated"),
-            note=self.text(values, "note"),
-            row=row,
-        )
+        fields = {
+            "keyword": keyword,
+            "risk_ids": self.risk_ids(risk, category),
+            "variants": _split_list(variants),
+            "added": _date(added, "added"),
+            "updated": _date(updated, "updated"),
+            "note": _text(note),
+            "row": row,
+        }
+        return _validated(KeywordEntry, fields)
 
     def question(
-        self, values: dict[str, Any], row: int, kind: QuestionKind | None, make_id: IdMaker
+        self, values: tuple[Any, ...], row: int, kind: QuestionKind | None, make_id: IdMaker
     ) -> Question:
-        text = self.text(values, "text")
+        text, kind_cell, risk, category, aspect_cell, id_cell, seq, lang, added, updated, note = (
+            values
+        )
+        text = text.strip() if text.__class__ is str else _text(text)
         if not text:
             raise RowError(
                 "测试题 (question text) is empty", "write the question or delete the row"
             )
-        row_kind = self.kind(values, kind)
+        row_kind = self.kind(_text(kind_cell), kind)
         aspect: str | None = None
         risk_ids: tuple[str, ...] = ()
         if row_kind is QuestionKind.MUST_ANSWER:
-            aspect = self.aspect(values, required=True)
+            aspect = self.aspect(aspect_cell, risk, required=True)
         else:
-            risk_ids = self.risk_ids(values)
-            aspect = self.aspect(values, required=False)
-        explicit = self.text(values, "id")
-        seq = self.text(values, "seq")
-        qid = explicit or make_id(row_kind, seq, text)
-        lang = self.text(values, "lang") or ("zh" if _CJK.search(text) else "en")
-        return _validated(
-            Question,
-            id=qid,
-            text=text,
-            kind=row_kind,
-            risk_ids=risk_ids,
-            aspect=aspect,
-            lang=lang,
-            added=self.date(values, "added"),
-            updated=self.date(values, "updated"),
-            note=self.text(values, "note"),
-            row=row,
-        )
+            risk_ids = self.risk_ids(risk, category)
+            aspect = self.aspect(aspect_cell, risk, required=False)
+        qid = _text(id_cell) or make_id(row_kind, _text(seq), text)
+        fields = {
+            "id": qid,
+            "text": text,
+            "kind": row_kind,
+            "risk_ids": risk_ids,
+            "aspect": aspect,
+            "lang": _text(lang) or ("zh" if _CJK.search(text) else "en"),
+            "added": _date(added, "added"),
+            "updated": _date(updated, "updated"),
+            "note": _text(note),
+            "row": row,
+        }
+        return _validated(Question, fields)
 
-    def kind(self, values: dict[str, Any], declared: QuestionKind | None) -> QuestionKind:
-        written = self.text(values, "kind")
+    def kind(self, written: str, declared: QuestionKind | None) -> QuestionKind:
         if not written:
             if declared is None:
                 raise RowError("kind (类型) is empty", "write content, must_refuse or must_answer")
@@ -157,9 +161,14 @@ class RowReader:
             )
         return found
 
-    def risk_ids(self, values: dict[str, Any]) -> tuple[str, ...]:
-        cell = self.text(values, "risk")
-        category_cell = self.text(values, "category")
+    def risk_ids(self, risk: Any, category: Any) -> tuple[str, ...]:
+        cell, category_cell = _text(risk), _text(category)
+        found = self._risks.get((cell, category_cell))
+        if found is None:
+            found = self._risks[(cell, category_cell)] = self._risk_ids(cell, category_cell)
+        return found
+
+    def _risk_ids(self, cell: str, category_cell: str) -> tuple[str, ...]:
         if not cell:
             if self.columns.get("risk") is None:
                 raise RowError("no risk column", "add a 二级分类 (or risk_ids) column")
@@ -181,10 +190,10 @@ class RowReader:
                 )
         return risk_ids
 
-    def aspect(self, values: dict[str, Any], *, required: bool) -> str | None:
-        cell = self.text(values, "aspect")
+    def aspect(self, aspect: Any, risk: Any, *, required: bool) -> str | None:
+        cell = _text(aspect)
         if not cell and required and self.columns.get("aspect") is None:
-            cell = self.text(values, "risk")  # filing layout: 二级分类 holds the aspect
+            cell = _text(risk)  # filing layout: 二级分类 holds the aspect
         if not cell:
             if required:
                 raise RowError(
@@ -197,19 +206,30 @@ class RowReader:
         except UnknownNameError as exc:
             raise RowError(exc.message, exc.fix or "") from None
 
-    def date(self, values: dict[str, Any], field: str) -> date | None:
-        value = self.get(values, field)
-        if value is None or value == "":
-            return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = str(value).strip()
-        found = _parse_date(text)
-        if found is None:
-            raise RowError(f"{field} date {text!r} is not a date", "write it as YYYY-MM-DD")
-        return found
+
+def _text(value: Any) -> str:
+    """A cell as text: stripped; a JSON list joined with ``;``; nothing as ""."""
+    if value is None:
+        return ""
+    if value.__class__ is str:
+        return value.strip()
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    return str(value).strip()
+
+
+def _date(value: Any, field: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    found = _parse_date(text)
+    if found is None:
+        raise RowError(f"{field} date {text!r} is not a date", "write it as YYYY-MM-DD")
+    return found
 
 
 @lru_cache(maxsize=4096)  # a bank repeats its dates: each is parsed once
@@ -259,14 +279,27 @@ def _split_list(value: Any) -> tuple[str, ...]:
     return tuple(p.strip() for p in re.split(r"[;；|\n]+", str(value)) if p.strip())
 
 
-def _validated(model: type[M], **fields: Any) -> M:
+# the ``model_fields_set`` of an entry given every field: one set shared by all of them
+_ALL_FIELDS: dict[type[Any], set[str]] = {m: set(m.model_fields) for m in (KeywordEntry, Question)}
+
+
+def _validated(model: type[M], fields: dict[str, Any]) -> M:
+    """``model`` validated from ``fields`` (every field of it, each given).
+
+    Every entry is given all its fields, so all share one ``model_fields_set``: the set
+    pydantic made for each (about 700 bytes, more than the rest of an entry) is dropped. The
+    models are frozen, so nothing adds to it (``model_copy`` copies it before it updates it)."""
     try:
-        return model(**fields)
+        entry = model.__pydantic_validator__.validate_python(fields)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         reason = f"{where}: {first['msg']}" if where else str(first["msg"])
         raise RowError(reason.removeprefix("Value error, ")) from None
+    shared = _ALL_FIELDS[model]
+    if len(fields) == len(shared):
+        object.__setattr__(entry, "__pydantic_fields_set__", shared)
+    return entry  # type: ignore[no-any-return]
 
 
 # -- writing ----------------------------------------------------------------------------
