@@ -27,6 +27,9 @@ OUTSIDE = {
     # private to yamlfile: raised inside the YAML composer, caught a few lines up, re-raised
     # as the caller's own AssayError with file and line
     ("assay.yamlfile", "_RefusedError"),
+    # the lean sheet-XML reader's signal that a sheet holds something it does not parse: caught
+    # by banks/xlsx.py, which reads on with openpyxl from that row; never reaches a caller
+    ("assay.banks.sheetxml", "Unsupported"),
 }
 
 
