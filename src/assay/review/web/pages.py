@@ -89,15 +89,7 @@ def register(app: FastAPI, ctx: Context) -> None:
 
     @app.post("/queues/{queue_id}/items/{position}")
     async def label(request: Request, queue_id: str, position: int) -> Response:
-        form, _ = await ctx.form(request)
-        user = ctx.user(request)
-        ctx.desk.label(
-            user, queue_id, position,
-            label=str(form.get("label", "")),
-            risk_ids=[str(r) for r in form.getlist("risk")],
-            note=str(form.get("note", "")),
-            answer_sha256=str(form.get("answer_sha256", "")),
-        )  # fmt: skip
+        user = await _decide(request, ctx, queue_id, position, adjudicate=False)
         return _go_next(ctx, user, queue_id, position)
 
     @app.get("/queues/{queue_id}/next")
@@ -121,16 +113,7 @@ def register(app: FastAPI, ctx: Context) -> None:
 
     @app.post("/queues/{queue_id}/adjudicate/{position}")
     async def adjudicate_post(request: Request, queue_id: str, position: int) -> Response:
-        form, _ = await ctx.form(request)
-        user = ctx.user(request)
-        ctx.desk.label(
-            user, queue_id, position,
-            label=str(form.get("label", "")),
-            risk_ids=[str(r) for r in form.getlist("risk")],
-            note=str(form.get("note", "")),
-            answer_sha256=str(form.get("answer_sha256", "")),
-            adjudicate=True,
-        )  # fmt: skip
+        await _decide(request, ctx, queue_id, position, adjudicate=True)
         return RedirectResponse(f"/queues/{queue_id}/adjudicate", status_code=303)
 
     @app.get("/dashboard")
@@ -141,6 +124,23 @@ def register(app: FastAPI, ctx: Context) -> None:
             (q, ctx.desk.progress(q.id), ctx.desk.agreement(q.id)) for q in ctx.desk.queues_of(user)
         ]
         return ctx.render(request, "dashboard.html", user=user, rows=rows)
+
+
+async def _decide(
+    request: Request, ctx: Context, queue_id: str, position: int, *, adjudicate: bool
+) -> ReviewUser:
+    """Record the verdict a labelling or adjudication form posts; the person who made it."""
+    form, _ = await ctx.form(request)
+    user = ctx.user(request)
+    ctx.desk.label(
+        user, queue_id, position,
+        label=str(form.get("label", "")),
+        risk_ids=[str(r) for r in form.getlist("risk")],
+        note=str(form.get("note", "")),
+        answer_sha256=str(form.get("answer_sha256", "")),
+        adjudicate=adjudicate,
+    )  # fmt: skip
+    return user
 
 
 def _item(request: Request, ctx: Context, user: ReviewUser, page: ItemPage) -> Response:
