@@ -72,14 +72,15 @@ class SheetCells:
             return "#VALUE!"  # as openpyxl: a date out of range is an error cell
 
 
-# one parsed row: its number, and its cells as (column, value, has a formula)
-SheetRow = tuple[int, list[tuple[int, Any, bool]]]
+# one parsed row: its number, its values (as wide as the sheet's dimension, else as its last
+# cell) and the columns (0-based) that hold a formula
+SheetRow = tuple[int, list[Any], set[int]]
 
 
 def sheet_rows(source: IO[bytes], cells: SheetCells, size: list[int | None]) -> Iterator[SheetRow]:
     """The rows of ``<sheetData>`` in file order. Before the first, ``size`` is set to the
     sheet's (max row, max column) from its ``<dimension>``, [None, None] if it has none."""
-    parser = _Rows(cells)
+    parser = _Rows(cells, size)
     before = True  # still before <sheetData>
     rest = ""
     for text in _texts(source):
@@ -109,6 +110,37 @@ def sheet_rows(source: IO[bytes], cells: SheetCells, size: list[int | None]) -> 
         rest = text[cut:]
         yield from parser.rows(text[:cut])
     raise Unsupported("no end of sheetData")
+
+
+# the shared strings as openpyxl reads them without rich text: plain ``<si><t>…</t></si>`` items
+# (any other shape, e.g. rich runs or phonetic text, is left to openpyxl), then any character
+# but white space (group 2: a shape not read here)
+_STRING = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si><t ?/></si>|(\S)')
+_SST = re.compile(r'\s*(?:<\?xml[^>]*\?>\s*)?<sst(?: [\w:]+="[^"]*")*\s*(/?)>')
+
+
+def shared_strings(source: IO[bytes]) -> list[str]:
+    """The workbook's shared strings (``xl/sharedStrings.xml``), as openpyxl's
+    ``read_string_table`` gives them; raises :class:`Unsupported` for a shape not read here."""
+    text = "".join(_texts(source)).lstrip("\ufeff")
+    head = _SST.match(text)
+    if head is None or _MAIN not in head.group(0):
+        raise Unsupported("shared strings root")
+    if head.group(1):  # <sst …/>
+        if text[head.end() :].strip():
+            raise Unsupported("shared strings")
+        return []
+    stop = text.rfind("</sst>")
+    if stop < 0 or text[stop + 6 :].strip():
+        raise Unsupported("shared strings end")
+    body = text[head.end() : stop]
+    plain = "&" not in body and "\r" not in body
+    strings = []
+    for value, other in _STRING.findall(body):
+        if other:
+            raise Unsupported("a shared string not read here")
+        strings.append((value if plain else _text(value)).replace("x005F_", ""))
+    return strings
 
 
 def _dimension(head: str) -> tuple[int | None, int | None]:
@@ -147,41 +179,47 @@ def _texts(source: IO[bytes]) -> Iterator[str]:
     yield decoder.decode(b"", final=True)
 
 
-# The shapes of the rows and cells read here, as one pattern: a row's start (its number first),
-# its end, or a cell (its reference first; its style and type; a formula; a value or an
-# inline string). A text of rows is read only when these cover it all (see ``_Rows.rows``).
+# The shapes of the rows and cells read here, as one pattern: a cell (its reference first; its
+# style and type; a formula; a value or an inline string), a row's start (its number first), its
+# end, or any other character but white space (group 14: a shape not read here). The shapes
+# begin differently, so at most one matches at a place; a cell, the commonest, is tried first.
 _TOKEN = re.compile(
-    r'<row r="(\d+)"(?: (?!r=)[\w:]+="[^"]*")*\s*(/?)>'  # 1 number, 2 "/" for an empty row
-    r"|(</row>)"  # 3
-    r'|<c r="([A-Z]{1,3})\d+"'  # 4 column
-    r'(?: s="(\d+)")?(?: t="(\w+)")?(?: s="(\d+)")?'  # 5 style, 6 type, 7 style
+    r'<c r="([A-Z]{1,3})\d+"'  # 1 column
+    r'(?: s="(\d+)")?(?: t="(\w+)")?(?: s="(\d+)")?'  # 2 style, 3 type, 4 style
     r'(?: (?![str]=)[\w:]+="[^"]*")*\s*'
     r"(?:/>|>"
-    r"(<f[^>]*/>|<f[^>]*>[^<]*</f>)?"  # 8 formula
-    r"(?:<v>([^<]*)</v>|<v ?/>)?"  # 9 value
+    r"(<f[^>]*/>|<f[^>]*>[^<]*</f>)?"  # 5 formula
+    r"(?:<v>([^<]*)</v>|<v ?/>)?"  # 6 value
     r'(?:(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>|(<is>)<t ?/></is>|(<is ?/>))?'
-    r"</c>)"  # 10 <is>, 11 its text, 12/13 an empty one
+    r"</c>)"  # 7 <is>, 8 its text, 9/10 an empty one
+    r'|<row r="(\d+)"(?: (?!r=)[\w:]+="[^"]*")*\s*(/?)>'  # 11 number, 12 "/" for an empty row
+    r"|(</row>)"  # 13
+    r"|(\S)"  # 14: anything else
 )
 
 
 class _Rows:
-    def __init__(self, cells: SheetCells) -> None:
+    """The rows of pieces of ``<sheetData>`` (a row may go on in the next piece)."""
+
+    def __init__(self, cells: SheetCells, size: list[int | None]) -> None:
         self.cells = cells
+        self.size = size  # (max row, max column) of the sheet: set before the first piece
         self.columns: dict[str, int] = {}  # column letters -> number
         self.number = 0
-        self.row: list[tuple[int, Any, bool]] | None = None  # the cells of an open row
+        # the open row: its values by column, the columns holding a formula, its last cell's
+        self.values: list[Any] | None = None
+        self.formulas: set[int] = set()
+        self.last = 0
 
     def rows(self, text: str) -> Iterator[SheetRow]:
-        if _TOKEN.sub("", text).strip():
-            raise Unsupported("a shape of row or cell not read here")
+        """The rows that end in ``text``; raises :class:`Unsupported` at the first shape not
+        read here (the rows before it are given: the caller reads on from there)."""
         plain = "&" not in text and "\r" not in text
         value_of = self.cells.value
+        strings = self.cells.strings
         columns = self.columns
-        row = self.row
+        values, formulas, last = self.values, self.formulas, self.last
         for (
-            number,
-            empty,
-            end,
             letters,
             s1,
             kind,
@@ -192,9 +230,13 @@ class _Rows:
             t,
             t0,
             t1,
+            number,
+            empty,
+            end,
+            _,
         ) in _TOKEN.findall(text):
             if letters:
-                if row is None:
+                if values is None:
                     raise Unsupported("a cell outside a row")
                 column = columns.get(letters) or self._column(letters)
                 if kind == "inlineStr":
@@ -203,23 +245,51 @@ class _Rows:
                     value: Any = (
                         (t if plain else _text(t)) if inline else ("" if t0 or t1 else None)
                     )
+                elif kind == "s":  # as SheetCells.value, without the call
+                    index = v if plain else _text(v)
+                    value = strings[int(index)] if index else None
                 else:
                     value = value_of(kind or None, v if plain else _text(v), s1 or s2)
-                row.append((column, value, bool(formula)))
+                have = len(values)
+                if column > have:  # the next column, or one past a gap
+                    if column > have + 1:
+                        values.extend([None] * (column - have - 1))
+                    values.append(value)
+                else:  # a column given again, or out of order: the later cell holds
+                    values[column - 1] = value
+                if formula:
+                    formulas.add(column - 1)
+                elif formulas:
+                    formulas.discard(column - 1)
+                last = column
             elif number:
-                if row is not None:
+                if values is not None:
                     raise Unsupported("a row inside a row")
                 self.number = int(number)
                 if empty:
-                    yield self.number, []
+                    yield self._done([], set(), 0)
                 else:
-                    row = []
+                    values, formulas, last = [], set(), 0
             elif end:
-                if row is None:
+                if values is None:
                     raise Unsupported("the end of a row not begun")
-                yield self.number, row
-                row = None
-        self.row = row
+                yield self._done(values, formulas, last)
+                values = None
+            else:
+                raise Unsupported("a shape of row or cell not read here")
+        self.values, self.formulas, self.last = values, formulas, last
+
+    def _done(self, values: list[Any], formulas: set[int], last: int) -> SheetRow:
+        """The row as openpyxl's read-only rows give it: as wide as the sheet's dimension,
+        else as its last cell (cells past that width are not read)."""
+        width = self.size[1] or last
+        have = len(values)
+        if have < width:
+            values.extend([None] * (width - have))
+        elif have > width:
+            del values[width:]
+            formulas = {f for f in formulas if f < width}
+        return self.number, values, formulas
 
     def _column(self, letters: str) -> int:
         found = 0
@@ -267,7 +337,7 @@ def padded(
     empty: list[Any] = [None] * max_col if max_col is not None else []
     counter = 1
     number = 1
-    for number, cells in rows:
+    for number, values, formulas in rows:
         if max_row is not None and number > max_row:
             break
         while counter < number:
@@ -275,23 +345,7 @@ def padded(
             yield list(empty), set()
         if counter <= number:
             counter += 1
-            yield _row(cells, max_col)
+            yield values, formulas
     if max_row is not None and max_row < number:
         for _ in range(counter, max_row + 1):
             yield list(empty), set()
-
-
-def _row(cells: list[tuple[int, Any, bool]], max_col: int | None) -> tuple[list[Any], set[int]]:
-    if not cells and not max_col:
-        return [], set()
-    width = max_col or cells[-1][0]
-    values: list[Any] = [None] * width
-    formulas: set[int] = set()
-    for column, value, formula in cells:
-        if 1 <= column <= width:
-            values[column - 1] = value
-            if formula:
-                formulas.add(column - 1)
-            else:
-                formulas.discard(column - 1)
-    return values, formulas

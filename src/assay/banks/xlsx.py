@@ -17,7 +17,7 @@ from typing import Any
 
 from assay import limits
 from assay.banks.models import BadRow
-from assay.banks.sheetxml import SheetCells, Unsupported, padded, sheet_rows
+from assay.banks.sheetxml import SheetCells, Unsupported, padded, shared_strings, sheet_rows
 from assay.banks.stream import Columns, RawRow, RowStream
 from assay.errors import InputFormatError, MissingDependencyError
 
@@ -48,6 +48,7 @@ def _rows(
 ) -> Iterator[RawRow | BadRow]:
     header: list[str] | None = None
     columns: Columns | None = None
+    width = 0
     for number, (cells, formulas) in enumerate(table, 1):
         counts[0] = number
         if not formulas and not any(_cell_text(c) for c in cells):
@@ -56,6 +57,7 @@ def _rows(
         if header is None:
             header = state["header"] = [_cell_text(c) for c in cells]
             columns = state["columns"] = Columns(header, pad=False, named_only=True)
+            width = len(header)
             continue
         unsaved: tuple[str, ...] = ()
         if formulas:
@@ -64,7 +66,7 @@ def _rows(
                 for i, h in enumerate(header)
                 if h and i in formulas and _cell_text(cells[i] if i < len(cells) else None) == ""
             )
-        values = [_cell_value(c) for c in cells[: len(header)]]
+        values = [c if c is None or c.__class__ is str else _cell_value(c) for c in cells[:width]]
         yield RawRow(number, None, formulas=unsaved, cells=values, columns=columns)
 
 
@@ -96,7 +98,7 @@ def _lean_table(path: Path) -> Iterator[TableRow]:
     try:
         try:
             reader.read_manifest()
-            reader.read_strings()
+            reader.shared_strings = _shared_strings(reader)
             reader.read_workbook()
             apply_stylesheet(reader.archive, reader.wb)
             target = next(
@@ -116,6 +118,24 @@ def _lean_table(path: Path) -> Iterator[TableRow]:
             yield from padded(sheet_rows(source, cells, size), size)
     finally:
         reader.archive.close()
+
+
+def _shared_strings(reader: Any) -> list[Any]:
+    """The workbook's shared strings: by :func:`assay.banks.sheetxml.shared_strings` while
+    they keep to plain text, else by openpyxl (as its ``ExcelReader.read_strings`` does)."""
+    from openpyxl.reader.strings import read_string_table
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    found = reader.package.find(SHARED_STRINGS)
+    if found is None:
+        return []
+    name = found.PartName[1:]
+    try:
+        with reader.archive.open(name) as source:
+            return shared_strings(source)
+    except Unsupported:
+        with reader.archive.open(name) as source:
+            return read_string_table(source)  # type: ignore[no-any-return]
 
 
 def _openpyxl_table(path: Path) -> Iterator[TableRow]:
