@@ -13,12 +13,14 @@ import re
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 import yaml
 
 import assay
+from assay.banks import tabular
 from assay.reports.annotation import annotation_view
 from assay.reports.package import _ATTACHMENT_FILES
 from assay.reports.render import annotation_markdown
@@ -30,17 +32,40 @@ EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture(scope="module")
-def packages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two packages of one assessment of the demo project, written one after the other."""
+def assessed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    """An assessment of the demo project, and the folder it was written in."""
     tmp = tmp_path_factory.mktemp("filing")
     copy_examples(tmp / "examples")
     project = assay.load_project(tmp / "examples" / "assay.yaml")
     assessment = assay.assess(
         project, out=tmp / "a", store=f"sqlite:///{tmp / 'runs.sqlite'}", run_id="demo"
     )
+    return assessment, tmp
+
+
+@pytest.fixture(scope="module")
+def packages(assessed: tuple[Any, Path]) -> tuple[Path, Path]:
+    """Two packages of one assessment of the demo project, written one after the other."""
+    assessment, tmp = assessed
     assay.report(assessment, lang="zh")
     assay.report(assessment, out=tmp / "b", lang="zh")
     return tmp / "a", tmp / "b"
+
+
+def test_the_package_is_the_bytes_openpyxl_alone_writes(
+    assessed: tuple[Any, Path], packages: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sheets' rows are written without openpyxl's cell objects (assay.banks.sheetwrite):
+    every file of the package, the report with its annex hashes included, is as it was when
+    openpyxl wrote every cell."""
+    assessment, tmp = assessed
+    monkeypatch.setattr(tabular, "rows_xml", lambda rows, first: None)
+    assay.report(assessment, out=tmp / "openpyxl", lang="zh")
+    lean = sorted(p.name for p in packages[0].iterdir() if p.is_file())
+    assert lean == sorted(p.name for p in (tmp / "openpyxl").iterdir() if p.is_file())
+    assert sum(name.endswith(".xlsx") for name in lean) >= 5
+    for name in lean:
+        assert (packages[0] / name).read_bytes() == (tmp / "openpyxl" / name).read_bytes(), name
 
 
 def _bank_dates() -> list[date]:

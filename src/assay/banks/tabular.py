@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from assay import limits
+from assay.banks.sheetwrite import rows_xml
 from assay.banks.stream import ENCODINGS, RawRow, ReadResult, RowStream, open_delimited, open_jsonl
 from assay.banks.xlsx import check_zip, open_xlsx, openpyxl_module
 from assay.errors import InputFormatError, UnknownNameError
@@ -163,44 +164,61 @@ def _write_xlsx(
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
-    for shown in values:
-        cells = []
-        for value in shown:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, never a formula: "=1+1" stays "=1+1"
-            cells.append(cell)
-        sheet.append(cells)
-    if stamp is None:
+    body = rows_xml(values, 2)  # the data rows, as openpyxl would write them
+    if body is None:  # a value openpyxl converts itself: it writes every row
+        for shown in values:
+            cells = []
+            for value in shown:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text, never a formula: "=1+1" stays "=1+1"
+                cells.append(cell)
+            sheet.append(cells)
+    if stamp is None and body is None:
         book.save(path)
     else:
-        save_stamped(book, path, stamp)
+        save_stamped(book, path, stamp, rows=body)
 
 
 _ZIP_EPOCH = datetime(1980, 1, 1)  # the earliest date a zip entry can carry
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+_SHEET = "xl/worksheets/sheet1.xml"
 
 
-def save_stamped(book: Any, path: Path, stamp: datetime) -> None:
+def save_stamped(
+    book: Any, path: Path, stamp: datetime | None, *, rows: bytes | None = None
+) -> None:
     """Save an openpyxl workbook dated ``stamp`` throughout, so that its bytes depend on its
     content alone: openpyxl writes the time of saving into ``docProps/core.xml`` and every zip
     entry carries the time it was written. The zip is written again with each entry, in the
     same order, dated ``stamp`` (at the earliest 1980-01-01, a zip's first date) and the
-    document's created and modified times set to it."""
-    when = max(stamp.astimezone(UTC).replace(tzinfo=None) if stamp.tzinfo else stamp, _ZIP_EPOCH)
-    book.properties.created = when
+    document's created and modified times set to it (``stamp`` None: as openpyxl dated them).
+
+    ``rows``: the data rows of its one sheet (see :func:`assay.banks.sheetwrite.rows_xml`),
+    put at the end of the ``<sheetData>`` openpyxl wrote."""
+    when = None
+    if stamp is not None:
+        when = max(
+            stamp.astimezone(UTC).replace(tzinfo=None) if stamp.tzinfo else stamp, _ZIP_EPOCH
+        )
+        book.properties.created = when
     buffer = io.BytesIO()
     book.save(buffer)
-    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if when is not None else b""
     with (
         zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
         zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for info in source.infolist():
             data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
+            if rows and info.filename == _SHEET:
+                end = data.rindex(b"</sheetData>")
+                data = data[:end] + rows + data[end:]
+            if when is not None and info.filename == "docProps/core.xml":
                 data = _CORE_DATES.sub(rb"\g<1>" + iso + rb"\g<2>", data)
-            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry = zipfile.ZipInfo(
+                info.filename, date_time=when.timetuple()[:6] if when else info.date_time
+            )
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
             target.writestr(entry, data)
