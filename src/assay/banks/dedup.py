@@ -151,9 +151,10 @@ def _candidates(shingles: _Shingles, rows: int) -> set[tuple[int, int]]:
 
 
 def _signatures(
-    shingles: _Shingles, ids: npt.NDArray[np.int64], chunk: int = 512
+    shingles: _Shingles, ids: npt.NDArray[np.int64], chunk: int = 256
 ) -> npt.NDArray[np.uint64]:
-    """MinHash signatures (one row per id, each a non-empty text), a chunk of texts at a time."""
+    """MinHash signatures (one row per id, each a non-empty text), a chunk of texts at a time
+    (256: the chunk's (hashes x shingles) array stays in the processor's cache)."""
     import numpy as np
 
     rng = np.random.default_rng(_SEED)
@@ -161,16 +162,18 @@ def _signatures(
     # family for MinHash as (a*x + b) mod p, without a 64-bit division per value.
     a = (rng.integers(0, 1 << 63, size=_HASHES, dtype=np.uint64) | np.uint64(1))[:, None]
     b = rng.integers(0, 1 << 63, size=_HASHES, dtype=np.uint64)[:, None]
-    shift = np.uint64(32)
+    # spread the packed code points before multiplying
+    spread = shingles.values ^ (shingles.values >> np.uint64(29))
+    offsets = shingles.offsets
     out = np.empty((len(ids), _HASHES), dtype=np.uint64)
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
-        x = np.concatenate([shingles.row(int(i)) for i in part])[None, :]
-        x = x ^ (x >> np.uint64(29))  # spread the packed code points before multiplying
-        offsets = np.concatenate(([0], np.cumsum(shingles.sizes[part])[:-1]))
+        # the texts left out are empty: the shingles of ``part`` are one slice of them all
+        low = offsets[part[0]]
+        x = spread[low : offsets[part[-1] + 1]][None, :]
         with np.errstate(over="ignore"):
             values = a * x  # one (hashes x shingles) array, the rest in place
             values += b
-            values >>= shift
-        out[start : start + len(part)] = np.minimum.reduceat(values, offsets, axis=1).T
+        out[start : start + len(part)] = np.minimum.reduceat(values, offsets[part] - low, axis=1).T
+    out >>= np.uint64(32)  # the top 32 bits of the least: the least of the top 32 bits
     return out
