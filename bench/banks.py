@@ -6,7 +6,8 @@ is that job's alone), CPU time beside wall time. Goals (issue 17):
 
 - ``banks check`` of 70,000 questions (load + check, near-duplicate search included):
   <= 5 s CPU, <= 300 MB peak;
-- loading an XLSX bank: >= 30,000 rows/s;
+- loading an XLSX bank: >= 30,000 rows/s (as openpyxl writes it, inline strings; and as Excel
+  saves it, shared strings);
 - loading a 100 MB CSV bank: <= 20 s CPU, <= 500 MB peak.
 
     .venv/bin/python bench/banks.py [--keywords 100000] [--questions 70000] [--csv-mb 100]
@@ -18,10 +19,12 @@ import argparse
 import csv
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -123,6 +126,54 @@ def big_csv(path: Path, megabytes: int, risks: list[str], rng: random.Random) ->
     return rows
 
 
+def excel_style(source: Path, target: Path) -> None:
+    """``source`` (written by openpyxl: inline strings) as Excel saves it: every text in the
+    shared-string table, each cell a reference to it."""
+    with zipfile.ZipFile(source) as book:
+        entries = [(i.filename, book.read(i.filename)) for i in book.infolist()]
+    strings: dict[bytes, int] = {}
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        index = strings.setdefault(match.group(3), len(strings))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match.group(1), match.group(2), index)
+
+    cell = (
+        rb'<c r="([A-Z]+\d+)"((?: s="\d+")?) t="inlineStr"><is><t(?: [^>]*)?>([^<]*)</t></is></c>'
+    )
+    ns = b"http://schemas.openxmlformats.org/"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in entries:
+            if name.startswith("xl/worksheets/"):
+                data = re.sub(cell, shared, data)
+            elif name == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+                    b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            elif name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdStrings" Target="sharedStrings.xml" Type="'
+                    + ns
+                    + b'officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+                )
+            book.writestr(name, data)
+        items = b"".join(
+            b'<si><t xml:space="preserve">%s</t></si>' % s
+            if s != s.strip()
+            else b"<si><t>%s</t></si>" % s
+            for s in strings
+        )
+        book.writestr(
+            "xl/sharedStrings.xml",
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="'
+            + ns
+            + b'spreadsheetml/2006/main" count="%d" uniqueCount="%d">%s</sst>'
+            % (len(strings), len(strings), items),
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keywords", type=int, default=100_000)
@@ -163,6 +214,18 @@ def main() -> None:
                     goal=">= 30,000 rows/s" if suffix == "xlsx" else "",
                     ok=ok,
                 )
+        excel = folder / "q-excel.xlsx"
+        excel_style(folder / "q.xlsx", excel)
+        got = fresh("load", excel, "questions")
+        rate = got["rows"] / got["cpu"]
+        record(
+            BENCH,
+            f"load xlsx as Excel saves it (shared strings), {int(got['rows']):,} questions",
+            f"{rate:,.0f} rows/s of CPU ({got['cpu']:.2f} s CPU, {got['wall']:.2f} s wall, "
+            f"peak {got['rss']:.0f} MB)",
+            goal=">= 30,000 rows/s",
+            ok=rate >= 30_000,
+        )
         got = fresh("check", folder / "q.csv", "questions")
         record(
             BENCH,
