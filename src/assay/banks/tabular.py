@@ -23,7 +23,7 @@ from assay import limits
 from assay.banks.sheetwrite import rows_xml
 from assay.banks.stream import ENCODINGS, RawRow, ReadResult, RowStream, open_delimited, open_jsonl
 from assay.banks.xlsx import check_zip, open_xlsx, openpyxl_module
-from assay.errors import InputFormatError, UnknownNameError
+from assay.errors import AssayError, InputFormatError, UnknownNameError
 from assay.text.visible import cut, visible
 
 __all__ = [
@@ -214,6 +214,7 @@ def save_stamped(
             if rows and info.filename == _SHEET:
                 end = data.rindex(b"</sheetData>")
                 data = data[:end] + rows + data[end:]
+                rows = None
             if when is not None and info.filename == "docProps/core.xml":
                 data = _CORE_DATES.sub(rb"\g<1>" + iso + rb"\g<2>", data)
             entry = zipfile.ZipInfo(
@@ -222,6 +223,8 @@ def save_stamped(
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
             target.writestr(entry, data)
+    if rows:  # never: openpyxl names a workbook's one sheet so
+        raise AssayError(f"openpyxl wrote no {_SHEET} to put the rows in", file=path)
 
 
 _WIDTH_ROWS = 200  # rows looked at for a column's width
