@@ -203,11 +203,13 @@ _TOKEN = re.compile(
 # that is quicker than _TOKEN: text it covers entirely is read by _TOKEN to the same rows. A
 # cell: its column, style; an inline string (3 its mark, 4 its text), or a type and a value
 # (5, 6), or nothing; a row's start (7), its end (8); any other character but white space (9).
+# (Possessive: what a quantifier took is never given back, which changes no match here, as what
+# follows each never begins with what it takes, and spares the engine trying.)
 _COMMON = re.compile(
-    r'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?'
-    r'(?: t="(inlineStr)"><is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>'
-    r'|(?: t="(\w+)")?(?: ?/>|><v>([^<]*)</v></c>))'
-    r'|<row r="(\d+)"(?: (?!r=)[\w:]+="[^"]*")*\s*>'
+    r'<c r="([A-Z]{1,3})\d++"(?: s="(\d++)")?+'
+    r'(?: t="(inlineStr)"><is><t(?: xml:space="preserve")?+>([^<]*+)</t></is></c>'
+    r'|(?: t="(\w++)")?+(?: ?/>|><v>([^<]*+)</v></c>))'
+    r'|<row r="(\d++)"(?: (?!r=)[\w:]++="[^"]*+")*+\s*+>'
     r"|(</row>)"
     r"|(\S)"
 )

@@ -51,7 +51,7 @@ def _rows(
     width = 0
     for number, (cells, formulas) in enumerate(table, 1):
         counts[0] = number
-        if not formulas and not any(_cell_text(c) for c in cells):
+        if not formulas and _blank(cells):
             counts[1] += 1
             continue
         if header is None:
@@ -219,6 +219,14 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, int | float):
         return str(value)
     return value
+
+
+def _blank(cells: list[Any]) -> bool:
+    """Whether every cell's text is empty (``_cell_text``), without a call per cell."""
+    for cell in cells:
+        if cell is not None and (cell.strip() if cell.__class__ is str else str(cell).strip()):
+            return False
+    return True
 
 
 def _cell_text(value: Any) -> str:
