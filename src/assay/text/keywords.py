@@ -149,6 +149,7 @@ class KeywordEngine:
         self.normalizer = Normalizer(self.options, use_c=use_c)
         self.entries = list(entries)
         owners, texts, vias = self._forms(allow)
+        keywords = texts[: len(self.entries)]
         data, starts, ends = self._normalize_all(texts)
         lengths = ends - starts
         kept = np.flatnonzero(lengths > 0)
@@ -179,7 +180,7 @@ class KeywordEngine:
             _SENTENCE_MARKS,
             self.options.word_boundaries,
             self._backend.layout,
-            [e.keyword for e in self.entries],
+            keywords,
             [e.risk_ids for e in self.entries],
             texts,  # now one per target
             vias,
@@ -208,12 +209,14 @@ class KeywordEngine:
         A Latin form of several words also matches with its words run together, since
         spaced-out letters ("p i p e b o m b") are read as one word.
         """
+        import numpy as np
+
         entries = self.entries
         owners = list(range(len(entries)))
         texts = [e.keyword for e in entries]
         vias = ["keyword"] * len(entries)
         variants = [e.variants for e in entries]
-        for i in [i for i, v in enumerate(variants) if v]:
+        for i in np.flatnonzero(list(map(bool, variants))).tolist():
             owners += [i] * len(variants[i])
             texts += variants[i]
             vias += ["variant"] * len(variants[i])
