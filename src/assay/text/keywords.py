@@ -66,7 +66,10 @@ _LATIN_GAP = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class KeywordHit:
-    """One keyword found in a text; ``start``/``end`` index the original text."""
+    """One keyword found in a text; ``start``/``end`` index the original text.
+
+    The C collector (``_fastkw``) fills the slots of new instances directly, without
+    ``__init__``: keep it a plain slots dataclass (no ``__post_init__``)."""
 
     keyword: str
     risk_ids: tuple[str, ...]
