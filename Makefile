@@ -14,8 +14,8 @@ TEST_WORKERS ?= 2
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# the C inner loop of the normalizer is compiled at install: a changed source reinstalls
-NATIVE := src/assay/text/_fastnorm.c
+# the C inner loops (normalizer, keyword hits) are compiled at install: a changed source reinstalls
+NATIVE := src/assay/text/_fastnorm.c src/assay/text/_fastkw.c
 
 $(VENV)/.installed: pyproject.toml $(NATIVE) | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e .

@@ -322,3 +322,61 @@ def test_an_empty_library_is_a_user_error() -> None:
         KeywordEngine([])
     with pytest.raises(ConfigError):
         KeywordEngine([KeywordEntry(keyword="\u200b", risk_ids=("A.1.d",))])
+
+
+def _mixed_texts(library: list[KeywordEntry], rng: random.Random) -> list[str]:
+    """Texts dense with keywords, evasions, allowlisted phrases and near misses."""
+    pieces = [*(fn(e.keyword) for e in library[:40] for fn in EVASIONS.values())]
+    pieces += ["反赌博宣传", "禁止 赌博", "heroine", "AK-47", "p i p e b o m b", "ﬁ", "，", " "]
+    pieces += ["\u200b", "今天", "class", "。", "\n", "自", "制", "炸药包"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(1500)]
+
+
+def test_the_c_rules_and_the_python_rules_find_the_same(library: list[KeywordEntry]) -> None:
+    """The per-match work runs in C when _fastkw is built; the Python rules (used when it is
+    not) must give the very same hits, spans, forms and flags."""
+    pytest.importorskip("assay.text._fastkw")
+    entries = [*library, KeywordEntry(keyword="赌博", risk_ids=("A.1.h",), variants=("堵博",))]
+    allow = ["反赌博宣传", "禁止赌博", "heroin addiction help"]
+    texts = _mixed_texts(entries, random.Random(17))
+    for options in (None, NormalizeOptions(word_boundaries=False)):
+        fast = KeywordEngine(entries, allow=allow, options=options)
+        slow = KeywordEngine(entries, allow=allow, options=options, use_c=False)
+        assert type(fast._collector) is not type(slow._collector)
+        many = fast.scan_many(texts)
+        assert sum(map(len, many)) > 1000  # the texts really are dense with hits
+        assert many == slow.scan_many(texts)
+        assert [fast.scan(t) for t in texts[:300]] == [slow.scan(t) for t in texts[:300]]
+        assert fast.match_many(texts).records == slow.match_many(texts).records
+
+
+def test_matches_are_compact_records_until_hits_are_asked_for(engine: KeywordEngine) -> None:
+    texts = ["用户说：自製炸藥。还有 heroin", "没什么", "網絡賭博和自制炸药"]
+    matches = engine.match_many(texts)
+    hits = engine.scan_many(texts)
+    assert matches.hits() == hits
+    assert matches.counts() == [len(h) for h in hits] == [2, 0, 2]
+    table = matches.table()
+    assert table.shape == (4, 6)
+    assert [(int(r[1]), int(r[2])) for r in table] == [(h.start, h.end) for hs in hits for h in hs]
+    assert engine.match_many([]).hits() == []
+
+
+def test_the_c_collector_rejects_matches_out_of_range() -> None:
+    """A bad match tuple from a backend is an error, never a read outside the text."""
+    pytest.importorskip("assay.text._fastkw")
+    engine = KeywordEngine([KeywordEntry(keyword="炸药", risk_ids=("A.1.d",))])
+    layout = engine._backend.layout
+    collector = engine._collector
+
+    def match(pattern: int, start: int, end: int) -> tuple[int, int, int]:
+        values = [0, 0, 0]
+        values[layout[0]], values[layout[1]], values[layout[2]] = pattern, start, end
+        return (values[0], values[1], values[2])
+
+    assert collector.hits(collector.collect("炸药", [match(0, 0, 4)], None, 2, None), -1)
+    for bad in (match(1, 0, 4), match(0, 0, 6), match(0, 4, 2), match(-1, 0, 4)):
+        with pytest.raises(ValueError, match="out of range"):
+            collector.collect("炸药", [bad], None, 2, None)
+    with pytest.raises(ValueError, match="out of range"):
+        collector.hits(b"\x00" * 12 + b"\x05\x00\x00\x00" + b"\x00" * 8, -1)

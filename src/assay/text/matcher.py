@@ -6,6 +6,8 @@ character codes, and ``ahocorasick_rs`` (Rust aho-corasick) is the portable fall
 platforms daachorse has no wheel for (aarch64). ``hyperscan`` can be chosen by name where its
 wheel installs. All report every match, overlapping ones included, as
 ``(pattern index, start byte, end byte)``; ``available()`` lists them in order of preference.
+``find_raw`` gives the library's own list of tuples without reordering them (``layout`` says
+where the three numbers sit), for the keyword engine's per-match work in C.
 """
 
 from __future__ import annotations
@@ -19,14 +21,21 @@ from assay.errors import MissingDependencyError, UnknownNameError
 
 class Backend(Protocol):
     name: str
+    # where the pattern index, start byte and end byte sit in a tuple of find_raw
+    layout: tuple[int, int, int]
 
     def find(self, haystack: bytes) -> list[tuple[int, int, int]]:
         """Every match as ``(pattern index, start byte, end byte)``, overlapping included."""
         ...
 
+    def find_raw(self, haystack: bytes) -> list[tuple[int, int, int]]:
+        """Every match as the library gives it: three numbers placed as ``layout`` says."""
+        ...
+
 
 class DaachorseBackend:
     name = "daachorse"
+    layout = (2, 0, 1)  # daachorse gives (start, end, pattern)
 
     def __init__(self, patterns: Sequence[bytes]) -> None:
         import daachorse
@@ -36,9 +45,14 @@ class DaachorseBackend:
     def find(self, haystack: bytes) -> list[tuple[int, int, int]]:
         return [(p, s, e) for s, e, p in self._automaton.find_overlapping(haystack)]
 
+    def find_raw(self, haystack: bytes) -> list[tuple[int, int, int]]:
+        found: list[tuple[int, int, int]] = self._automaton.find_overlapping(haystack)
+        return found
+
 
 class AhoCorasickRsBackend:
     name = "ahocorasick_rs"
+    layout = (0, 1, 2)
 
     def __init__(self, patterns: Sequence[bytes]) -> None:
         import ahocorasick_rs
@@ -51,6 +65,8 @@ class AhoCorasickRsBackend:
         )
         return found
 
+    find_raw = find
+
 
 class HyperscanBackend:
     """Intel Hyperscan in literal mode (optional: ``pip install hyperscan``; x86-64 only).
@@ -60,6 +76,7 @@ class HyperscanBackend:
     """
 
     name = "hyperscan"
+    layout = (0, 1, 2)
 
     def __init__(self, patterns: Sequence[bytes]) -> None:
         import hyperscan
@@ -83,6 +100,8 @@ class HyperscanBackend:
 
         self._db.scan(haystack, match_event_handler=on_match)
         return found
+
+    find_raw = find
 
 
 BACKENDS: dict[str, Callable[[Sequence[bytes]], Backend]] = {
