@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Engine, func, select
 from assay.errors import ReviewError
 from assay.store import reviewwork, schema
 from assay.store.locks import serial
+from assay.store.unit import reading, writing
 
 Role = Literal["annotator", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("annotator", "reviewer", "admin")
@@ -180,7 +181,7 @@ class ReviewTables:
         if role not in ROLES:
             raise ReviewError(f"unknown role {role!r}", fix="use " + ", ".join(ROLES))
         u = schema.review_users
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, "review:users")
             if conn.execute(select(u.c.id).where(u.c.name == name)).first() is not None:
                 raise ReviewError(f"a user {name!r} already exists", fix="choose another name")
@@ -194,19 +195,19 @@ class ReviewTables:
 
     def user(self, name: str) -> ReviewUser | None:
         u = schema.review_users
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(u).where(u.c.name == name)).first()
         return user_from_row(row) if row is not None else None
 
     def user_by_id(self, uid: int) -> ReviewUser | None:
         u = schema.review_users
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(u).where(u.c.id == uid)).first()
         return user_from_row(row) if row is not None else None
 
     def users(self) -> list[ReviewUser]:
         u = schema.review_users
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [user_from_row(r) for r in conn.execute(select(u).order_by(u.c.id)).all()]
 
     # -- queues ------------------------------------------------------------------------------
@@ -214,7 +215,7 @@ class ReviewTables:
     def add_queue(self, queue: Queue, items: Sequence[tuple[str, bool]]) -> None:
         """Record a queue with its items (question id, drawn for a second review), in order."""
         q = schema.review_queues
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, f"review:queue:{queue.id}")
             if conn.execute(select(q.c.id).where(q.c.id == queue.id)).first() is not None:
                 raise ReviewError(f"a queue {queue.id!r} already exists", fix="choose another id")
@@ -253,7 +254,7 @@ class ReviewTables:
 
     def queue(self, queue_id: str) -> Queue | None:
         q = schema.review_queues
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(q).where(q.c.id == queue_id)).first()
         return _queue(row) if row is not None else None
 
@@ -262,12 +263,12 @@ class ReviewTables:
         query = select(q).order_by(q.c.created_at, q.c.id)
         if run_id is not None:
             query = query.where(q.c.run_id == run_id)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_queue(r) for r in conn.execute(query).all()]
 
     def item(self, queue_id: str, position: int) -> Item | None:
         i = schema.review_items
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             r = conn.execute(
                 select(i).where((i.c.queue_id == queue_id) & (i.c.position == position))
             ).first()
@@ -275,13 +276,13 @@ class ReviewTables:
 
     def state(self, item: Item) -> ItemState:
         """One item's state, read from its own verdicts."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = _verdict_rows(conn, item.queue_id, item.question_id)
         return states([item], rows)[item.question_id]
 
     def items(self, queue_id: str) -> list[Item]:
         i = schema.review_items
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(i).where(i.c.queue_id == queue_id).order_by(i.c.position)
             ).all()
@@ -291,7 +292,7 @@ class ReviewTables:
 
     def assign(self, queue_id: str, user_id: int, *, by: str, active: bool = True) -> None:
         a = schema.review_assignments
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             conn.execute(
                 a.insert().values(
                     queue_id=queue_id,
@@ -312,7 +313,7 @@ class ReviewTables:
     def assigned(self, queue_id: str) -> set[int]:
         """The users assigned to the queue now (the latest row per user is in force)."""
         a = schema.review_assignments
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(a.c.user_id, a.c.active).where(a.c.queue_id == queue_id).order_by(a.c.id)
             ).all()
@@ -337,7 +338,7 @@ class ReviewTables:
         """Append a person's verdict on ``item``; its stage is decided here, under the queue's
         lock. The audit trail gets the verdict it replaces (if any) and the new one."""
         v = schema.review_verdicts
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, f"review:queue:{item.queue_id}")
             _ensure_built(conn, item.queue_id)
             rows = _verdict_rows(conn, item.queue_id, item.question_id)
@@ -395,7 +396,7 @@ class ReviewTables:
         return written
 
     def verdicts(self, queue_id: str, question_id: str | None = None) -> list[HumanVerdict]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return _verdict_rows(conn, queue_id, question_id)
 
     def states(self, queue_id: str) -> dict[str, ItemState]:
@@ -410,7 +411,7 @@ class ReviewTables:
             .where((v.c.queue_id == queue_id) & (v.c.stage == "second"))
             .scalar_subquery()
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(v)
                 .where((v.c.queue_id == queue_id) & v.c.question_id.in_(twice))
@@ -426,44 +427,44 @@ class ReviewTables:
 
     def ensure_built(self, queue_id: str) -> None:
         """Build the queue's working state if it lacks it (a queue made before it existed)."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             if reviewwork.built(conn, queue_id):
                 return
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, f"review:queue:{queue_id}")
             _ensure_built(conn, queue_id)
 
     def claim_next(self, queue_id: str, user_id: int, after: int | None = None) -> int | None:
         """The next item for ``user_id`` (see :func:`assay.store.reviewwork.claim_next`),
         claimed for them: nobody else is sent to it while the claim lasts."""
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, f"review:queue:{queue_id}")
             return reviewwork.claim_next(conn, queue_id, user_id, after, _now())
 
     def peek_next(self, queue_id: str, user_id: int, after: int) -> int | None:
         """The item :meth:`claim_next` would give after ``after``, without claiming it."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             found = reviewwork.next_open(conn, queue_id, user_id, after, _now())
         return None if found is None else found[1]
 
     def holder(self, item: Item, stage: Stage, user_id: int) -> int | None:
         """Who else holds a live claim on ``item`` at ``stage``."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return reviewwork.claimed_by_other(
                 conn, item.queue_id, stage, item.position, user_id, _now()
             )
 
     def next_dispute(self, queue_id: str, user_id: int) -> int | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return reviewwork.next_dispute(conn, queue_id, user_id)
 
     def previous_mark(self, queue_id: str, user_id: int, before: int) -> int | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return reviewwork.previous_mark(conn, queue_id, user_id, before)
 
     def tallies(self, queue_id: str) -> dict[str, int]:
         """The queue's progress counters (``items``, ``labelled``, …, ``user:ID``)."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return reviewwork.tallies(conn, queue_id)
 
     # -- the audit trail ---------------------------------------------------------------------
@@ -478,20 +479,20 @@ class ReviewTables:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None:
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             append_audit(conn, user_name, action, queue_id, question_id, before, after)
 
     def audit_events(self, limit: int = 200) -> list[dict[str, Any]]:
         """The latest events, newest first."""
         a = schema.review_audit
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(a).order_by(a.c.id.desc()).limit(limit)).all()
         return [dict(r._mapping) for r in rows]
 
     def failed_logins(self, user_name: str, since: datetime) -> int:
         """Failed logins of ``user_name`` after ``since`` and after their last good login."""
         a = schema.review_audit
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             last_ok = conn.execute(
                 select(func.max(a.c.id)).where(
                     (a.c.user_name == user_name) & (a.c.action.in_(("login", "unlocked")))
