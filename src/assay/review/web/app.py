@@ -56,6 +56,7 @@ HEADERS = {
 }
 FORM_MAX = 64 * 1024  # bytes of a posted form: a note of 4,000 CJK characters, URL-encoded
 LOGIN_MAX = 4 * 1024  # bytes of the login form (a name, a password, the token)
+WORKERS = 4  # threads that run routes at once (more only contend for the GIL and memory)
 log = logging.getLogger("assay.review")
 
 
@@ -168,11 +169,17 @@ class Guard:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.sized = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if not self.sized:  # the thread pool is the event loop's: sized on its first request
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = WORKERS
+            self.sized = True
         limit = body_limit(scope["path"])
         declared = _declared_length(scope)
         seen = 0
