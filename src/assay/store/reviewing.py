@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from assay.errors import ReviewError
 from assay.store import reviewwork, schema
 from assay.store.locks import serial
-from assay.store.unit import reading, writing
+from assay.store.unit import memo, reading, writing
 
 Role = Literal["annotator", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("annotator", "reviewer", "admin")
@@ -169,11 +169,41 @@ def states(items: Iterable[Item], verdicts: Iterable[HumanVerdict]) -> dict[str,
     }
 
 
+_V = schema.review_verdicts
+_I = schema.review_items
+_A = schema.review_assignments
+_ITEM = select(_I).where(
+    (_I.c.queue_id == bindparam("queue")) & (_I.c.position == bindparam("position"))
+)
+_ITEM_VERDICTS = (
+    select(_V)
+    .where((_V.c.queue_id == bindparam("queue")) & (_V.c.question_id == bindparam("question")))
+    .order_by(_V.c.id)
+)
+_ASSIGNED = (
+    select(_A.c.user_id, _A.c.active).where(_A.c.queue_id == bindparam("queue")).order_by(_A.c.id)
+)
+_STATE_AT = (  # an item with its verdicts (none: one row of NULLs), oldest first
+    select(
+        _I.c.queue_id, _I.c.position, _I.c.question_id, _I.c.second,
+        *(c.label(f"v_{c.name}") for c in _V.c if c.name not in ("queue_id", "question_id")),
+    )
+    .select_from(
+        _I.outerjoin(
+            _V, (_V.c.queue_id == _I.c.queue_id) & (_V.c.question_id == _I.c.question_id)
+        )
+    )
+    .where((_I.c.queue_id == bindparam("queue")) & (_I.c.position == bindparam("position")))
+    .order_by(_V.c.id)
+)  # fmt: skip
+
+
 class ReviewTables:
     """Typed reads and appends of the review tables of one run store."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._built: set[str] = set()  # queues whose working state was there (it stays)
 
     # -- users -------------------------------------------------------------------------------
 
@@ -267,12 +297,29 @@ class ReviewTables:
             return [_queue(r) for r in conn.execute(query).all()]
 
     def item(self, queue_id: str, position: int) -> Item | None:
-        i = schema.review_items
         with reading(self.engine) as conn:
-            r = conn.execute(
-                select(i).where((i.c.queue_id == queue_id) & (i.c.position == position))
-            ).first()
+            r = conn.execute(_ITEM, {"queue": queue_id, "position": position}).first()
         return None if r is None else Item(r.queue_id, r.position, r.question_id, r.second)
+
+    def state_at(self, queue_id: str, position: int) -> ItemState | None:
+        """The item at ``position`` with its verdicts, in one read (None: no such item)."""
+        with reading(self.engine) as conn:
+            rows = conn.execute(_STATE_AT, {"queue": queue_id, "position": position}).all()
+        if not rows:
+            return None
+        first = rows[0]
+        item = Item(first.queue_id, first.position, first.question_id, first.second)
+        verdicts = [
+            HumanVerdict(
+                id=r.v_id, queue_id=item.queue_id, question_id=item.question_id,
+                user_id=r.v_user_id, stage=r.v_stage, label=r.v_label,
+                risk_ids=tuple(r.v_risk_ids), note=r.v_note, answer_sha256=r.v_answer_sha256,
+                created_at=r.v_created_at,
+            )
+            for r in rows
+            if r.v_id is not None
+        ]  # fmt: skip
+        return states([item], verdicts)[item.question_id]
 
     def state(self, item: Item) -> ItemState:
         """One item's state, read from its own verdicts."""
@@ -292,6 +339,9 @@ class ReviewTables:
 
     def assign(self, queue_id: str, user_id: int, *, by: str, active: bool = True) -> None:
         a = schema.review_assignments
+        kept = memo(self.engine)
+        if kept is not None:
+            kept.pop(("assigned", queue_id), None)
         with writing(self.engine) as conn:
             conn.execute(
                 a.insert().values(
@@ -312,15 +362,19 @@ class ReviewTables:
 
     def assigned(self, queue_id: str) -> set[int]:
         """The users assigned to the queue now (the latest row per user is in force)."""
-        a = schema.review_assignments
+        kept = memo(self.engine)  # read once per unit of the store (a request)
+        key = ("assigned", queue_id)
+        if kept is not None and key in kept:
+            return set(kept[key])
         with reading(self.engine) as conn:
-            rows = conn.execute(
-                select(a.c.user_id, a.c.active).where(a.c.queue_id == queue_id).order_by(a.c.id)
-            ).all()
+            rows = conn.execute(_ASSIGNED, {"queue": queue_id}).all()
         now: dict[int, bool] = {}
         for uid, active in rows:
             now[uid] = active
-        return {uid for uid, active in now.items() if active}
+        found = {uid for uid, active in now.items() if active}
+        if kept is not None:
+            kept[key] = frozenset(found)
+        return found
 
     # -- verdicts ----------------------------------------------------------------------------
 
@@ -340,7 +394,7 @@ class ReviewTables:
         v = schema.review_verdicts
         with writing(self.engine) as conn:
             serial(conn, f"review:queue:{item.queue_id}")
-            _ensure_built(conn, item.queue_id)
+            self._ensure_built(conn, item.queue_id)
             rows = _verdict_rows(conn, item.queue_id, item.question_id)
             state = states([item], rows)[item.question_id]
             if adjudicate:
@@ -427,12 +481,34 @@ class ReviewTables:
 
     def ensure_built(self, queue_id: str) -> None:
         """Build the queue's working state if it lacks it (a queue made before it existed)."""
+        if queue_id in self._built:
+            return
         with reading(self.engine) as conn:
             if reviewwork.built(conn, queue_id):
+                self._built.add(queue_id)
                 return
         with writing(self.engine) as conn:
             serial(conn, f"review:queue:{queue_id}")
-            _ensure_built(conn, queue_id)
+            self._ensure_built(conn, queue_id)
+
+    def _ensure_built(self, conn: Connection, queue_id: str) -> None:
+        """Inside a transaction holding the queue's lock: build its working state if missing
+        (remembered only once it was there before: a build may yet be rolled back)."""
+        if queue_id in self._built:
+            return
+        if reviewwork.built(conn, queue_id):
+            self._built.add(queue_id)
+            return
+        _ensure_built(conn, queue_id)
+
+    def around(
+        self, queue_id: str, stage: Stage, position: int, user_id: int
+    ) -> tuple[int | None, int | None, int | None]:
+        """Who else holds ``position`` at ``stage``, the last item before it ``user_id``
+        labelled, and the next one :meth:`claim_next` would give them after it: one read
+        (:func:`assay.store.reviewwork.around`)."""
+        with reading(self.engine) as conn:
+            return reviewwork.around(conn, queue_id, stage, position, user_id, _now())
 
     def claim_next(self, queue_id: str, user_id: int, after: int | None = None) -> int | None:
         """The next item for ``user_id`` (see :func:`assay.store.reviewwork.claim_next`),
@@ -537,10 +613,10 @@ def _ensure_built(conn: Connection, queue_id: str) -> None:
 
 def _verdict_rows(conn: Connection, queue_id: str, question_id: str | None) -> list[HumanVerdict]:
     v = schema.review_verdicts
-    where = v.c.queue_id == queue_id
     if question_id is not None:
-        where = where & (v.c.question_id == question_id)
-    rows = conn.execute(select(v).where(where).order_by(v.c.id)).all()
+        rows = conn.execute(_ITEM_VERDICTS, {"queue": queue_id, "question": question_id}).all()
+    else:
+        rows = conn.execute(select(v).where(v.c.queue_id == queue_id).order_by(v.c.id)).all()
     return [_verdict(r) for r in rows]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,7 @@ class RunStore:
                 for index in table.indexes:
                     index.create(conn, checkfirst=True)
 
-    @property
+    @cached_property
     def review(self) -> ReviewTables:
         """The review app's tables (people, queues, verdicts, audit) in this store."""
         return ReviewTables(self.engine)

@@ -8,7 +8,9 @@ this engine), else a fresh one. A unit opened with ``serial=KEY`` is a writer's:
 lock of :func:`assay.store.locks.serial` first (SQLite: ``BEGIN IMMEDIATE`` before any read,
 so the transaction never has to upgrade a read snapshot to a write, which SQLite refuses
 without waiting); a unit without is a reader's. The open unit lives in a context variable,
-so it follows the request into the worker thread that runs it and no further.
+so it follows the request into the worker thread that runs it and no further. A unit also
+keeps a small memo (:func:`memo`) of what cannot change while its transaction lasts but by
+its own writes (who is assigned to a queue), dropped with it.
 """
 
 from __future__ import annotations
@@ -16,17 +18,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from assay.store.locks import serial as serialise
 
-_OPEN: ContextVar[Connection | None] = ContextVar("assay_store_unit", default=None)
+_OPEN: ContextVar[tuple[Connection, dict[Any, Any]] | None] = ContextVar(
+    "assay_store_unit", default=None
+)
 
 
 def _current(engine: Engine) -> Connection | None:
-    conn = _OPEN.get()
-    return conn if conn is not None and conn.engine is engine else None
+    found = _OPEN.get()
+    return found[0] if found is not None and found[0].engine is engine else None
+
+
+def memo(engine: Engine) -> dict[Any, Any] | None:
+    """The open unit's memo (for this engine), or None outside a unit."""
+    found = _OPEN.get()
+    return found[1] if found is not None and found[0].engine is engine else None
 
 
 @contextmanager
@@ -43,7 +54,7 @@ def unit(engine: Engine, *, serial: str | None = None) -> Iterator[Connection]:
     with engine.begin() as conn:
         if serial is not None:
             serialise(conn, serial)
-        token = _OPEN.set(conn)
+        token = _OPEN.set((conn, {}))
         try:
             yield conn
         finally:
