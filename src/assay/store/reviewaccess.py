@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 
 from assay.errors import ReviewError
 from assay.store import schema
@@ -25,6 +25,11 @@ from assay.store.unit import reading, writing
 
 S = schema.review_sessions
 U = schema.review_users
+_FIND = (  # a session with its person (every request reads it: built once)
+    select(S.c.csrf, S.c.expires_at, S.c.ended_at, U)
+    .join(U, U.c.id == S.c.user_id)
+    .where(S.c.id == bindparam("sid"))
+)
 
 
 @dataclass(frozen=True)
@@ -63,11 +68,7 @@ class AccessTables:
         """The live session of ``token`` (None: unknown, ended or expired)."""
         sid = digest(token)
         with reading(self.engine) as conn:
-            row = conn.execute(
-                select(S.c.csrf, S.c.expires_at, S.c.ended_at, U)
-                .join(U, U.c.id == S.c.user_id)
-                .where(S.c.id == sid)
-            ).first()
+            row = conn.execute(_FIND, {"sid": sid}).first()
         if row is None or row.ended_at is not None or _utc(row.expires_at) <= _now():
             return None
         return OpenSession(sid, user_from_row(row), row.csrf)

@@ -183,6 +183,8 @@ _ITEM_VERDICTS = (
 _ASSIGNED = (
     select(_A.c.user_id, _A.c.active).where(_A.c.queue_id == bindparam("queue")).order_by(_A.c.id)
 )
+_ADD_VERDICT = _V.insert()
+_ADD_AUDIT = schema.review_audit.insert()
 _STATE_AT = (  # an item with its verdicts (none: one row of NULLs), oldest first
     select(
         _I.c.queue_id, _I.c.position, _I.c.question_id, _I.c.second,
@@ -391,7 +393,6 @@ class ReviewTables:
     ) -> HumanVerdict:
         """Append a person's verdict on ``item``; its stage is decided here, under the queue's
         lock. The audit trail gets the verdict it replaces (if any) and the new one."""
-        v = schema.review_verdicts
         with writing(self.engine) as conn:
             serial(conn, f"review:queue:{item.queue_id}")
             self._ensure_built(conn, item.queue_id)
@@ -424,7 +425,7 @@ class ReviewTables:
                 "answer_sha256": answer_sha256,
                 "created_at": now,
             }
-            vid = conn.execute(v.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
+            vid = conn.execute(_ADD_VERDICT, values).inserted_primary_key[0]  # type: ignore[index]
             append_audit(
                 conn,
                 user.name,
@@ -645,16 +646,12 @@ def append_audit(
     after: dict[str, Any] | None = None,
 ) -> None:
     conn.execute(
-        schema.review_audit.insert().values(
-            at=_now(),
-            user_name=user_name,
-            action=action,
-            queue_id=queue_id,
-            question_id=question_id,
-            before=before,
-            after=after,
-        )
-    )
+        _ADD_AUDIT,
+        {
+            "at": _now(), "user_name": user_name, "action": action, "queue_id": queue_id,
+            "question_id": question_id, "before": before, "after": after,
+        },
+    )  # fmt: skip
 
 
 def _shown(verdict: HumanVerdict | None) -> dict[str, Any] | None:

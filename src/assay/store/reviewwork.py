@@ -29,12 +29,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     ScalarSelect,
+    Update,
     and_,
     bindparam,
     case,
@@ -369,17 +371,24 @@ def _work_row(state: ItemState, stage: str) -> dict[str, object]:
     }
 
 
+@lru_cache(maxsize=512)
+def _adding(changes: tuple[tuple[str, int], ...]) -> Update:
+    """The statement that adds ``changes`` to a queue's counters (built once for each set of
+    changes: a verdict makes one of a few)."""
+    return (
+        update(T)
+        .where((T.c.queue_id == bindparam("queue")) & T.c.key.in_([k for k, _ in changes]))
+        .values(value=T.c.value + case(dict(changes), value=T.c.key, else_=0))
+    )
+
+
 def _add(conn: Connection, queue_id: str, changes: dict[str, int]) -> None:
     """Add ``changes`` to the queue's counters in one statement (a counter not there yet, a
     person's first verdict, is inserted)."""
     if not changes:
         return
     keys = sorted(changes)
-    done = conn.execute(
-        update(T)
-        .where((T.c.queue_id == queue_id) & T.c.key.in_(keys))
-        .values(value=T.c.value + case(changes, value=T.c.key, else_=0))
-    )
+    done = conn.execute(_adding(tuple(sorted(changes.items()))), {"queue": queue_id})
     if done.rowcount == len(keys):
         return
     have = {k for k, _ in conn.execute(_TALLIES, {"queue": queue_id}).all()}

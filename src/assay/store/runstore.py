@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from assay.banks.models import Question, QuestionKind
@@ -81,8 +81,35 @@ class RunInfo:
     status: str
 
 
+_BLOCK_FIELDS = ("rule", "status", "code", "message")  # what Block.from_json reads
 BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another process's write lock
 SQLITE_POOL = 20  # pooled SQLite connections: one per request a server works on at once
+
+
+_R, _B = schema.replies, schema.blocks
+_REPLIES = (  # each reply with the block of the service's own filter, if it gave one
+    select(_R, *(c.label(f"block_{c.name}") for c in _B.c if c.name in _BLOCK_FIELDS))
+    .select_from(
+        _R.outerjoin(
+            _B,
+            (_B.c.run_id == _R.c.run_id)
+            & (_B.c.question_id == _R.c.question_id)
+            & (_B.c.attempt == _R.c.attempt),
+        )
+    )
+    .order_by(_R.c.attempt)
+)
+_REPLIES_OF = _REPLIES.where(
+    (_R.c.run_id == bindparam("run")) & (_R.c.question_id == bindparam("question"))
+)
+_QUESTION = select(schema.questions).where(
+    (schema.questions.c.run_id == bindparam("run"))
+    & (schema.questions.c.question_id == bindparam("question"))
+)
+_VERDICTS_OF = select(schema.verdicts).where(
+    (schema.verdicts.c.run_id == bindparam("run"))
+    & (schema.verdicts.c.question_id == bindparam("question"))
+)
 
 
 def default_url(folder: Path) -> str:
@@ -267,11 +294,11 @@ class RunStore:
     def questions(self, run_id: str, question_id: str | None = None) -> dict[str, Question]:
         """The run's questions (only ``question_id`` when given)."""
         q = schema.questions
-        where = q.c.run_id == run_id
-        if question_id is not None:
-            where = where & (q.c.question_id == question_id)
         with reading(self.engine) as conn:
-            rows = conn.execute(select(q).where(where)).all()
+            if question_id is not None:  # a page's: the statement built once
+                rows = conn.execute(_QUESTION, {"run": run_id, "question": question_id}).all()
+            else:
+                rows = conn.execute(select(q).where(q.c.run_id == run_id)).all()
         return {
             r.question_id: Question(
                 id=r.question_id,
@@ -358,20 +385,15 @@ class RunStore:
     def latest_replies(self, run_id: str, question_id: str | None = None) -> dict[str, ReplyRecord]:
         """The latest attempt of every question asked (a success wins over a later error); of
         one question when ``question_id`` is given."""
-        r, b = schema.replies, schema.blocks
-        where_r, where_b = r.c.run_id == run_id, b.c.run_id == run_id
-        if question_id is not None:
-            where_r = where_r & (r.c.question_id == question_id)
-            where_b = where_b & (b.c.question_id == question_id)
         with reading(self.engine) as conn:
-            rows = conn.execute(select(r).where(where_r).order_by(r.c.attempt)).all()
-            blocked = {
-                (row.question_id, row.attempt): Block.from_json(dict(row._mapping))
-                for row in conn.execute(select(b).where(where_b)).all()
-            }
+            if question_id is not None:  # a page's: the statement built once
+                rows = conn.execute(_REPLIES_OF, {"run": run_id, "question": question_id}).all()
+            else:
+                rows = conn.execute(_REPLIES.where(schema.replies.c.run_id == run_id)).all()
         out: dict[str, ReplyRecord] = {}
         for row in rows:
-            record = _reply(row, blocked.get((row.question_id, row.attempt)))
+            block = None if row.block_rule is None else _block(row)
+            record = _reply(row, block)
             previous = out.get(record.question_id)
             if previous is None or not previous.ok:
                 out[record.question_id] = record
@@ -438,10 +460,8 @@ class RunStore:
 
     def verdicts_of(self, run_id: str, question_id: str) -> dict[str, VerdictRecord]:
         """Every judge's verdict on one answer (judge name -> verdict), in one read."""
-        v = schema.verdicts
-        where = (v.c.run_id == run_id) & (v.c.question_id == question_id)
         with reading(self.engine) as conn:
-            rows = conn.execute(select(v).where(where)).all()
+            rows = conn.execute(_VERDICTS_OF, {"run": run_id, "question": question_id}).all()
         return {r.judge: _verdict_record(r) for r in rows}
 
     # -- reviews ---------------------------------------------------------------------------
@@ -616,6 +636,10 @@ def _verdict_record(r: Any) -> VerdictRecord:
         reason=r.reason,
         evidence=list(r.evidence),
     )
+
+
+def _block(row: Any) -> Block:
+    return Block.from_json({name: getattr(row, f"block_{name}") for name in _BLOCK_FIELDS})
 
 
 def _reply(row: Any, blocked: Block | None = None) -> ReplyRecord:
