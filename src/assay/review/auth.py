@@ -7,7 +7,7 @@ an admin changes a person's role; both are audited. Every login, good or failed,
 the account is locked for the rest of that window, even with the right password.
 
 An Argon2id hash takes 64 MiB of memory by design (argon2-cffi's defaults); at most
-:data:`HASHING_AT_ONCE` are worked out at once in a process, so twenty people logging in
+:data:`HASHING_AT_ONCE` is worked out at a time in a process, so twenty people logging in
 together cost a server that much memory, not twenty times 64 MiB, and the rest wait their turn.
 """
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 MAX_FAILURES = 5
 LOCK_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 8
-HASHING_AT_ONCE = 2  # Argon2 hashes worked out at once (64 MiB each): one per core of a small host
+HASHING_AT_ONCE = 1  # Argon2 hashes worked out at once (64 MiB each; one uses both cores)
 _HASHING = threading.BoundedSemaphore(HASHING_AT_ONCE)
 
 
