@@ -116,6 +116,7 @@ class Reviewer:
         self.login = self.times[-1]
         self.times.clear()  # the login (an Argon2 hash by design) is not a page
         ready.wait()  # everyone labels at once, once everyone is in
+        self.conn.close()  # idle while the others logged in: the server may have closed it
         status, location, _ = self.request("GET", "/queues/q")
         for _ in range(verdicts):
             if status != 303 or "/items/" not in location:
