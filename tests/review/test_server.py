@@ -18,7 +18,7 @@ pytest.importorskip("argon2")
 from assay.review import auth
 from assay.review.auth import add_user
 from assay.review.queues import create_queue
-from assay.review.web.app import FORM_MAX, LOGIN_MAX
+from assay.review.web.app import FORM_MAX, LOGIN_MAX, WORKERS
 from assay.standard import Profile
 from assay.store.runstore import RunStore
 from tests.review.runs import RUN, make_run
@@ -106,24 +106,38 @@ class _HeldHasher:
         return bool(self.real.verify(hashed, password))
 
 
-def test_a_slow_login_does_not_hold_up_another_persons_page(
-    site: tuple[str, RunStore], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("logins", [1, WORKERS + 1])
+def test_slow_logins_do_not_hold_up_another_persons_page(
+    site: tuple[str, RunStore], monkeypatch: pytest.MonkeyPatch, logins: int
 ) -> None:
+    """One login whose hash is held, or more logins than the threads that serve pages (the
+    others wait their turn to hash): another person's page is served meanwhile."""
     base, _ = site
     ann = _as(base, "ann")  # logged in before the hash is held
     held = _HeldHasher(auth._hasher())
     monkeypatch.setattr(auth, "_hasher", lambda: held)
     outcome: list[int] = []
-    slow = threading.Thread(target=lambda: outcome.append(Client(base).login("rev", SLOW).status))
-    slow.start()
+    posting = threading.Barrier(logins + 1)  # every login form is on its way before the page
+
+    def log_in() -> None:
+        client = Client(base)
+        form = {"name": "rev", "password": SLOW, "csrf": client.get("/login").csrf}
+        posting.wait(timeout=20)
+        outcome.append(client.post("/login", form).status)
+
+    slow = [threading.Thread(target=log_in) for _ in range(logins)]
+    for thread in slow:
+        thread.start()
     try:
-        assert held.entered.wait(timeout=20), "the slow login never reached its hash"
-        page = ann.get("/queues/mine/items/0")  # served while the login is still held
+        posting.wait(timeout=20)
+        assert held.entered.wait(timeout=20), "no slow login reached its hash"
+        page = ann.get("/queues/mine/items/0")  # asked after the logins, served before them
         assert page.status == 200
         assert "item 1 of" in page.text
-        assert slow.is_alive()
+        assert all(thread.is_alive() for thread in slow)
         assert not outcome
     finally:
         held.release.set()
-        slow.join(timeout=30)
-    assert outcome == [401]
+        for thread in slow:
+            thread.join(timeout=30)
+    assert outcome == [401] * logins

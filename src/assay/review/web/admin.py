@@ -48,7 +48,10 @@ def register(app: FastAPI, ctx: Context) -> None:
         )
 
     @app.post("/admin/users")
-    def users(request: Request, form: FormData = form_of) -> Response:
+    async def users(request: Request, form: FormData = form_of) -> Response:
+        return await ctx.hashing(adding_user, request, form)
+
+    def adding_user(request: Request, form: FormData) -> Response:
         ctx.checked(request, form)
         user = ctx.user(request)
         ctx.desk.require(user, "admin")

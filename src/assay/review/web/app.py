@@ -6,9 +6,10 @@ request that changes something is a POST carrying the session's CSRF token; ever
 the person's role on the server (the library checks it again). Answers are rendered escaped,
 with Jinja2's autoescape on and a Content-Security-Policy that allows no inline script.
 
-The routes are plain functions, which FastAPI runs in its thread pool: the store's reads and
-writes and the Argon2 hashes never hold up the event loop, so one person's slow login delays
-nobody else's page. A route does all its reading, or all its writing, in one unit of the store
+The routes are plain functions, which FastAPI runs in its thread pool (:data:`WORKERS` at a
+time), and those that hash a password run in threads of their own (:meth:`Context.hashing`):
+the store's reads and writes and the Argon2 hashes never hold up the event loop, and logins
+never fill the pool, so one person's slow login, or twenty at once, delays nobody's page. A route does all its reading, or all its writing, in one unit of the store
 (one connection, one transaction: :meth:`Context.reading`, :meth:`Context.writing`). Posted
 forms are parsed on the event loop (:func:`posted`); a request body larger than its limit
 (:data:`FORM_MAX`, :data:`LOGIN_MAX` for the login) is refused with 413 as it arrives.
@@ -16,10 +17,12 @@ forms are parsed on the event loop (:func:`posted`); a request body larger than 
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import socket
 import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assay.errors import ReviewDeniedError, ReviewError
 from assay.messages import t
+from assay.review.auth import HASHING_AT_ONCE
 from assay.review.desk import Desk
 from assay.review.web.session import Session, Sessions, csrf_ok
 from assay.standard.models import Profile
@@ -77,6 +81,20 @@ class Context:
     sessions: Sessions
     env: Environment
     lang: str
+    _hashing: Any = None  # the hashing routes' own capacity limiter, made on first use
+
+    async def hashing(self, work: Callable[..., Response], *args: Any) -> Response:
+        """Run a route that works out an Argon2 hash (a login, a password change, a new user)
+        in a thread of its own, :data:`HASHING_AT_ONCE` at a time: a crowd of people logging
+        in waits its turn without holding the threads that serve everyone's pages."""
+        import anyio.to_thread
+
+        if self._hashing is None:
+            self._hashing = anyio.CapacityLimiter(HASHING_AT_ONCE)
+        response: Response = await anyio.to_thread.run_sync(
+            functools.partial(work, *args), limiter=self._hashing
+        )
+        return response
 
     def render(self, request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
         session = self.sessions.read(request)

@@ -1,7 +1,8 @@
 """The pages people work in: login, their queues, the item page, adjudication, the dashboard.
 
-Plain functions, run in FastAPI's thread pool; each does its reads, or its writes, in one unit
-of the store (see :mod:`assay.review.web.app`)."""
+Plain functions, run in FastAPI's thread pool (those that hash a password in threads of their
+own); each does its reads, or its writes, in one unit of the store (see
+:mod:`assay.review.web.app`)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,10 @@ def register(app: FastAPI, ctx: Context) -> None:
         return ctx.render(request, "login.html")
 
     @app.post("/login")
-    def login_post(request: Request, form: FormData = form_of) -> Response:
+    async def login_post(request: Request, form: FormData = form_of) -> Response:
+        return await ctx.hashing(logging_in, request, form)
+
+    def logging_in(request: Request, form: FormData) -> Response:
         ctx.checked(request, form)
         name, password = str(form.get("name", "")), str(form.get("password", ""))
         with ctx.writing():  # no lock held while Argon2 works: the writes come after it
@@ -58,7 +62,10 @@ def register(app: FastAPI, ctx: Context) -> None:
         return ctx.render(request, "account.html", user=user, changed=changed)
 
     @app.post("/account/password")
-    def password(request: Request, form: FormData = form_of) -> Response:
+    async def password(request: Request, form: FormData = form_of) -> Response:
+        return await ctx.hashing(changing_password, request, form)
+
+    def changing_password(request: Request, form: FormData) -> Response:
         session = ctx.checked(request, form)
         user = ctx.user(request)
         if str(form.get("new", "")) != str(form.get("again", "")):
