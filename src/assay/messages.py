@@ -1130,6 +1130,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The form has expired (missing or wrong security token): reload the page and try again",
     ),
     "review.not_found": ("未找到", "Not found"),
+    "review.too_large": (
+        "提交的内容过大（此表单最多 {limit} KB），请缩短备注后重试",
+        "What was sent is too large (at most {limit} KB for this form): shorten the note and "
+        "try again",
+    ),
     "review.back": ("返回", "Back"),
     "review.no_queues": ("暂无分配给你的队列", "No queue is assigned to you yet"),
     "review.queue": ("队列", "Queue"),

@@ -5,10 +5,15 @@ kept, in ``review_users``. A person changes their own password (their other sess
 an admin changes a person's role; both are audited. Every login, good or failed, is an audit event; after
 :data:`MAX_FAILURES` failed logins within :data:`LOCK_WINDOW` (and since the last good login)
 the account is locked for the rest of that window, even with the right password.
+
+An Argon2id hash takes 64 MiB of memory by design (argon2-cffi's defaults); at most
+:data:`HASHING_AT_ONCE` is worked out at a time in a process, so twenty people logging in
+together cost a server that much memory, not twenty times 64 MiB, and the rest wait their turn.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -24,6 +29,8 @@ if TYPE_CHECKING:
 MAX_FAILURES = 5
 LOCK_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 8
+HASHING_AT_ONCE = 1  # Argon2 hashes worked out at once (64 MiB each; one uses both cores)
+_HASHING = threading.BoundedSemaphore(HASHING_AT_ONCE)
 
 
 class Outcome(StrEnum):
@@ -52,14 +59,16 @@ def hash_password(password: str) -> str:
         raise ReviewError(
             f"the password is shorter than {MIN_PASSWORD} characters", fix="choose a longer one"
         )
-    return _hasher().hash(password)
+    with _HASHING:
+        return _hasher().hash(password)
 
 
 def _verify(hashed: str, password: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
 
     try:
-        return _hasher().verify(hashed, password)
+        with _HASHING:
+            return _hasher().verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
 

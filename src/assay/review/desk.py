@@ -160,12 +160,21 @@ class Desk:
             )
         return item
 
+    def _state(self, queue_id: str, position: int) -> ItemState:
+        state = self.tables.state_at(queue_id, position)  # the item and its verdicts: one read
+        if state is None:
+            raise ReviewError(
+                f"queue {queue_id} has no item {position}", fix="go back to the queue"
+            )
+        return state
+
     def page(
         self, user: ReviewUser, queue_id: str, position: int, *, adjudicate: bool = False
     ) -> ItemPage:
         queue = self.queue_for(user, queue_id)
-        state = self.tables.state(self._item(queue_id, position))
+        state = self._state(queue_id, position)
         others: list[tuple[str, HumanVerdict]] = []
+        previous = following = None
         if adjudicate:
             self.require(user, "reviewer", "admin")
             check_adjudicator(state, user.id)
@@ -179,7 +188,9 @@ class Desk:
                     f"item {position} of {queue_id} is not {user.name}'s to label"
                 )
             stage = own or label_stage(state, user.id)
-            if own is None and self.tables.holder(state.item, stage, user.id) is not None:
+            # who else holds it, and the items before and after it: one read
+            holder, previous, following = self.tables.around(queue_id, stage, position, user.id)
+            if own is None and holder is not None:
                 raise ReviewError(
                     f"item {position} of {queue_id} is being labelled by another person",
                     fix="take the next item of the queue",
@@ -192,10 +203,6 @@ class Desk:
         reply = self.store.latest_replies(run_id, qid).get(qid)
         answer = reply.answer or "" if reply is not None and reply.ok else ""
         automatic, evidence = self._automatic(run_id, qid)
-        previous = following = None
-        if not adjudicate:
-            previous = self.tables.previous_mark(queue_id, user.id, position)
-            following = self.tables.peek_next(queue_id, user.id, position)
         if following is not None and following == position:
             following = None
         progress = self.progress(queue_id)

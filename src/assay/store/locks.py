@@ -2,7 +2,12 @@
 
 ``serial(conn, key)`` makes the rest of a transaction run alone among every process that
 serialises on the same key: a PostgreSQL transaction-scoped advisory lock, or SQLite's
-``BEGIN IMMEDIATE`` (which takes the database's write lock at once). The schema is created, a
+``BEGIN IMMEDIATE`` (which takes the database's write lock at once). On SQLite the threads of one
+process first queue on a lock of their own (:func:`watch` the engine): SQLite's busy handler
+makes a waiting writer sleep and poll (up to the busy timeout), a thread lock wakes the next
+writer the moment the last one commits; other processes still wait on SQLite's lock, with
+the busy timeout. ``serial`` inside a transaction that writes already is a no-op (SQLite has
+one writer, and a PostgreSQL advisory lock is re-entrant). The schema is created, a
 run id is checked and inserted, and a lease is taken under it, so two processes never both
 see "not there yet" and then collide on a primary key.
 
@@ -19,11 +24,12 @@ import os
 import secrets
 import socket
 import threading
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, event, select, text
 
 from assay.errors import RunLockedError
 from assay.store import schema
@@ -31,6 +37,9 @@ from assay.store import schema
 HEARTBEAT_S = 10.0
 STALE_S = 120.0
 _HELD: set[str] = set()  # tokens of the leases this process holds now (its own rows)
+# the writers' lock of each SQLite engine of this process (one per engine: see ``watch``)
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_HOLDS = "assay_writer_lock"  # the connection's info key while its transaction holds it
 
 
 def serial(conn: Connection, key: str) -> None:
@@ -40,7 +49,41 @@ def serial(conn: Connection, key: str) -> None:
         number = int.from_bytes(digest[:8], "big", signed=True)
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": number})
     elif conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        raw: Any = conn.connection.dbapi_connection
+        if raw is not None and raw.in_transaction:
+            return  # it writes already: it holds SQLite's one write lock
+        lock = _WRITERS.get(conn.engine)
+        if lock is not None:
+            lock.acquire()
+            conn.info[_HOLDS] = lock
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _let_go(conn)
+            raise
+
+
+def watch(engine: Engine) -> None:
+    """Give a SQLite engine its writers' lock (see :func:`serial`), let go of when the
+    transaction that took it ends."""
+    if engine.dialect.name != "sqlite" or engine in _WRITERS:
+        return
+    _WRITERS[engine] = threading.Lock()
+    event.listen(engine, "commit", _let_go)
+    event.listen(engine, "rollback", _let_go)
+    event.listen(engine.pool, "checkin", _checked_in)
+
+
+def _let_go(conn: Connection) -> None:
+    lock = conn.info.pop(_HOLDS, None)
+    if lock is not None:
+        lock.release()
+
+
+def _checked_in(_dbapi: Any, record: Any) -> None:  # pragma: no cover - a safety net
+    lock = record.info.pop(_HOLDS, None) if record is not None else None
+    if lock is not None:
+        lock.release()
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,21 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 
 from assay.errors import ReviewError
 from assay.store import schema
 from assay.store.locks import serial
 from assay.store.reviewing import ROLES, ReviewUser, Role, append_audit, user_from_row
+from assay.store.unit import reading, writing
 
 S = schema.review_sessions
 U = schema.review_users
+_FIND = (  # a session with its person (every request reads it: built once)
+    select(S.c.csrf, S.c.expires_at, S.c.ended_at, U)
+    .join(U, U.c.id == S.c.user_id)
+    .where(S.c.id == bindparam("sid"))
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ class AccessTables:
         """A new session for ``user_id``: (the cookie's token, its CSRF token)."""
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         now = _now()
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             conn.execute(
                 insert(S).values(
                     id=digest(token), user_id=user_id, csrf=csrf, created_at=now,
@@ -61,18 +67,14 @@ class AccessTables:
     def find(self, token: str) -> OpenSession | None:
         """The live session of ``token`` (None: unknown, ended or expired)."""
         sid = digest(token)
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(S.c.csrf, S.c.expires_at, S.c.ended_at, U)
-                .join(U, U.c.id == S.c.user_id)
-                .where(S.c.id == sid)
-            ).first()
+        with reading(self.engine) as conn:
+            row = conn.execute(_FIND, {"sid": sid}).first()
         if row is None or row.ended_at is not None or _utc(row.expires_at) <= _now():
             return None
         return OpenSession(sid, user_from_row(row), row.csrf)
 
     def end(self, session_id: str) -> None:
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             conn.execute(
                 update(S)
                 .where((S.c.id == session_id) & S.c.ended_at.is_(None))
@@ -84,11 +86,11 @@ class AccessTables:
         where = (S.c.user_id == user_id) & S.c.ended_at.is_(None)
         if keep is not None:
             where = where & (S.c.id != keep)
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             return int(conn.execute(update(S).where(where).values(ended_at=_now())).rowcount)
 
     def live(self, user_id: int) -> int:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             count = conn.execute(
                 select(func.count()).where(
                     (S.c.user_id == user_id) & S.c.ended_at.is_(None) & (S.c.expires_at > _now())
@@ -99,7 +101,7 @@ class AccessTables:
     def secret(self) -> str:
         """The secret that signs the app's cookies, made once and kept in the store."""
         st = schema.review_settings
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, "review:settings")
             value = conn.execute(select(st.c.value).where(st.c.key == "session_secret")).scalar()
             if value is None:
@@ -108,7 +110,7 @@ class AccessTables:
         return str(value)
 
     def set_password(self, user: ReviewUser, password_hash: str, *, by: str) -> None:
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             conn.execute(update(U).where(U.c.id == user.id).values(password_hash=password_hash))
             append_audit(conn, by, "password_changed", after={"name": user.name})
 
@@ -117,7 +119,7 @@ class AccessTables:
         admin."""
         if role not in ROLES:
             raise ReviewError(f"unknown role {role!r}", fix="use " + ", ".join(ROLES))
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, "review:users")
             row = conn.execute(select(U).where(U.c.name == name)).first()
             if row is None:

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from assay.errors import ReviewError
 from assay.store import reviewwork, schema
 from assay.store.locks import serial
+from assay.store.unit import memo, reading, writing
 
 Role = Literal["annotator", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("annotator", "reviewer", "admin")
@@ -168,11 +169,43 @@ def states(items: Iterable[Item], verdicts: Iterable[HumanVerdict]) -> dict[str,
     }
 
 
+_V = schema.review_verdicts
+_I = schema.review_items
+_A = schema.review_assignments
+_ITEM = select(_I).where(
+    (_I.c.queue_id == bindparam("queue")) & (_I.c.position == bindparam("position"))
+)
+_ITEM_VERDICTS = (
+    select(_V)
+    .where((_V.c.queue_id == bindparam("queue")) & (_V.c.question_id == bindparam("question")))
+    .order_by(_V.c.id)
+)
+_ASSIGNED = (
+    select(_A.c.user_id, _A.c.active).where(_A.c.queue_id == bindparam("queue")).order_by(_A.c.id)
+)
+_ADD_VERDICT = _V.insert()
+_ADD_AUDIT = schema.review_audit.insert()
+_STATE_AT = (  # an item with its verdicts (none: one row of NULLs), oldest first
+    select(
+        _I.c.queue_id, _I.c.position, _I.c.question_id, _I.c.second,
+        *(c.label(f"v_{c.name}") for c in _V.c if c.name not in ("queue_id", "question_id")),
+    )
+    .select_from(
+        _I.outerjoin(
+            _V, (_V.c.queue_id == _I.c.queue_id) & (_V.c.question_id == _I.c.question_id)
+        )
+    )
+    .where((_I.c.queue_id == bindparam("queue")) & (_I.c.position == bindparam("position")))
+    .order_by(_V.c.id)
+)  # fmt: skip
+
+
 class ReviewTables:
     """Typed reads and appends of the review tables of one run store."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._built: set[str] = set()  # queues whose working state was there (it stays)
 
     # -- users -------------------------------------------------------------------------------
 
@@ -180,7 +213,7 @@ class ReviewTables:
         if role not in ROLES:
             raise ReviewError(f"unknown role {role!r}", fix="use " + ", ".join(ROLES))
         u = schema.review_users
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, "review:users")
             if conn.execute(select(u.c.id).where(u.c.name == name)).first() is not None:
                 raise ReviewError(f"a user {name!r} already exists", fix="choose another name")
@@ -194,19 +227,19 @@ class ReviewTables:
 
     def user(self, name: str) -> ReviewUser | None:
         u = schema.review_users
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(u).where(u.c.name == name)).first()
         return user_from_row(row) if row is not None else None
 
     def user_by_id(self, uid: int) -> ReviewUser | None:
         u = schema.review_users
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(u).where(u.c.id == uid)).first()
         return user_from_row(row) if row is not None else None
 
     def users(self) -> list[ReviewUser]:
         u = schema.review_users
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [user_from_row(r) for r in conn.execute(select(u).order_by(u.c.id)).all()]
 
     # -- queues ------------------------------------------------------------------------------
@@ -214,7 +247,7 @@ class ReviewTables:
     def add_queue(self, queue: Queue, items: Sequence[tuple[str, bool]]) -> None:
         """Record a queue with its items (question id, drawn for a second review), in order."""
         q = schema.review_queues
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, f"review:queue:{queue.id}")
             if conn.execute(select(q.c.id).where(q.c.id == queue.id)).first() is not None:
                 raise ReviewError(f"a queue {queue.id!r} already exists", fix="choose another id")
@@ -253,7 +286,7 @@ class ReviewTables:
 
     def queue(self, queue_id: str) -> Queue | None:
         q = schema.review_queues
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(q).where(q.c.id == queue_id)).first()
         return _queue(row) if row is not None else None
 
@@ -262,26 +295,43 @@ class ReviewTables:
         query = select(q).order_by(q.c.created_at, q.c.id)
         if run_id is not None:
             query = query.where(q.c.run_id == run_id)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_queue(r) for r in conn.execute(query).all()]
 
     def item(self, queue_id: str, position: int) -> Item | None:
-        i = schema.review_items
-        with self.engine.connect() as conn:
-            r = conn.execute(
-                select(i).where((i.c.queue_id == queue_id) & (i.c.position == position))
-            ).first()
+        with reading(self.engine) as conn:
+            r = conn.execute(_ITEM, {"queue": queue_id, "position": position}).first()
         return None if r is None else Item(r.queue_id, r.position, r.question_id, r.second)
+
+    def state_at(self, queue_id: str, position: int) -> ItemState | None:
+        """The item at ``position`` with its verdicts, in one read (None: no such item)."""
+        with reading(self.engine) as conn:
+            rows = conn.execute(_STATE_AT, {"queue": queue_id, "position": position}).all()
+        if not rows:
+            return None
+        first = rows[0]
+        item = Item(first.queue_id, first.position, first.question_id, first.second)
+        verdicts = [
+            HumanVerdict(
+                id=r.v_id, queue_id=item.queue_id, question_id=item.question_id,
+                user_id=r.v_user_id, stage=r.v_stage, label=r.v_label,
+                risk_ids=tuple(r.v_risk_ids), note=r.v_note, answer_sha256=r.v_answer_sha256,
+                created_at=r.v_created_at,
+            )
+            for r in rows
+            if r.v_id is not None
+        ]  # fmt: skip
+        return states([item], verdicts)[item.question_id]
 
     def state(self, item: Item) -> ItemState:
         """One item's state, read from its own verdicts."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = _verdict_rows(conn, item.queue_id, item.question_id)
         return states([item], rows)[item.question_id]
 
     def items(self, queue_id: str) -> list[Item]:
         i = schema.review_items
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(i).where(i.c.queue_id == queue_id).order_by(i.c.position)
             ).all()
@@ -291,7 +341,10 @@ class ReviewTables:
 
     def assign(self, queue_id: str, user_id: int, *, by: str, active: bool = True) -> None:
         a = schema.review_assignments
-        with self.engine.begin() as conn:
+        kept = memo(self.engine)
+        if kept is not None:
+            kept.pop(("assigned", queue_id), None)
+        with writing(self.engine) as conn:
             conn.execute(
                 a.insert().values(
                     queue_id=queue_id,
@@ -311,15 +364,19 @@ class ReviewTables:
 
     def assigned(self, queue_id: str) -> set[int]:
         """The users assigned to the queue now (the latest row per user is in force)."""
-        a = schema.review_assignments
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(a.c.user_id, a.c.active).where(a.c.queue_id == queue_id).order_by(a.c.id)
-            ).all()
+        kept = memo(self.engine)  # read once per unit of the store (a request)
+        key = ("assigned", queue_id)
+        if kept is not None and key in kept:
+            return set(kept[key])
+        with reading(self.engine) as conn:
+            rows = conn.execute(_ASSIGNED, {"queue": queue_id}).all()
         now: dict[int, bool] = {}
         for uid, active in rows:
             now[uid] = active
-        return {uid for uid, active in now.items() if active}
+        found = {uid for uid, active in now.items() if active}
+        if kept is not None:
+            kept[key] = frozenset(found)
+        return found
 
     # -- verdicts ----------------------------------------------------------------------------
 
@@ -336,10 +393,9 @@ class ReviewTables:
     ) -> HumanVerdict:
         """Append a person's verdict on ``item``; its stage is decided here, under the queue's
         lock. The audit trail gets the verdict it replaces (if any) and the new one."""
-        v = schema.review_verdicts
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, f"review:queue:{item.queue_id}")
-            _ensure_built(conn, item.queue_id)
+            self._ensure_built(conn, item.queue_id)
             rows = _verdict_rows(conn, item.queue_id, item.question_id)
             state = states([item], rows)[item.question_id]
             if adjudicate:
@@ -369,7 +425,7 @@ class ReviewTables:
                 "answer_sha256": answer_sha256,
                 "created_at": now,
             }
-            vid = conn.execute(v.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
+            vid = conn.execute(_ADD_VERDICT, values).inserted_primary_key[0]  # type: ignore[index]
             append_audit(
                 conn,
                 user.name,
@@ -395,7 +451,7 @@ class ReviewTables:
         return written
 
     def verdicts(self, queue_id: str, question_id: str | None = None) -> list[HumanVerdict]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return _verdict_rows(conn, queue_id, question_id)
 
     def states(self, queue_id: str) -> dict[str, ItemState]:
@@ -410,7 +466,7 @@ class ReviewTables:
             .where((v.c.queue_id == queue_id) & (v.c.stage == "second"))
             .scalar_subquery()
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(v)
                 .where((v.c.queue_id == queue_id) & v.c.question_id.in_(twice))
@@ -426,44 +482,66 @@ class ReviewTables:
 
     def ensure_built(self, queue_id: str) -> None:
         """Build the queue's working state if it lacks it (a queue made before it existed)."""
-        with self.engine.connect() as conn:
+        if queue_id in self._built:
+            return
+        with reading(self.engine) as conn:
             if reviewwork.built(conn, queue_id):
+                self._built.add(queue_id)
                 return
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, f"review:queue:{queue_id}")
-            _ensure_built(conn, queue_id)
+            self._ensure_built(conn, queue_id)
+
+    def _ensure_built(self, conn: Connection, queue_id: str) -> None:
+        """Inside a transaction holding the queue's lock: build its working state if missing
+        (remembered only once it was there before: a build may yet be rolled back)."""
+        if queue_id in self._built:
+            return
+        if reviewwork.built(conn, queue_id):
+            self._built.add(queue_id)
+            return
+        _ensure_built(conn, queue_id)
+
+    def around(
+        self, queue_id: str, stage: Stage, position: int, user_id: int
+    ) -> tuple[int | None, int | None, int | None]:
+        """Who else holds ``position`` at ``stage``, the last item before it ``user_id``
+        labelled, and the next one :meth:`claim_next` would give them after it: one read
+        (:func:`assay.store.reviewwork.around`)."""
+        with reading(self.engine) as conn:
+            return reviewwork.around(conn, queue_id, stage, position, user_id, _now())
 
     def claim_next(self, queue_id: str, user_id: int, after: int | None = None) -> int | None:
         """The next item for ``user_id`` (see :func:`assay.store.reviewwork.claim_next`),
         claimed for them: nobody else is sent to it while the claim lasts."""
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, f"review:queue:{queue_id}")
             return reviewwork.claim_next(conn, queue_id, user_id, after, _now())
 
     def peek_next(self, queue_id: str, user_id: int, after: int) -> int | None:
         """The item :meth:`claim_next` would give after ``after``, without claiming it."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             found = reviewwork.next_open(conn, queue_id, user_id, after, _now())
         return None if found is None else found[1]
 
     def holder(self, item: Item, stage: Stage, user_id: int) -> int | None:
         """Who else holds a live claim on ``item`` at ``stage``."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return reviewwork.claimed_by_other(
                 conn, item.queue_id, stage, item.position, user_id, _now()
             )
 
     def next_dispute(self, queue_id: str, user_id: int) -> int | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return reviewwork.next_dispute(conn, queue_id, user_id)
 
     def previous_mark(self, queue_id: str, user_id: int, before: int) -> int | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return reviewwork.previous_mark(conn, queue_id, user_id, before)
 
     def tallies(self, queue_id: str) -> dict[str, int]:
         """The queue's progress counters (``items``, ``labelled``, …, ``user:ID``)."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return reviewwork.tallies(conn, queue_id)
 
     # -- the audit trail ---------------------------------------------------------------------
@@ -478,20 +556,20 @@ class ReviewTables:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None:
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             append_audit(conn, user_name, action, queue_id, question_id, before, after)
 
     def audit_events(self, limit: int = 200) -> list[dict[str, Any]]:
         """The latest events, newest first."""
         a = schema.review_audit
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(a).order_by(a.c.id.desc()).limit(limit)).all()
         return [dict(r._mapping) for r in rows]
 
     def failed_logins(self, user_name: str, since: datetime) -> int:
         """Failed logins of ``user_name`` after ``since`` and after their last good login."""
         a = schema.review_audit
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             last_ok = conn.execute(
                 select(func.max(a.c.id)).where(
                     (a.c.user_name == user_name) & (a.c.action.in_(("login", "unlocked")))
@@ -536,10 +614,10 @@ def _ensure_built(conn: Connection, queue_id: str) -> None:
 
 def _verdict_rows(conn: Connection, queue_id: str, question_id: str | None) -> list[HumanVerdict]:
     v = schema.review_verdicts
-    where = v.c.queue_id == queue_id
     if question_id is not None:
-        where = where & (v.c.question_id == question_id)
-    rows = conn.execute(select(v).where(where).order_by(v.c.id)).all()
+        rows = conn.execute(_ITEM_VERDICTS, {"queue": queue_id, "question": question_id}).all()
+    else:
+        rows = conn.execute(select(v).where(v.c.queue_id == queue_id).order_by(v.c.id)).all()
     return [_verdict(r) for r in rows]
 
 
@@ -568,16 +646,12 @@ def append_audit(
     after: dict[str, Any] | None = None,
 ) -> None:
     conn.execute(
-        schema.review_audit.insert().values(
-            at=_now(),
-            user_name=user_name,
-            action=action,
-            queue_id=queue_id,
-            question_id=question_id,
-            before=before,
-            after=after,
-        )
-    )
+        _ADD_AUDIT,
+        {
+            "at": _now(), "user_name": user_name, "action": action, "queue_id": queue_id,
+            "question_id": question_id, "before": before, "after": after,
+        },
+    )  # fmt: skip
 
 
 def _shown(verdict: HumanVerdict | None) -> dict[str, Any] | None:

@@ -16,16 +16,36 @@ Three tables, all derived from the items and verdicts (which stay the record, ap
 Every function here runs inside a transaction that holds the queue's lock
 (:func:`assay.store.locks.serial`), so two people asking for the next item at once are given
 two different items.
+
+The statements a page or a verdict runs are built once, here, with bound parameters (building
+a SQLAlchemy expression costs more than SQLite takes to run it), and the lookups a page needs
+are asked together: the next open item of each stage, after a position and from the start, is
+one statement of index probes (:data:`_NEXT_OPEN`), and so is an item's neighbourhood
+(:func:`around`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    ScalarSelect,
+    Update,
+    and_,
+    bindparam,
+    case,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from assay.store import schema
 
@@ -39,12 +59,107 @@ T = schema.review_tallies
 M = schema.review_marks
 
 
+def _not_barred(user: ColumnElement[int]) -> ColumnElement[bool]:
+    return and_(
+        or_(W.c.barred_a.is_(None), W.c.barred_a != user),
+        or_(W.c.barred_b.is_(None), W.c.barred_b != user),
+    )
+
+
+def _open(stage: str, after: str) -> ScalarSelect[int]:
+    """The first position of ``stage`` after the parameter ``after`` that ``:user`` may take
+    and nobody else holds at ``:now`` (an index range scan of the primary key)."""
+    user = bindparam("user", type_=W.c.claimed_by.type)
+    free = or_(
+        W.c.claimed_by.is_(None),
+        W.c.claimed_by == user,
+        W.c.claimed_until <= bindparam("now", type_=W.c.claimed_until.type),
+    )
+    return (
+        select(W.c.position)
+        .where(
+            and_(
+                W.c.queue_id == bindparam("queue"),
+                W.c.stage == stage,
+                W.c.position > bindparam(after, type_=W.c.position.type),
+                free,
+                _not_barred(user),
+            )
+        )
+        .order_by(W.c.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+_BUILT = select(T.c.value).where((T.c.queue_id == bindparam("queue")) & (T.c.key == "items"))
+_NEXT_OPEN = select(  # (first, second) after :after, then (first, second) from the start
+    *(_open(stage, "after").label(f"{stage}_after") for stage in LABEL_STAGES),
+    *(_open(stage, "start").label(f"{stage}_start") for stage in LABEL_STAGES),
+)
+_HOLDER = (  # who else holds a live claim on (:stage, :position)
+    select(W.c.claimed_by)
+    .where(
+        (W.c.queue_id == bindparam("queue"))
+        & (W.c.stage == bindparam("stage"))
+        & (W.c.position == bindparam("position"))
+        & W.c.claimed_by.is_not(None)
+        & (W.c.claimed_by != bindparam("user", type_=W.c.claimed_by.type))
+        & (W.c.claimed_until > bindparam("now", type_=W.c.claimed_until.type))
+    )
+    .scalar_subquery()
+)
+_PREVIOUS = (  # the last item before :position that :user labelled
+    select(M.c.position)
+    .where(
+        (M.c.queue_id == bindparam("queue"))
+        & (M.c.user_id == bindparam("user", type_=M.c.user_id.type))
+        & (M.c.position < bindparam("position", type_=M.c.position.type))
+    )
+    .order_by(M.c.position.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_AROUND = select(_HOLDER.label("holder"), _PREVIOUS.label("previous"), *_NEXT_OPEN.selected_columns)
+_TALLIES = select(T.c.key, T.c.value).where(T.c.queue_id == bindparam("queue"))
+_RELEASE = (
+    update(W)
+    .where((W.c.queue_id == bindparam("queue")) & (W.c.claimed_by == bindparam("user")))
+    .values(claimed_by=None, claimed_until=None)
+)
+_CLAIM = (
+    update(W)
+    .where(
+        (W.c.queue_id == bindparam("queue"))
+        & (W.c.stage == bindparam("at_stage"))
+        & (W.c.position == bindparam("at_position"))
+    )
+    .values(claimed_by=bindparam("to_user"), claimed_until=bindparam("to_until"))
+)
+_OWN = (
+    select(W.c.stage, W.c.position)
+    .where(
+        (W.c.queue_id == bindparam("queue"))
+        & (W.c.claimed_by == bindparam("user"))
+        & (W.c.claimed_until > bindparam("now", type_=W.c.claimed_until.type))
+        & W.c.stage.in_(LABEL_STAGES)
+    )
+    .order_by(W.c.position)
+    .limit(1)
+)
+_DROP_WORK = delete(W).where(
+    (W.c.queue_id == bindparam("queue"))
+    & (W.c.position == bindparam("position"))
+    & W.c.stage.in_(bindparam("stages", expanding=True))
+)
+_ADD_WORK = insert(W)
+_ADD_MARK = insert(M)
+_ADD_TALLY = insert(T)
+
+
 def built(conn: Connection, queue_id: str) -> bool:
     """Whether the queue's working state exists (queues made before it lack it)."""
-    row = conn.execute(
-        select(T.c.value).where((T.c.queue_id == queue_id) & (T.c.key == "items"))
-    ).first()
-    return row is not None
+    return conn.execute(_BUILT, {"queue": queue_id}).first() is not None
 
 
 def build(conn: Connection, queue_id: str, states: Iterable[ItemState]) -> None:
@@ -105,32 +220,33 @@ def update_item(conn: Connection, before: ItemState, after: ItemState) -> None:
     """Bring an item's work rows, the counters and the marks from ``before`` to ``after``
     (one verdict written)."""
     item = after.item
-    here = (W.c.queue_id == item.queue_id) & (W.c.position == item.position)
     old = set(due(before))
     new = set(due(after))
     gone = old - new
     if gone:
-        conn.execute(delete(W).where(here & W.c.stage.in_(sorted(gone))))
-    for stage in sorted(new - old):
-        conn.execute(insert(W).values(**_work_row(after, stage)))
+        conn.execute(
+            _DROP_WORK,
+            {"queue": item.queue_id, "position": item.position, "stages": sorted(gone)},
+        )
+    added = [_work_row(after, stage) for stage in sorted(new - old)]
+    if added:
+        conn.execute(_ADD_WORK, added)
     delta = contribution(after)
     delta.subtract(contribution(before))
-    for key, change in sorted(delta.items()):
-        if change:
-            _add(conn, item.queue_id, key, change)
-    for v in (after.first, after.second):
-        if (
-            v is not None
-            and (before.first is None or before.first.user_id != v.user_id)
-            and (before.second is None or before.second.user_id != v.user_id)
-        ):
-            conn.execute(
-                insert(M).values(queue_id=item.queue_id, user_id=v.user_id, position=item.position)
-            )
+    _add(conn, item.queue_id, {key: change for key, change in delta.items() if change})
+    marks = [
+        {"queue_id": item.queue_id, "user_id": v.user_id, "position": item.position}
+        for v in (after.first, after.second)
+        if v is not None
+        and (before.first is None or before.first.user_id != v.user_id)
+        and (before.second is None or before.second.user_id != v.user_id)
+    ]
+    if marks:
+        conn.execute(_ADD_MARK, marks)
 
 
 def tallies(conn: Connection, queue_id: str) -> dict[str, int]:
-    rows = conn.execute(select(T.c.key, T.c.value).where(T.c.queue_id == queue_id)).all()
+    rows = conn.execute(_TALLIES, {"queue": queue_id}).all()
     return {k: int(v) for k, v in rows}
 
 
@@ -138,14 +254,11 @@ def claimed_by_other(
     conn: Connection, queue_id: str, stage: str, position: int, user_id: int, now: datetime
 ) -> int | None:
     """Who else holds a live claim on this item's ``stage``, if anybody."""
-    row = conn.execute(
-        select(W.c.claimed_by, W.c.claimed_until).where(
-            (W.c.queue_id == queue_id) & (W.c.stage == stage) & (W.c.position == position)
-        )
-    ).first()
-    if row is None or row.claimed_by is None or row.claimed_by == user_id:
-        return None
-    return int(row.claimed_by) if _utc(row.claimed_until) > now else None
+    found = conn.execute(
+        select(_HOLDER.label("holder")),
+        {"queue": queue_id, "stage": stage, "position": position, "user": user_id, "now": now},
+    ).scalar()
+    return None if found is None else int(found)
 
 
 def next_open(
@@ -153,10 +266,46 @@ def next_open(
 ) -> tuple[str, int] | None:
     """The first item after ``after`` (then from the start) ``user_id`` may label that nobody
     else holds: (stage, position)."""
-    found = _first_open(conn, queue_id, user_id, now, after)
-    if found is None and after >= 0:
-        found = _first_open(conn, queue_id, user_id, now, -1)
-    return found
+    row = conn.execute(
+        _NEXT_OPEN, {"queue": queue_id, "user": user_id, "now": now, "after": after, "start": -1}
+    ).one()
+    return _earliest(row, after)
+
+
+def around(
+    conn: Connection, queue_id: str, stage: str, position: int, user_id: int, now: datetime
+) -> tuple[int | None, int | None, int | None]:
+    """An item's neighbourhood for ``user_id``, in one statement: who else holds a live claim
+    on its ``stage``, the last item before it they labelled, and the item :func:`next_open`
+    gives after it."""
+    row = conn.execute(
+        _AROUND,
+        {
+            "queue": queue_id, "stage": stage, "position": position, "user": user_id,
+            "now": now, "after": position, "start": -1,
+        },
+    ).one()  # fmt: skip
+    found = _earliest(row, position)
+    return (
+        None if row.holder is None else int(row.holder),
+        None if row.previous is None else int(row.previous),
+        None if found is None else found[1],
+    )
+
+
+def _earliest(row: Any, after: int) -> tuple[str, int] | None:
+    """The earliest (stage, position) of a :data:`_NEXT_OPEN` row: after ``after``, else (when
+    ``after`` is a position) from the start."""
+    for suffix in ("after", "start") if after >= 0 else ("after",):
+        found = [
+            (int(getattr(row, f"{stage}_{suffix}")), stage)
+            for stage in LABEL_STAGES
+            if getattr(row, f"{stage}_{suffix}") is not None
+        ]
+        if found:
+            position, stage = min(found)
+            return stage, position
+    return None
 
 
 def claim_next(
@@ -167,41 +316,30 @@ def claim_next(
     it. Their other claims in the queue are let go."""
     found: tuple[str, int] | None = None
     if after is None:
-        own = conn.execute(
-            select(W.c.stage, W.c.position)
-            .where(
-                (W.c.queue_id == queue_id)
-                & (W.c.claimed_by == user_id)
-                & (W.c.claimed_until > now)
-                & W.c.stage.in_(LABEL_STAGES)
-            )
-            .order_by(W.c.position)
-            .limit(1)
-        ).first()
+        own = conn.execute(_OWN, {"queue": queue_id, "user": user_id, "now": now}).first()
         found = (own.stage, own.position) if own is not None else None
     if found is None:
         found = next_open(conn, queue_id, user_id, -1 if after is None else after, now)
-    conn.execute(
-        update(W)
-        .where((W.c.queue_id == queue_id) & (W.c.claimed_by == user_id))
-        .values(claimed_by=None, claimed_until=None)
-    )
+    conn.execute(_RELEASE, {"queue": queue_id, "user": user_id})
     if found is None:
         return None
     stage, position = found
     conn.execute(
-        update(W)
-        .where((W.c.queue_id == queue_id) & (W.c.stage == stage) & (W.c.position == position))
-        .values(claimed_by=user_id, claimed_until=now + CLAIM_TTL)
-    )
+        _CLAIM,
+        {
+            "queue": queue_id, "at_stage": stage, "at_position": position, "to_user": user_id,
+            "to_until": now + CLAIM_TTL,
+        },
+    )  # fmt: skip
     return position
 
 
 def next_dispute(conn: Connection, queue_id: str, user_id: int) -> int | None:
     """The first disputed item ``user_id`` labelled neither review of."""
+    barred = _not_barred(bindparam("user", user_id, type_=W.c.barred_a.type))
     row = conn.execute(
         select(W.c.position)
-        .where((W.c.queue_id == queue_id) & (W.c.stage == "adjudication") & _not_barred(user_id))
+        .where((W.c.queue_id == queue_id) & (W.c.stage == "adjudication") & barred)
         .order_by(W.c.position)
         .limit(1)
     ).first()
@@ -219,38 +357,6 @@ def previous_mark(conn: Connection, queue_id: str, user_id: int, before: int) ->
     return None if row is None else int(row.position)
 
 
-def _first_open(
-    conn: Connection, queue_id: str, user_id: int, now: datetime, after: int
-) -> tuple[str, int] | None:
-    free = or_(W.c.claimed_by.is_(None), W.c.claimed_by == user_id, W.c.claimed_until <= now)
-    best: tuple[str, int] | None = None
-    for stage in LABEL_STAGES:  # each an index range scan from ``after`` (the primary key)
-        row = conn.execute(
-            select(W.c.position)
-            .where(
-                and_(
-                    W.c.queue_id == queue_id,
-                    W.c.stage == stage,
-                    W.c.position > after,
-                    free,
-                    _not_barred(user_id),
-                )
-            )
-            .order_by(W.c.position)
-            .limit(1)
-        ).first()
-        if row is not None and (best is None or row.position < best[1]):
-            best = (stage, int(row.position))
-    return best
-
-
-def _not_barred(user_id: int) -> ColumnElement[bool]:
-    return and_(
-        or_(W.c.barred_a.is_(None), W.c.barred_a != user_id),
-        or_(W.c.barred_b.is_(None), W.c.barred_b != user_id),
-    )
-
-
 def _work_row(state: ItemState, stage: str) -> dict[str, object]:
     barred = [] if stage == "first" else sorted(state.labellers())
     return {
@@ -265,12 +371,26 @@ def _work_row(state: ItemState, stage: str) -> dict[str, object]:
     }
 
 
-def _add(conn: Connection, queue_id: str, key: str, change: int) -> None:
-    where = (T.c.queue_id == queue_id) & (T.c.key == key)
-    done = conn.execute(update(T).where(where).values(value=T.c.value + change))
-    if done.rowcount == 0:
-        conn.execute(insert(T).values(queue_id=queue_id, key=key, value=change))
+@lru_cache(maxsize=512)
+def _adding(changes: tuple[tuple[str, int], ...]) -> Update:
+    """The statement that adds ``changes`` to a queue's counters (built once for each set of
+    changes: a verdict makes one of a few)."""
+    return (
+        update(T)
+        .where((T.c.queue_id == bindparam("queue")) & T.c.key.in_([k for k, _ in changes]))
+        .values(value=T.c.value + case(dict(changes), value=T.c.key, else_=0))
+    )
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+def _add(conn: Connection, queue_id: str, changes: dict[str, int]) -> None:
+    """Add ``changes`` to the queue's counters in one statement (a counter not there yet, a
+    person's first verdict, is inserted)."""
+    if not changes:
+        return
+    keys = sorted(changes)
+    done = conn.execute(_adding(tuple(sorted(changes.items()))), {"queue": queue_id})
+    if done.rowcount == len(keys):
+        return
+    have = {k for k, _ in conn.execute(_TALLIES, {"queue": queue_id}).all()}
+    missing = [{"queue_id": queue_id, "key": k, "value": changes[k]} for k in keys if k not in have]
+    conn.execute(_ADD_TALLY, missing)

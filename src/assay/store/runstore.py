@@ -8,12 +8,14 @@ from the store. SQLite runs in WAL mode, whose commits survive the process being
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from assay.banks.models import Question, QuestionKind
@@ -21,9 +23,10 @@ from assay.errors import ConfigError
 from assay.judges.base import Verdict
 from assay.store import schema
 from assay.store import url as store_url
-from assay.store.locks import Lease, serial
+from assay.store.locks import Lease, serial, watch
 from assay.store.reviewaccess import AccessTables
 from assay.store.reviewing import ReviewTables
+from assay.store.unit import reading, unit, writing
 from assay.targets.blocked import Block
 
 
@@ -78,6 +81,37 @@ class RunInfo:
     status: str
 
 
+_BLOCK_FIELDS = ("rule", "status", "code", "message")  # what Block.from_json reads
+BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another process's write lock
+SQLITE_POOL = 20  # pooled SQLite connections: one per request a server works on at once
+
+
+_R, _B = schema.replies, schema.blocks
+_REPLIES = (  # each reply with the block of the service's own filter, if it gave one
+    select(_R, *(c.label(f"block_{c.name}") for c in _B.c if c.name in _BLOCK_FIELDS))
+    .select_from(
+        _R.outerjoin(
+            _B,
+            (_B.c.run_id == _R.c.run_id)
+            & (_B.c.question_id == _R.c.question_id)
+            & (_B.c.attempt == _R.c.attempt),
+        )
+    )
+    .order_by(_R.c.attempt)
+)
+_REPLIES_OF = _REPLIES.where(
+    (_R.c.run_id == bindparam("run")) & (_R.c.question_id == bindparam("question"))
+)
+_QUESTION = select(schema.questions).where(
+    (schema.questions.c.run_id == bindparam("run"))
+    & (schema.questions.c.question_id == bindparam("question"))
+)
+_VERDICTS_OF = select(schema.verdicts).where(
+    (schema.verdicts.c.run_id == bindparam("run"))
+    & (schema.verdicts.c.question_id == bindparam("question"))
+)
+
+
 def default_url(folder: Path) -> str:
     return f"sqlite:///{(folder / 'runs.sqlite').resolve()}"
 
@@ -91,14 +125,20 @@ class RunStore:
         location = store_url.normalise(url)
         try:
             sqlite = location.startswith("sqlite")
-            connect_args = {"check_same_thread": False} if sqlite else {}
+            connect_args: dict[str, Any] = (
+                {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S} if sqlite else {}
+            )
             self.engine: Engine = create_engine(
-                location, connect_args=connect_args, pool_pre_ping=not sqlite
+                location,
+                connect_args=connect_args,
+                pool_pre_ping=not sqlite,
+                **({"pool_size": SQLITE_POOL} if sqlite and _on_disk(location) else {}),
             )
         except (SQLAlchemyError, ValueError) as exc:
             raise store_url.parse_error(url, exc) from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            watch(self.engine)  # this process's writers queue on a lock, not a busy loop
             database = self.engine.url.database
             if database:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -112,14 +152,14 @@ class RunStore:
     def _create_schema(self) -> None:
         """Create the missing tables, one process at a time (two racing on a fresh database
         would both try to create the same types and tables)."""
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             serial(conn, "schema")
             schema.metadata.create_all(conn)
             for table in schema.metadata.sorted_tables:  # indexes added to older tables
                 for index in table.indexes:
                     index.create(conn, checkfirst=True)
 
-    @property
+    @cached_property
     def review(self) -> ReviewTables:
         """The review app's tables (people, queues, verdicts, audit) in this store."""
         return ReviewTables(self.engine)
@@ -128,6 +168,11 @@ class RunStore:
     def review_access(self) -> AccessTables:
         """The review app's sessions, cookie secret, passwords and roles in this store."""
         return AccessTables(self.engine)
+
+    def unit(self, *, serial: str | None = None) -> AbstractContextManager[Connection]:
+        """One connection and transaction for everything the block reads and writes in this
+        store (``serial``: a writer's, serialised on that key): :func:`assay.store.unit.unit`."""
+        return unit(self.engine, serial=serial)
 
     def lock(self, run_id: str) -> Lease:
         """The lease on asking ``run_id``'s questions: ``with store.lock(run_id): ...``.
@@ -167,7 +212,7 @@ class RunStore:
             for i, q in enumerate(ids)
         ]
         try:
-            with self.engine.begin() as conn:
+            with writing(self.engine) as conn:
                 serial(conn, f"run:{run_id}")  # the check and the insert, alone
                 taken = conn.execute(
                     select(schema.runs.c.id).where(schema.runs.c.id == run_id)
@@ -196,7 +241,7 @@ class RunStore:
             raise
 
     def set_status(self, run_id: str, status: str) -> None:
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             conn.execute(
                 schema.runs.update().where(schema.runs.c.id == run_id).values(status=status)
             )
@@ -205,7 +250,7 @@ class RunStore:
         """Record the specs of the judges ``run_id`` is judged with (no secrets), replacing
         the ones recorded before: re-judging rebuilds them (:meth:`run_judges`)."""
         runs = schema.runs
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             settings = conn.execute(select(runs.c.settings).where(runs.c.id == run_id)).scalar()
             if settings is None:
                 self.run(run_id)  # raises: no such run
@@ -222,12 +267,12 @@ class RunStore:
         return dict(judges) if isinstance(judges, dict) else None
 
     def has_run(self, run_id: str) -> bool:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(schema.runs.c.id).where(schema.runs.c.id == run_id)).first()
         return row is not None
 
     def run(self, run_id: str) -> RunInfo:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(schema.runs).where(schema.runs.c.id == run_id)).first()
         if row is None:
             known = [r.id for r in self.runs()]
@@ -240,7 +285,7 @@ class RunStore:
         return RunInfo(**row._mapping)
 
     def runs(self) -> list[RunInfo]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(schema.runs).order_by(schema.runs.c.created_at)).all()
         return [RunInfo(**r._mapping) for r in rows]
 
@@ -249,11 +294,11 @@ class RunStore:
     def questions(self, run_id: str, question_id: str | None = None) -> dict[str, Question]:
         """The run's questions (only ``question_id`` when given)."""
         q = schema.questions
-        where = q.c.run_id == run_id
-        if question_id is not None:
-            where = where & (q.c.question_id == question_id)
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(q).where(where)).all()
+        with reading(self.engine) as conn:
+            if question_id is not None:  # a page's: the statement built once
+                rows = conn.execute(_QUESTION, {"run": run_id, "question": question_id}).all()
+            else:
+                rows = conn.execute(select(q).where(q.c.run_id == run_id)).all()
         return {
             r.question_id: Question(
                 id=r.question_id,
@@ -268,7 +313,7 @@ class RunStore:
 
     def plan(self, run_id: str) -> dict[str, list[str]]:
         """Question ids per method, in draw order."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(schema.plan.c.method, schema.plan.c.question_id)
                 .where(schema.plan.c.run_id == run_id)
@@ -312,7 +357,7 @@ class RunStore:
             for r in records
             if r.blocked is not None
         ]
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             # the same attempt written twice (two processes resuming one run) is kept once
             conn.execute(self._insert_ignoring_duplicates(schema.replies), rows)
             if blocks:
@@ -323,7 +368,7 @@ class RunStore:
     def usage_problems(self, run_id: str) -> dict[tuple[str, int], str]:
         """(question id, attempt) -> what was wrong with the usage of that reply."""
         u = schema.usage_problems
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(u.c.question_id, u.c.attempt, u.c.problem).where(u.c.run_id == run_id)
             ).all()
@@ -340,20 +385,15 @@ class RunStore:
     def latest_replies(self, run_id: str, question_id: str | None = None) -> dict[str, ReplyRecord]:
         """The latest attempt of every question asked (a success wins over a later error); of
         one question when ``question_id`` is given."""
-        r, b = schema.replies, schema.blocks
-        where_r, where_b = r.c.run_id == run_id, b.c.run_id == run_id
-        if question_id is not None:
-            where_r = where_r & (r.c.question_id == question_id)
-            where_b = where_b & (b.c.question_id == question_id)
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(r).where(where_r).order_by(r.c.attempt)).all()
-            blocked = {
-                (row.question_id, row.attempt): Block.from_json(dict(row._mapping))
-                for row in conn.execute(select(b).where(where_b)).all()
-            }
+        with reading(self.engine) as conn:
+            if question_id is not None:  # a page's: the statement built once
+                rows = conn.execute(_REPLIES_OF, {"run": run_id, "question": question_id}).all()
+            else:
+                rows = conn.execute(_REPLIES.where(schema.replies.c.run_id == run_id)).all()
         out: dict[str, ReplyRecord] = {}
         for row in rows:
-            record = _reply(row, blocked.get((row.question_id, row.attempt)))
+            block = None if row.block_rule is None else _block(row)
+            record = _reply(row, block)
             previous = out.get(record.question_id)
             if previous is None or not previous.ok:
                 out[record.question_id] = record
@@ -361,7 +401,7 @@ class RunStore:
 
     def reply_counts(self, run_id: str) -> dict[str, int]:
         r = schema.replies
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(r.c.ok, func.count()).where(r.c.run_id == run_id).group_by(r.c.ok)
             ).all()
@@ -398,7 +438,7 @@ class RunStore:
             }
             for qid, verdict in items
         ]
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             scope = (v.c.run_id == run_id) & (v.c.judge == judge)
             if not replace_all:
                 scope = scope & v.c.question_id.in_([qid for qid, _ in items])
@@ -414,16 +454,14 @@ class RunStore:
         where = (v.c.run_id == run_id) & (v.c.judge == judge)
         if question_id is not None:
             where = where & (v.c.question_id == question_id)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(v).where(where)).all()
         return {r.question_id: _verdict_record(r) for r in rows}
 
     def verdicts_of(self, run_id: str, question_id: str) -> dict[str, VerdictRecord]:
         """Every judge's verdict on one answer (judge name -> verdict), in one read."""
-        v = schema.verdicts
-        where = (v.c.run_id == run_id) & (v.c.question_id == question_id)
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(v).where(where)).all()
+        with reading(self.engine) as conn:
+            rows = conn.execute(_VERDICTS_OF, {"run": run_id, "question": question_id}).all()
         return {r.judge: _verdict_record(r) for r in rows}
 
     # -- reviews ---------------------------------------------------------------------------
@@ -432,7 +470,7 @@ class RunStore:
         """Store human reviews; a reviewer's new verdict on a question replaces the old one."""
         r = schema.reviews
         now = datetime.now(UTC)
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             for record in records:
                 conn.execute(
                     r.delete().where(
@@ -464,7 +502,7 @@ class RunStore:
         sheets, then the counted ones of the review app's queues (each tied to the answer it
         was made on), so that every reader counts both routes alike."""
         r = schema.reviews
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(r).where(r.c.run_id == run_id).order_by(r.c.created_at)
             ).all()
@@ -520,7 +558,7 @@ class RunStore:
     def verdict_specs(self, run_id: str, judge: str) -> dict[str, dict[str, Any]]:
         """Each question's verdict spec for one judge (human decisions carry who and on what)."""
         v = schema.verdicts
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(v.c.question_id, v.c.spec).where(
                     (v.c.run_id == run_id) & (v.c.judge == judge)
@@ -530,7 +568,7 @@ class RunStore:
 
     def judge_specs(self, run_id: str) -> dict[str, dict[str, Any]]:
         v = schema.verdicts
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(v.c.judge, v.c.spec).where(v.c.run_id == run_id)).all()
         return {judge: spec for judge, spec in rows}
 
@@ -539,7 +577,7 @@ class RunStore:
     def put_corpus(self, run_id: str, result: dict[str, Any]) -> None:
         """Store (or replace) the corpus assessment of ``run_id`` as one JSON document."""
         c = schema.corpus
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             conn.execute(c.delete().where(c.c.run_id == run_id))
             conn.execute(
                 c.insert().values(run_id=run_id, result=result, created_at=datetime.now(UTC))
@@ -547,7 +585,7 @@ class RunStore:
 
     def corpus(self, run_id: str) -> dict[str, Any] | None:
         c = schema.corpus
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(c.c.result).where(c.c.run_id == run_id)).first()
         return dict(row[0]) if row else None
 
@@ -600,6 +638,10 @@ def _verdict_record(r: Any) -> VerdictRecord:
     )
 
 
+def _block(row: Any) -> Block:
+    return Block.from_json({name: getattr(row, f"block_{name}") for name in _BLOCK_FIELDS})
+
+
 def _reply(row: Any, blocked: Block | None = None) -> ReplyRecord:
     m = row._mapping
     fields = {k: m[k] for k in ReplyRecord.__dataclass_fields__ if k not in _APART}
@@ -613,9 +655,18 @@ def _columns(values: dict[str, Any], *, exclude: tuple[str, ...]) -> dict[str, A
     return {k: v for k, v in values.items() if k not in exclude}
 
 
+def _on_disk(location: str) -> bool:
+    """Whether a SQLite URL names a file (a pool of connections), not memory (one)."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(location).database
+    return bool(database) and database != ":memory:" and "mode=memory" not in location
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    cursor.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: a commit survives a crash
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

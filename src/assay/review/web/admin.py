@@ -4,43 +4,55 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from assay.errors import ReviewError
 from assay.review.auth import add_user, set_role
 from assay.review.queues import KINDS, SECOND_SHARE, create_queue
-from assay.review.web.app import Context
+from assay.review.web.app import Context, posted
 from assay.store.reviewing import ROLES
 
 
 def register(app: FastAPI, ctx: Context) -> None:
+    form_of = Depends(posted)
+
     @app.get("/admin")
-    async def admin(request: Request) -> Response:
-        user = ctx.user(request)
-        ctx.desk.require(user, "admin")
-        tables = ctx.store.review
-        queues = tables.queues()
-        names = {u.id: u.name for u in tables.users()}
-        assigned = {q.id: sorted(names.get(i, "?") for i in tables.assigned(q.id)) for q in queues}
+    def admin(request: Request) -> Response:
+        with ctx.reading():
+            user = ctx.user(request)
+            ctx.desk.require(user, "admin")
+            tables = ctx.store.review
+            queues = tables.queues()
+            people = tables.users()
+            names = {u.id: u.name for u in people}
+            assigned = {
+                q.id: sorted(names.get(i, "?") for i in tables.assigned(q.id)) for q in queues
+            }
+            runs = [r.id for r in ctx.store.runs()]
+            audit = tables.audit_events(50)
         return ctx.render(
             request,
             "admin.html",
             user=user,
-            users=tables.users(),
+            users=people,
             queues=queues,
             assigned=assigned,
-            runs=[r.id for r in ctx.store.runs()],
+            runs=runs,
             kinds=KINDS,
             roles=ROLES,
             share=SECOND_SHARE,
-            audit=tables.audit_events(50),
+            audit=audit,
         )
 
     @app.post("/admin/users")
-    async def users(request: Request) -> Response:
-        form, _ = await ctx.form(request)
+    async def users(request: Request, form: FormData = form_of) -> Response:
+        return await ctx.hashing(adding_user, request, form)
+
+    def adding_user(request: Request, form: FormData) -> Response:
+        ctx.checked(request, form)
         user = ctx.user(request)
         ctx.desk.require(user, "admin")
         role = str(form.get("role", ""))
@@ -53,8 +65,8 @@ def register(app: FastAPI, ctx: Context) -> None:
         return RedirectResponse("/admin", status_code=303)
 
     @app.post("/admin/role")
-    async def role(request: Request) -> Response:
-        form, _ = await ctx.form(request)
+    def role(request: Request, form: FormData = form_of) -> Response:
+        ctx.checked(request, form)
         user = ctx.user(request)
         ctx.desk.require(user, "admin")
         chosen = str(form.get("role", ""))
@@ -64,8 +76,8 @@ def register(app: FastAPI, ctx: Context) -> None:
         return RedirectResponse("/admin", status_code=303)
 
     @app.post("/admin/queues")
-    async def queues(request: Request) -> Response:
-        form, _ = await ctx.form(request)
+    def queues(request: Request, form: FormData = form_of) -> Response:
+        ctx.checked(request, form)
         user = ctx.user(request)
         ctx.desk.require(user, "admin")
         kind = str(form.get("kind", ""))
@@ -84,8 +96,8 @@ def register(app: FastAPI, ctx: Context) -> None:
         return RedirectResponse("/admin", status_code=303)
 
     @app.post("/admin/assign")
-    async def assign(request: Request) -> Response:
-        form, _ = await ctx.form(request)
+    def assign(request: Request, form: FormData = form_of) -> Response:
+        ctx.checked(request, form)
         user = ctx.user(request)
         ctx.desk.require(user, "admin")
         queue_id = str(form.get("queue_id", ""))
