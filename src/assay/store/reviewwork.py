@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, select, update
 
@@ -159,9 +159,20 @@ def next_open(
     return found
 
 
+class Claimed(NamedTuple):
+    """An item given to a person by :func:`claim_next`."""
+
+    stage: str
+    position: int
+    question_id: str
+    until: datetime
+    renewed: bool  # they held it already (a resume): no new claim, only a later end
+    lapsed_from: int | None  # whose lapsed claim it was, when somebody else's
+
+
 def claim_next(
     conn: Connection, queue_id: str, user_id: int, after: int | None, now: datetime
-) -> int | None:
+) -> Claimed | None:
     """Give ``user_id`` the next item and claim it for them: with ``after`` None, the item they
     hold already (resume), else the first open one; with ``after``, the first open one after
     it. Their other claims in the queue are let go."""
@@ -181,20 +192,25 @@ def claim_next(
         found = (own.stage, own.position) if own is not None else None
     if found is None:
         found = next_open(conn, queue_id, user_id, -1 if after is None else after, now)
-    conn.execute(
-        update(W)
-        .where((W.c.queue_id == queue_id) & (W.c.claimed_by == user_id))
-        .values(claimed_by=None, claimed_until=None)
-    )
+    let_go = update(W).where((W.c.queue_id == queue_id) & (W.c.claimed_by == user_id))
     if found is None:
+        conn.execute(let_go.values(claimed_by=None, claimed_until=None))
         return None
     stage, position = found
-    conn.execute(
-        update(W)
-        .where((W.c.queue_id == queue_id) & (W.c.stage == stage) & (W.c.position == position))
-        .values(claimed_by=user_id, claimed_until=now + CLAIM_TTL)
+    here = (W.c.queue_id == queue_id) & (W.c.stage == stage) & (W.c.position == position)
+    row = conn.execute(select(W.c.question_id, W.c.claimed_by, W.c.claimed_until).where(here)).one()
+    conn.execute(let_go.values(claimed_by=None, claimed_until=None))
+    until = now + CLAIM_TTL
+    conn.execute(update(W).where(here).values(claimed_by=user_id, claimed_until=until))
+    was = None if row.claimed_by is None or _utc(row.claimed_until) <= now else row.claimed_by
+    return Claimed(
+        stage=stage,
+        position=position,
+        question_id=row.question_id,
+        until=until,
+        renewed=was == user_id,
+        lapsed_from=None if row.claimed_by in (None, user_id) else int(row.claimed_by),
     )
-    return position
 
 
 def next_dispute(conn: Connection, queue_id: str, user_id: int) -> int | None:
