@@ -1020,6 +1020,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "备案信息汇总（被评估服务、语料规模与构成、题库规模与日期）",
         "filing summary (service under test, corpus scale and composition, banks' sizes and dates)",
     ),
+    "report.review": ("人工审核", "Manual review"),
+    "report.review_intro": (
+        "{people} 人（{roles}）在人工审核平台的 {queues} 个队列中给出了计入本次评估的结论；"
+        "审计记录共 {events} 条，见附件 {file}（sha256 见附件清单）。",
+        "{people} people ({roles}) gave the verdicts this assessment counts, in {queues} queues "
+        "of the review app; its audit trail of {events} events is the annex {file} (its sha256 "
+        "is in the annex list).",
+    ),
+    "report.review_people": ("审核人员", "People"),
+    "report.review_role": ("角色", "Role"),
+    "report.review_in_force": ("有效结论", "Verdicts in force"),
+    "report.review_queues": ("审核队列", "Queues"),
+    "report.review_counted": ("已计入/条目", "Counted/items"),
+    "report.review_second": ("复核 完成/应复核", "Second reviews done/due"),
+    "report.review_open": ("待裁定分歧", "Open disagreements"),
+    "report.review_adjudicated": ("已裁定", "Adjudicated"),
+    "report.review_again": ("（其中重新裁定 {n} 次）", "(re-adjudicated {n} times)"),
+    "report.review_pair": ("审核人", "Between"),
+    "report.review_all": ("全体", "all"),
+    "report.review_value": ("系数", "Coefficient"),
+    "report.annex_人工审核记录.jsonl": (
+        "人工审核平台的审计记录：每条结论、修改、领取与分配（JSON Lines）",
+        "the review app's audit trail: every verdict, change, claim and assignment (JSON Lines)",
+    ),
     "report.annex_语料标注规则.md": (
         "语料标注规则（依据评估依据生成的框架，由提供者填写）",
         "corpus annotation rules (a skeleton drafted from the standard, for the provider to fill in)",

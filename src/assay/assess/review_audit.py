@@ -100,7 +100,7 @@ class QueueAudit(BaseModel):
 class ReviewAudit(BaseModel):
     """The review app's part in the assessment (see the module's docstring)."""
 
-    people: dict[str, str]  # person -> role, of those who gave a verdict in these queues
+    people: dict[str, str]  # person -> role, of all who gave a verdict in these queues
     queues: list[QueueAudit]
     events: int  # audit events of these queues, all in the annex
     trail_file: str = TRAIL_FILE
@@ -117,13 +117,14 @@ def review_audit(store: RunStore, run_id: str, *, seed: int = 0) -> ReviewAudit 
         verdicts = tables.verdicts(queue.id)
         if not verdicts:
             continue
+        for v in verdicts:  # everybody who gave a verdict, in force or replaced since
+            people[names.get(v.user_id, "?")] = users[v.user_id].role if v.user_id in users else "?"
         by_person: dict[str, int] = {}
         for state in states.values():
-            for v in (state.first, state.second, state.adjudication):
-                if v is not None:
-                    name = names.get(v.user_id, "?")
+            for held in (state.first, state.second, state.adjudication):
+                if held is not None:
+                    name = names.get(held.user_id, "?")
                     by_person[name] = by_person.get(name, 0) + 1
-                    people[name] = users[v.user_id].role if v.user_id in users else "?"
         agreement = queue_agreement(tables, queue.id, names, seed=seed)
         adjudications = [v for v in verdicts if v.stage == "adjudication"]
         queues.append(
