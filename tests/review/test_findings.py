@@ -40,6 +40,10 @@ def store(tmp_path: Path) -> RunStore:
 
 @pytest.fixture
 def people(store: RunStore) -> dict[str, ReviewUser]:
+    return make_people(store)
+
+
+def make_people(store: RunStore) -> dict[str, ReviewUser]:
     return {
         name: add_user(store, name, role, PASSWORD, by="test")  # type: ignore[arg-type]
         for name, role in (
