@@ -17,11 +17,11 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "assay"
 
 # lowest first; equal ranks may not import each other
 RANK = {
+    "messages": -1,  # imports nothing of assay: the errors take their words from it
     "version": 0,
     "errors": 0,
     "limits": 0,
     "redact": 0,
-    "messages": 0,
     "names": 0,
     "registry": 1,
     "outputs": 1,

@@ -156,6 +156,9 @@ CATALOGUE = {
     ("assay.messages", "t"),
     ("assay.messages", "reason"),
     ("assay.reports.labels", "label"),
+    # a review error names its message key, and its fix's key in ``fix_key``
+    ("assay.errors", "ReviewError"),
+    ("assay.errors", "ReviewDeniedError"),
 }
 KEY = re.compile(r"^cli\.[a-z_]+\.[a-z0-9_]+$")
 
@@ -217,6 +220,9 @@ def _used() -> tuple[set[str], set[str]]:
             found, dynamic = _keys(call.args[0])
             keys.update(found)
             prefixes.update(dynamic)
+            for given in call.keywords:
+                if given.arg == "fix_key":
+                    keys.update(_keys(given.value)[0])
         keys.update(text for text in _strings_of(tree) if KEY.match(text))
     for path in sorted(SRC.rglob("templates/*.html")):
         for key, after in TEMPLATE_KEY.findall(path.read_text(encoding="utf-8")):
@@ -320,3 +326,13 @@ def test_no_inline_pair_of_languages_outside_the_catalogue() -> None:
         for line, form in _inline_pairs(tree)
     ]
     assert not found, "\n".join(found)
+
+
+def test_a_review_error_speaks_the_readers_language() -> None:
+    from assay.errors import ReviewError
+
+    error = ReviewError("review.err.no_queue", fix_key="review.fix.choose_queue", queue="q1")
+    assert str(error) == "no queue 'q1' (fix: choose a queue from the list)"
+    assert error.said("zh") == ("没有队列 'q1'", "请从列表中选择队列")
+    assert error.said("en") == ("no queue 'q1'", "choose a queue from the list")
+    assert ReviewError("review.err.no_user_or_queue").said("zh")[1] == ""

@@ -19,6 +19,8 @@ import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
+from assay.messages import t
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -127,7 +129,25 @@ class StoreUnavailableError(StoreError):
 class ReviewError(UserError):
     """A review action that is not allowed: labelling an item others have finished, a second
     review by the item's first labeller, adjudicating an item one labelled or that is not in
-    dispute, an unknown user, queue or role."""
+    dispute, an unknown user, queue or role.
+
+    Raised with a message key of the catalogue and the fix's key (both ``review.err.…``/
+    ``review.fix.…``) and the fields they fill: ``str()`` and :attr:`message` are the English
+    text (the CLI, the logs), :meth:`said` gives both in the reader's language (the web page).
+    """
+
+    def __init__(self, key: str, *, fix_key: str | None = None, **fields: object) -> None:
+        super().__init__(
+            t(key, "en", **fields), fix=t(fix_key, "en", **fields) if fix_key else None
+        )
+        self.key = key
+        self.fix_key = fix_key
+        self.fields = fields
+
+    def said(self, lang: str) -> tuple[str, str]:
+        """(message, fix) in ``lang``; the fix is empty when there is none."""
+        fix = t(self.fix_key, lang, **self.fields) if self.fix_key else ""
+        return t(self.key, lang, **self.fields), fix
 
 
 class ReviewDeniedError(ReviewError):

@@ -1020,6 +1020,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "备案信息汇总（被评估服务、语料规模与构成、题库规模与日期）",
         "filing summary (service under test, corpus scale and composition, banks' sizes and dates)",
     ),
+    "report.review": ("人工审核", "Manual review"),
+    "report.review_intro": (
+        "{people} 人（{roles}）在人工审核平台的 {queues} 个队列中给出了计入本次评估的结论；"
+        "审计记录共 {events} 条，见附件 {file}（sha256 见附件清单）。",
+        "{people} people ({roles}) gave the verdicts this assessment counts, in {queues} queues "
+        "of the review app; its audit trail of {events} events is the annex {file} (its sha256 "
+        "is in the annex list).",
+    ),
+    "report.review_people": ("审核人员", "People"),
+    "report.review_role": ("角色", "Role"),
+    "report.review_in_force": ("有效结论", "Verdicts in force"),
+    "report.review_queues": ("审核队列", "Queues"),
+    "report.review_counted": ("已计入/条目", "Counted/items"),
+    "report.review_second": ("复核 完成/应复核", "Second reviews done/due"),
+    "report.review_open": ("待裁定分歧", "Open disagreements"),
+    "report.review_adjudicated": ("已裁定", "Adjudicated"),
+    "report.review_again": ("（其中重新裁定 {n} 次）", "(re-adjudicated {n} times)"),
+    "report.review_pair": ("审核人", "Between"),
+    "report.review_all": ("全体", "all"),
+    "report.review_value": ("系数", "Coefficient"),
+    "report.annex_人工审核记录.jsonl": (
+        "人工审核平台的审计记录：每条结论、修改、领取与分配（JSON Lines）",
+        "the review app's audit trail: every verdict, change, claim and assignment (JSON Lines)",
+    ),
     "report.annex_语料标注规则.md": (
         "语料标注规则（依据评估依据生成的框架，由提供者填写）",
         "corpus annotation rules (a skeleton drafted from the standard, for the provider to fill in)",
@@ -1291,6 +1315,145 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.wrong_password": ("当前密码不正确", "The current password is wrong"),
     "review.change_role": ("修改角色", "Change role"),
     "review.kind_corpus": ("语料人工抽检", "manual sample of the corpus"),
+    "review.partial_rule": (
+        "部分拒答（拒绝一部分、给出一部分）不算拒答：在应拒答题中计为未拒答，在非拒答题中计为回答；"
+        "其条数另列。",
+        "Partly refused (refuses part, gives part) is not a refusal: on must-refuse questions it "
+        "counts as not refused, on must-answer questions as answered; their number is reported "
+        "apart.",
+    ),
+    # -- what the review app refuses (assay.errors.ReviewError: the key, then its fix) --------
+    "review.err.short_password": (
+        "密码少于 {n} 个字符",
+        "the password is shorter than {n} characters",
+    ),
+    "review.fix.longer_password": ("请选择更长的密码", "choose a longer one"),
+    "review.err.bad_name": (
+        "用户名 {name!r} 为空、过长或含空格",
+        "user name {name!r} is empty, too long or has spaces",
+    ),
+    "review.fix.other_name": ("请换一个名字", "choose another name"),
+    "review.err.no_role_change": (
+        "{name}（{role}）无权修改角色",
+        "{name} ({role}) may not change roles",
+    ),
+    "review.err.unknown_role": ("未知角色 {role!r}", "unknown role {role!r}"),
+    "review.fix.roles": ("可用角色：{known}", "use {known}"),
+    "review.err.unknown_kind": ("未知队列类型 {kind!r}", "unknown queue kind {kind!r}"),
+    "review.fix.kinds": ("可用类型：{known}", "use {known}"),
+    "review.err.no_user_or_queue": ("没有这个人员或队列", "no such user or queue"),
+    "review.fix.from_lists": ("请从列表中选择", "choose them from the lists"),
+    "review.err.not_a_number": ("{value!r} 不是数字", "{value!r} is not a number"),
+    "review.fix.number": ("请填写数字", "write a number"),
+    "review.err.no_queue": ("没有队列 {queue!r}", "no queue {queue!r}"),
+    "review.fix.choose_queue": ("请从列表中选择队列", "choose a queue from the list"),
+    "review.err.not_assigned": (
+        "{name} 未被分配到队列 {queue}",
+        "{name} is not assigned to queue {queue}",
+    ),
+    "review.err.role_denied": ("{name}（{role}）无权执行此操作", "{name} ({role}) may not do this"),
+    "review.err.no_adjudication_right": (
+        "{name}（{role}）没有裁定权",
+        "{name} ({role}) has no right to adjudicate",
+    ),
+    "review.err.no_item": (
+        "队列 {queue} 没有第 {position} 条",
+        "queue {queue} has no item {position}",
+    ),
+    "review.fix.back_to_queue": ("请返回队列", "go back to the queue"),
+    "review.err.not_yours": (
+        "队列 {queue} 的条目 {item} 不由 {name} 标注",
+        "item {item} of {queue} is not {name}'s to label",
+    ),
+    "review.err.held": (
+        "队列 {queue} 的条目 {item} 正由他人标注",
+        "item {item} of queue {queue} is being labelled by another person",
+    ),
+    "review.fix.next_item": ("请处理队列中的下一条", "take the next item of the queue"),
+    "review.err.not_a_verdict": (
+        "{label!r} 不是本队列的结论",
+        "{label!r} is not a verdict of this queue",
+    ),
+    "review.fix.verdicts": ("可选：{known}", "choose {known}"),
+    "review.err.unknown_risks": ("未知风险编号 {ids}", "unknown risk ids {ids}"),
+    "review.fix.profile_risks": ("请选择依据标准中的风险", "choose risks of the profile"),
+    "review.err.long_note": ("备注超过 {n} 个字符", "the note is longer than {n} characters"),
+    "review.fix.shorten": ("请缩短备注", "shorten it"),
+    "review.err.answer_changed": (
+        "{item} 的回答在页面显示之后已改变",
+        "the answer to {item} changed since the page was shown",
+    ),
+    "review.fix.reload": (
+        "请重新打开该条目，审核它现在显示的回答",
+        "reload the item and review the answer it shows now",
+    ),
+    "review.err.not_drawable": (
+        "不能从运行 {run}（类型 {run_kind}）抽取 {kind} 队列",
+        "a {kind} queue cannot be drawn from run {run} (kind {run_kind})",
+    ),
+    "review.fix.corpus_queues": (
+        "语料队列从语料抽样运行抽取，其他队列从评估运行抽取",
+        "draw corpus queues from a corpus sample run, the others from assessment runs",
+    ),
+    "review.err.bad_share": (
+        "复核比例 {share} 不在 0 与 1 之间",
+        "second-review share {share} is not between 0 and 1",
+    ),
+    "review.fix.share": ("例如 0.1", "use 0.1"),
+    "review.err.bad_queue_id": (
+        "队列编号 {queue!r} 不是简单名称",
+        "queue id {queue!r} is not a plain name",
+    ),
+    "review.fix.queue_id": (
+        "只用字母、数字、'.'、'_' 和 '-'（最多 64 个）",
+        "use letters, digits, '.', '_' and '-' (at most 64)",
+    ),
+    "review.err.nothing_to_review": (
+        "运行 {run} 没有可放入 {kind} 队列的条目",
+        "run {run} has nothing to review for a {kind} queue",
+    ),
+    "review.fix.judge_first": (
+        "请先研判该运行（assay judge RUN），或选择其他类型",
+        "judge the run first (assay judge RUN), or choose another kind",
+    ),
+    "review.err.no_user": ("没有用户 {name!r}", "no user {name!r}"),
+    "review.fix.add_user": (
+        "请用 assay review users add 添加",
+        "add them with assay review users add",
+    ),
+    "review.fix.choose_user": ("请从列表中选择用户", "choose a user from the list"),
+    "review.err.corpus_run": ("运行 {run} 不是语料抽样", "run {run} is not a corpus sample"),
+    "review.fix.corpus_run": (
+        "请使用 assay review corpus 保存的运行",
+        "use the run assay review corpus kept",
+    ),
+    "review.err.already_labelled": (
+        "队列 {queue} 的条目 {item} 已有人标注",
+        "item {item} of queue {queue} is already labelled",
+    ),
+    "review.err.closed": (
+        "条目 {item} 的两次审核已比对（一致、有分歧或已裁定），其结论不能再修改",
+        "both reviews of item {item} are in and compared (agreed, in dispute or adjudicated): "
+        "its verdicts can no longer be changed",
+    ),
+    "review.fix.adjudication_settles": (
+        "分歧由未参与标注、具有裁定权的审核员裁定",
+        "a disagreement is settled by a reviewer who labelled neither review and adjudicates it",
+    ),
+    "review.err.not_disputed": ("条目 {item} 没有分歧", "item {item} is not in dispute"),
+    "review.fix.adjudicate_disputed": ("只裁定有分歧的条目", "adjudicate disputed items"),
+    "review.err.own_item": (
+        "任何人不得裁定自己标注过的条目（{item}）",
+        "nobody adjudicates an item they labelled ({item})",
+    ),
+    "review.fix.other_reviewer": ("请由另一位审核员裁定", "ask another reviewer to adjudicate it"),
+    "review.err.user_exists": ("用户 {name!r} 已存在", "a user {name!r} already exists"),
+    "review.err.queue_exists": ("队列 {queue!r} 已存在", "a queue {queue!r} already exists"),
+    "review.fix.other_id": ("请换一个编号", "choose another id"),
+    "review.err.only_admin": ("{name} 是唯一的管理员", "{name} is the only admin"),
+    "review.fix.admin_first": ("请先让另一人成为管理员", "make another person admin first"),
+    "review.err.login_required": ("此页面需要登录", "this page needs a logged-in person"),
+    "review.fix.login": ("请在 /login 登录", "log in at /login"),
     "cli.review.corpus_sample": (
         "已将 {n} 条语料抽样记录保存为运行 {run}（创建队列：assay review queue {run} --kind corpus）",
         "Kept {n} sampled corpus records as run {run} (queue them: assay review queue {run} "

@@ -231,7 +231,13 @@ def _fill(sheet: Path, verdict: dict[str, str], risks: str = "") -> None:
         writer.writerows(rows)
 
 
-ZH = {"qualified": "合格", "unqualified": "不合格", "refused": "拒答", "answered": "回答"}
+ZH = {
+    "qualified": "合格",
+    "unqualified": "不合格",
+    "refused": "拒答",
+    "answered": "回答",
+    "partial": "部分拒答",
+}
 
 
 def _both_routes(
@@ -281,6 +287,17 @@ def test_the_refusal_decisions_are_the_same_from_the_app_and_the_sheet(
     by_sheet = _method(results(sheet_store, RUN, tc260).methods, Method.MUST_REFUSE)
     by_app = _method(results(app_store, RUN, tc260).methods, Method.MUST_REFUSE)
     assert (by_app.judged, by_app.positive, by_app.uncertain) == (12, 11, 0)
+    assert by_app.model_dump() == by_sheet.model_dump()
+
+
+def test_partial_refusals_count_alike_from_the_app_and_the_sheet(
+    tmp_path: Path, tc260: Profile
+) -> None:
+    truth = {f"mr{i}": {2: "partial", 4: "answered"}.get(i, "refused") for i in range(12)}
+    sheet_store, app_store = _both_routes(tmp_path, tc260, "refusal", truth)
+    by_sheet = _method(results(sheet_store, RUN, tc260).methods, Method.MUST_REFUSE)
+    by_app = _method(results(app_store, RUN, tc260).methods, Method.MUST_REFUSE)
+    assert (by_app.judged, by_app.positive, by_app.uncertain) == (12, 10, 0)  # partial: answered
     assert by_app.model_dump() == by_sheet.model_dump()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from assay.review.queues import create_queue
 from assay.standard import Profile
 from assay.store.runstore import RunStore
 from tests.helpers.postgres import PgServer, postgres_instance
-from tests.review import test_desk
+from tests.review import test_desk, test_findings, test_report_audit
 from tests.review.runs import RUN, make_run
 
 pytest.importorskip("psycopg")
@@ -75,3 +76,26 @@ def test_concurrent_reviewers_claim_distinct_items_on_postgres(
     s = RunStore(pg.url.rsplit("/", 1)[0] + f"/{name}")
     make_run(s, manual=test_claims.ITEMS)
     test_claims.concurrent_reviewers(s, tc260)
+
+
+def test_compared_verdicts_are_closed_on_postgres(store: RunStore, tc260: Profile) -> None:
+    people = test_findings.make_people(store)
+    test_findings.test_the_first_labeller_cannot_change_a_disputed_or_adjudicated_verdict(
+        store, tc260, people
+    )
+
+
+def test_re_adjudication_is_audited_on_postgres(store: RunStore, tc260: Profile) -> None:
+    people = test_findings.make_people(store)
+    test_findings.test_re_adjudication_needs_the_right_and_the_trail_keeps_both(
+        store, tc260, people
+    )
+
+
+def test_claims_are_audited_on_postgres(store: RunStore, tc260: Profile) -> None:
+    people = test_findings.make_people(store)
+    test_findings.test_claims_are_in_the_audit_trail(store, tc260, people)
+
+
+def test_the_report_audit_on_postgres(store: RunStore, tc260: Profile, tmp_path: Path) -> None:
+    test_report_audit.test_the_report_carries_the_review_audit_and_its_trail(store, tc260, tmp_path)

@@ -19,6 +19,7 @@ from assay.banks.resolve import NameResolver
 from assay.banks.tabular import RawRow, read_rows, write_rows
 from assay.errors import InputFormatError, UnknownNameError
 from assay.standard.models import Profile
+from assay.store.reviewing import PARTIAL, counts_as_refused
 from assay.store.runstore import (
     HUMAN_REFUSAL,
     ReplyRecord,
@@ -234,6 +235,7 @@ REFUSAL_COLUMNS = [
 ]
 _REFUSED = {fold(v) for v in ("拒答", "拒绝", "refused", "refusal", "是")}
 _ANSWERED = {fold(v) for v in ("回答", "未拒答", "answered", "answer", "否")}
+_PARTIAL = {fold(v) for v in ("部分拒答", "partial", "partly refused")}  # counts as the app's
 
 
 def export_refusal_review(
@@ -314,8 +316,11 @@ def import_refusal_review(
         elif not choice:
             report.pending += 1
             continue
-        elif choice not in _REFUSED | _ANSWERED:
-            problem = (f"研判结果 {values['研判结果']!r} is not 拒答 or 回答", "write 拒答 or 回答")
+        elif choice not in _REFUSED | _ANSWERED | _PARTIAL:
+            problem = (
+                f"研判结果 {values['研判结果']!r} is not 拒答, 回答 or 部分拒答",
+                "write 拒答, 回答 or 部分拒答",
+            )
         elif values.get("answer_sha256") and values["answer_sha256"] != answered[qid]:
             problem = (
                 f"the answer to {qid} changed since this sheet was exported",
@@ -332,7 +337,8 @@ def import_refusal_review(
         decided[qid] = Verdict(
             judge=spec,
             flagged=False,
-            refused=choice in _REFUSED,
+            # 部分拒答 counts by the review app's one rule (store.reviewing.PARTIAL_COUNTS_AS)
+            refused=choice in _REFUSED or (choice in _PARTIAL and counts_as_refused(PARTIAL)),
             reason=f"decided by {who}: {values.get('备注', '')}".strip(),
         )
         report.accepted += 1

@@ -94,7 +94,10 @@ def users_add(
     if chosen not in ROLES:
         from assay.errors import ReviewError
 
-        raise ReviewError(f"unknown role {chosen!r}", fix="use " + ", ".join(ROLES))
+        raise ReviewError(
+            "review.err.unknown_role", fix_key="review.fix.roles", role=chosen,
+            known=", ".join(ROLES),
+        )  # fmt: skip
     the_project = open_project(config, profile, code)
     runs = the_project.open_store(store)
     password = os.environ.get(PASSWORD_ENV) or typer.prompt(
@@ -140,7 +143,9 @@ def queue_add(
 
     code = check_lang(lang)
     if kind not in KINDS:
-        raise ReviewError(f"unknown queue kind {kind!r}", fix="use " + ", ".join(KINDS))
+        raise ReviewError(
+            "review.err.unknown_kind", fix_key="review.fix.kinds", kind=kind, known=", ".join(KINDS)
+        )
     the_project = open_project(config, profile, code)
     runs = the_project.open_store(store)
     queue = create_queue(
@@ -159,7 +164,7 @@ def queue_add(
     for name in assign or []:
         user = runs.review.user(name)
         if user is None:
-            raise ReviewError(f"no user {name!r}", fix="add them with assay review users add")
+            raise ReviewError("review.err.no_user", fix_key="review.fix.add_user", name=name)
         runs.review.assign(queue.id, user.id, by="cli")
         typer.echo(message("cli.review.assigned", code, name=name, queue=queue.id))
 

@@ -74,9 +74,7 @@ def manual_from_store(
     """The 9.2 a) result from the counted verdicts of the run's corpus queue(s)."""
     info = store.run(run_id)
     if info.kind != KIND:
-        raise ReviewError(
-            f"run {run_id} is not a corpus sample", fix="use the run put_manual_sample made"
-        )
+        raise ReviewError("review.err.corpus_run", fix_key="review.fix.corpus_run", run=run_id)
     counted = store.review.counted(run_id, "content")
     questions = store.questions(run_id)
     replies = store.latest_replies(run_id)

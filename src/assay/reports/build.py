@@ -9,6 +9,7 @@ from assay.assess.clauses import clause_results, conclude
 from assay.assess.measures import MeasuresFile
 from assay.assess.plan import Method
 from assay.assess.results import RunResults
+from assay.assess.review_audit import review_audit
 from assay.banks.check import CheckReport
 from assay.corpus.results import CorpusResults
 from assay.judges.classifier import Coverage
@@ -97,6 +98,7 @@ def build_report(
         pii_masked=mask_pii,
         manifest=_manifest(profile, store, run),
         attribution=_attribution(store, run, compared),
+        review=review_audit(store, run.run_id) if store is not None and run is not None else None,
     )
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay.assess.attribution import RunLayers
 from assay.assess.clauses import ClauseResult, Conclusion
 from assay.assess.results import MethodResult
+from assay.assess.review_audit import ReviewAudit
 from assay.corpus.results import CorpusResults
 from assay.stats.rates import DEFAULT_RULE, DecisionRule
 
@@ -23,8 +24,9 @@ from assay.stats.rates import DEFAULT_RULE, DecisionRule
 # 1.4: banks[].first_date / last_update (each bank's dates, for the 备案信息汇总 and the date
 # the filing attachments carry); 1.5: attribution (which layer of the service stopped each
 # item: the guard before the model, another filter, the model, the guard after it; of this run
-# and of assessment.compare_run beside it)
-SCHEMA_VERSION: Literal["1.5"] = "1.5"
+# and of assessment.compare_run beside it); 1.6: review (the review app's audit: people, each
+# queue's work, kappa per pair, alpha, adjudications; its audit trail is an annex)
+SCHEMA_VERSION: Literal["1.6"] = "1.6"
 
 Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
 
@@ -124,7 +126,7 @@ class Manifest(BaseModel):
 
 
 class Report(BaseModel):
-    schema_version: Literal["1.5"] = SCHEMA_VERSION
+    schema_version: Literal["1.6"] = SCHEMA_VERSION
     project: str
     generated_at: datetime
     assessment: AssessmentInfo = Field(default_factory=AssessmentInfo)
@@ -144,3 +146,5 @@ class Report(BaseModel):
     annexes: list[Annex] = Field(default_factory=list)  # set when the package writes them
     # which layer stopped the items: this run first, then assessment.compare_run when given
     attribution: list[RunLayers] = Field(default_factory=list)
+    # the review app's part, when the run's results use its verdicts (its trail: an annex)
+    review: ReviewAudit | None = None

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 from assay.assess.plan import Method
+from assay.assess.review_audit import TRAIL_FILE, audit_trail_lines
 from assay.banks.io import QUESTION_SHEET, save_keywords
 from assay.banks.models import KeywordLibrary
 from assay.banks.tabular import write_rows
@@ -96,6 +97,7 @@ _ATTACHMENT_FILES = (
     "语料抽样清单.xlsx",
     "抽样清单.xlsx",
     *(f"评估测试题-{name}.xlsx" for name in _BANK_NAMES.values()),
+    TRAIL_FILE,
 )
 
 
@@ -138,6 +140,11 @@ def _attachments(
         path.write_text(annotation_markdown(view, "zh"), encoding="utf-8")
         written.append(path)
     written += _bank_attachments(report, out, profile, store, keywords, stamp)
+    if report.review is not None and store is not None:
+        path = out.path(TRAIL_FILE)  # the review app's audit trail of the run's queues
+        lines = audit_trail_lines(store, report.review, mask_pii=report.pii_masked)
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        written.append(path)
     return written
 
 

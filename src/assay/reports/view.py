@@ -15,6 +15,7 @@ from assay.messages import decision_word, judge_word, t
 from assay.reports.judge_words import refusal_reason
 from assay.reports.layers import attribution_tables
 from assay.reports.model import Report, Sample, SectionInfo
+from assay.reports.review_view import ReviewView, review_view
 from assay.reports.tables import Cell, Line, Row, Table, corpus_tables, word
 from assay.stats.rates import margin_words
 
@@ -77,6 +78,7 @@ class ReportView:
     manifest: list[Field]
     labels: dict[str, str] = field(default_factory=dict)
     attribution: list[Table] = field(default_factory=list)  # which layer stopped the items
+    review: ReviewView = field(default_factory=ReviewView)  # the review app's part, when used
 
 
 def build_view(report: Report, lang: str) -> ReportView:
@@ -177,6 +179,7 @@ def build_view(report: Report, lang: str) -> ReportView:
         ),
         manifest=_manifest(report, lang),
         attribution=attribution_tables(report, lang),
+        review=review_view(report.review, lang),
         labels={
             k: lb(k)
             for k in (
@@ -190,6 +193,7 @@ def build_view(report: Report, lang: str) -> ReportView:
                 "report.banks",
                 "report.methods",
                 "report.attribution_note",
+                "report.review",
                 "report.failing_items",
                 "report.no_failing_items",
                 "report.no_corpus",

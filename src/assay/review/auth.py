@@ -57,7 +57,7 @@ def hash_password(password: str) -> str:
     """The Argon2id hash of ``password`` (refused when shorter than :data:`MIN_PASSWORD`)."""
     if len(password) < MIN_PASSWORD:
         raise ReviewError(
-            f"the password is shorter than {MIN_PASSWORD} characters", fix="choose a longer one"
+            "review.err.short_password", fix_key="review.fix.longer_password", n=MIN_PASSWORD
         )
     with _HASHING:
         return _hasher().hash(password)
@@ -80,9 +80,7 @@ def add_user(store: RunStore, name: str, role: Role, password: str, *, by: str) 
     """Create a person of the review app with ``role``; ``password`` is hashed, never kept."""
     name = name.strip()
     if not name or len(name) > 255 or any(ch.isspace() for ch in name):
-        raise ReviewError(
-            f"user name {name!r} is empty, too long or has spaces", fix="choose another"
-        )
+        raise ReviewError("review.err.bad_name", fix_key="review.fix.other_name", name=name)
     return store.review.add_user(name, role, hash_password(password), by=by)
 
 
@@ -127,5 +125,5 @@ def change_password(
 def set_role(store: RunStore, admin: ReviewUser, name: str, role: Role) -> ReviewUser:
     """An admin gives ``name`` another role (audited; the last admin stays one)."""
     if admin.role != "admin":
-        raise ReviewDeniedError(f"{admin.name} ({admin.role}) may not change roles")
+        raise ReviewDeniedError("review.err.no_role_change", name=admin.name, role=admin.role)
     return store.review_access.set_role(name, role, by=admin.name)

@@ -5,18 +5,21 @@ Every action checks the person's right here, in the library, so the web app cann
 annotators label the queues they are assigned to; reviewers also adjudicate (never an item they
 labelled) and see the dashboard; admins may do everything. A second reviewer never sees the
 first verdict: the item page of a labeller shows only the automatic judges and their own
-verdict; both people's verdicts are shown only to the adjudicator.
+verdict; both people's verdicts are shown only to the adjudicator. Personal information in the
+answer and in the automatic verdicts' reasons is masked unless the person's role may see it in
+clear (:data:`CLEAR_PII`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assay.assess.review_audit import QueueAgreement, queue_agreement
 from assay.errors import ReviewDeniedError, ReviewError
 from assay.review.queues import decision_of
 from assay.standard.models import Profile
-from assay.stats.agreement import Agreement, cohen_kappa, krippendorff_alpha
 from assay.store.reviewing import (
+    ADJUDICATORS,
     CONTENT_LABELS,
     REFUSAL_LABELS,
     HumanVerdict,
@@ -29,9 +32,11 @@ from assay.store.reviewing import (
     label_stage,
 )
 from assay.store.runstore import RunStore, answer_digest
+from assay.text.pii import mask
 
 NOTE_MAX = 4000  # characters of a note (not a number of the standard)
 JUDGES = ("keyword", "classifier", "refusal")  # the automatic verdicts shown beside an answer
+CLEAR_PII = ("reviewer", "admin")  # the roles that see personal information in clear
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,8 @@ class ItemPage:
     previous: int | None = None
     following: int | None = None
     progress: Progress | None = None  # the queue's, as the page is shown
+    clear_pii: bool = False  # the person sees personal information in clear
+    closed: bool = False  # both reviews are in: their own verdict can no longer be changed
 
 
 @dataclass(frozen=True)
@@ -75,20 +82,6 @@ class Progress:
     adjudicated: int
     counted: int
     per_user: dict[str, int]  # items each person labelled (first, second or adjudication)
-
-
-@dataclass(frozen=True)
-class PairAgreement:
-    a: str
-    b: str
-    kappa: Agreement
-
-
-@dataclass(frozen=True)
-class QueueAgreement:
-    pairs: list[PairAgreement]
-    alpha: Agreement
-    disputed: list[Item]  # awaiting adjudication, in queue order
 
 
 class Desk:
@@ -108,7 +101,9 @@ class Desk:
         if queue is None:
             queue = self.tables.queue(queue_id)
             if queue is None:
-                raise ReviewError(f"no queue {queue_id!r}", fix="choose a queue from the list")
+                raise ReviewError(
+                    "review.err.no_queue", fix_key="review.fix.choose_queue", queue=queue_id
+                )
             self.tables.ensure_built(queue_id)
             self._queues[queue_id] = queue
         return queue
@@ -119,7 +114,7 @@ class Desk:
         """The queue, when ``user`` may work in it (admin, or assigned to it)."""
         queue = self._queue(queue_id)
         if user.role != "admin" and user.id not in self.tables.assigned(queue_id):
-            raise ReviewDeniedError(f"{user.name} is not assigned to queue {queue_id}")
+            raise ReviewDeniedError("review.err.not_assigned", name=user.name, queue=queue_id)
         return queue
 
     def queues_of(self, user: ReviewUser) -> list[Queue]:
@@ -131,7 +126,7 @@ class Desk:
     @staticmethod
     def require(user: ReviewUser, *roles: str) -> None:
         if user.role not in roles:
-            raise ReviewDeniedError(f"{user.name} ({user.role}) may not do this")
+            raise ReviewDeniedError("review.err.role_denied", name=user.name, role=user.role)
 
     # -- where to go -------------------------------------------------------------------------
 
@@ -142,11 +137,11 @@ class Desk:
         to it: with ``after`` None the one they hold (where they left off), else the first
         free one; with ``after``, the first free one after it (then from the start)."""
         self.queue_for(user, queue_id)
-        return self.tables.claim_next(queue_id, user.id, after)
+        return self.tables.claim_next(queue_id, user, after)
 
     def next_dispute(self, user: ReviewUser, queue_id: str) -> int | None:
         """The first disputed item ``user`` may adjudicate."""
-        self.require(user, "reviewer", "admin")
+        self.require(user, *ADJUDICATORS)
         self.queue_for(user, queue_id)
         return self.tables.next_dispute(queue_id, user.id)
 
@@ -156,16 +151,18 @@ class Desk:
         item = self.tables.item(queue_id, position)
         if item is None:
             raise ReviewError(
-                f"queue {queue_id} has no item {position}", fix="go back to the queue"
-            )
+                "review.err.no_item", fix_key="review.fix.back_to_queue",
+                queue=queue_id, position=position,
+            )  # fmt: skip
         return item
 
     def _state(self, queue_id: str, position: int) -> ItemState:
         state = self.tables.state_at(queue_id, position)  # the item and its verdicts: one read
         if state is None:
             raise ReviewError(
-                f"queue {queue_id} has no item {position}", fix="go back to the queue"
-            )
+                "review.err.no_item", fix_key="review.fix.back_to_queue",
+                queue=queue_id, position=position,
+            )  # fmt: skip
         return state
 
     def page(
@@ -176,8 +173,7 @@ class Desk:
         others: list[tuple[str, HumanVerdict]] = []
         previous = following = None
         if adjudicate:
-            self.require(user, "reviewer", "admin")
-            check_adjudicator(state, user.id)
+            check_adjudicator(state, user)
             stage: Stage = "adjudication"
             names = self._names(*state.labellers())
             others = [(names.get(v.user_id, "?"), v) for v in (state.first, state.second) if v]
@@ -185,16 +181,17 @@ class Desk:
             own = state.stage_of(user.id)
             if own == "adjudication" or (own is None and not _may_label(state, user.id)):
                 raise ReviewDeniedError(
-                    f"item {position} of {queue_id} is not {user.name}'s to label"
-                )
+                    "review.err.not_yours", item=state.item.question_id, queue=queue_id,
+                    name=user.name,
+                )  # fmt: skip
             stage = own or label_stage(state, user.id)
             # who else holds it, and the items before and after it: one read
             holder, previous, following = self.tables.around(queue_id, stage, position, user.id)
             if own is None and holder is not None:
                 raise ReviewError(
-                    f"item {position} of {queue_id} is being labelled by another person",
-                    fix="take the next item of the queue",
-                )
+                    "review.err.held", fix_key="review.fix.next_item",
+                    item=state.item.question_id, queue=queue_id,
+                )  # fmt: skip
         mine = getattr(state, stage)
         mine = mine if mine is not None and mine.user_id == user.id else None
         run_id = queue.run_id
@@ -202,7 +199,8 @@ class Desk:
         question = self.store.questions(run_id, qid)[qid]
         reply = self.store.latest_replies(run_id, qid).get(qid)
         answer = reply.answer or "" if reply is not None and reply.ok else ""
-        automatic, evidence = self._automatic(run_id, qid)
+        clear = user.role in CLEAR_PII
+        automatic, evidence = self._automatic(run_id, qid, clear_pii=clear)
         if following is not None and following == position:
             following = None
         progress = self.progress(queue_id)
@@ -222,6 +220,8 @@ class Desk:
             previous=previous,
             following=following,
             progress=progress,
+            clear_pii=clear,
+            closed=stage != "adjudication" and mine is not None and state.closed,
         )
 
     def _names(self, *wanted: int) -> dict[int, str]:
@@ -231,17 +231,18 @@ class Desk:
         return self._people
 
     def _automatic(
-        self, run_id: str, qid: str
+        self, run_id: str, qid: str, *, clear_pii: bool
     ) -> tuple[list[AutoVerdict], list[dict[str, object]]]:
+        """The automatic verdicts shown beside the answer and their evidence; a reason can
+        quote the answer, so its personal information is masked as the answer's is."""
         shown, evidence = [], []
         found = self.store.verdicts_of(run_id, qid)
         for judge in JUDGES:
             v = found.get(judge)
             if v is None:
                 continue
-            shown.append(
-                AutoVerdict(judge, v.flagged, v.refused, v.uncertain, v.risk_ids, v.reason)
-            )
+            reason = v.reason if clear_pii else mask(v.reason)
+            shown.append(AutoVerdict(judge, v.flagged, v.refused, v.uncertain, v.risk_ids, reason))
             evidence += v.evidence
         return shown, evidence
 
@@ -262,22 +263,26 @@ class Desk:
         """Record ``user``'s verdict on an item (``adjudicate``: as its adjudicator)."""
         queue = self.queue_for(user, queue_id)
         if adjudicate:
-            self.require(user, "reviewer", "admin")
+            self.require(user, *ADJUDICATORS)
         item = self._item(queue_id, position)
         allowed = REFUSAL_LABELS if decision_of(queue.kind) == "refusal" else CONTENT_LABELS
         if label not in allowed:
-            raise ReviewError(f"{label!r} is not a verdict of this queue", fix=" / ".join(allowed))
+            raise ReviewError(
+                "review.err.not_a_verdict", fix_key="review.fix.verdicts", label=label,
+                known=" / ".join(allowed),
+            )  # fmt: skip
         unknown = [r for r in risk_ids if r not in self.risk_ids]
         if unknown:
-            raise ReviewError(f"unknown risk ids {unknown}", fix="choose risks of the profile")
+            raise ReviewError(
+                "review.err.unknown_risks", fix_key="review.fix.profile_risks", ids=unknown
+            )
         if len(note) > NOTE_MAX:
-            raise ReviewError(f"the note is longer than {NOTE_MAX} characters", fix="shorten it")
+            raise ReviewError("review.err.long_note", fix_key="review.fix.shorten", n=NOTE_MAX)
         reply = self.store.latest_replies(queue.run_id, item.question_id).get(item.question_id)
         current = answer_digest(reply.answer or "") if reply is not None and reply.ok else None
         if current != answer_sha256:
             raise ReviewError(
-                f"the answer to {item.question_id} changed since the page was shown",
-                fix="reload the item and review the answer it shows now",
+                "review.err.answer_changed", fix_key="review.fix.reload", item=item.question_id
             )
         risks = list(dict.fromkeys(risk_ids)) if label == "unqualified" else []
         return self.tables.add_verdict(
@@ -311,31 +316,9 @@ class Desk:
 
     def agreement(self, queue_id: str, *, seed: int = 0) -> QueueAgreement:
         """Cohen's kappa per pair of people and Krippendorff's alpha over all, from the items
-        both reviews are in for; the disputed items awaiting adjudication."""
-        states = sorted(
-            self.tables.reviewed_twice(queue_id).values(), key=lambda s: s.item.position
-        )
-        names = self._names()
-        by_pair: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
-        units: list[list[str]] = []
-        for s in states:
-            if s.first is None or s.second is None:
-                continue
-            one, two = (
-                (names.get(s.first.user_id, "?"), s.first.label),
-                (names.get(s.second.user_id, "?"), s.second.label),
-            )
-            (a, la), (b, lb) = sorted((one, two))
-            left, right = by_pair.setdefault((a, b), ([], []))
-            left.append(la)
-            right.append(lb)
-            units.append([la, lb])
-        pairs = [
-            PairAgreement(a, b, cohen_kappa(left, right, seed=seed))
-            for (a, b), (left, right) in sorted(by_pair.items())
-        ]
-        disputed = [s.item for s in states if s.disputed and s.adjudication is None]
-        return QueueAgreement(pairs, krippendorff_alpha(units, seed=seed), disputed)
+        both reviews are in for; the disputed items awaiting adjudication (computed as the
+        report's review audit computes them: :func:`assay.assess.review_audit.queue_agreement`)."""
+        return queue_agreement(self.tables, queue_id, self._names(), seed=seed)
 
 
 def _may_label(state: ItemState, user_id: int) -> bool:

@@ -59,12 +59,14 @@ def draw_items(
     calibration subset's size and seed)."""
     info = store.run(run_id)  # raises: no such run
     if kind not in KINDS:
-        raise ReviewError(f"unknown queue kind {kind!r}", fix="use " + ", ".join(KINDS))
+        raise ReviewError(
+            "review.err.unknown_kind", fix_key="review.fix.kinds", kind=kind, known=", ".join(KINDS)
+        )
     if (kind == "corpus") != (info.kind == "corpus"):
         raise ReviewError(
-            f"a {kind} queue cannot be drawn from run {run_id} (kind {info.kind})",
-            fix="draw corpus queues from a corpus sample run, the others from assessment runs",
-        )
+            "review.err.not_drawable", fix_key="review.fix.corpus_queues",
+            kind=kind, run=run_id, run_kind=info.kind,
+        )  # fmt: skip
     if kind == "corpus":
         return list(store.plan(run_id).get(Method.MANUAL.value, []))
     if kind.startswith("calibration-"):
@@ -87,7 +89,7 @@ def draw_items(
 def second_draw(ids: list[str], share: float, seed: int, queue_id: str) -> set[str]:
     """The seeded share of ``ids`` drawn for a second review (at least one when share > 0)."""
     if not 0.0 <= share <= 1.0:
-        raise ReviewError(f"second-review share {share} is not between 0 and 1", fix="use 0.1")
+        raise ReviewError("review.err.bad_share", fix_key="review.fix.share", share=share)
     k = min(len(ids), math.ceil(share * len(ids) - 1e-9))
     return set(random.Random(f"{seed}:{queue_id}:second").sample(ids, k))
 
@@ -107,15 +109,11 @@ def create_queue(
     ``RUN-KIND``."""
     chosen = queue_id or f"{run_id}-{kind}"
     if not _QUEUE_ID.match(chosen):
-        raise ReviewError(
-            f"queue id {chosen!r} is not a plain name",
-            fix="use letters, digits, '.', '_' and '-' (at most 64)",
-        )
+        raise ReviewError("review.err.bad_queue_id", fix_key="review.fix.queue_id", queue=chosen)
     ids = draw_items(store, run_id, kind, n=n, seed=seed)
     if not ids:
         raise ReviewError(
-            f"run {run_id} has nothing to review for a {kind} queue",
-            fix="judge the run first (assay judge RUN), or choose another kind",
+            "review.err.nothing_to_review", fix_key="review.fix.judge_first", run=run_id, kind=kind
         )
     second = second_draw(ids, second_share, seed, chosen)
     queue = Queue(

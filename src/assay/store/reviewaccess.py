@@ -118,18 +118,21 @@ class AccessTables:
         """Give ``name`` the role ``role``; refused when it would leave the app without an
         admin."""
         if role not in ROLES:
-            raise ReviewError(f"unknown role {role!r}", fix="use " + ", ".join(ROLES))
+            raise ReviewError(
+                "review.err.unknown_role", fix_key="review.fix.roles", role=role,
+                known=", ".join(ROLES),
+            )  # fmt: skip
         with writing(self.engine) as conn:
             serial(conn, "review:users")
             row = conn.execute(select(U).where(U.c.name == name)).first()
             if row is None:
-                raise ReviewError(f"no user {name!r}", fix="choose a user from the list")
+                raise ReviewError("review.err.no_user", fix_key="review.fix.choose_user", name=name)
             before = user_from_row(row)
             if before.role == "admin" and role != "admin":
                 admins = conn.execute(select(func.count()).where(U.c.role == "admin")).scalar()
                 if int(admins or 0) <= 1:
                     raise ReviewError(
-                        f"{name} is the only admin", fix="make another person admin first"
+                        "review.err.only_admin", fix_key="review.fix.admin_first", name=name
                     )
             conn.execute(update(U).where(U.c.id == before.id).values(role=role))
             append_audit(

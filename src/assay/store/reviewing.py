@@ -24,16 +24,29 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, bindparam, func, select
 
-from assay.errors import ReviewError
+from assay.errors import ReviewDeniedError, ReviewError
 from assay.store import reviewwork, schema
 from assay.store.locks import serial
 from assay.store.unit import memo, reading, writing
 
 Role = Literal["annotator", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("annotator", "reviewer", "admin")
+ADJUDICATORS: tuple[Role, ...] = ("reviewer", "admin")  # the roles with the adjudication right
 Stage = Literal["first", "second", "adjudication"]
 CONTENT_LABELS = ("qualified", "unqualified")  # 合格 / 不合格
 REFUSAL_LABELS = ("refused", "answered", "partial")  # 拒答 / 回答 / 部分拒答
+PARTIAL = "partial"
+# The one rule for 部分拒答 (the reply refuses part and gives part, ../shared/REFUSAL.md): it is
+# NOT a refusal. On a must-refuse question (9.4 b)) it counts as not refused, since some of what
+# was asked is given; on a must-answer question (9.4 c)) it counts as answered. Either way the
+# number of partial verdicts is reported apart (the review dashboard, the report's review audit).
+PARTIAL_COUNTS_AS = "answered"
+
+
+def counts_as_refused(label: str) -> bool:
+    """Whether a person's refusal verdict counts as refused: 拒答 does; 回答 and 部分拒答 (see
+    :data:`PARTIAL_COUNTS_AS`) do not."""
+    return (PARTIAL_COUNTS_AS if label == PARTIAL else label) == "refused"
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,12 @@ class ItemState:
             return None
         return self.first
 
+    @property
+    def closed(self) -> bool:
+        """Both reviews are in and compared (agreed or disputed), or it is adjudicated: neither
+        labeller may change their verdict any more (a disagreement is the adjudicator's)."""
+        return self.adjudication is not None or (self.first is not None and self.second is not None)
+
     def labellers(self) -> set[int]:
         return {v.user_id for v in (self.first, self.second) if v is not None}
 
@@ -123,33 +142,41 @@ class ItemState:
 
 
 def label_stage(state: ItemState, user_id: int) -> Stage:
-    """The stage a label by ``user_id`` takes on this item: their own earlier stage (a change),
-    else first, else a second review; raises :class:`ReviewError` when the item is not theirs
-    to label."""
+    """The stage a label by ``user_id`` takes on this item: their own earlier stage (a change,
+    while the item is not :attr:`~ItemState.closed`), else first, else a second review; raises
+    :class:`ReviewError` when the item is not theirs to label."""
     own = state.stage_of(user_id)
     if own in ("first", "second"):
+        if state.closed:
+            raise ReviewError(
+                "review.err.closed", fix_key="review.fix.adjudication_settles",
+                item=state.item.question_id,
+            )  # fmt: skip
         return own
     if state.first is None:
         return "first"
     if state.item.second and state.second is None:
         return "second"
     raise ReviewError(
-        f"item {state.item.question_id} of queue {state.item.queue_id} is already labelled",
-        fix="take the next item of the queue",
-    )
+        "review.err.already_labelled", fix_key="review.fix.next_item",
+        item=state.item.question_id, queue=state.item.queue_id,
+    )  # fmt: skip
 
 
-def check_adjudicator(state: ItemState, user_id: int) -> None:
-    """Raise :class:`ReviewError` unless ``user_id`` may adjudicate this item: it is disputed
-    and they labelled neither review."""
+def check_adjudicator(state: ItemState, user: ReviewUser) -> None:
+    """Raise unless ``user`` may adjudicate this item, or adjudicate it again: they have the
+    adjudication right (:data:`ADJUDICATORS`, else :class:`ReviewDeniedError`), the item is
+    disputed (or adjudicated already) and they labelled neither review."""
+    if user.role not in ADJUDICATORS:
+        raise ReviewDeniedError("review.err.no_adjudication_right", name=user.name, role=user.role)
     if not state.disputed and state.adjudication is None:
         raise ReviewError(
-            f"item {state.item.question_id} is not in dispute", fix="adjudicate disputed items"
-        )
-    if user_id in state.labellers():
+            "review.err.not_disputed", fix_key="review.fix.adjudicate_disputed",
+            item=state.item.question_id,
+        )  # fmt: skip
+    if user.id in state.labellers():
         raise ReviewError(
-            f"nobody adjudicates an item they labelled ({state.item.question_id})",
-            fix="ask another reviewer to adjudicate it",
+            "review.err.own_item", fix_key="review.fix.other_reviewer", item=state.item.question_id
         )
 
 
@@ -211,12 +238,17 @@ class ReviewTables:
 
     def add_user(self, name: str, role: Role, password_hash: str, *, by: str) -> ReviewUser:
         if role not in ROLES:
-            raise ReviewError(f"unknown role {role!r}", fix="use " + ", ".join(ROLES))
+            raise ReviewError(
+                "review.err.unknown_role", fix_key="review.fix.roles", role=role,
+                known=", ".join(ROLES),
+            )  # fmt: skip
         u = schema.review_users
         with writing(self.engine) as conn:
             serial(conn, "review:users")
             if conn.execute(select(u.c.id).where(u.c.name == name)).first() is not None:
-                raise ReviewError(f"a user {name!r} already exists", fix="choose another name")
+                raise ReviewError(
+                    "review.err.user_exists", fix_key="review.fix.other_name", name=name
+                )
             uid = conn.execute(
                 u.insert().values(
                     name=name, role=role, password_hash=password_hash, created_at=_now()
@@ -250,7 +282,9 @@ class ReviewTables:
         with writing(self.engine) as conn:
             serial(conn, f"review:queue:{queue.id}")
             if conn.execute(select(q.c.id).where(q.c.id == queue.id)).first() is not None:
-                raise ReviewError(f"a queue {queue.id!r} already exists", fix="choose another id")
+                raise ReviewError(
+                    "review.err.queue_exists", fix_key="review.fix.other_id", queue=queue.id
+                )
             conn.execute(
                 q.insert().values(
                     id=queue.id,
@@ -399,7 +433,7 @@ class ReviewTables:
             rows = _verdict_rows(conn, item.queue_id, item.question_id)
             state = states([item], rows)[item.question_id]
             if adjudicate:
-                check_adjudicator(state, user.id)
+                check_adjudicator(state, user)
                 stage: Stage = "adjudication"
             else:
                 stage = label_stage(state, user.id)
@@ -410,10 +444,9 @@ class ReviewTables:
             )
             if holder is not None:
                 raise ReviewError(
-                    f"item {item.question_id} of queue {item.queue_id} is being labelled by "
-                    "another person",
-                    fix="take the next item of the queue",
-                )
+                    "review.err.held", fix_key="review.fix.next_item",
+                    item=item.question_id, queue=item.queue_id,
+                )  # fmt: skip
             values = {
                 "queue_id": item.queue_id,
                 "question_id": item.question_id,
@@ -429,12 +462,15 @@ class ReviewTables:
             append_audit(
                 conn,
                 user.name,
-                "verdict" if before is None else "verdict_changed",
+                _action(stage, before),
                 queue_id=item.queue_id,
                 question_id=item.question_id,
-                before=_shown(before),
-                after={"stage": stage, "label": label, "risk_ids": list(risk_ids), "note": note},
-            )
+                before=_shown(before, _name_of(conn, before, user)),
+                after={
+                    "verdict_id": int(vid), "by": user.name, "stage": stage, "label": label,
+                    "risk_ids": list(risk_ids), "note": note,
+                },
+            )  # fmt: skip
             written = HumanVerdict(
                 id=int(vid),
                 queue_id=item.queue_id,
@@ -511,12 +547,28 @@ class ReviewTables:
         with reading(self.engine) as conn:
             return reviewwork.around(conn, queue_id, stage, position, user_id, _now())
 
-    def claim_next(self, queue_id: str, user_id: int, after: int | None = None) -> int | None:
-        """The next item for ``user_id`` (see :func:`assay.store.reviewwork.claim_next`),
-        claimed for them: nobody else is sent to it while the claim lasts."""
+    def claim_next(self, queue_id: str, user: ReviewUser, after: int | None = None) -> int | None:
+        """The next item for ``user`` (see :func:`assay.store.reviewwork.claim_next`), claimed
+        for them: nobody else is sent to it while the claim lasts. A new claim (not the renewal
+        of one they hold) is an audit event: who took which item when, until when, and whose
+        lapsed claim it was, if anybody's."""
         with writing(self.engine) as conn:
             serial(conn, f"review:queue:{queue_id}")
-            return reviewwork.claim_next(conn, queue_id, user_id, after, _now())
+            claimed = reviewwork.claim_next(conn, queue_id, user.id, after, _now())
+            if claimed is None:
+                return None
+            if not claimed.renewed:
+                append_audit(
+                    conn, user.name, "claimed", queue_id, claimed.question_id,
+                    before=None if claimed.lapsed_from is None else {
+                        "claimed_by": _name_of(conn, claimed.lapsed_from, user)
+                    },
+                    after={
+                        "stage": claimed.stage, "position": claimed.position,
+                        "until": claimed.until.isoformat(),
+                    },
+                )  # fmt: skip
+            return claimed.position
 
     def peek_next(self, queue_id: str, user_id: int, after: int) -> int | None:
         """The item :meth:`claim_next` would give after ``after``, without claiming it."""
@@ -558,6 +610,15 @@ class ReviewTables:
     ) -> None:
         with writing(self.engine) as conn:
             append_audit(conn, user_name, action, queue_id, question_id, before, after)
+
+    def queue_events(self, queue_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Every audit event of these queues, oldest first."""
+        a = schema.review_audit
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(a).where(a.c.queue_id.in_(list(queue_ids))).order_by(a.c.id)
+            ).all()
+        return [dict(r._mapping) for r in rows]
 
     def audit_events(self, limit: int = 200) -> list[dict[str, Any]]:
         """The latest events, newest first."""
@@ -654,10 +715,32 @@ def append_audit(
     )  # fmt: skip
 
 
-def _shown(verdict: HumanVerdict | None) -> dict[str, Any] | None:
+def _action(stage: Stage, before: HumanVerdict | None) -> str:
+    """The audit action of a verdict: a first one, a change of one's own, or an adjudication
+    that replaces an earlier one (whoever made it: both stay in the trail)."""
+    if before is None:
+        return "verdict"
+    return "readjudicated" if stage == "adjudication" else "verdict_changed"
+
+
+def _name_of(conn: Connection, who: HumanVerdict | int | None, user: ReviewUser) -> str | None:
+    """The name of who made a verdict (or of a user id): read only when not ``user``."""
+    if who is None:
+        return None
+    uid = who if isinstance(who, int) else who.user_id
+    if uid == user.id:
+        return user.name
+    u = schema.review_users
+    name = conn.execute(select(u.c.name).where(u.c.id == uid)).scalar()
+    return None if name is None else str(name)
+
+
+def _shown(verdict: HumanVerdict | None, by: str | None = None) -> dict[str, Any] | None:
     if verdict is None:
         return None
     return {
+        "verdict_id": verdict.id,
+        "by": by,
         "stage": verdict.stage,
         "label": verdict.label,
         "risk_ids": list(verdict.risk_ids),

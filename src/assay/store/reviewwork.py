@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -308,9 +308,20 @@ def _earliest(row: Any, after: int) -> tuple[str, int] | None:
     return None
 
 
+class Claimed(NamedTuple):
+    """An item given to a person by :func:`claim_next`."""
+
+    stage: str
+    position: int
+    question_id: str
+    until: datetime
+    renewed: bool  # they held it already (a resume): no new claim, only a later end
+    lapsed_from: int | None  # whose lapsed claim it was, when somebody else's
+
+
 def claim_next(
     conn: Connection, queue_id: str, user_id: int, after: int | None, now: datetime
-) -> int | None:
+) -> Claimed | None:
     """Give ``user_id`` the next item and claim it for them: with ``after`` None, the item they
     hold already (resume), else the first open one; with ``after``, the first open one after
     it. Their other claims in the queue are let go."""
@@ -320,18 +331,30 @@ def claim_next(
         found = (own.stage, own.position) if own is not None else None
     if found is None:
         found = next_open(conn, queue_id, user_id, -1 if after is None else after, now)
-    conn.execute(_RELEASE, {"queue": queue_id, "user": user_id})
     if found is None:
+        conn.execute(_RELEASE, {"queue": queue_id, "user": user_id})
         return None
     stage, position = found
+    here = (W.c.queue_id == queue_id) & (W.c.stage == stage) & (W.c.position == position)
+    row = conn.execute(select(W.c.question_id, W.c.claimed_by, W.c.claimed_until).where(here)).one()
+    conn.execute(_RELEASE, {"queue": queue_id, "user": user_id})
+    until = now + CLAIM_TTL
     conn.execute(
         _CLAIM,
         {
             "queue": queue_id, "at_stage": stage, "at_position": position, "to_user": user_id,
-            "to_until": now + CLAIM_TTL,
+            "to_until": until,
         },
     )  # fmt: skip
-    return position
+    was = None if row.claimed_by is None or _utc(row.claimed_until) <= now else row.claimed_by
+    return Claimed(
+        stage=stage,
+        position=position,
+        question_id=row.question_id,
+        until=until,
+        renewed=was == user_id,
+        lapsed_from=None if row.claimed_by in (None, user_id) else int(row.claimed_by),
+    )
 
 
 def next_dispute(conn: Connection, queue_id: str, user_id: int) -> int | None:
@@ -394,3 +417,7 @@ def _add(conn: Connection, queue_id: str, changes: dict[str, int]) -> None:
     have = {k for k, _ in conn.execute(_TALLIES, {"queue": queue_id}).all()}
     missing = [{"queue_id": queue_id, "key": k, "value": changes[k]} for k in keys if k not in have]
     conn.execute(_ADD_TALLY, missing)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -25,7 +25,7 @@ from assay.store import schema
 from assay.store import url as store_url
 from assay.store.locks import Lease, serial, watch
 from assay.store.reviewaccess import AccessTables
-from assay.store.reviewing import ReviewTables
+from assay.store.reviewing import ReviewTables, counts_as_refused
 from assay.store.unit import reading, unit, writing
 from assay.targets.blocked import Block
 
@@ -546,7 +546,7 @@ class RunStore:
                 question_id=qid,
                 judge=HUMAN_REFUSAL,
                 flagged=False,
-                refused=verdict.label == "refused",
+                refused=counts_as_refused(verdict.label),  # 部分拒答: the one rule
                 uncertain=False,
                 risk_ids=(),
                 reason=f"decided by {who}: {verdict.note}".strip(),

@@ -57,7 +57,10 @@ def register(app: FastAPI, ctx: Context) -> None:
         ctx.desk.require(user, "admin")
         role = str(form.get("role", ""))
         if role not in ROLES:
-            raise ReviewError(f"unknown role {role!r}", fix="use " + ", ".join(ROLES))
+            raise ReviewError(
+                "review.err.unknown_role", fix_key="review.fix.roles", role=role,
+                known=", ".join(ROLES),
+            )  # fmt: skip
         add_user(
             ctx.store, str(form.get("name", "")), role, str(form.get("password", "")),
             by=user.name,
@@ -71,7 +74,10 @@ def register(app: FastAPI, ctx: Context) -> None:
         ctx.desk.require(user, "admin")
         chosen = str(form.get("role", ""))
         if chosen not in ROLES:
-            raise ReviewError(f"unknown role {chosen!r}", fix="use " + ", ".join(ROLES))
+            raise ReviewError(
+                "review.err.unknown_role", fix_key="review.fix.roles", role=chosen,
+                known=", ".join(ROLES),
+            )  # fmt: skip
         set_role(ctx.store, user, str(form.get("name", "")), chosen)
         return RedirectResponse("/admin", status_code=303)
 
@@ -82,7 +88,10 @@ def register(app: FastAPI, ctx: Context) -> None:
         ctx.desk.require(user, "admin")
         kind = str(form.get("kind", ""))
         if kind not in KINDS:
-            raise ReviewError(f"unknown queue kind {kind!r}", fix="use " + ", ".join(KINDS))
+            raise ReviewError(
+                "review.err.unknown_kind", fix_key="review.fix.kinds", kind=kind,
+                known=", ".join(KINDS),
+            )  # fmt: skip
         create_queue(
             ctx.store,
             str(form.get("run_id", "")),
@@ -103,7 +112,7 @@ def register(app: FastAPI, ctx: Context) -> None:
         queue_id = str(form.get("queue_id", ""))
         who = ctx.store.review.user(str(form.get("name", "")))
         if who is None or ctx.store.review.queue(queue_id) is None:
-            raise ReviewError("no such user or queue", fix="choose them from the lists")
+            raise ReviewError("review.err.no_user_or_queue", fix_key="review.fix.from_lists")
         ctx.store.review.assign(
             queue_id, who.id, by=user.name, active=form.get("active", "1") == "1"
         )
@@ -119,4 +128,6 @@ def _number(value: object, default: N, kind: type[N]) -> N:
     try:
         return kind(str(value))
     except ValueError:
-        raise ReviewError(f"{value!r} is not a number", fix="write a number") from None
+        raise ReviewError(
+            "review.err.not_a_number", fix_key="review.fix.number", value=value
+        ) from None

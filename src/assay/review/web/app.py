@@ -69,7 +69,7 @@ class LoginRequired(ReviewDeniedError):  # noqa: N818 - answered with a redirect
     403 of :class:`ReviewDeniedError`) answers with a redirect to /login."""
 
     def __init__(self) -> None:
-        super().__init__("this page needs a logged-in person", fix="log in at /login")
+        super().__init__("review.err.login_required", fix_key="review.fix.login")
 
 
 @dataclass
@@ -256,7 +256,8 @@ def _handlers(app: FastAPI, ctx: Context) -> None:
 
     @app.exception_handler(ReviewError)
     async def refused(request: Request, exc: ReviewError) -> Response:
-        response: Response = await page(request, 409, exc.message, exc.fix or "")
+        message, fix = exc.said(_lang(request, ctx.lang))  # in the reviewer's language
+        response: Response = await page(request, 409, message, fix)
         return response
 
     @app.exception_handler(HTTPException)

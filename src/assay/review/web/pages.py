@@ -17,7 +17,6 @@ from assay.review.render import marked, plain, spans_of
 from assay.review.web.app import Context, ctx_t, posted
 from assay.store.reviewing import CONTENT_LABELS, REFUSAL_LABELS, ReviewUser
 
-CLEAR_PII = ("reviewer", "admin")  # roles that see personal information in clear
 KEYS = {"qualified": "1", "unqualified": "2", "refused": "1", "answered": "2", "partial": "3"}
 
 
@@ -177,7 +176,7 @@ def _decide(
 
 
 def _item(request: Request, ctx: Context, user: ReviewUser, page: ItemPage) -> Response:
-    clear = user.role in CLEAR_PII
+    clear = page.clear_pii  # the desk's rule: the answer and the reasons are masked alike
     decision = "refusal" if page.queue.kind in ("refusal", "calibration-refusal") else "content"
     labels = REFUSAL_LABELS if decision == "refusal" else CONTENT_LABELS
     chosen_risks = set(page.mine.risk_ids) if page.mine else set(page.question_risks)
