@@ -29,7 +29,7 @@ def _caller() -> Caller:
 def test_a_banned_input_is_blocked_in_any_role(role: str) -> None:
     service, guard = _service()
     body = {"model": "m", "messages": [{"role": role, "content": BANNED}]}
-    blocked, _ = screen_input(service, guard, body, _caller())
+    blocked, _, _ = screen_input(service, guard, body, _caller())
     assert blocked is not None
     assert "A.1.d" in blocked.risk_ids
 
@@ -38,7 +38,7 @@ def test_a_banned_input_in_text_parts_is_blocked() -> None:
     service, guard = _service()
     content = [{"type": "text", "text": "你好"}, {"type": "text", "text": BANNED}]
     body = {"model": "m", "messages": [{"role": "user", "content": content}]}
-    blocked, _ = screen_input(service, guard, body, _caller())
+    blocked, _, _ = screen_input(service, guard, body, _caller())
     assert blocked is not None
 
 

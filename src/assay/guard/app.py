@@ -35,11 +35,14 @@ from assay.guard.proxy import ROUTE as CHAT
 from assay.guard.proxy import (
     StreamRelay,
     Upstream,
+    guard_mark,
     refusal_completion,
     refusal_stream,
     screen_input,
     screen_reply,
+    upstream_error,
 )
+from assay.guard.ratelimit import RateLimiter
 from assay.guard.service import Caller, GuardService, client_keys
 from assay.guard_config import Action, Direction, UpstreamConfig
 from assay.messages import t
@@ -58,8 +61,31 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def _error(exc: GuardRequestError) -> Response:
-    body = {"error": {"message": exc.message, "type": exc.code, "param": None, "code": exc.code}}
-    return _json(body, exc.status)
+    body = {"error": {"message": exc.message, "type": exc.kind, "param": None, "code": exc.code}}
+    return _json(body, exc.status, exc.headers or None)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request's body, refused (413) when larger than ``limit`` bytes: by its declared
+    length before any of it is read, else (a chunked body) as soon as it grows past it."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit():
+        if int(declared) > limit:
+            raise _too_large(limit)
+        return await request.body()  # the server reads no more than the declared length
+    parts: list[bytes] = []
+    size = 0
+    async for part in request.stream():
+        size += len(part)
+        if size > limit:
+            raise _too_large(limit)
+        parts.append(part)
+    return b"".join(parts)
+
+
+def _too_large(limit: int) -> GuardRequestError:
+    message = t("guard.too_large", "en", limit=limit)
+    return GuardRequestError(413, message, "request_too_large", kind="invalid_request_error")
 
 
 class GuardApp:
@@ -116,7 +142,7 @@ class GuardApp:
 
     async def _body(self, request: Request) -> dict[str, Any]:
         try:
-            body = orjson.loads(await request.body())
+            body = orjson.loads(await read_body(request, self.service.guard.config.max_body_bytes))
         except orjson.JSONDecodeError:
             body = None
         if not isinstance(body, dict):
@@ -125,13 +151,16 @@ class GuardApp:
             )
         return body
 
-    def _caller(self, request: Request, body: dict[str, Any]) -> Caller:
+    async def _read(self, request: Request) -> tuple[dict[str, Any], Caller]:
+        """The body and the caller of a request: its key and rate checked before the body is
+        read, the body's size while it is."""
         address = request.client.host if request.client else "-"
-        return self.service.caller(request.headers.get("authorization"), body.get("user"), address)
+        client = self.service.client(request.headers.get("authorization"), address)
+        body = await self._body(request)
+        return body, self.service.caller(client, body.get("user"))
 
     async def moderations(self, request: Request) -> Response:
-        body = await self._body(request)
-        caller = self._caller(request, body)
+        body, caller = await self._read(request)
         given = body.get("input")
         texts = [given] if isinstance(given, str) else given
         if not isinstance(texts, list) or not all(isinstance(x, str) for x in texts):
@@ -185,11 +214,10 @@ class GuardApp:
         return result
 
     async def chat(self, request: Request) -> Response:
-        body = await self._body(request)
-        caller = self._caller(request, body)
+        body, caller = await self._read(request)
         self.service.admit(caller)
         guard = self.service.guard  # this request finishes on this guard, reload or not
-        blocked, forwarded = screen_input(self.service, guard, body, caller)
+        blocked, forwarded, masked = screen_input(self.service, guard, body, caller)
         stream = bool(body.get("stream"))
         headers = {GUARD_HEADER: "input"}
         if blocked is not None:
@@ -201,12 +229,15 @@ class GuardApp:
         if self.upstream is None:
             raise GuardRequestError(503, t("guard.no_upstream", "en"), "no_upstream")
         response = await self.upstream.post(forwarded)
+        marks = ["input-mask"] if masked else []
         if response.status != 200 or not stream:
             data = await response.read()
             response.release()
-            if response.status != 200:  # passed on as the error it is
-                kind = response.headers.get("Content-Type", "application/json")
-                return Response(data, response.status, media_type=kind)
+            if response.status != 200:  # an error, with its status; its body stays here
+                status, error, more = upstream_error(
+                    response.status, data, response.headers.get("Retry-After")
+                )
+                return _json(error, status, more)
             try:
                 reply = orjson.loads(data)
             except orjson.JSONDecodeError:
@@ -214,11 +245,13 @@ class GuardApp:
                     502, t("guard.upstream_failed", "en", reason="bad JSON"), "upstream_error"
                 ) from None
             screened = screen_reply(self.service, guard, reply, caller)
-            # the guard replaced the model's answer: marked, so an assessment knows who spoke
-            marked = {GUARD_HEADER: "output"} if "assay_guard" in screened else None
-            return _json(screened, headers=marked)
+            # the guard replaced or masked the model's answer: marked, so an assessment knows
+            mark = guard_mark(screened)
+            marks += [mark] if mark else []
+            return _json(screened, headers={GUARD_HEADER: ", ".join(marks)} if marks else None)
         relay = StreamRelay(self.service, guard, caller, response)
-        return StreamingResponse(relay.events(), media_type="text/event-stream")
+        marked = {GUARD_HEADER: ", ".join(marks)} if marks else None
+        return StreamingResponse(relay.events(), media_type="text/event-stream", headers=marked)
 
     # -- lifespan: reload, shutdown ------------------------------------------------------
 
@@ -302,7 +335,13 @@ def create_app(
         if runs is not None
         else None
     )
-    service = GuardService(guard, tracker, keys=client_keys(config), on_reload=on_reload)
+    limiter = None
+    if config.rate_limit is not None:
+        ticker = time.monotonic if clock is utc_now else (lambda: clock().timestamp())
+        limiter = RateLimiter(config.rate_limit, ticker)
+    service = GuardService(
+        guard, tracker, keys=client_keys(config), on_reload=on_reload, limiter=limiter
+    )
     return GuardApp(project, service, _upstream(config.upstream), runs).app()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from assay.errors import ConfigError, GuardRequestError
 from assay.guard.abuse import AbuseTracker
 from assay.guard.core import Decision, Guard
 from assay.guard.metrics import Metrics
+from assay.guard.ratelimit import RateLimiter
 from assay.guard_config import Direction, GuardConfig
 from assay.messages import t
 
@@ -65,10 +67,12 @@ class GuardService:
         keys: frozenset[str] = frozenset(),
         metrics: Metrics | None = None,
         on_reload: Callable[[Guard], None] | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.guard = guard
         self.tracker = tracker
         self.keys = keys
+        self.limiter = limiter
         self.metrics = metrics or Metrics()
         self.on_reload = on_reload
 
@@ -81,18 +85,35 @@ class GuardService:
 
     # -- callers -------------------------------------------------------------------------
 
-    def caller(self, authorization: str | None, body_user: Any, address: str) -> Caller:
-        """The caller of a request, after its key is checked (when keys are set)."""
+    def client(self, authorization: str | None, address: str) -> str:
+        """The client of a request (``key:<digest prefix>``, else ``ip:<address>``), after its
+        key is checked (when keys are set) and its rate (when limited): read from the headers
+        alone, before the body."""
         key = ""
         if authorization and authorization[:7].lower() == "bearer ":
             key = authorization[7:].strip()
         digest = key_digest(key) if key else ""
         if self.keys and digest not in self.keys:
             raise GuardRequestError(401, t("guard.unauthorized", "en"), "invalid_api_key")
-        who = f"key:{digest[:16]}" if digest else f"ip:{address}"
+        client = f"key:{digest[:16]}" if digest else f"ip:{address}"
+        if self.limiter is not None:
+            wait = self.limiter.take(client)
+            if wait > 0.0:
+                self.metrics.rate_limited += 1
+                raise GuardRequestError(
+                    429,
+                    t("guard.rate_limited", "en"),
+                    "rate_limit_exceeded",
+                    kind="requests",
+                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                )
+        return client
+
+    def caller(self, client: str, body_user: Any) -> Caller:
+        """The caller of a request of ``client``: with the body's ``user`` field, when given."""
         if isinstance(body_user, str) and body_user:
-            who += f"/user:{body_user[:200]}"
-        return Caller(who)
+            return Caller(f"{client}/user:{body_user[:200]}")
+        return Caller(client)
 
     def admit(self, caller: Caller) -> None:
         """Refuse a suspended user (7.g.1) before anything is screened."""
