@@ -57,7 +57,7 @@ def write_project(folder: Path, upstream_url: str, extra: str = "") -> Path:
         "  keywords: {path: banks/keywords.csv, allow: banks/allow.txt}\n"
         f"store: sqlite:///{folder / 'runs.sqlite'}\n"
         "guard:\n"
-        "  input: {default: block, risks: {A.2: flag}}\n"
+        "  input: {default: block, risks: {A.2: flag, A.4: mask}}\n"
         "  output: {default: block, risks: {A.4: mask}}\n"
         f"  upstream: {{base_url: '{upstream_url}', api_key_env: GUARD_TEST_UPSTREAM_KEY}}\n"
         "  api_keys_env: GUARD_TEST_KEYS\n"

@@ -79,6 +79,9 @@ class FakeUpstream:
         deltas += [(delta, None) for delta in given]
         deltas.append(({}, "stop"))
         for delta, finish in deltas:
+            if "error" in delta:  # an error event in the middle of the stream, then nothing
+                await response.write(f"data: {json.dumps(delta)}\n\n".encode())
+                return response
             chunk = {
                 **base,
                 "object": "chat.completion.chunk",
