@@ -1223,6 +1223,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "上游服务返回错误（HTTP {status}）。",
         "The upstream service answered with an error (HTTP {status}).",
     ),
+    "guard.changed_while_read": (
+        "关键词库文件在读取时发生了变化，未重新加载。",
+        "the keyword library changed while it was read: not reloaded",
+    ),
+    "guard.write_then_rename": (
+        "先写入临时文件，再将其重命名为关键词库文件",
+        "write the new library to a temporary file, then rename it over the old one",
+    ),
     "guard.upstream_stream_error": (
         "上游服务在流式回复中报告了错误。",
         "The upstream service reported an error in the stream.",

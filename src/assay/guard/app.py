@@ -29,7 +29,7 @@ from starlette.routing import Route
 
 from assay.errors import ConfigError, GuardRequestError
 from assay.guard.abuse import AbuseTracker, Clock, utc_now
-from assay.guard.build import build_guard, watched_files
+from assay.guard.build import Watch, build_guard, rebuild_guard, watched_files
 from assay.guard.core import SEVERITY, Decision, Guard
 from assay.guard.proxy import ROUTE as CHAT
 from assay.guard.proxy import (
@@ -260,7 +260,7 @@ class GuardApp:
         old guard (and is logged and counted)."""
         async with self._reloading:
             try:
-                guard = await asyncio.to_thread(build_guard, self.project)
+                guard = await asyncio.to_thread(rebuild_guard, self.project)
             except Exception as exc:  # a broken file must not take the service down
                 self.service.metrics.reloads["failed"] += 1
                 log.error(orjson.dumps({"event": "reload_failed", "error": str(exc)}).decode())
@@ -269,12 +269,10 @@ class GuardApp:
             log.info(orjson.dumps({"event": "reloaded", "library": guard.version}).decode())
 
     async def _watch(self, files: list[Path], interval: float) -> None:
-        seen = _stamps(files)
+        watch = Watch(files)
         while True:
             await asyncio.sleep(interval)
-            now = _stamps(files)
-            if now != seen:
-                seen = now
+            if watch.look():
                 await self.reload()
 
     @contextlib.asynccontextmanager
@@ -303,18 +301,6 @@ class GuardApp:
                 await self.upstream.close()
             if self.store is not None:
                 self.store.engine.dispose()
-
-
-def _stamps(files: list[Path]) -> list[tuple[int, int] | None]:
-    stamps: list[tuple[int, int] | None] = []
-    for file in files:
-        try:
-            info = os.stat(file)
-        except OSError:
-            stamps.append(None)
-            continue
-        stamps.append((info.st_mtime_ns, info.st_size))
-    return stamps
 
 
 def create_app(
