@@ -61,10 +61,19 @@ def _client(server: ServerThread) -> openai.OpenAI:
     return openai.OpenAI(base_url=f"{server.url}/v1", api_key=KEY, max_retries=0, timeout=30)
 
 
-def _stream(server: ServerThread, question: str) -> tuple[dict[str, str], list[str | None]]:
-    """What a streaming client sees: each field's text joined, and the finish reasons."""
-    shown: dict[str, str] = {}
-    finishes: list[str | None] = []
+class Seen:
+    """What a streaming client sees: each field's text joined, the finish reasons and the
+    guard's marks on choices."""
+
+    def __init__(self) -> None:
+        self.shown: dict[str, str] = {}
+        self.finishes: list[str | None] = []
+        self.marks: list[dict[str, Any]] = []
+
+
+def _watch(server: ServerThread, question: str) -> Seen:
+    seen = Seen()
+    shown, finishes = seen.shown, seen.finishes
     stream = _client(server).chat.completions.create(
         model="m", messages=[{"role": "user", "content": question}], stream=True
     )
@@ -77,7 +86,15 @@ def _stream(server: ServerThread, question: str) -> tuple[dict[str, str], list[s
                 arguments = (call.get("function") or {}).get("arguments") or ""
                 shown["arguments"] = shown.get("arguments", "") + arguments
             finishes.append(choice.finish_reason)
-    return shown, finishes
+            mark = (choice.model_extra or {}).get("assay_guard")
+            if mark:
+                seen.marks.append(mark)
+    return seen
+
+
+def _stream(server: ServerThread, question: str) -> tuple[dict[str, str], list[str | None]]:
+    seen = _watch(server, question)
+    return seen.shown, seen.finishes
 
 
 @pytest.mark.parametrize("question", ["[reasoning]", "[refusal]", "[tool]"])
@@ -97,10 +114,13 @@ def test_clean_tool_call_arguments_pass_whole(server: ServerThread) -> None:
     assert finishes[-1] == "stop"
 
 
-def test_a_masked_word_is_masked_in_the_stream(server: ServerThread) -> None:
-    shown, finishes = _stream(server, "问题 [mask]")
-    assert shown["content"] == "可以帮你****他的地址，请稍等片刻再来。"
-    assert finishes[-1] == "stop"
+def test_a_masked_word_is_masked_in_the_stream_and_the_stream_says_so(
+    server: ServerThread,
+) -> None:
+    seen = _watch(server, "问题 [mask]")
+    assert seen.shown["content"] == "可以帮你****他的地址，请稍等片刻再来。"
+    assert seen.finishes[-1] == "stop"
+    assert seen.marks == [{"stage": "output", "action": "mask", "risk_ids": ["A.4.e"]}]
 
 
 @pytest.mark.parametrize("question", ["[reasoning]", "[refusal]", "[tool]"])

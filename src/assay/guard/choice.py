@@ -106,6 +106,10 @@ class ChoiceScreen:
             out["tool_calls"] = calls
         return out
 
+    def masked(self) -> list[str]:
+        """The risks whose words were masked in any field (after :meth:`finish`)."""
+        return sorted({r for d in self.decisions() if d.action == "mask" for r in d.risk_ids})
+
     def decisions(self) -> list[Decision]:
         """The decisions about each field's whole text (after :meth:`finish`)."""
         screeners = [*self.fields.values(), *self.calls.values()]

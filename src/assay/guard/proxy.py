@@ -346,7 +346,7 @@ class StreamRelay:
                 kept.append(self._cut(screen.blocked, index))
                 continue
             if screen.finished:
-                self._record(screen)
+                choice = {**choice, **self._record(screen)}
             if says:
                 kept.append({**choice, "delta": delta})
         over = bool(self.choices) and all(c.blocked is not None for c in self.choices.values())
@@ -354,9 +354,15 @@ class StreamRelay:
             return None, over
         return {**chunk, "choices": kept}, over
 
-    def _record(self, screen: ChoiceScreen) -> None:
+    def _record(self, screen: ChoiceScreen) -> dict[str, Any]:
+        """Count and log a finished choice's decisions; the mark its last chunk carries when
+        words were masked (the headers went out before)."""
         for decision in screen.decisions():
             self.service.record(self.guard, decision, ROUTE, self.caller)
+        masked = screen.masked()
+        if not masked:
+            return {}
+        return {"assay_guard": {"stage": "output", "action": "mask", "risk_ids": masked}}
 
     def _cut(self, decision: Decision, index: int) -> dict[str, Any]:
         self.service.record(self.guard, decision, ROUTE, self.caller)
@@ -378,9 +384,9 @@ class StreamRelay:
             if screen.blocked is not None:
                 kept.append(self._cut(screen.blocked, index))
                 continue
-            self._record(screen)
-            if delta:
-                kept.append({"index": index, "delta": delta, "finish_reason": None})
+            mark = self._record(screen)
+            if delta or mark:
+                kept.append({"index": index, "delta": delta, "finish_reason": None, **mark})
         if not kept:
             return None
         return {**self.meta, "choices": kept}
