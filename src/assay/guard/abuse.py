@@ -140,13 +140,14 @@ class AbuseTracker:
             return self._step(counts, banned, now, today)
 
         with self._lock:
-            known = self._standing(user, stamp)
-            if not banned and known.consecutive == 0:
-                return None  # nothing to end (as of ``refresh_s`` ago at most)
+            if self.ledger is None or not banned:
+                known = self._standing(user, stamp)
+                if not banned and known.consecutive == 0:
+                    return None  # nothing to end (as of ``refresh_s`` ago at most)
             if self.ledger is None:
                 change = step(known)
                 counts, record = change if change is not None else (known, None)
-            else:
+            else:  # counted from the stored counts, whatever this worker remembers
                 counts, record = self.ledger.change(user, step)
             self._remember(counts, stamp)
         if record is None:
