@@ -16,6 +16,7 @@ from assay.guard.core import Decision, Guard
 from assay.guard.stream import Screener
 
 TEXT_FIELDS = ("content", "reasoning_content", "refusal")  # plain-string delta fields
+_TEXT = frozenset(TEXT_FIELDS)
 
 
 class ChoiceScreen:
@@ -33,17 +34,14 @@ class ChoiceScreen:
     def done(self) -> bool:
         return self.finished or self.blocked is not None
 
-    def _screener(self, field: str | int) -> Screener:
-        table: dict[Any, Screener] = self.calls if isinstance(field, int) else self.fields
+    def _push(self, table: dict[Any, Screener], field: str | int, text: str) -> str:
         screener = table.get(field)
         if screener is None:
             screener = table[field] = Screener(self.guard, "output")
-        return screener
-
-    def _push(self, field: str | int, text: str) -> str:
-        screener = self._screener(field)
-        shown = screener.push(text) if text else ""
-        if screener.blocked:
+        if not text:
+            return ""
+        shown = screener.push(text)
+        if screener.decision is not None and screener.decision.blocked:
             self.blocked = screener.decision
         return shown
 
@@ -52,20 +50,21 @@ class ChoiceScreen:
         and whether it says anything (False: it only held text back). Check :attr:`blocked`
         afterwards: when set, the delta must not be sent."""
         out = dict(delta)
-        says = bool(set(delta) - {*TEXT_FIELDS, "tool_calls"})
-        for field in TEXT_FIELDS:
-            value = delta.get(field)
-            if isinstance(value, str):
-                out[field] = shown = self._push(field, value)
-                says = says or bool(shown)
-        calls = delta.get("tool_calls")
-        if isinstance(calls, list):
-            kept = [c for c in (self._call(call) for call in calls) if c is not None]
-            if kept:
-                out["tool_calls"] = kept
-                says = True
-            else:
-                del out["tool_calls"]
+        says = False
+        for key, value in delta.items():
+            if key in _TEXT:
+                if isinstance(value, str):
+                    out[key] = shown = self._push(self.fields, key, value)
+                    says = says or bool(shown)
+            elif key != "tool_calls":
+                says = True  # the role, and whatever else a delta may carry
+            elif isinstance(value, list):
+                kept = [c for c in (self._call(call) for call in value) if c is not None]
+                if kept:
+                    out[key] = kept
+                    says = True
+                else:
+                    del out[key]
         return out, says
 
     def _call(self, call: Any) -> Any:
@@ -77,7 +76,7 @@ class ChoiceScreen:
             return call
         assert isinstance(call, dict)
         assert isinstance(function, dict)
-        shown = self._push(int(call.get("index") or 0), arguments)
+        shown = self._push(self.calls, int(call.get("index") or 0), arguments)
         if not shown and set(call) <= {"index", "function"} and set(function) <= {"arguments"}:
             return None
         return {**call, "function": {**function, "arguments": shown}}
