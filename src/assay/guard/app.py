@@ -43,7 +43,7 @@ from assay.guard.proxy import (
     upstream_error,
 )
 from assay.guard.ratelimit import RateLimiter
-from assay.guard.service import Caller, GuardService, client_keys
+from assay.guard.service import Caller, GuardService, client_keys, read_limited
 from assay.guard_config import Action, Direction, UpstreamConfig
 from assay.messages import t
 from assay.project import Project
@@ -63,29 +63,6 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 def _error(exc: GuardRequestError) -> Response:
     body = {"error": {"message": exc.message, "type": exc.kind, "param": None, "code": exc.code}}
     return _json(body, exc.status, exc.headers or None)
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request's body, refused (413) when larger than ``limit`` bytes: by its declared
-    length before any of it is read, else (a chunked body) as soon as it grows past it."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit():
-        if int(declared) > limit:
-            raise _too_large(limit)
-        return await request.body()  # the server reads no more than the declared length
-    parts: list[bytes] = []
-    size = 0
-    async for part in request.stream():
-        size += len(part)
-        if size > limit:
-            raise _too_large(limit)
-        parts.append(part)
-    return b"".join(parts)
-
-
-def _too_large(limit: int) -> GuardRequestError:
-    message = t("guard.too_large", "en", limit=limit)
-    return GuardRequestError(413, message, "request_too_large", kind="invalid_request_error")
 
 
 class GuardApp:
@@ -142,7 +119,12 @@ class GuardApp:
 
     async def _body(self, request: Request) -> dict[str, Any]:
         try:
-            body = orjson.loads(await read_body(request, self.service.guard.config.max_body_bytes))
+            raw = await read_limited(
+                request.headers.get("content-length"),
+                request.stream(),
+                self.service.guard.config.max_body_bytes,
+            )
+            body = orjson.loads(raw)
         except orjson.JSONDecodeError:
             body = None
         if not isinstance(body, dict):

@@ -12,7 +12,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,28 @@ def client_keys(config: GuardConfig) -> frozenset[str]:
             fix=t("guard.no_client_keys_fix", "en", env=config.api_keys_env),
         )
     return keys
+
+
+async def read_limited(declared: str | None, parts: AsyncIterator[bytes], limit: int) -> bytes:
+    """A request's body from its ``parts``, refused (413) when larger than ``limit`` bytes: by
+    its ``declared`` length (the Content-Length header) before any of it is read, else as soon
+    as what was read grows past it (a chunked body, a length that lied)."""
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for part in parts:
+        size += len(part)
+        if size > limit:
+            raise _too_large(limit)
+        if part:
+            chunks.append(part)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> GuardRequestError:
+    message = t("guard.too_large", "en", limit=limit)
+    return GuardRequestError(413, message, "request_too_large", kind="invalid_request_error")
 
 
 class GuardService:
