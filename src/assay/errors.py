@@ -215,10 +215,21 @@ def _known_hint(known: list[str]) -> str:
 
 class GuardRequestError(AssayError):
     """The guard service refuses a request (no or a wrong API key, a bad body, a suspended user,
-    an unreachable upstream): answered with ``status`` and an OpenAI-style error body whose
-    ``type``/``code`` is ``code``; it never reaches the command line."""
+    an unreachable upstream, a client over its rate): answered with ``status``, ``headers`` and
+    an OpenAI-style error body whose ``code`` is ``code`` and ``type`` is ``kind`` (default:
+    ``code``); it never reaches the command line."""
 
-    def __init__(self, status: int, message: str, code: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str,
+        *,
+        kind: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
+        self.kind = kind or code
+        self.headers = headers or {}

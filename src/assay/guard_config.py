@@ -18,6 +18,10 @@
       api_keys_env: GUARD_API_KEYS    # comma-separated keys clients must send (Bearer); unset
                                       # or empty: no key asked
       abuse: {suspend_s: 86400, timezone: Asia/Shanghai}  # 7.g.1: the counts are the profile's
+                                      # (also: max_users kept in memory, idle_s, refresh_s)
+      rate_limit: {per_second: 10, per_minute: 300, burst: 20}  # per client key (token
+                                      # buckets; either rate may be left out); unset: no limit
+      max_body_bytes: 1048576         # larger request bodies are refused (413) unread
       log_text: false                 # put the screened text in the decision log lines
       reload: {watch: true, interval_s: 2}  # reload the keyword library when its file changes
 
@@ -29,7 +33,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Action = Literal["block", "mask", "flag", "allow"]
 Direction = Literal["input", "output"]
@@ -63,6 +67,30 @@ class AbuseConfig(BaseModel):
     enabled: bool = True
     suspend_s: float = Field(default=86400.0, gt=0)  # the suspension period (provider's choice)
     timezone: str = "Asia/Shanghai"  # where a day ("一天内") begins and ends
+    max_users: int = Field(default=100_000, ge=1)  # users whose standing is kept in memory
+    idle_s: float = Field(default=3600.0, gt=0)  # a user unseen this long is dropped from memory
+    # how long a user's standing read from the store is trusted before it is read again: the
+    # bound on what one worker may miss of another's counts when several share a store
+    refresh_s: float = Field(default=1.0, ge=0)
+
+
+class RateLimitConfig(BaseModel):
+    """Requests each client (API key, else address) may make: a token bucket per rate given,
+    refilled at that rate and holding ``burst`` requests (default: one second's or one
+    minute's worth). A request over the limit is answered 429 with ``Retry-After``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    per_second: float | None = Field(default=None, gt=0)
+    per_minute: float | None = Field(default=None, gt=0)
+    burst: int | None = Field(default=None, ge=1)
+    max_clients: int = Field(default=100_000, ge=1)  # buckets kept; the longest unused go first
+
+    @model_validator(mode="after")
+    def _names_a_rate(self) -> RateLimitConfig:
+        if self.per_second is None and self.per_minute is None:
+            raise ValueError("a rate limit names per_second, per_minute or both")
+        return self
 
 
 class ReloadConfig(BaseModel):
@@ -89,6 +117,8 @@ class GuardConfig(BaseModel):
     abuse: AbuseConfig = Field(default_factory=AbuseConfig)
     log_text: bool = False
     reload: ReloadConfig = Field(default_factory=ReloadConfig)
+    rate_limit: RateLimitConfig | None = None
+    max_body_bytes: int = Field(default=1_048_576, ge=1)  # larger request bodies: 413
 
     def policy(self, direction: Direction) -> PolicyConfig:
         return self.input if direction == "input" else self.output

@@ -1243,6 +1243,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "guard.unauthorized": ("缺少或无效的 API 密钥。", "Missing or invalid API key."),
     "guard.bad_request": ("请求无效：{reason}", "Invalid request: {reason}"),
+    "guard.rate_limited": ("请求过于频繁，请稍后再试。", "Too many requests: try again later."),
+    "guard.too_large": (
+        "请求体超过 {limit} 字节的上限。",
+        "The request body is larger than the limit of {limit} bytes.",
+    ),
+    "guard.upstream_error": (
+        "上游服务返回错误（HTTP {status}）。",
+        "The upstream service answered with an error (HTTP {status}).",
+    ),
+    "guard.changed_while_read": (
+        "关键词库文件在读取时发生了变化，未重新加载。",
+        "the keyword library changed while it was read: not reloaded",
+    ),
+    "guard.write_then_rename": (
+        "先写入临时文件，再将其重命名为关键词库文件",
+        "write the new library to a temporary file, then rename it over the old one",
+    ),
+    "guard.upstream_stream_error": (
+        "上游服务在流式回复中报告了错误。",
+        "The upstream service reported an error in the stream.",
+    ),
     "guard.no_upstream": (
         "未配置上游服务（assay.yaml 的 guard.upstream）。",
         "No upstream service configured (guard.upstream in assay.yaml).",

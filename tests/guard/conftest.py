@@ -44,9 +44,10 @@ class Guarded:
     clock: Clock
 
 
-def write_project(folder: Path, upstream_url: str) -> Path:
+def write_project(folder: Path, upstream_url: str, extra: str = "") -> Path:
+    """The guarded project in ``folder``; ``extra``: more lines of its guard: section."""
     banks = folder / "banks"
-    banks.mkdir()
+    banks.mkdir(exist_ok=True)
     shutil.copy(EXAMPLES / "banks" / "keywords.csv", banks / "keywords.csv")
     shutil.copy(EXAMPLES / "banks" / "allow.txt", banks / "allow.txt")
     config = folder / "assay.yaml"
@@ -56,12 +57,12 @@ def write_project(folder: Path, upstream_url: str) -> Path:
         "  keywords: {path: banks/keywords.csv, allow: banks/allow.txt}\n"
         f"store: sqlite:///{folder / 'runs.sqlite'}\n"
         "guard:\n"
-        "  input: {default: block, risks: {A.2: flag}}\n"
-        "  output: {default: block}\n"
+        "  input: {default: block, risks: {A.2: flag, A.4: mask}}\n"
+        "  output: {default: block, risks: {A.4: mask}}\n"
         f"  upstream: {{base_url: '{upstream_url}', api_key_env: GUARD_TEST_UPSTREAM_KEY}}\n"
         "  api_keys_env: GUARD_TEST_KEYS\n"
         "  abuse: {suspend_s: 3600}\n"
-        "  reload: {watch: true, interval_s: 0.05}\n",
+        "  reload: {watch: true, interval_s: 0.05}\n" + extra,
         "utf-8",
     )
     return config

@@ -1,7 +1,9 @@
 """A scripted OpenAI-compatible chat endpoint on 127.0.0.1 that streams: the model behind the
 guard in tests/guard. Each request's last user message picks its reply from ``script`` (the
 first key it contains): a list of content chunks (streamed as they are, or joined when the
-request does not stream), or an HTTP status to fail with. Otherwise it answers "好的。"."""
+request does not stream), a list of deltas (dicts: streamed as they are, or merged into one
+message), an HTTP status to fail with, or a status with the error body to send. Otherwise it
+answers "好的。"."""
 
 from __future__ import annotations
 
@@ -12,7 +14,30 @@ from typing import Any
 
 from aiohttp import web
 
-Reply = list[str] | int
+Reply = list[str] | list[dict[str, Any]] | int | tuple[int, dict[str, Any]]
+
+
+def merged(deltas: list[dict[str, Any]]) -> dict[str, Any]:
+    """The message that streamed ``deltas`` add up to: texts joined, tool calls by index."""
+    message: dict[str, Any] = {"role": "assistant"}
+    calls: dict[int, dict[str, Any]] = {}
+    for delta in deltas:
+        for field, value in delta.items():
+            if field == "tool_calls":
+                for call in value:
+                    into = calls.setdefault(
+                        call["index"], {"type": "function", "function": {"arguments": ""}}
+                    )
+                    into.update({k: v for k, v in call.items() if k not in ("index", "function")})
+                    function = call.get("function", {})
+                    into["function"]["arguments"] += function.get("arguments", "")
+                    if "name" in function:
+                        into["function"]["name"] = function["name"]
+            elif isinstance(value, str) and field != "role":
+                message[field] = message.get(field, "") + value
+    if calls:
+        message["tool_calls"] = [calls[i] for i in sorted(calls)]
+    return message
 
 
 class FakeUpstream:
@@ -41,17 +66,22 @@ class FakeUpstream:
         if isinstance(reply, int):
             error = {"error": {"message": "upstream failed", "type": "server_error", "code": None}}
             return web.json_response(error, status=reply)
+        if isinstance(reply, tuple):
+            return web.json_response(reply[1], status=reply[0], headers={"Retry-After": "7"})
         base = {"id": "chatcmpl-up", "created": 1, "model": body.get("model", "up")}
+        given = [p if isinstance(p, dict) else {"content": p} for p in reply]
         if not body.get("stream"):
-            message = {"role": "assistant", "content": "".join(reply)}
-            choice = {"index": 0, "message": message, "finish_reason": "stop"}
+            choice = {"index": 0, "message": merged(given), "finish_reason": "stop"}
             return web.json_response({**base, "object": "chat.completion", "choices": [choice]})
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
         deltas: list[tuple[dict[str, Any], str | None]] = [({"role": "assistant"}, None)]
-        deltas += [({"content": piece}, None) for piece in reply]
+        deltas += [(delta, None) for delta in given]
         deltas.append(({}, "stop"))
         for delta, finish in deltas:
+            if "error" in delta:  # an error event in the middle of the stream, then nothing
+                await response.write(f"data: {json.dumps(delta)}\n\n".encode())
+                return response
             chunk = {
                 **base,
                 "object": "chat.completion.chunk",

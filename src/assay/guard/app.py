@@ -29,18 +29,21 @@ from starlette.routing import Route
 
 from assay.errors import ConfigError, GuardRequestError
 from assay.guard.abuse import AbuseTracker, Clock, utc_now
-from assay.guard.build import build_guard, watched_files
+from assay.guard.build import Watch, build_guard, rebuild_guard, watched_files
 from assay.guard.core import SEVERITY, Decision, Guard
 from assay.guard.proxy import ROUTE as CHAT
 from assay.guard.proxy import (
     StreamRelay,
     Upstream,
+    guard_mark,
     refusal_completion,
     refusal_stream,
     screen_input,
     screen_reply,
+    upstream_error,
 )
-from assay.guard.service import Caller, GuardService, client_keys
+from assay.guard.ratelimit import RateLimiter
+from assay.guard.service import Caller, GuardService, client_keys, read_limited
 from assay.guard_config import Action, Direction, UpstreamConfig
 from assay.messages import t
 from assay.project import Project
@@ -58,8 +61,8 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def _error(exc: GuardRequestError) -> Response:
-    body = {"error": {"message": exc.message, "type": exc.code, "param": None, "code": exc.code}}
-    return _json(body, exc.status)
+    body = {"error": {"message": exc.message, "type": exc.kind, "param": None, "code": exc.code}}
+    return _json(body, exc.status, exc.headers or None)
 
 
 class GuardApp:
@@ -116,7 +119,12 @@ class GuardApp:
 
     async def _body(self, request: Request) -> dict[str, Any]:
         try:
-            body = orjson.loads(await request.body())
+            raw = await read_limited(
+                request.headers.get("content-length"),
+                request.stream(),
+                self.service.guard.config.max_body_bytes,
+            )
+            body = orjson.loads(raw)
         except orjson.JSONDecodeError:
             body = None
         if not isinstance(body, dict):
@@ -125,13 +133,16 @@ class GuardApp:
             )
         return body
 
-    def _caller(self, request: Request, body: dict[str, Any]) -> Caller:
+    async def _read(self, request: Request) -> tuple[dict[str, Any], Caller]:
+        """The body and the caller of a request: its key and rate checked before the body is
+        read, the body's size while it is."""
         address = request.client.host if request.client else "-"
-        return self.service.caller(request.headers.get("authorization"), body.get("user"), address)
+        client = self.service.client(request.headers.get("authorization"), address)
+        body = await self._body(request)
+        return body, self.service.caller(client, body.get("user"))
 
     async def moderations(self, request: Request) -> Response:
-        body = await self._body(request)
-        caller = self._caller(request, body)
+        body, caller = await self._read(request)
         given = body.get("input")
         texts = [given] if isinstance(given, str) else given
         if not isinstance(texts, list) or not all(isinstance(x, str) for x in texts):
@@ -185,11 +196,10 @@ class GuardApp:
         return result
 
     async def chat(self, request: Request) -> Response:
-        body = await self._body(request)
-        caller = self._caller(request, body)
+        body, caller = await self._read(request)
         self.service.admit(caller)
         guard = self.service.guard  # this request finishes on this guard, reload or not
-        blocked, forwarded = screen_input(self.service, guard, body, caller)
+        blocked, forwarded, masked = screen_input(self.service, guard, body, caller)
         stream = bool(body.get("stream"))
         headers = {GUARD_HEADER: "input"}
         if blocked is not None:
@@ -201,12 +211,15 @@ class GuardApp:
         if self.upstream is None:
             raise GuardRequestError(503, t("guard.no_upstream", "en"), "no_upstream")
         response = await self.upstream.post(forwarded)
+        marks = ["input-mask"] if masked else []
         if response.status != 200 or not stream:
             data = await response.read()
             response.release()
-            if response.status != 200:  # passed on as the error it is
-                kind = response.headers.get("Content-Type", "application/json")
-                return Response(data, response.status, media_type=kind)
+            if response.status != 200:  # an error, with its status; its body stays here
+                status, error, more = upstream_error(
+                    response.status, data, response.headers.get("Retry-After")
+                )
+                return _json(error, status, more)
             try:
                 reply = orjson.loads(data)
             except orjson.JSONDecodeError:
@@ -214,11 +227,13 @@ class GuardApp:
                     502, t("guard.upstream_failed", "en", reason="bad JSON"), "upstream_error"
                 ) from None
             screened = screen_reply(self.service, guard, reply, caller)
-            # the guard replaced the model's answer: marked, so an assessment knows who spoke
-            marked = {GUARD_HEADER: "output"} if "assay_guard" in screened else None
-            return _json(screened, headers=marked)
+            # the guard replaced or masked the model's answer: marked, so an assessment knows
+            mark = guard_mark(screened)
+            marks += [mark] if mark else []
+            return _json(screened, headers={GUARD_HEADER: ", ".join(marks)} if marks else None)
         relay = StreamRelay(self.service, guard, caller, response)
-        return StreamingResponse(relay.events(), media_type="text/event-stream")
+        marked = {GUARD_HEADER: ", ".join(marks)} if marks else None
+        return StreamingResponse(relay.events(), media_type="text/event-stream", headers=marked)
 
     # -- lifespan: reload, shutdown ------------------------------------------------------
 
@@ -227,7 +242,7 @@ class GuardApp:
         old guard (and is logged and counted)."""
         async with self._reloading:
             try:
-                guard = await asyncio.to_thread(build_guard, self.project)
+                guard = await asyncio.to_thread(rebuild_guard, self.project)
             except Exception as exc:  # a broken file must not take the service down
                 self.service.metrics.reloads["failed"] += 1
                 log.error(orjson.dumps({"event": "reload_failed", "error": str(exc)}).decode())
@@ -236,12 +251,10 @@ class GuardApp:
             log.info(orjson.dumps({"event": "reloaded", "library": guard.version}).decode())
 
     async def _watch(self, files: list[Path], interval: float) -> None:
-        seen = _stamps(files)
+        watch = Watch(files)
         while True:
             await asyncio.sleep(interval)
-            now = _stamps(files)
-            if now != seen:
-                seen = now
+            if watch.look():
                 await self.reload()
 
     @contextlib.asynccontextmanager
@@ -272,18 +285,6 @@ class GuardApp:
                 self.store.engine.dispose()
 
 
-def _stamps(files: list[Path]) -> list[tuple[int, int] | None]:
-    stamps: list[tuple[int, int] | None] = []
-    for file in files:
-        try:
-            info = os.stat(file)
-        except OSError:
-            stamps.append(None)
-            continue
-        stamps.append((info.st_mtime_ns, info.st_size))
-    return stamps
-
-
 def create_app(
     project: Project,
     *,
@@ -302,7 +303,13 @@ def create_app(
         if runs is not None
         else None
     )
-    service = GuardService(guard, tracker, keys=client_keys(config), on_reload=on_reload)
+    limiter = None
+    if config.rate_limit is not None:
+        ticker = time.monotonic if clock is utc_now else (lambda: clock().timestamp())
+        limiter = RateLimiter(config.rate_limit, ticker)
+    service = GuardService(
+        guard, tracker, keys=client_keys(config), on_reload=on_reload, limiter=limiter
+    )
     return GuardApp(project, service, _upstream(config.upstream), runs).app()
 
 

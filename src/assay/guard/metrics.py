@@ -30,6 +30,7 @@ class Metrics:
         self.decisions: Counter[tuple[str, str]] = Counter()
         self.blocks: Counter[tuple[str, str]] = Counter()
         self.suspensions = 0
+        self.rate_limited = 0  # requests refused over a client's rate limit
         self.reloads: Counter[str] = Counter()  # ok / failed
         self.latency: dict[str, Histogram] = {}
 
@@ -69,6 +70,9 @@ class Metrics:
             "# HELP assay_guard_suspensions_total Users suspended (7.g.1).",
             "# TYPE assay_guard_suspensions_total counter",
             f"assay_guard_suspensions_total {self.suspensions}",
+            "# HELP assay_guard_rate_limited_total Requests refused over a client's rate limit.",
+            "# TYPE assay_guard_rate_limited_total counter",
+            f"assay_guard_rate_limited_total {self.rate_limited}",
             "# HELP assay_guard_reloads_total Keyword library reloads by outcome.",
             "# TYPE assay_guard_reloads_total counter",
             *(f'assay_guard_reloads_total{{outcome="{o}"}} {n}' for o, n in self.reloads.items()),

@@ -4,8 +4,12 @@ The input (the text of the user messages) is screened first: blocked, the client
 refusal with ``finish_reason: "content_filter"`` and nothing is sent upstream; masked, the
 masked messages are sent. A reply is screened whole; a streamed reply chunk by chunk through a
 :class:`~assay.guard.stream.Screener`, each SSE chunk passed on with the text that may pass so
-far, and cut with a refusal chunk the moment a blocked span is decided. An upstream error is
-passed on as an error (its status and body), never as a refusal.
+far, and cut with a refusal chunk the moment a blocked span is decided. Every text a user may
+see is screened, each field with its own screener: the content, the reasoning shown by
+reasoning models (``reasoning_content``), a refusal, and each tool call's arguments. An
+upstream error is passed on as an error with its status, never as a refusal, but never with
+its body: what an upstream says about itself (its internals, a key) stays on the server; the
+client gets an OpenAI-shaped error with a message of ours.
 """
 
 from __future__ import annotations
@@ -19,14 +23,50 @@ import aiohttp
 import orjson
 
 from assay.errors import GuardRequestError
+from assay.guard.choice import ChoiceScreen
 from assay.guard.core import Decision, Guard
 from assay.guard.service import Caller, GuardService
-from assay.guard.stream import Screener
 from assay.guard_config import UpstreamConfig
 from assay.messages import t
 
 ROUTE = "/v1/chat/completions"
 DONE = b"data: [DONE]\n\n"
+# the upstream's error codes a client may act on, passed on; any other code is left out
+PUBLIC_CODES = frozenset(
+    {"context_length_exceeded", "rate_limit_exceeded", "model_not_found", "content_filter"}
+)
+# the upstream refusing the guard's own key is the guard's failure, not the client's
+_UPSTREAM_AUTH = frozenset({401, 403, 407})
+
+
+def _public_code(data: bytes | dict[str, Any]) -> str | None:
+    try:
+        body = orjson.loads(data) if isinstance(data, bytes) else data
+    except orjson.JSONDecodeError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return code if isinstance(code, str) and code in PUBLIC_CODES else None
+
+
+def upstream_error(
+    status: int, data: bytes, retry_after: str | None = None
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """What the client gets for an upstream's error reply (``status``, body ``data``): the
+    status (502 for the upstream refusing the guard's key), an OpenAI-shaped error body with a
+    message of ours and only a public error code, and a numeric ``Retry-After`` passed on."""
+    code = _public_code(data) or "upstream_error"
+    shown = 502 if status in _UPSTREAM_AUTH else status
+    body = {
+        "error": {
+            "message": t("guard.upstream_error", "en", status=status),
+            "type": "upstream_error",
+            "param": None,
+            "code": code,
+        }
+    }
+    headers = {"Retry-After": retry_after} if retry_after and retry_after.isdigit() else {}
+    return shown, body, headers
 
 
 class Upstream:
@@ -75,34 +115,40 @@ def _text_of(content: Any) -> str | None:
 
 
 _MASKABLE = ("content", "reasoning_content", "refusal")  # plain-string fields of a reply
-STREAMED_TEXT = ("content", "reasoning_content", "refusal")  # delta fields screened as they come
 
 
-def _reply_texts(message: dict[str, Any]) -> dict[str, str]:
-    """Each text-bearing field of a reply message, by name (tool calls' arguments joined)."""
-    out: dict[str, str] = {}
+def _reply_texts(message: dict[str, Any]) -> dict[str | int, str]:
+    """Each text-bearing field of a reply message, by name, and each tool call's arguments,
+    by the call's position."""
+    out: dict[str | int, str] = {}
     for field in _MASKABLE:
         text = _text_of(message.get(field))
         if text:
             out[field] = text
     calls = message.get("tool_calls")
-    if isinstance(calls, list):
-        arguments = [
-            str(c.get("function", {}).get("arguments", ""))
-            for c in calls
-            if isinstance(c, dict) and isinstance(c.get("function"), dict)
-        ]
-        if any(arguments):
-            out["tool_calls"] = "\n".join(arguments)
+    for i, call in enumerate(calls if isinstance(calls, list) else []):
+        function = call.get("function") if isinstance(call, dict) else None
+        arguments = function.get("arguments") if isinstance(function, dict) else None
+        if isinstance(arguments, str) and arguments:
+            out[i] = arguments
     return out
+
+
+def _mask(message: dict[str, Any], key: str | int, masked: str) -> None:
+    if isinstance(key, str):
+        message[key] = masked
+        return
+    call = message["tool_calls"][key]
+    message["tool_calls"][key] = {**call, "function": {**call["function"], "arguments": masked}}
 
 
 def screen_input(
     service: GuardService, guard: Guard, body: dict[str, Any], caller: Caller
-) -> tuple[Decision | None, dict[str, Any]]:
+) -> tuple[Decision | None, dict[str, Any], bool]:
     """Screen every message that holds text, whatever its role (a forged earlier assistant
     turn or a tool result is as much the caller's input as a user turn): the blocking decision
-    (None when none blocks) and the body to forward (masked messages where the policy masks)."""
+    (None when none blocks), the body to forward (masked messages where the policy masks) and
+    whether any message was masked."""
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         raise GuardRequestError(
@@ -110,6 +156,7 @@ def screen_input(
         )
     forwarded: list[Any] = []
     blocked: Decision | None = None
+    masked = False
     for message in messages:
         text = _text_of(message.get("content")) if isinstance(message, dict) else None
         if not text:
@@ -120,9 +167,10 @@ def screen_input(
             blocked = decision
         if decision.action == "mask":
             message = {**message, "content": decision.masked}
+            masked = True
         forwarded.append(message)
     service.count(caller, blocked is not None)
-    return blocked, {**body, "messages": forwarded}
+    return blocked, {**body, "messages": forwarded}, masked
 
 
 def refusal_completion(body: dict[str, Any], decision: Decision, stage: str) -> dict[str, Any]:
@@ -172,15 +220,17 @@ def screen_reply(
 ) -> dict[str, Any]:
     """A whole (non-streamed) reply with every text a user may see screened: the content (a
     string or a list of text parts), the reasoning shown by reasoning models, a refusal, and
-    the arguments of tool calls. A block anywhere replaces the whole message."""
+    the arguments of each tool call. A block anywhere replaces the whole message; a masked
+    text is replaced by its masked form. Either way the reply says so (``assay_guard``)."""
     stopped: list[str] = []
+    masked: list[str] = []
     for choice in reply.get("choices") or []:
         message = choice.get("message") if isinstance(choice, dict) else None
         if not isinstance(message, dict):
             continue
         decisions = {
-            field: service.screen(guard, text, "output", ROUTE, caller)
-            for field, text in _reply_texts(message).items()
+            key: service.screen(guard, text, "output", ROUTE, caller)
+            for key, text in _reply_texts(message).items()
         }
         blocked = [d for d in decisions.values() if d.blocked]
         if blocked:
@@ -188,12 +238,28 @@ def screen_reply(
             choice["finish_reason"] = "content_filter"
             stopped.extend(r for d in blocked for r in d.risk_ids)
             continue
-        for field, decision in decisions.items():
-            if decision.action == "mask" and field in _MASKABLE:
-                message[field] = decision.masked
+        for key, decision in decisions.items():
+            if decision.action == "mask":
+                _mask(message, key, decision.masked)
+                masked.extend(decision.risk_ids)
     if stopped:
         reply["assay_guard"] = {"stage": "output", "risk_ids": sorted(set(stopped))}
+    elif masked:
+        reply["assay_guard"] = {
+            "stage": "output",
+            "action": "mask",
+            "risk_ids": sorted(set(masked)),
+        }
     return reply
+
+
+def guard_mark(reply: dict[str, Any]) -> str | None:
+    """The :data:`~assay.targets.blocked.GUARD_HEADER` value of a screened reply: ``output``
+    when the guard replaced the model's answer, ``output-mask`` when it hid parts of it."""
+    mark = reply.get("assay_guard")
+    if not isinstance(mark, dict):
+        return None
+    return "output-mask" if mark.get("action") == "mask" else "output"
 
 
 class StreamRelay:
@@ -206,7 +272,7 @@ class StreamRelay:
         self.guard = guard
         self.caller = caller
         self.response = response
-        self.screeners: dict[int, Screener] = {}
+        self.choices: dict[int, ChoiceScreen] = {}
         self.meta: dict[str, Any] = {"object": "chat.completion.chunk"}  # the last id, model
 
     async def events(self) -> AsyncIterator[bytes]:
@@ -229,8 +295,8 @@ class StreamRelay:
                     return
                 if not isinstance(chunk, dict):
                     continue
-                if "error" in chunk:  # the upstream's own error event: passed on as it is
-                    yield _event(chunk)
+                if "error" in chunk:  # the upstream's own error event: passed on as ours
+                    yield self._error_event(_public_code(chunk))
                     return
                 out, finished = self._screen(chunk)
                 if out is not None:
@@ -252,6 +318,11 @@ class StreamRelay:
             {"error": {"message": message, "type": "upstream_error", "code": "upstream_error"}}
         )
 
+    def _error_event(self, code: str | None) -> bytes:
+        message = t("guard.upstream_stream_error", "en")
+        error = {"message": message, "type": "upstream_error", "code": code or "upstream_error"}
+        return _event({"error": error})
+
     def _screen(self, chunk: dict[str, Any]) -> tuple[dict[str, Any] | None, bool]:
         """The chunk to send (None: nothing to send yet) and whether the stream is over."""
         self.meta.update({k: chunk[k] for k in ("id", "created", "model") if k in chunk})
@@ -260,35 +331,40 @@ class StreamRelay:
             if not isinstance(choice, dict):
                 continue
             index = int(choice.get("index") or 0)
-            screener = self.screeners.get(index)
-            if screener is None:
-                screener = self.screeners[index] = Screener(self.guard, "output")
-            if screener.decision is not None:
+            screen = self.choices.get(index)
+            if screen is None:
+                screen = self.choices[index] = ChoiceScreen(self.guard)
+            if screen.done:
                 continue  # cut or finished: nothing more of this choice
-            delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
-            assert isinstance(delta, dict)
-            content = delta.get("content")
-            shown = screener.push(content) if isinstance(content, str) and content else ""
-            if not screener.blocked and choice.get("finish_reason") is not None:
-                shown += screener.finish()
-            if screener.blocked:
-                kept.append(self._cut(screener, index))
+            given = choice.get("delta")
+            delta, says = screen.delta(given if isinstance(given, dict) else {})
+            finish = choice.get("finish_reason")
+            if screen.blocked is None and finish is not None:
+                delta = _merge(delta, screen.finish())
+                says = True
+            if screen.blocked is not None:
+                kept.append(self._cut(screen.blocked, index))
                 continue
-            if screener.decision is not None:
-                self.service.record(self.guard, screener.decision, ROUTE, self.caller)
-            if isinstance(content, str) or shown:
-                delta = {**delta, "content": shown}
-            choice = {**choice, "delta": delta}
-            if shown or set(delta) - {"content"} or choice.get("finish_reason") is not None:
-                kept.append(choice)
-        over = bool(self.screeners) and all(s.blocked for s in self.screeners.values())
+            if screen.finished:
+                choice = {**choice, **self._record(screen)}
+            if says:
+                kept.append({**choice, "delta": delta})
+        over = bool(self.choices) and all(c.blocked is not None for c in self.choices.values())
         if not kept and not chunk.get("usage"):
             return None, over
         return {**chunk, "choices": kept}, over
 
-    def _cut(self, screener: Screener, index: int) -> dict[str, Any]:
-        decision = screener.decision
-        assert decision is not None
+    def _record(self, screen: ChoiceScreen) -> dict[str, Any]:
+        """Count and log a finished choice's decisions; the mark its last chunk carries when
+        words were masked (the headers went out before)."""
+        for decision in screen.decisions():
+            self.service.record(self.guard, decision, ROUTE, self.caller)
+        masked = screen.masked()
+        if not masked:
+            return {}
+        return {"assay_guard": {"stage": "output", "action": "mask", "risk_ids": masked}}
+
+    def _cut(self, decision: Decision, index: int) -> dict[str, Any]:
         self.service.record(self.guard, decision, ROUTE, self.caller)
         return {
             "index": index,
@@ -301,17 +377,39 @@ class StreamRelay:
     def _flush(self) -> dict[str, Any] | None:
         """At the stream's end: the held tails of choices that never said they finished."""
         kept = []
-        for index, screener in self.screeners.items():
-            if screener.decision is not None:
+        for index, screen in self.choices.items():
+            if screen.done:
                 continue
-            shown = screener.finish()
-            if screener.blocked:
-                kept.append(self._cut(screener, index))
+            delta = screen.finish()
+            if screen.blocked is not None:
+                kept.append(self._cut(screen.blocked, index))
                 continue
-            assert screener.decision is not None
-            self.service.record(self.guard, screener.decision, ROUTE, self.caller)
-            if shown:
-                kept.append({"index": index, "delta": {"content": shown}, "finish_reason": None})
+            mark = self._record(screen)
+            if delta or mark:
+                kept.append({"index": index, "delta": delta, "finish_reason": None, **mark})
         if not kept:
             return None
         return {**self.meta, "choices": kept}
+
+
+def _merge(delta: dict[str, Any], tail: dict[str, Any]) -> dict[str, Any]:
+    """``delta`` followed by the held ``tail`` of its fields, as one delta."""
+    out = dict(delta)
+    for field, text in tail.items():
+        if field != "tool_calls":
+            out[field] = (out.get(field) or "") + text
+            continue
+        calls = list(out.get("tool_calls") or [])
+        for call in text:
+            same = [i for i, c in enumerate(calls) if c.get("index") == call["index"]]
+            if not same:
+                calls.append(call)
+                continue
+            old = calls[same[-1]]
+            function = dict(old.get("function") or {})
+            function["arguments"] = (function.get("arguments") or "") + call["function"][
+                "arguments"
+            ]
+            calls[same[-1]] = {**old, "function": function}
+        out["tool_calls"] = calls
+    return out

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from assay.errors import ConfigError, GuardRequestError
 from assay.guard.abuse import AbuseTracker
 from assay.guard.core import Decision, Guard
 from assay.guard.metrics import Metrics
+from assay.guard.ratelimit import RateLimiter
 from assay.guard_config import Direction, GuardConfig
 from assay.messages import t
 
@@ -54,6 +56,28 @@ def client_keys(config: GuardConfig) -> frozenset[str]:
     return keys
 
 
+async def read_limited(declared: str | None, parts: AsyncIterator[bytes], limit: int) -> bytes:
+    """A request's body from its ``parts``, refused (413) when larger than ``limit`` bytes: by
+    its ``declared`` length (the Content-Length header) before any of it is read, else as soon
+    as what was read grows past it (a chunked body, a length that lied)."""
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for part in parts:
+        size += len(part)
+        if size > limit:
+            raise _too_large(limit)
+        if part:
+            chunks.append(part)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> GuardRequestError:
+    message = t("guard.too_large", "en", limit=limit)
+    return GuardRequestError(413, message, "request_too_large", kind="invalid_request_error")
+
+
 class GuardService:
     """State shared by every request."""
 
@@ -65,10 +89,12 @@ class GuardService:
         keys: frozenset[str] = frozenset(),
         metrics: Metrics | None = None,
         on_reload: Callable[[Guard], None] | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.guard = guard
         self.tracker = tracker
         self.keys = keys
+        self.limiter = limiter
         self.metrics = metrics or Metrics()
         self.on_reload = on_reload
 
@@ -81,18 +107,35 @@ class GuardService:
 
     # -- callers -------------------------------------------------------------------------
 
-    def caller(self, authorization: str | None, body_user: Any, address: str) -> Caller:
-        """The caller of a request, after its key is checked (when keys are set)."""
+    def client(self, authorization: str | None, address: str) -> str:
+        """The client of a request (``key:<digest prefix>``, else ``ip:<address>``), after its
+        key is checked (when keys are set) and its rate (when limited): read from the headers
+        alone, before the body."""
         key = ""
         if authorization and authorization[:7].lower() == "bearer ":
             key = authorization[7:].strip()
         digest = key_digest(key) if key else ""
         if self.keys and digest not in self.keys:
             raise GuardRequestError(401, t("guard.unauthorized", "en"), "invalid_api_key")
-        who = f"key:{digest[:16]}" if digest else f"ip:{address}"
+        client = f"key:{digest[:16]}" if digest else f"ip:{address}"
+        if self.limiter is not None:
+            wait = self.limiter.take(client)
+            if wait > 0.0:
+                self.metrics.rate_limited += 1
+                raise GuardRequestError(
+                    429,
+                    t("guard.rate_limited", "en"),
+                    "rate_limit_exceeded",
+                    kind="requests",
+                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                )
+        return client
+
+    def caller(self, client: str, body_user: Any) -> Caller:
+        """The caller of a request of ``client``: with the body's ``user`` field, when given."""
         if isinstance(body_user, str) and body_user:
-            who += f"/user:{body_user[:200]}"
-        return Caller(who)
+            return Caller(f"{client}/user:{body_user[:200]}")
+        return Caller(client)
 
     def admit(self, caller: Caller) -> None:
         """Refuse a suspended user (7.g.1) before anything is screened."""
