@@ -125,19 +125,67 @@ class Featurizer:
                 counts += more_counts
         return Batch(n_docs=len(texts), families=tuple(families), counts=counts)
 
+    def single(self, text: str) -> Batch:
+        """The features of one text read alone: the buckets of ``batch([text])``, in one
+        family holding every n-gram order (in the same order), computed in fewer array passes
+        (one bucket mixing for all orders at once). The guard's path: one request, one text."""
+        return self.single_codepoints(self.codepoints([text])[0])
+
+    def single_codepoints(self, cps: U64) -> Batch:
+        """:meth:`single` of a text already normalized as :attr:`normalizer` does it (its
+        code points, e.g. from a normalization shared with the keyword engine)."""
+        if len(cps) and bool((cps == _BARRIER).any()):  # a barrier would cut it: the long way
+            families, counts = self._families_of(cps, np.zeros(len(cps), dtype=np.int64), 1, 0)
+            return Batch(n_docs=1, families=tuple(families), counts=counts)
+        hashes: list[U64] = []
+        salts: list[int] = []
+        self._orders(cps, self.config.char_orders, 0, hashes, salts)
+        if self.config.word_orders:
+            self._orders(
+                _word_hashes(cps, self._weights), self.config.word_orders, 100, hashes, salts
+            )
+        if not hashes:
+            return Batch(n_docs=1, families=(), counts=np.zeros(1, dtype=np.int64))
+        joined = np.concatenate(hashes)
+        mixed = np.repeat(np.array(salts, dtype=np.uint64), [len(h) for h in hashes])
+        buckets = self._mix(joined, mixed)
+        family = Family(buckets, np.zeros(len(buckets), dtype=np.int64))
+        return Batch(n_docs=1, families=(family,), counts=np.array([len(buckets)], dtype=np.int64))
+
+    @staticmethod
+    def _orders(
+        units: U64, orders: tuple[int, ...], salt: int, hashes: list[U64], salts: list[int]
+    ) -> None:
+        """The n-gram hashes of ``units`` (one text's code points or words) for each order in
+        ``orders``, each order's from the one below: ``h[n][i] = h[n-1][i] * P + u[i+n-1]``."""
+        h = units
+        for n in range(1, max(orders, default=0) + 1):
+            if n > 1:
+                h = h[:-1] * _PRIME + units[n - 1 :]  # both empty once the text is too short
+            if n in orders:
+                hashes.append(h)
+                salts.append(salt + n)
+
     def _families(self, texts: Sequence[str], salt: int) -> tuple[list[Family], I64]:
         cps, docs = self.codepoints(texts)
+        return self._families_of(cps, docs, len(texts), salt)
+
+    def _families_of(self, cps: U64, docs: I64, n_docs: int, salt: int) -> tuple[list[Family], I64]:
         inside = cps != _BARRIER
         families = [self._chars(cps, docs, inside, n, salt) for n in self.config.char_orders]
         if self.config.word_orders:
             families += self._words(cps, docs, salt)
-        counts = np.zeros(len(texts), dtype=np.int64)
+        counts = np.zeros(n_docs, dtype=np.int64)
         for family in families:
-            counts += np.bincount(family.docs, minlength=len(texts))
+            counts += np.bincount(family.docs, minlength=n_docs)
         return families, counts
 
     def _bucket(self, h: U64, salt: int) -> I64:
-        h = (h ^ np.uint64(salt)) * _MIX
+        return self._mix(h, np.uint64(salt))
+
+    def _mix(self, h: U64, salt: U64 | np.uint64) -> I64:
+        """Salted hashes mixed and cut to buckets (``salt`` one for all, or one per hash)."""
+        h = (h ^ salt) * _MIX
         h ^= h >> np.uint64(29)
         h *= _PRIME
         return (h >> self._shift).astype(np.int64)
@@ -184,6 +232,22 @@ class Featurizer:
             keep = np.flatnonzero(same)
             out.append(Family(self._bucket(h[keep], salt + 100 + n), word_docs[:count][keep]))
         return out
+
+
+def _word_hashes(cps: U64, weights: U64) -> U64:
+    """The hash of every word (a run of ASCII letters and digits) of one text, in order: the
+    sum of its characters times their position weights, plus the word salt (as ``_words``)."""
+    letter = ((cps - np.uint64(0x61)) < 26) | ((cps - np.uint64(0x30)) < 10)
+    positions = np.flatnonzero(letter)
+    if not len(positions):
+        return np.zeros(0, dtype=np.uint64)
+    breaks = np.flatnonzero(np.diff(positions) != 1) + 1  # where a new word starts
+    cuts = np.concatenate(([0], breaks))
+    lengths = np.diff(np.concatenate((cuts, [len(positions)])))
+    offset = np.arange(len(positions)) - np.repeat(cuts, lengths)
+    terms = cps[positions] * weights[offset % _POSITIONS]
+    words: U64 = np.add.reduceat(terms, cuts) + _WORD_SALT
+    return words
 
 
 def _position_weights() -> U64:

@@ -84,9 +84,21 @@ class LinearModel:
 
     def logits(self, batch: Batch) -> npt.NDArray[np.float64]:
         """``(documents, labels)`` decision values of a featurized batch."""
-        sums = np.zeros((batch.n_docs, len(self.labels)), dtype=np.float64)
-        for family in batch.families:
-            _add_segment_sums(sums, self.weights, family.buckets, family.docs)
+        if (
+            batch.n_docs == 1 and batch.families
+        ):  # one text (the guard's case): one gather and one sum
+            families = batch.families
+            buckets = (
+                families[0].buckets
+                if len(families) == 1
+                else np.concatenate([f.buckets for f in families])
+            )
+            rows = np.take(self.weights, buckets, axis=0)
+            sums = np.einsum("ij->j", rows).astype(np.float64)[None, :]
+        else:
+            sums = np.zeros((batch.n_docs, len(self.labels)), dtype=np.float64)
+            for family in batch.families:
+                _add_segment_sums(sums, self.weights, family.buckets, family.docs)
         logits: npt.NDArray[np.float64] = sums * batch.scale()[:, None] + self.bias
         return logits
 
