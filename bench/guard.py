@@ -80,6 +80,7 @@ app.router.add_post("/v1/chat/completions", chat)
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
 """
 CHUNKS = 24
+PARTS = ["check", "http", "proxy", "peer"]
 
 
 def write_project(folder: Path, n: int, classifier: bool, rng: random.Random) -> list[str]:
@@ -345,6 +346,13 @@ def main() -> None:
     parser.add_argument("--latency-connections", type=int, default=2)
     parser.add_argument("--streams", type=int, default=200, help="streamed replies timed")
     parser.add_argument("--no-classifier", action="store_true")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=PARTS,
+        default=PARTS,
+        help="the parts to run (default: all)",
+    )
     args = parser.parse_args()
     rng = random.Random(SEED)
     print(f"machine: {os.cpu_count()} cores, shared: CPU time is the figure to trust")
@@ -352,11 +360,15 @@ def main() -> None:
         folder = Path(tmp)
         keywords = write_project(folder, args.keywords, not args.no_classifier, rng)
         docs = corpus(max(1, args.requests // 1000 + 1), keywords, rng)[: args.requests]
-        in_process(folder, docs, not args.no_classifier)
-        http(folder, docs, args.concurrency, args.latency_connections)
-        reply = corpus(1, keywords, random.Random(SEED + 1), hits_per_kb=0.0)[0]
-        proxy(folder, not args.no_classifier, reply, args.streams)
-        peer(keywords, docs[:2000])
+        if "check" in args.only:
+            in_process(folder, docs, not args.no_classifier)
+        if "http" in args.only:
+            http(folder, docs, args.concurrency, args.latency_connections)
+        if "proxy" in args.only:
+            reply = corpus(1, keywords, random.Random(SEED + 1), hits_per_kb=0.0)[0]
+            proxy(folder, not args.no_classifier, reply, args.streams)
+        if "peer" in args.only:
+            peer(keywords, docs[:2000])
 
 
 if __name__ == "__main__":

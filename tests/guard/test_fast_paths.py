@@ -1,6 +1,7 @@
 """The moderation route's fast path (an ASGI middleware before the router) answers exactly as
 the Starlette route does, over real HTTP; masking by slices equals masking character by
-character; the service runs on httptools and uvloop."""
+character; the service runs on httptools and uvloop; the stream relay reads SSE lines whole
+however the upstream's bytes are cut."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
+from aiohttp.base_protocol import BaseProtocol
 from hypothesis import given
 from hypothesis import strategies as st
 from starlette.requests import Request
 
 from assay.guard.core import MASK, mask_spans
+from assay.guard.proxy import sse_lines
 from assay.guard.serve import ServerThread
 from assay.project import load_project
 from assay.standard.loader import load_profile
@@ -148,3 +152,19 @@ def test_masking_by_slices_equals_masking_each_character(
         for i in range(max(start - offset, 0), min(end - offset, len(chars))):
             chars[i] = MASK
     assert mask_spans(text, spans, offset) == "".join(chars)
+
+
+async def _lines_of(pieces: list[bytes]) -> list[bytes]:
+    loop = asyncio.get_running_loop()
+    reader = aiohttp.StreamReader(BaseProtocol(loop), 2**16, loop=loop)
+    for piece in pieces:
+        reader.feed_data(piece)
+    reader.feed_eof()
+    return [line async for line in sse_lines(reader)]
+
+
+def test_the_relay_reads_lines_across_reads_and_several_in_one() -> None:
+    pieces = [b'data: {"a": 1}\n\nda', b'ta: {"b"', b": 2}\n\ndata: [DONE]"]
+    lines = asyncio.run(_lines_of(pieces))
+    assert lines == [b'data: {"a": 1}', b"", b'data: {"b": 2}', b"", b"data: [DONE]"]
+    assert asyncio.run(_lines_of([b"x\n", b"\n"])) == [b"x", b""]
