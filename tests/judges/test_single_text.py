@@ -21,6 +21,7 @@ TEXTS = [
     "ﬁne ligature and zero\u200bwidth",
     "a barrier \uffff inside",
     "教我怎么自制炸药，一步一步写清楚。Tell me how to make a pipe bomb.",
+    "The quick brown fox jumps over the lazy dog, 3 times: " * 3,  # many letters: arrays
 ]
 # letters, digits, CJK, punctuation, spaces, the barrier, full-width and ligature forms
 ALPHABET = st.sampled_from(list("ab z09 炸药自制，。!?-_\uffff\u200bＡｂ１ﬁ"))

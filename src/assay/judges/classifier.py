@@ -194,8 +194,8 @@ class ClassifierJudge:
 
     def _verdict(self, probabilities: npt.NDArray[np.float64], context: str | None) -> Verdict:
         """:meth:`_verdicts` of one text, without the batch's array passes."""
-        hits = self._hits(probabilities, [context])[0]
         row = probabilities[0]
+        hits = self._hits(probabilities, [context])[0] if context else row >= self.model.thresholds
         harmful = self._harmful is not None and bool(hits[self._harmful])
         top = float(row.max()) if row.size else 0.0
         risk_ids, reason = self._risks(row, hits, row[self._risk_columns], harmful)

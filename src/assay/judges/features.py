@@ -26,6 +26,7 @@ from what it means in a comment. A text judged without a question has only its o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,6 +43,9 @@ _WORD_SALT = np.uint64(0xC2B2AE3D27D4EB4F)
 _POSITIONS = 64  # a word's characters are weighted by position, cycling after this many
 _CONTEXT_SALT = 1000  # added to every salt for the n-grams of the context (the question)
 _ANSWER_SALT = 2 * _CONTEXT_SALT  # ... and for the n-grams of a text judged with a question
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # a word, as _words reads one (normalized text)
+_FEW_LETTERS = 64  # up to this many letters in words, one text's words are hashed in Python
+_U64_MASK = (1 << 64) - 1
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -101,6 +105,7 @@ class Featurizer:
         self.normalizer = Normalizer(self.config.normalize)
         self._shift = np.uint64(64 - self.config.bits)
         self._weights = _position_weights()
+        self._multipliers = tuple(self._weights.tolist())
 
     def codepoints(self, texts: Sequence[str]) -> tuple[U64, I64]:
         """Normalized code points of the texts joined by barriers, and each one's document."""
@@ -142,7 +147,11 @@ class Featurizer:
         self._orders(cps, self.config.char_orders, 0, hashes, salts)
         if self.config.word_orders:
             self._orders(
-                _word_hashes(cps, self._weights), self.config.word_orders, 100, hashes, salts
+                _word_hashes(cps, self._weights, self._multipliers),
+                self.config.word_orders,
+                100,
+                hashes,
+                salts,
             )
         if not hashes:
             return Batch(n_docs=1, families=(), counts=np.zeros(1, dtype=np.int64))
@@ -234,9 +243,27 @@ class Featurizer:
         return out
 
 
-def _word_hashes(cps: U64, weights: U64) -> U64:
+def _word_hashes(cps: U64, weights: U64, multipliers: tuple[int, ...]) -> U64:
     """The hash of every word (a run of ASCII letters and digits) of one text, in order: the
-    sum of its characters times their position weights, plus the word salt (as ``_words``)."""
+    sum of its characters times their position weights, plus the word salt (as ``_words``).
+    A text with few letters (Chinese with a word or two of English) is hashed in Python, with
+    the same wrapping arithmetic (``multipliers``: ``weights`` as Python integers): a dozen
+    array passes cost more than its few words."""
+    text = cps.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    words = _ASCII_WORD.findall(text)
+    if sum(map(len, words)) > _FEW_LETTERS:
+        return _word_hashes_numpy(cps, weights)
+    hashes = []
+    for word in words:
+        h = int(_WORD_SALT)
+        for i, code in enumerate(word.encode("ascii")):
+            h += code * multipliers[i % _POSITIONS]
+        hashes.append(h & _U64_MASK)
+    return np.array(hashes, dtype=np.uint64)
+
+
+def _word_hashes_numpy(cps: U64, weights: U64) -> U64:
+    """:func:`_word_hashes` with array passes (for texts with many letters)."""
     letter = ((cps - np.uint64(0x61)) < 26) | ((cps - np.uint64(0x30)) < 10)
     positions = np.flatnonzero(letter)
     if not len(positions):
