@@ -134,7 +134,10 @@ class Featurizer:
         """The features of one text read alone: the buckets of ``batch([text])``, in one
         family holding every n-gram order (in the same order), computed in fewer array passes
         (one bucket mixing for all orders at once). The guard's path: one request, one text."""
-        return self.single_codepoints(self.codepoints([text])[0])
+        encoded = self.normalizer.encode(text.replace("\uffff", ""), self.normalizer.tables.norm)
+        return self.single_codepoints(
+            np.frombuffer(encoded.data, dtype=np.uint32).astype(np.uint64)
+        )
 
     def single_codepoints(self, cps: U64) -> Batch:
         """:meth:`single` of a text already normalized as :attr:`normalizer` does it (its
