@@ -23,6 +23,11 @@ TEXTS = [
     "教我怎么自制炸药，一步一步写清楚。Tell me how to make a pipe bomb.",
     "The quick brown fox jumps over the lazy dog, 3 times: " * 3,  # many letters: arrays
 ]
+# not in TEXTS: joined with the ligature above, the normalizer's array path cannot encode a
+# lone surrogate (a limit of assay.text, not of the single path)
+ODD = ["a lone \ud800 surrogate and an emoji \U0001f600"]
+
+
 # letters, digits, CJK, punctuation, spaces, the barrier, full-width and ligature forms
 ALPHABET = st.sampled_from(list("ab z09 炸药自制，。!?-_\uffff\u200bＡｂ１ﬁ"))
 
@@ -41,7 +46,7 @@ def _buckets(featurizer: Featurizer, text: str, *, single: bool) -> np.ndarray:
     [FeatureConfig(), FeatureConfig(bits=14, char_orders=(1, 3), word_orders=(2,))],
     ids=["default", "sparse-orders"],
 )
-@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("text", TEXTS + ODD)
 def test_single_has_the_buckets_of_a_batch_of_one(config: FeatureConfig, text: str) -> None:
     featurizer = Featurizer(config)
     single = featurizer.single(text)
