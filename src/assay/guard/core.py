@@ -197,9 +197,17 @@ class Guard:
 def mask_spans(text: str, spans: Iterable[tuple[int, int]], offset: int = 0) -> str:
     """``text`` with every character inside one of ``spans`` (indices into a longer text that
     ``text`` starts at ``offset`` of) replaced by :data:`MASK`."""
-    chars = list(text)
-    size = len(chars)
-    for start, end in spans:
-        for i in range(max(start - offset, 0), min(end - offset, size)):
-            chars[i] = MASK
-    return "".join(chars)
+    size = len(text)
+    cuts = sorted((max(s - offset, 0), min(e - offset, size)) for s, e in spans)
+    pieces: list[str] = []
+    at = 0  # everything before it is written
+    for start, end in cuts:
+        start = max(start, at)
+        if end <= start:
+            continue
+        pieces += (text[at:start], MASK * (end - start))
+        at = end
+    if not pieces:
+        return text
+    pieces.append(text[at:])
+    return "".join(pieces)

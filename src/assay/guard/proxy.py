@@ -262,6 +262,19 @@ def guard_mark(reply: dict[str, Any]) -> str | None:
     return "output-mask" if mark.get("action") == "mask" else "output"
 
 
+async def sse_lines(content: aiohttp.StreamReader) -> AsyncIterator[bytes]:
+    """The lines of a streamed body as they arrive: one read for all the lines that came
+    together, where iterating the reader awaits a read per line."""
+    rest = b""
+    async for data in content.iter_any():
+        lines = (rest + data).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line
+    if rest:
+        yield rest
+
+
 class StreamRelay:
     """Relays one upstream SSE stream through a screener per choice."""
 
@@ -277,7 +290,7 @@ class StreamRelay:
 
     async def events(self) -> AsyncIterator[bytes]:
         try:
-            async for raw in self.response.content:
+            async for raw in sse_lines(self.response.content):
                 line = raw.strip()
                 if not line.startswith(b"data:"):
                     continue

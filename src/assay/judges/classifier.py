@@ -187,7 +187,30 @@ class ClassifierJudge:
     def judge(self, text: str, *, context: str | None = None) -> Verdict:
         """Judge one text (with ``context``, the question it answers, when the model reads
         contexts)."""
-        return self._verdicts(self._probabilities([text], [context]), [context])[0]
+        if context and self.reads_context:
+            return self._verdicts(self._probabilities([text], [context]), [context])[0]
+        probabilities = self.model.probabilities(self.featurizer.single(text))
+        return self._verdict(probabilities, context)
+
+    def _verdict(self, probabilities: npt.NDArray[np.float64], context: str | None) -> Verdict:
+        """:meth:`_verdicts` of one text, without the batch's array passes."""
+        row = probabilities[0]
+        hits = self._hits(probabilities, [context])[0] if context else row >= self.model.thresholds
+        harmful = self._harmful is not None and bool(hits[self._harmful])
+        top = float(row.max()) if row.size else 0.0
+        risk_ids, reason = self._risks(row, hits, row[self._risk_columns], harmful)
+        band = self.uncertain_band
+        return Verdict.model_construct(  # every field is built here, already valid
+            judge=self.spec,
+            flagged=bool(hits.any()),
+            risk_ids=risk_ids,
+            score=top,
+            refused=None,
+            uncertain=band is not None and band[0] <= top < band[1],
+            evidence=(),
+            reason=reason,
+            at=datetime.now(UTC),
+        )
 
     def judge_many(
         self, texts: Sequence[str], *, contexts: Sequence[str | None] | None = None

@@ -26,6 +26,7 @@ from what it means in a comment. A text judged without a question has only its o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,6 +43,9 @@ _WORD_SALT = np.uint64(0xC2B2AE3D27D4EB4F)
 _POSITIONS = 64  # a word's characters are weighted by position, cycling after this many
 _CONTEXT_SALT = 1000  # added to every salt for the n-grams of the context (the question)
 _ANSWER_SALT = 2 * _CONTEXT_SALT  # ... and for the n-grams of a text judged with a question
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # a word, as _words reads one (normalized text)
+_FEW_LETTERS = 64  # up to this many letters in words, one text's words are hashed in Python
+_U64_MASK = (1 << 64) - 1
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -101,6 +105,7 @@ class Featurizer:
         self.normalizer = Normalizer(self.config.normalize)
         self._shift = np.uint64(64 - self.config.bits)
         self._weights = _position_weights()
+        self._multipliers = tuple(self._weights.tolist())
 
     def codepoints(self, texts: Sequence[str]) -> tuple[U64, I64]:
         """Normalized code points of the texts joined by barriers, and each one's document."""
@@ -125,19 +130,74 @@ class Featurizer:
                 counts += more_counts
         return Batch(n_docs=len(texts), families=tuple(families), counts=counts)
 
+    def single(self, text: str) -> Batch:
+        """The features of one text read alone: the buckets of ``batch([text])``, in one
+        family holding every n-gram order (in the same order), computed in fewer array passes
+        (one bucket mixing for all orders at once). The guard's path: one request, one text."""
+        encoded = self.normalizer.encode(text.replace("\uffff", ""), self.normalizer.tables.norm)
+        return self.single_codepoints(
+            np.frombuffer(encoded.data, dtype=np.uint32).astype(np.uint64)
+        )
+
+    def single_codepoints(self, cps: U64) -> Batch:
+        """:meth:`single` of a text already normalized as :attr:`normalizer` does it (its
+        code points, e.g. from a normalization shared with the keyword engine)."""
+        if len(cps) and bool((cps == _BARRIER).any()):  # a barrier would cut it: the long way
+            families, counts = self._families_of(cps, np.zeros(len(cps), dtype=np.int64), 1, 0)
+            return Batch(n_docs=1, families=tuple(families), counts=counts)
+        hashes: list[U64] = []
+        salts: list[int] = []
+        self._orders(cps, self.config.char_orders, 0, hashes, salts)
+        if self.config.word_orders:
+            self._orders(
+                _word_hashes(cps, self._weights, self._multipliers),
+                self.config.word_orders,
+                100,
+                hashes,
+                salts,
+            )
+        if not hashes:
+            return Batch(n_docs=1, families=(), counts=np.zeros(1, dtype=np.int64))
+        joined = np.concatenate(hashes)
+        mixed = np.repeat(np.array(salts, dtype=np.uint64), [len(h) for h in hashes])
+        buckets = self._mix(joined, mixed)
+        family = Family(buckets, np.zeros(len(buckets), dtype=np.int64))
+        return Batch(n_docs=1, families=(family,), counts=np.array([len(buckets)], dtype=np.int64))
+
+    @staticmethod
+    def _orders(
+        units: U64, orders: tuple[int, ...], salt: int, hashes: list[U64], salts: list[int]
+    ) -> None:
+        """The n-gram hashes of ``units`` (one text's code points or words) for each order in
+        ``orders``, each order's from the one below: ``h[n][i] = h[n-1][i] * P + u[i+n-1]``."""
+        h = units
+        for n in range(1, max(orders, default=0) + 1):
+            if n > 1:
+                h = h[:-1] * _PRIME + units[n - 1 :]  # both empty once the text is too short
+            if n in orders:
+                hashes.append(h)
+                salts.append(salt + n)
+
     def _families(self, texts: Sequence[str], salt: int) -> tuple[list[Family], I64]:
         cps, docs = self.codepoints(texts)
+        return self._families_of(cps, docs, len(texts), salt)
+
+    def _families_of(self, cps: U64, docs: I64, n_docs: int, salt: int) -> tuple[list[Family], I64]:
         inside = cps != _BARRIER
         families = [self._chars(cps, docs, inside, n, salt) for n in self.config.char_orders]
         if self.config.word_orders:
             families += self._words(cps, docs, salt)
-        counts = np.zeros(len(texts), dtype=np.int64)
+        counts = np.zeros(n_docs, dtype=np.int64)
         for family in families:
-            counts += np.bincount(family.docs, minlength=len(texts))
+            counts += np.bincount(family.docs, minlength=n_docs)
         return families, counts
 
     def _bucket(self, h: U64, salt: int) -> I64:
-        h = (h ^ np.uint64(salt)) * _MIX
+        return self._mix(h, np.uint64(salt))
+
+    def _mix(self, h: U64, salt: U64 | np.uint64) -> I64:
+        """Salted hashes mixed and cut to buckets (``salt`` one for all, or one per hash)."""
+        h = (h ^ salt) * _MIX
         h ^= h >> np.uint64(29)
         h *= _PRIME
         return (h >> self._shift).astype(np.int64)
@@ -184,6 +244,40 @@ class Featurizer:
             keep = np.flatnonzero(same)
             out.append(Family(self._bucket(h[keep], salt + 100 + n), word_docs[:count][keep]))
         return out
+
+
+def _word_hashes(cps: U64, weights: U64, multipliers: tuple[int, ...]) -> U64:
+    """The hash of every word (a run of ASCII letters and digits) of one text, in order: the
+    sum of its characters times their position weights, plus the word salt (as ``_words``).
+    A text with few letters (Chinese with a word or two of English) is hashed in Python, with
+    the same wrapping arithmetic (``multipliers``: ``weights`` as Python integers): a dozen
+    array passes cost more than its few words."""
+    text = cps.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    words = _ASCII_WORD.findall(text)
+    if sum(map(len, words)) > _FEW_LETTERS:
+        return _word_hashes_numpy(cps, weights)
+    hashes = []
+    for word in words:
+        h = int(_WORD_SALT)
+        for i, code in enumerate(word.encode("ascii")):
+            h += code * multipliers[i % _POSITIONS]
+        hashes.append(h & _U64_MASK)
+    return np.array(hashes, dtype=np.uint64)
+
+
+def _word_hashes_numpy(cps: U64, weights: U64) -> U64:
+    """:func:`_word_hashes` with array passes (for texts with many letters)."""
+    letter = ((cps - np.uint64(0x61)) < 26) | ((cps - np.uint64(0x30)) < 10)
+    positions = np.flatnonzero(letter)
+    if not len(positions):
+        return np.zeros(0, dtype=np.uint64)
+    breaks = np.flatnonzero(np.diff(positions) != 1) + 1  # where a new word starts
+    cuts = np.concatenate(([0], breaks))
+    lengths = np.diff(np.concatenate((cuts, [len(positions)])))
+    offset = np.arange(len(positions)) - np.repeat(cuts, lengths)
+    terms = cps[positions] * weights[offset % _POSITIONS]
+    words: U64 = np.add.reduceat(terms, cuts) + _WORD_SALT
+    return words
 
 
 def _position_weights() -> U64:

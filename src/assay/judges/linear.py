@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,10 +85,24 @@ class LinearModel:
 
     def logits(self, batch: Batch) -> npt.NDArray[np.float64]:
         """``(documents, labels)`` decision values of a featurized batch."""
+        if batch.n_docs == 1 and batch.families:
+            return self._logits_of_one(batch)
         sums = np.zeros((batch.n_docs, len(self.labels)), dtype=np.float64)
         for family in batch.families:
             _add_segment_sums(sums, self.weights, family.buckets, family.docs)
         logits: npt.NDArray[np.float64] = sums * batch.scale()[:, None] + self.bias
+        return logits
+
+    def _logits_of_one(self, batch: Batch) -> npt.NDArray[np.float64]:
+        """:meth:`logits` of one text (the guard's case): one gather and one sum of its rows."""
+        families = batch.families
+        if len(families) == 1:
+            buckets = families[0].buckets
+        else:
+            buckets = np.concatenate([f.buckets for f in families])
+        sums = np.einsum("ij->j", np.take(self.weights, buckets, axis=0)).astype(np.float64)
+        scale = 1.0 / math.sqrt(len(buckets)) if len(buckets) else 0.0
+        logits: npt.NDArray[np.float64] = (sums * scale + self.bias)[None, :]
         return logits
 
     def probabilities(self, batch: Batch) -> npt.NDArray[np.float64]:
