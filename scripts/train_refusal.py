@@ -176,7 +176,9 @@ def card(info: RefusalModelInfo) -> str:
             lines.append(f"| {name} | {g['group']} | {g['n']} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "Measured again, with the misjudged replies by pattern, by `bench/judges.py`.",
+        "Measured again, with the misjudged replies by pattern, by `bench/judges.py`. Changes to",
+        "the rules and the data are decided on the train side alone, by k-fold cross-validation",
+        "(`scripts/replies/cv_refusal.py`; figures in `data/replies/README.md`).",
         "",
     ]
     return "\n".join(lines)
