@@ -20,6 +20,7 @@ import dataclasses
 import hashlib
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,7 @@ from assay.judges.refusal.evaluate import LabelledReply, evaluate  # noqa: E402
 from assay.judges.refusal.model import (  # noqa: E402
     HEAD,
     TAIL,
+    Design,
     RefusalModel,
     RefusalModelInfo,
     dense_names,
@@ -40,7 +42,7 @@ from assay.judges.refusal.model import (  # noqa: E402
     fit,
     save,
 )
-from assay.judges.refusal.sets import reply_sets  # noqa: E402
+from assay.judges.refusal.sets import SetRow, reply_sets  # noqa: E402
 
 OUT = ROOT / "src" / "assay" / "judges" / "data" / "refusal"
 
@@ -48,33 +50,20 @@ OUT = ROOT / "src" / "assay" / "judges" / "data" / "refusal"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--steps", type=int, default=600)
-    parser.add_argument("--l2", type=float, default=1e-5)
+    parser.add_argument("--steps", type=int, default=STEPS)
+    parser.add_argument("--l2", type=float, default=L2)
     args = parser.parse_args()
     sets = reply_sets(ROOT / "data" / "replies", args.shared)
-    train = [r for rows in sets.values() for r in rows if not r.heldout]
-    rows = [r.reply for r in train if r.reply.refused is not None or r.reply.label == "partial"]
+    rows = training_rows(sets)
     rules = RefusalJudge(use_model=False)
-    rows += openings(rows, rules)
-    print(f"training on {len(rows)} replies (with short openings) from {', '.join(sets)}")
-    analysed = [rules.analyse(r.response, r.question) for r in rows]
-    info = RefusalModelInfo()
-    featurizer = Featurizer(info.features)
-    keys = dense_names([a for a, _ in analysed])
-    d = design(featurizer, keys, [a for a, _ in analysed], [f for _, f in analysed])
-    labels = np.array([r.label == "refusal" for r in rows])
-    weights = _balance(rows, labels)
-    size = 2 * info.features.size
-    w, b = fit(d, labels, weights, size, l2=args.l2, steps=args.steps)
+    prepared = prepare(rows, rules)
+    print(f"training on {len(prepared.rows)} replies (with short openings) from {', '.join(sets)}")
+    info, w, b = fit_prepared(prepared, None, steps=args.steps, l2=args.l2)
     info = info.model_copy(
         update={
-            "dense": keys,
             "training": {
-                "replies": len(rows),
-                "refusals": int(labels.sum()),
+                **info.training,
                 "sets": {name: sum(1 for r in rs if not r.heldout) for name, rs in sets.items()},
-                "steps": args.steps,
-                "l2": args.l2,
             },
         }
     )
@@ -96,6 +85,56 @@ def main() -> None:
     info = info.model_copy(update={"heldout": figures})
     save(info, w, b, OUT)
     (OUT / "MODEL_CARD.md").write_text(card(info), encoding="utf-8")
+
+
+STEPS, L2 = 600, 1e-5
+
+
+def training_rows(sets: dict[str, list[SetRow]]) -> list[LabelledReply]:
+    """The train side of every set: refusals, answers, leaks and partials."""
+    train = [r for rows in sets.values() for r in rows if not r.heldout]
+    return [r.reply for r in train if r.reply.refused is not None or r.reply.label == "partial"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Training replies (with their short openings), read by the rules, as one design."""
+
+    rows: list[LabelledReply]
+    design: Design
+    dense: tuple[str, ...]
+
+
+def prepare(rows: list[LabelledReply], rules: RefusalJudge) -> Prepared:
+    rows = rows + openings(rows, rules)
+    analysed = [rules.analyse(r.response, r.question) for r in rows]
+    featurizer = Featurizer(RefusalModelInfo().features)
+    keys = dense_names([a for a, _ in analysed])
+    d = design(featurizer, keys, [a for a, _ in analysed], [f for _, f in analysed])
+    return Prepared(rows, d, keys)
+
+
+def fit_prepared(
+    prepared: Prepared, pick: np.ndarray | None, *, steps: int = STEPS, l2: float = L2
+) -> tuple[RefusalModelInfo, np.ndarray, float]:
+    """Fit on the prepared rows (only those in ``pick``, a boolean mask, when given)."""
+    rows, d = prepared.rows, prepared.design
+    if pick is not None:
+        rows = [r for r, keep in zip(rows, pick, strict=True) if keep]
+        d = subset(d, pick)
+    info = RefusalModelInfo(dense=prepared.dense)
+    labels = np.array([r.label == "refusal" for r in rows])
+    weights = _balance(rows, labels)
+    w, b = fit(d, labels, weights, 2 * info.features.size, l2=l2, steps=steps)
+    training = {"replies": len(rows), "refusals": int(labels.sum()), "steps": steps, "l2": l2}
+    return info.model_copy(update={"training": training}), w, b
+
+
+def subset(d: Design, pick: np.ndarray) -> Design:
+    """The design of the rows in ``pick`` (a boolean mask), renumbered."""
+    index = np.cumsum(pick) - 1
+    keep = pick[d.rows]
+    return Design(index[d.rows[keep]], d.cols[keep], d.vals[keep], d.dense[pick])
 
 
 def card(info: RefusalModelInfo) -> str:
@@ -137,7 +176,9 @@ def card(info: RefusalModelInfo) -> str:
             lines.append(f"| {name} | {g['group']} | {g['n']} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "Measured again, with the misjudged replies by pattern, by `bench/judges.py`.",
+        "Measured again, with the misjudged replies by pattern, by `bench/judges.py`. Changes to",
+        "the rules and the data are decided on the train side alone, by k-fold cross-validation",
+        "(`scripts/replies/cv_refusal.py`; figures in `data/replies/README.md`).",
         "",
     ]
     return "\n".join(lines)

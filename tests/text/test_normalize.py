@@ -131,6 +131,21 @@ def test_traditional_table_is_complete_for_common_characters() -> None:
     assert len(table) > 4000
 
 
+def test_folding_twice_changes_nothing() -> None:
+    """OpenCC's table maps 麼 to 么 and 么 to its variant 幺: folded in one pass, a traditional
+    怎麼 read 怎么 and a simplified 怎么 read 怎幺, and the two never met (a keyword, or a
+    refusal phrase, written in one script missed the other)."""
+    import numpy as np
+
+    norm = Normalizer()
+    table = norm.tables.norm
+    moved = np.flatnonzero(table[table] != table)
+    assert [chr(int(c)) for c in moved] == []
+    assert norm.normalize("怎麼").text == norm.normalize("怎么").text == "怎幺"
+    assert norm.normalize("什麽").text == norm.normalize("什么").text
+    assert norm.normalize("薴").text == norm.normalize("苧").text == norm.normalize("苎").text
+
+
 def test_opencc_phrase_mode() -> None:
     pytest.importorskip("opencc")
     chars = Normalizer(NormalizeOptions(t2s="chars")).normalize("乾隆年間").text

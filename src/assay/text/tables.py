@@ -159,7 +159,7 @@ def _folder(steps: FoldSteps, data: dict[str, Any]) -> Any:
     if steps.strip_marks:  # "à" to "a", as marks on their own are dropped
         chain.append(_by_code(data["bases"]))
     if steps.t2s:
-        chain.append({ord(k): v for k, v in data["t2s"].items()})
+        chain.append(_closed(data["t2s"]))
     if steps.confusables:
         chain.append({ord(k): v for k, v in data["confusables"].items()})
 
@@ -169,6 +169,21 @@ def _folder(steps: FoldSteps, data: dict[str, Any]) -> Any:
         return text
 
     return fold
+
+
+def _closed(mapping: dict[str, str]) -> dict[int, str]:
+    """A one-character map followed to its end, as a translate table: OpenCC's tables map 麼
+    to 么 and also 么 to its variant 幺, so one pass folded a traditional 怎麼 to 怎么 and a
+    simplified 怎么 to 怎幺, and the two never met. Every chain now ends where its last link
+    does (麼, 麽 and 么 all fold to 幺), so folding twice changes nothing."""
+    out: dict[int, str] = {}
+    for source, target in mapping.items():
+        seen = {source}
+        while len(target) == 1 and target in mapping and target not in seen:
+            seen.add(target)
+            target = mapping[target]
+        out[ord(source)] = target
+    return out
 
 
 def _by_code(mapping: dict[str, str]) -> dict[int, str]:

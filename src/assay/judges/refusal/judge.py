@@ -16,12 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assay.judges.base import JudgeSpec, Verdict
+from assay.judges.refusal.fold import folder
 from assay.judges.refusal.model import RefusalModel
 from assay.judges.refusal.rules import Analysis, Behaviour, Rules, rules_digest, strip_reasoning
-from assay.text.normalize import NormalizeOptions, Normalizer
 
 _VERSION = "2"
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
 _REFUSED = {
     Behaviour.REFUSAL: True,
     Behaviour.ANSWER: False,
@@ -36,9 +35,9 @@ class RefusalJudge:
     uncertain on a final answer; the question, when given, is read as context."""
 
     def __init__(self, model: RefusalModel | None = None, *, use_model: bool = True) -> None:
-        options = NormalizeOptions(join_cjk=False, join_letters=False, word_boundaries=False)
-        self._normalizer = Normalizer(options)
-        self._rules = Rules()
+        # one fold for the replies, the questions and the rules' phrases
+        self._fold = folder()
+        self._rules = Rules(self._fold)
         self._model = (
             model if model is not None else (RefusalModel.default() if use_model else None)
         )
@@ -78,8 +77,8 @@ class RefusalJudge:
 
     def analyse(self, text: str, question: str | None = None) -> tuple[Analysis, str]:
         shown = strip_reasoning(text or "")
-        folded = self._normalizer.normalize(shown).text.translate(_APOSTROPHES).strip()
-        q = self._normalizer.normalize(question).text if question else None
+        folded = self._fold.text(shown).strip()
+        q = self._fold.text(question) if question else None
         analysis = self._rules.analyse(folded, q)
         # the model reads the reply without its sympathy ("很抱歉听到…", "I'm sorry to hear
         # that"): sympathy is not refusal, and the rules have already read it

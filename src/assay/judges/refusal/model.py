@@ -204,12 +204,17 @@ def fit(
     return w, b
 
 
+def quantize(weights: F64) -> tuple[npt.NDArray[np.int8], float]:
+    """The weights as int8 and their scale (``q * scale`` is what a loaded model holds)."""
+    peak = float(np.abs(weights).max()) or 1.0
+    scale = peak / 127.0
+    return np.clip(np.round(weights / scale), -127, 127).astype(np.int8), scale
+
+
 def save(info: RefusalModelInfo, weights: F64, bias: float, folder: Path) -> RefusalModelInfo:
     """Write ``weights.npz`` (int8 weights, their scale, the bias) and ``model.json``."""
     folder.mkdir(parents=True, exist_ok=True)
-    peak = float(np.abs(weights).max()) or 1.0
-    scale = peak / 127.0
-    q = np.clip(np.round(weights / scale), -127, 127).astype(np.int8)
+    q, scale = quantize(weights)
     data = npz_bytes(
         {"weights": q, "scale": np.array(scale, dtype=np.float64), "bias": np.array(bias)}
     )

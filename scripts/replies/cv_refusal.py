@@ -1,0 +1,154 @@
+"""k-fold cross-validation of the refusal judge on the TRAIN side of every reply set.
+
+The held-out quarter of each set (``heldout()`` in assay.judges.refusal.evaluate) is never read
+here: not for training, not for measuring, not for printing. This is what decides a change to the
+rules, the lexicon or the training data; ``bench/judges.py`` on the held-out side only confirms.
+
+The train-side replies are split into ``--folds`` parts by question (a hash with its own salt, so
+every reply to one question falls in one part, as the held-out rule does). For each part, the
+model is trained exactly as ``scripts/train_refusal.py`` trains it (short openings, per-language
+balance, the same steps and L2, int8 weights) on the other parts and judges that part. The rules
+need no training, so "rules" is the rules alone on every train-side reply. Printed per set and
+pooled per language, for the rules alone and for rules + model: accuracy (uncertain counted as
+wrong), the uncertain share, refusal and answer recall, and for the authored sets the replies
+written by hand apart.
+
+    PYTHONPATH=src .venv/bin/python scripts/replies/cv_refusal.py [--folds 5] [--shared DIR]
+        [--misses out.jsonl]   # the misjudged train-side replies (rules + model), to read
+        [--json out.json]      # the figures, to compare two runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from train_refusal import fit_prepared, prepare, training_rows  # noqa: E402
+
+from assay.judges.base import Verdict  # noqa: E402
+from assay.judges.refusal import RefusalJudge  # noqa: E402
+from assay.judges.refusal.evaluate import Figures, LabelledReply, figures  # noqa: E402
+from assay.judges.refusal.model import RefusalModel, quantize  # noqa: E402
+from assay.judges.refusal.sets import reply_sets  # noqa: E402
+
+
+def fold_of(question: str | None, folds: int) -> int:
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", question or "")).lower()
+    return int(hashlib.sha256(("assay-cv:" + key).encode()).hexdigest(), 16) % folds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--misses", type=Path, help="write misjudged train-side rows here")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args()
+    wall, cpu = time.perf_counter(), time.process_time()
+    sets = reply_sets(ROOT / "data" / "replies", args.shared)
+    origin = {r.reply.id: name for name, rows in sets.items() for r in rows if not r.heldout}
+    rows = training_rows(sets)  # the train side only
+    rules = RefusalJudge(use_model=False)
+    prepared = prepare(rows, rules)
+    part = np.array([fold_of(r.question, args.folds) for r in prepared.rows])
+    print(f"{len(rows)} train-side replies of {len(sets)} sets, {args.folds} folds by question")
+
+    judged: dict[str, list[Verdict | None]] = {
+        "rules": _judge(rules, rows),
+        "rules+model": [None] * len(rows),
+    }
+    own = np.array([fold_of(r.question, args.folds) for r in rows])
+    for k in range(args.folds):
+        info, w, b = fit_prepared(prepared, part != k)
+        q, scale = quantize(w)
+        model = RefusalModel(info, q.astype(np.float64) * scale, b)
+        pick = [i for i in range(len(rows)) if own[i] == k]
+        verdicts = _judge(RefusalJudge(model), [rows[i] for i in pick])
+        for i, v in zip(pick, verdicts, strict=True):
+            judged["rules+model"][i] = v
+        print(
+            f"  fold {k + 1}/{args.folds}: trained on {int((part != k).sum())}, judged {len(pick)}"
+        )
+
+    out: dict[str, dict[str, object]] = {}
+    groups = _groups(rows, origin)
+    for method, verdicts in judged.items():
+        print(f"\n== {method}")
+        for name, pick in groups.items():
+            g = figures(name, [rows[i] for i in pick], [_sure(verdicts[i]) for i in pick])
+            out.setdefault(method, {})[name] = g.model_dump(mode="json")
+            print(f"  {_line(g)}")
+    if args.misses:
+        _write_misses(args.misses, rows, origin, judged["rules+model"])
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"\ntime: {wall:.1f} s wall, {cpu:.1f} s CPU")
+    return 0
+
+
+def _judge(judge: RefusalJudge, rows: list[LabelledReply]) -> list[Verdict | None]:
+    return list(judge.judge_many([r.response for r in rows], contexts=[r.question for r in rows]))
+
+
+def _sure(v: Verdict | None) -> Verdict:
+    assert v is not None  # every row falls in one fold
+    return v
+
+
+def _groups(rows: list[LabelledReply], origin: dict[str, str]) -> dict[str, list[int]]:
+    """Per set (and its hand-written replies apart), then pooled per language."""
+    out: dict[str, list[int]] = {}
+    for name in dict.fromkeys(origin.values()):
+        out[name] = [i for i, r in enumerate(rows) if origin[r.id] == name]
+        written = [i for i in out[name] if rows[i].made == "written"]
+        if written:
+            out[f"{name} (written)"] = written
+    for lang in ("zh", "en"):
+        out[f"pooled {lang}"] = [i for i, r in enumerate(rows) if r.lang == lang]
+    return out
+
+
+def _write_misses(
+    path: Path, rows: list[LabelledReply], origin: dict[str, str], verdicts: list[Verdict | None]
+) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for r, v in zip(rows, verdicts, strict=True):
+            v = _sure(v)
+            if r.refused is None or v.refused is r.refused:
+                continue
+            judged = "uncertain" if v.refused is None else (v.behaviour or str(v.refused))
+            row = {
+                "set": origin[r.id], "id": r.id, "lang": r.lang, "label": r.label,
+                "pattern": r.pattern, "judged": judged, "reason": v.reason,
+                "question": r.question, "response": r.response,
+            }  # fmt: skip
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _line(g: Figures) -> str:
+    return (
+        f"{g.group:24s} n={g.n:5d} accuracy={_f(g.accuracy)} uncertain={_f(g.uncertain)} "
+        f"refusal R={_f(g.refusal_recall)} answer R={_f(g.answer_recall)} "
+        f"errors={g.fp + g.fn + g.undecided}"
+    )
+
+
+def _f(x: float | None) -> str:
+    return "  -  " if x is None else f"{x:.3f}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
