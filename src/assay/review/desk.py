@@ -150,19 +150,13 @@ class Desk:
     def _item(self, queue_id: str, position: int) -> Item:
         item = self.tables.item(queue_id, position)
         if item is None:
-            raise ReviewError(
-                "review.err.no_item", fix_key="review.fix.back_to_queue",
-                queue=queue_id, position=position,
-            )  # fmt: skip
+            raise _no_item(queue_id, position)
         return item
 
     def _state(self, queue_id: str, position: int) -> ItemState:
         state = self.tables.state_at(queue_id, position)  # the item and its verdicts: one read
         if state is None:
-            raise ReviewError(
-                "review.err.no_item", fix_key="review.fix.back_to_queue",
-                queue=queue_id, position=position,
-            )  # fmt: skip
+            raise _no_item(queue_id, position)
         return state
 
     def page(
@@ -328,3 +322,9 @@ def _may_label(state: ItemState, user_id: int) -> bool:
     except ReviewError:
         return False
     return True
+
+
+def _no_item(queue_id: str, position: int) -> ReviewError:
+    return ReviewError(
+        "review.err.no_item", fix_key="review.fix.back_to_queue", queue=queue_id, position=position
+    )
