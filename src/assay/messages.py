@@ -513,6 +513,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "全部 {n} 个来源的违法不良信息均低于限值",
         "all {n} sources under the harmful-content limit",
     ),
+    "corpus.manual_both": (
+        "人工抽检结果只能来自一处：抽检表或审核应用的队列",
+        "the manual sample comes from one place: a sheet or a review app queue",
+    ),
+    "corpus.manual_both_fix": (
+        "在 corpus.manual_sheet 与 corpus.manual_queue 中只保留一项",
+        "keep one of corpus.manual_sheet and corpus.manual_queue",
+    ),
+    "corpus.manual_no_store": (
+        "读取审核队列 {queue} 需要运行存储",
+        "reading the review queue {queue} needs the run store",
+    ),
+    "corpus.manual_no_store_fix": (
+        "传入审核应用所用的运行存储",
+        "pass the run store the review app uses",
+    ),
+    "cli.corpus.no_sheet": ("没有给出抽检表", "no sheet given"),
+    "cli.corpus.sheet_or_queue": (
+        "请给出抽检表或 --queue 其中之一",
+        "pass the sheet or --queue, one of them",
+    ),
     "corpus.not_imported": ("{method} 未导入人工抽检结果", "{method} not imported"),
     "corpus.not_run": ("{method} 未运行", "{method} not run"),
     "corpus.needs_both": (
@@ -1447,6 +1468,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.fix.corpus_run": (
         "请使用 assay review corpus 保存的运行",
         "use the run assay review corpus kept",
+    ),
+    "review.err.not_corpus_queue": (
+        "队列 {queue} 是 {kind} 队列，不是语料抽样队列",
+        "queue {queue} is a {kind} queue, not a corpus sample queue",
+    ),
+    "review.fix.corpus_queue": (
+        "请使用 assay review queue RUN --kind corpus 建立的队列",
+        "use the queue assay review queue RUN --kind corpus created",
     ),
     "review.err.already_labelled": (
         "队列 {queue} 的条目 {item} 已有人标注",
