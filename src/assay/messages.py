@@ -207,6 +207,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "※ measures.yaml 中无以下 {n} 条条款的证明材料，其结果为待定：",
         "※ measures.yaml has no entry for these {n} clauses, so they are undetermined: ",
     ),
+    "report.decided_person": ("人工判定：{who}", "decided by a person: {who}"),
+    "report.decided_judge": ("自动研判", "decided by the judge"),
     "report.refusal_reason": ("拒答研判：{reason}", "refusal judge: {reason}"),
     "corpus.with_foreign": ("{reason}（{foreign}）", "{reason} ({foreign})"),
     # -- notes of a method's result (assess/results.py Notes) ---------------------------------
