@@ -11,7 +11,7 @@ from assay.assess.clauses import clause_results, conclude
 from assay.assess.measures import MeasuresFile
 from assay.assess.plan import Method
 from assay.assess.results import RunResults, current_reviews, refusal_verdicts
-from assay.assess.review_audit import review_audit
+from assay.assess.review_audit import ReviewAudit, review_audit
 from assay.banks.check import CheckReport
 from assay.corpus.results import CorpusResults
 from assay.judges.classifier import Coverage
@@ -106,8 +106,22 @@ def build_report(
         pii_masked=mask_pii,
         manifest=_manifest(profile, store, run),
         attribution=_attribution(store, run, compared),
-        review=review_audit(store, run.run_id) if store is not None and run is not None else None,
+        review=_review(store, run, corpus),
     )
+
+
+def _review(
+    store: RunStore | None, run: RunResults | None, corpus: CorpusResults | None
+) -> ReviewAudit | None:
+    """The review app's audit: the run's queues and the corpus queue the 9.2 a) result was
+    counted from, when it came from the app."""
+    if store is None:
+        return None
+    corpus_queue = corpus.manual_queue if corpus is not None else None
+    also = [corpus_queue] if corpus_queue else []
+    if run is None and not also:
+        return None
+    return review_audit(store, run.run_id if run is not None else None, also=also)
 
 
 def _attribution(
