@@ -180,3 +180,42 @@ def test_corpus_manual_import_counts_a_queue_as_a_sheet(tmp_path: Path, tc260: P
     assert "one place" in both.stderr
     helped = run_assay("corpus", "manual", "import", "--help", cwd=tmp_path)
     assert "--queue" in helped.stdout
+
+
+def test_assay_assess_takes_the_corpus_queue_from_the_project_or_the_flag(
+    tmp_path: Path, tc260: Profile
+) -> None:
+    sources = _corpus(tmp_path)
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    store = RunStore(url)
+    for name in ("ann", "bob"):
+        add_user(store, name, "annotator", PASSWORD, by="test")
+    sheet = _filled(sources, tc260, tmp_path, 20)
+    queue = _queue(sources, tc260, store, 20) + "-corpus"
+    reports = {}
+    for how, corpus, flag in (
+        ("sheet", f"{{sources: sources.yaml, manual_sheet: {sheet.name}, seed: 3}}", []),
+        ("config", f"{{sources: sources.yaml, manual_queue: {queue}, seed: 3}}", []),
+        ("flag", "{sources: sources.yaml, seed: 3}", ["--corpus-queue", queue]),
+    ):
+        config = tmp_path / f"{how}.yaml"
+        config.write_text(f"name: t\ncorpus: {corpus}\nclassifier: none\n", "utf-8")
+        done = run_assay(
+            "assess", str(config), "--out", str(tmp_path / how), "--store", url,
+            "--run-id", f"a-{how}", "--format", "json", *flag, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode in (0, 1), done.stderr
+        reports[how] = json.loads((tmp_path / how / "report.json").read_text("utf-8"))
+    for how in ("config", "flag"):
+        data = reports[how]
+        assert data["corpus"]["manual_queue"] == queue
+        assert data["corpus"]["manual"] == reports["sheet"]["corpus"]["manual"]
+        assert data["conclusion"] == reports["sheet"]["conclusion"]
+        assert [q["id"] for q in data["review"]["queues"]] == [queue]
+    assert reports["sheet"]["review"] is None
+    wrong = run_assay(
+        "assess", str(tmp_path / "sheet.yaml"), "--out", str(tmp_path / "w"), "--store", url,
+        "--corpus-queue", "nope", cwd=tmp_path,
+    )  # fmt: skip
+    assert wrong.returncode == 2
+    assert "no queue 'nope'" in wrong.stderr
