@@ -78,6 +78,11 @@ def assess(
     )
     runs = project.open_store(store)
     check_package(out, project.inputs(runs))
+    if corpus_queue and config.corpus is None:
+        raise ConfigError(
+            t("corpus.queue_no_corpus", "en", queue=corpus_queue),
+            fix=t("corpus.queue_no_corpus_fix", "en"),
+        )
     queue = corpus_queue or (config.corpus.manual_queue if config.corpus else None)
     if config.corpus is not None and queue:
         check_corpus_queue(runs, queue)  # a wrong id must not waste the model's run

@@ -523,6 +523,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "在 corpus.manual_sheet 与 corpus.manual_queue 中只保留一项",
         "keep one of corpus.manual_sheet and corpus.manual_queue",
     ),
+    "corpus.queue_no_corpus": (
+        "给出了语料队列 {queue}，但项目未配置语料",
+        "corpus queue {queue} given, but the project has no corpus",
+    ),
+    "corpus.queue_no_corpus_fix": (
+        "在 assay.yaml 中加入 corpus 一节（写明 sources）",
+        "add a corpus section (with its sources) to assay.yaml",
+    ),
     "corpus.manual_no_store": (
         "读取审核队列 {queue} 需要运行存储",
         "reading the review queue {queue} needs the run store",

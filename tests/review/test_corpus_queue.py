@@ -219,3 +219,11 @@ def test_assay_assess_takes_the_corpus_queue_from_the_project_or_the_flag(
     )  # fmt: skip
     assert wrong.returncode == 2
     assert "no queue 'nope'" in wrong.stderr
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("name: t\nclassifier: none\n", "utf-8")
+    ignored = run_assay(
+        "assess", str(bare), "--out", str(tmp_path / "b"), "--store", url,
+        "--corpus-queue", queue, cwd=tmp_path,
+    )  # fmt: skip
+    assert ignored.returncode == 2
+    assert "has no corpus" in ignored.stderr
