@@ -1029,6 +1029,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.man_profile": ("档案及 sha256", "Profile and sha256"),
     "report.man_judges": ("研判模型", "Judges"),
     "report.man_corpus": ("语料来源登记及 sha256", "Corpus registry and sha256"),
+    "report.man_queue": ("语料人工抽检审核队列", "Corpus manual review queue"),
     "report.man_sheet": ("语料人工抽检表", "Corpus manual sheet"),
     "report.man_bank": ("题库 {bank}", "Bank {bank}"),
     "report.bank_keywords": ("关键词库", "keyword library"),

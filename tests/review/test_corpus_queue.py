@@ -16,6 +16,7 @@ from assay.corpus.manual import export_manual, import_manual
 from assay.corpus.results import assess_corpus, corpus_clauses
 from assay.corpus.review_queue import manual_from_store, put_manual_sample
 from assay.errors import ConfigError, ReviewError
+from assay.messages import t
 from assay.review.auth import add_user
 from assay.review.desk import Desk
 from assay.review.queues import create_queue
@@ -202,7 +203,7 @@ def test_assay_assess_takes_the_corpus_queue_from_the_project_or_the_flag(
         config.write_text(f"name: t\ncorpus: {corpus}\nclassifier: none\n", "utf-8")
         done = run_assay(
             "assess", str(config), "--out", str(tmp_path / how), "--store", url,
-            "--run-id", f"a-{how}", "--format", "json", *flag, cwd=tmp_path,
+            "--run-id", f"a-{how}", "--format", "json", "--format", "md", *flag, cwd=tmp_path,
         )  # fmt: skip
         assert done.returncode in (0, 1), done.stderr
         reports[how] = json.loads((tmp_path / how / "report.json").read_text("utf-8"))
@@ -212,6 +213,8 @@ def test_assay_assess_takes_the_corpus_queue_from_the_project_or_the_flag(
         assert data["corpus"]["manual"] == reports["sheet"]["corpus"]["manual"]
         assert data["conclusion"] == reports["sheet"]["conclusion"]
         assert [q["id"] for q in data["review"]["queues"]] == [queue]
+        md = (tmp_path / how / "report.md").read_text("utf-8")
+        assert f"{t('report.man_queue', 'en')}: {queue}" in md
     assert reports["sheet"]["review"] is None
     wrong = run_assay(
         "assess", str(tmp_path / "sheet.yaml"), "--out", str(tmp_path / "w"), "--store", url,

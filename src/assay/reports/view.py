@@ -591,4 +591,6 @@ def _manifest(report: Report, lang: str) -> list[Field]:
         out.append(Field(lb("report.man_corpus"), f"{c.sources_file} {c.sources_sha256}"))
         if c.manual_sheet:
             out.append(Field(lb("report.man_sheet"), c.manual_sheet))
+        if c.manual_queue:  # the 9.2 a) verdicts were counted in the review app
+            out.append(Field(lb("report.man_queue"), c.manual_queue))
     return out
