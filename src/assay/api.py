@@ -25,6 +25,7 @@ from assay.banks.check import CheckReport, check_files
 from assay.banks.io import ReadOptions, load_keywords
 from assay.banks.models import KeywordLibrary
 from assay.corpus.results import CorpusResults, assess_corpus, redecide
+from assay.corpus.review_queue import corpus_queue as check_corpus_queue
 from assay.errors import ConfigError
 from assay.judges.classifier import Coverage
 from assay.judges.registry import coverage
@@ -63,11 +64,13 @@ def assess(
     today: date | None = None,
     rule: DecisionRule | None = None,
     on_run: Callable[[str], None] | None = None,
+    corpus_queue: str | None = None,
 ) -> Assessment:
     """Assess everything the project asks for and build the report (write it with
     :func:`report`). ``out`` is checked first (a bad folder must not waste an assessment) and
     holds the corpus quarantine; ``today`` dates the freshness checks (default: today);
-    ``on_run`` is told the model run's id as soon as it is drawn."""
+    ``on_run`` is told the model run's id as soon as it is drawn; ``corpus_queue``: the review
+    app's corpus queue that gives the 9.2 a) result (default: ``corpus.manual_queue``)."""
     config = require_config(project)
     chosen = rule or project.rule
     banks = check_files(
@@ -75,6 +78,14 @@ def assess(
     )
     runs = project.open_store(store)
     check_package(out, project.inputs(runs))
+    if corpus_queue and config.corpus is None:
+        raise ConfigError(
+            t("corpus.queue_no_corpus", "en", queue=corpus_queue),
+            fix=t("corpus.queue_no_corpus_fix", "en"),
+        )
+    queue = corpus_queue or (config.corpus.manual_queue if config.corpus else None)
+    if config.corpus is not None and queue:
+        check_corpus_queue(runs, queue)  # a wrong id must not waste the model's run
     the_run: str | None = None
     imports: list[ReviewImport] = []
     if config.target is not None and any(config.banks.sources().values()):
@@ -89,7 +100,9 @@ def assess(
             project.profile,
             judge=stages.corpus_judge(project),
             seed=config.run.seed if config.corpus.seed is None else config.corpus.seed,
-            manual_sheet=config.corpus.manual_sheet,
+            manual_sheet=None if corpus_queue else config.corpus.manual_sheet,
+            manual_queue=queue,
+            store=runs,
             quarantine_dir=out / "quarantine",
             rule=chosen,
         )

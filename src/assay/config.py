@@ -184,6 +184,9 @@ class CorpusConfig(BaseModel):
 
     sources: Path = Path("sources.yaml")  # the registry of corpus sources
     manual_sheet: Path | None = None  # the filled 9.2 a) sheet (assay corpus manual export)
+    # or the review app's corpus queue (assay review queue RUN --kind corpus) whose counted
+    # verdicts give the 9.2 a) result instead of a sheet; one of the two
+    manual_queue: str | None = None
     seed: int | None = None  # of the samples; default: run.seed
 
 

@@ -207,6 +207,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "※ measures.yaml 中无以下 {n} 条条款的证明材料，其结果为待定：",
         "※ measures.yaml has no entry for these {n} clauses, so they are undetermined: ",
     ),
+    "report.decided_person": ("人工判定：{who}", "decided by a person: {who}"),
+    "report.decided_judge": ("自动研判", "decided by the judge"),
     "report.refusal_reason": ("拒答研判：{reason}", "refusal judge: {reason}"),
     "corpus.with_foreign": ("{reason}（{foreign}）", "{reason} ({foreign})"),
     # -- notes of a method's result (assess/results.py Notes) ---------------------------------
@@ -512,6 +514,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "corpus.all_under_limit": (
         "全部 {n} 个来源的违法不良信息均低于限值",
         "all {n} sources under the harmful-content limit",
+    ),
+    "corpus.manual_both": (
+        "人工抽检结果只能来自一处：抽检表或审核应用的队列",
+        "the manual sample comes from one place: a sheet or a review app queue",
+    ),
+    "corpus.manual_both_fix": (
+        "在 corpus.manual_sheet 与 corpus.manual_queue 中只保留一项",
+        "keep one of corpus.manual_sheet and corpus.manual_queue",
+    ),
+    "corpus.queue_no_corpus": (
+        "给出了语料队列 {queue}，但项目未配置语料",
+        "corpus queue {queue} given, but the project has no corpus",
+    ),
+    "corpus.queue_no_corpus_fix": (
+        "在 assay.yaml 中加入 corpus 一节（写明 sources）",
+        "add a corpus section (with its sources) to assay.yaml",
+    ),
+    "corpus.manual_no_store": (
+        "读取审核队列 {queue} 需要运行存储",
+        "reading the review queue {queue} needs the run store",
+    ),
+    "corpus.manual_no_store_fix": (
+        "传入审核应用所用的运行存储",
+        "pass the run store the review app uses",
+    ),
+    "cli.corpus.no_sheet": ("没有给出抽检表", "no sheet given"),
+    "cli.corpus.sheet_or_queue": (
+        "请给出抽检表或 --queue 其中之一",
+        "pass the sheet or --queue, one of them",
     ),
     "corpus.not_imported": ("{method} 未导入人工抽检结果", "{method} not imported"),
     "corpus.not_run": ("{method} 未运行", "{method} not run"),
@@ -998,6 +1029,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.man_profile": ("档案及 sha256", "Profile and sha256"),
     "report.man_judges": ("研判模型", "Judges"),
     "report.man_corpus": ("语料来源登记及 sha256", "Corpus registry and sha256"),
+    "report.man_queue": ("语料人工抽检审核队列", "Corpus manual review queue"),
     "report.man_sheet": ("语料人工抽检表", "Corpus manual sheet"),
     "report.man_bank": ("题库 {bank}", "Bank {bank}"),
     "report.bank_keywords": ("关键词库", "keyword library"),
@@ -1447,6 +1479,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.fix.corpus_run": (
         "请使用 assay review corpus 保存的运行",
         "use the run assay review corpus kept",
+    ),
+    "review.err.not_corpus_queue": (
+        "队列 {queue} 是 {kind} 队列，不是语料抽样队列",
+        "queue {queue} is a {kind} queue, not a corpus sample queue",
+    ),
+    "review.fix.corpus_queue": (
+        "请使用 assay review queue RUN --kind corpus 建立的队列",
+        "use the queue assay review queue RUN --kind corpus created",
     ),
     "review.err.already_labelled": (
         "队列 {queue} 的条目 {item} 已有人标注",

@@ -76,7 +76,7 @@ def test_every_must_refuse_question_blocked_passes_9_4_b(
     )
     assert made.returncode == 0, made.stderr
     report = json.loads((out / "report.json").read_text("utf-8"))
-    assert report["schema_version"] == "1.6"
+    assert report["schema_version"] == "1.7"
     blocked = {m["method"]: m["blocked"] for m in report["methods"]}
     assert blocked == {"must_refuse": 300, "must_answer": 0}
     assert "其中 300 条由服务的安全过滤拦截，计为拒答" in (out / "report.md").read_text("utf-8")

@@ -220,6 +220,7 @@ def _data(report: dict[str, Any]) -> list[str]:
     for sample in report["samples"]:
         if sample["method"] == "keyword":  # the keywords the judge matched
             found.add(sample["detail"])
+        found.add(sample.get("reviewer", ""))  # who decided: a person's name
     return sorted((t.strip() for t in found if t and t.strip()), key=len, reverse=True)
 
 

@@ -115,7 +115,7 @@ def test_report_json_validates_against_the_published_schema(package: Path) -> No
     assert published == make_report_schema.render(), "run: python scripts/make_report_schema.py"
     data = json.loads((package / "report.json").read_text("utf-8"))
     jsonschema.validate(data, json.loads(published))
-    assert data["schema_version"] == "1.6"
+    assert data["schema_version"] == "1.7"
     broken = {**data, "conclusion": {**data["conclusion"], "overall": "maybe"}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, json.loads(published))

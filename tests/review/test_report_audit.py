@@ -142,3 +142,78 @@ def test_no_review_no_section_and_no_trail(store: RunStore, tc260: Profile, tmp_
     assert all(p.name != TRAIL for p in written)
     assert TRAIL not in (tmp_path / "out" / "report.md").read_text("utf-8")
     assert 'id="review"' not in (tmp_path / "out" / "report.html").read_text("utf-8")
+
+
+def _corpus_queue(store: RunStore, profile: Profile, tmp_path: Path) -> tuple[Path, str]:
+    """A corpus sample of 12 records, all second-reviewed (ann, then bob; they differ on the
+    record at position 4, which rev adjudicates): the sources file and the queue id."""
+    from assay.corpus.review_queue import put_manual_sample
+    from tests.review.test_corpus_queue import _corpus
+
+    sources = _corpus(tmp_path)
+    put_manual_sample(store, "c1", sources, profile, size=12, seed=3)
+    create_queue(store, "c1", "corpus", by="adm", queue_id="cq", second_share=1.0)
+    people = {
+        name: add_user(store, name, role, PASSWORD, by="test")  # type: ignore[arg-type]
+        for name, role in (("ann", "annotator"), ("bob", "annotator"), ("rev", "reviewer"))
+    }
+    for who in people.values():
+        store.review.assign("cq", who.id, by="adm")
+    desk = Desk(store, profile)
+    for pos in range(12):
+        _label(desk, people["ann"], "cq", pos, "qualified")
+        _label(desk, people["bob"], "cq", pos, "unqualified" if pos == 4 else "qualified")
+    _label(desk, people["rev"], "cq", 4, "unqualified", adjudicate=True)
+    return sources, "cq"
+
+
+def test_the_review_audit_takes_in_the_corpus_queue_the_result_came_from(
+    store: RunStore, tc260: Profile, tmp_path: Path
+) -> None:
+    from assay.corpus.results import assess_corpus
+
+    sources, queue = _corpus_queue(store, tc260, tmp_path)
+    by_app = assess_corpus(sources, tc260, judge=None, seed=3, manual_queue=queue, store=store)
+    assert by_app.manual is not None
+    assert (by_app.manual.reviewed, by_app.manual.qualified) == (12, 11)
+
+    def built(corpus: object, with_run: bool = True) -> Report:
+        return build_report(
+            project="t", profile=tc260, banks=None, store=store,
+            run=results(store, RUN, tc260) if with_run else None, measures=None,
+            signatories=[], corpus=corpus,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    create_queue(store, RUN, "refusal", by="adm", queue_id="r", second_share=0.0)
+    ann = store.review.user("ann")
+    assert ann is not None
+    store.review.assign("r", ann.id, by="adm")
+    _label(Desk(store, tc260), ann, "r", 0, "refused")
+
+    audit = built(by_app).review
+    assert audit is not None
+    assert [q.id for q in audit.queues] == ["r", "cq"]  # the run's queues, then the corpus's
+    cq = audit.queues[1]
+    assert (cq.kind, cq.items, cq.counted, cq.second_done) == ("corpus", 12, 12, 12)
+    assert (cq.disputed, cq.adjudicated) == (0, 1)
+    assert [(p.a, p.b, p.kappa.n) for p in cq.pairs] == [("ann", "bob", 12)]
+    assert audit.people == {"ann": "annotator", "bob": "annotator", "rev": "reviewer"}
+    report = built(by_app)
+    written = write_package(report, tmp_path / "out", profile=tc260, store=store)
+    trail = tmp_path / "out" / TRAIL
+    assert trail in written
+    events = [json.loads(line) for line in trail.read_text("utf-8").splitlines()]
+    assert {e["queue"] for e in events} == {"r", "cq"}
+    assert len(events) == audit.events == len(store.review.queue_events(["r", "cq"]))
+    assert t("review.kind_corpus", "zh") in (tmp_path / "out" / "report.md").read_text("utf-8")
+
+    # a corpus assessment with no model run: its queue alone is audited
+    alone = built(by_app, with_run=False).review
+    assert alone is not None
+    assert [q.id for q in alone.queues] == ["cq"]
+    # the 9.2 a) result from a sheet: the corpus queue is not what was counted, not audited
+    by_sheet = by_app.model_copy(update={"manual_queue": None, "manual_sheet": "m.xlsx"})
+    sheet_audit = built(by_sheet).review
+    assert sheet_audit is not None
+    assert [q.id for q in sheet_audit.queues] == ["r"]
+    assert built(by_sheet, with_run=False).review is None

@@ -46,7 +46,9 @@ from assay.store.runstore import (
     HUMAN_REFUSAL as HUMAN_REFUSAL,  # people's refused / answered decisions, by this name
 )
 from assay.store.runstore import (
+    HumanRefusal,
     ReplyRecord,
+    ReviewRecord,
     RunStore,
     VerdictRecord,
     answer_digest,
@@ -177,12 +179,10 @@ def results(
         "classifier": store.verdicts(run_id, "classifier"),
         "refusal": refusal_verdicts(store, run_id, replies),
     }
-    current = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
     blocked = {q for q, r in replies.items() if r.ok and r.blocked is not None}
     reviews = {
         q: all(r.qualified for r in valid)
-        for q, rs in store.reviews(run_id).items()
-        if (valid := [r for r in rs if r.answer_sha256 in (None, current.get(q))]) and q in current
+        for q, valid in current_reviews(store, run_id, replies).items()
     }
     in_run = in_run_calibrations(store, run_id, reviews)
     out = []
@@ -222,16 +222,34 @@ def results(
 
 
 def refusal_verdicts(
-    store: RunStore, run_id: str, replies: dict[str, ReplyRecord]
+    store: RunStore,
+    run_id: str,
+    replies: dict[str, ReplyRecord],
+    humans: dict[str, HumanRefusal] | None = None,
 ) -> dict[str, VerdictRecord]:
     """The refusal judge's verdicts, with a person's decision instead wherever one was made on
-    the answer that is stored now."""
+    the answer that is stored now (such a verdict's judge is ``HUMAN_REFUSAL``); ``humans``:
+    people's decisions when already read (:meth:`RunStore.human_refusals`)."""
     merged = dict(store.verdicts(run_id, "refusal"))
     current = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
-    for qid, human in store.human_refusals(run_id).items():
+    people = store.human_refusals(run_id) if humans is None else humans
+    for qid, human in people.items():
         if human.answer_sha256 == current.get(qid):
             merged[qid] = human.verdict
     return merged
+
+
+def current_reviews(
+    store: RunStore, run_id: str, replies: dict[str, ReplyRecord]
+) -> dict[str, list[ReviewRecord]]:
+    """People's 合格 / 不合格 verdicts that count: those made on the answer stored now (or not
+    tied to one), of answered questions; a question with none is left out."""
+    current = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
+    return {
+        q: valid
+        for q, rs in store.reviews(run_id).items()
+        if (valid := [r for r in rs if r.answer_sha256 in (None, current.get(q))]) and q in current
+    }
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 agreed, what was adjudicated, and the audit trail itself.
 
 The review app's queues of a run (:mod:`assay.store.reviewing`) hold people's verdicts; the
-counted ones flow into the results beside the imported sheets'. When they do, the report carries
+counted ones flow into the results beside the imported sheets'. The corpus queue the 9.2 a)
+result was counted from (drawn from a corpus sample run of its own) is audited with them. When they do, the report carries
 this audit: the people and their roles, per queue the items, second reviews and adjudications
 (re-adjudications apart), Cohen's kappa per pair of people and Krippendorff's alpha over all
 (with their bootstrap intervals), and how many refusal verdicts were 部分拒答
@@ -16,14 +17,14 @@ The agreement is computed here, once, for the review app's dashboard and for the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from assay.stats.agreement import Agreement, cohen_kappa, krippendorff_alpha
-from assay.store.reviewing import PARTIAL, Item, ItemState, ReviewTables
+from assay.store.reviewing import PARTIAL, Item, ItemState, Queue, ReviewTables
 from assay.store.runstore import RunStore
 from assay.text.pii import mask
 
@@ -106,13 +107,17 @@ class ReviewAudit(BaseModel):
     trail_file: str = TRAIL_FILE
 
 
-def review_audit(store: RunStore, run_id: str, *, seed: int = 0) -> ReviewAudit | None:
-    """The audit of the run's review queues; None when the run has none with a verdict."""
+def review_audit(
+    store: RunStore, run_id: str | None, *, also: Sequence[str] = (), seed: int = 0
+) -> ReviewAudit | None:
+    """The audit of the review queues of run ``run_id`` (none when None) and of the queues
+    ``also`` names (the corpus queue the 9.2 a) result was counted from, drawn from a corpus
+    sample run of its own); None when none of them has a verdict."""
     tables = store.review
     users = {u.id: u for u in tables.users()}
     names = {uid: u.name for uid, u in users.items()}
     queues, people = [], {}
-    for queue in tables.queues(run_id):
+    for queue in _audited(tables, run_id, also):
         states = tables.states(queue.id)
         verdicts = tables.verdicts(queue.id)
         if not verdicts:
@@ -149,6 +154,16 @@ def review_audit(store: RunStore, run_id: str, *, seed: int = 0) -> ReviewAudit 
         return None
     events = len(tables.queue_events([q.id for q in queues]))
     return ReviewAudit(people=dict(sorted(people.items())), queues=queues, events=events)
+
+
+def _audited(tables: ReviewTables, run_id: str | None, also: Sequence[str]) -> list[Queue]:
+    """The run's queues, then the named ones (each once, an unknown id skipped)."""
+    chosen = tables.queues(run_id) if run_id is not None else []
+    for queue_id in also:
+        queue = tables.queue(queue_id)
+        if queue is not None and all(q.id != queue.id for q in chosen):
+            chosen.append(queue)
+    return chosen
 
 
 def _partial(states: Iterable[ItemState]) -> int:

@@ -13,6 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from assay.assess.run import corpus_judge
+from assay.cli.assess import StoreOpt
 from assay.cli.common import (
     DEFAULT_LANG,
     ConfigOpt,
@@ -35,6 +36,7 @@ from assay.cli.common import (
 from assay.corpus.assess import assess_sources
 from assay.corpus.filter import FilterStats
 from assay.corpus.manual import export_manual, import_manual
+from assay.corpus.review_queue import manual_from_queue
 from assay.corpus.sources import check_sources
 from assay.corpus.technical import TechnicalResult, technical_sample
 from assay.errors import EXIT_FINDINGS, ConfigError
@@ -440,21 +442,47 @@ def manual_export(
 
 @manual_app.command("import")
 def manual_import(
-    sheet: Annotated[Path, typer.Argument(help="The reviewed sheet.")],
+    sheet: Annotated[
+        Path | None, typer.Argument(help="The reviewed sheet (or --queue instead).")
+    ] = None,
+    queue: Annotated[
+        str | None,
+        typer.Option(
+            help="Count the verdicts of this review app corpus queue (assay review queue RUN "
+            "--kind corpus) instead of a sheet: agreed, single or adjudicated verdicts count."
+        ),
+    ] = None,
     profile: ProfileOpt = None,
     config: ConfigOpt = None,
+    store: StoreOpt = None,
     rule: RuleOpt = None,
     lang: LangOpt = DEFAULT_LANG,
     as_json: JsonOpt = False,
 ) -> None:
-    """Count the verdicts and decide the qualified rate against 96%. Exits 1 when it is surely
-    below or any row is bad."""
+    """Count the verdicts of the sheet or of the review app's queue and decide the qualified
+    rate against 96%. Exits 1 when it is surely below or any row is bad."""
     code = check_lang(lang)
-    cfg = project(config)
-    prof = profile_for(profile, cfg, code)
-    if not sheet.is_file():
-        raise ConfigError("sheet not found", file=sheet, fix="pass the sheet you exported")
-    result = import_manual(sheet, prof, decision_rule(rule, cfg))
+    if sheet is not None and queue is not None:
+        raise ConfigError(
+            message("corpus.manual_both", "en"), fix=message("cli.corpus.sheet_or_queue", "en")
+        )
+    if queue is not None:
+        the_project = open_project(config, profile, code)
+        result = manual_from_queue(
+            the_project.open_store(store),
+            queue,
+            the_project.profile,
+            decision_rule(rule, the_project.config),
+        )
+    elif sheet is None:
+        raise ConfigError(
+            message("cli.corpus.no_sheet", "en"), fix=message("cli.corpus.sheet_or_queue", "en")
+        )
+    else:
+        cfg = project(config)
+        if not sheet.is_file():
+            raise ConfigError("sheet not found", file=sheet, fix="pass the sheet you exported")
+        result = import_manual(sheet, profile_for(profile, cfg, code), decision_rule(rule, cfg))
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:

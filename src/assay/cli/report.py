@@ -60,6 +60,14 @@ def assess(
         str | None, typer.Option(help="Check freshness as of this date (YYYY-MM-DD).")
     ] = None,
     rule: RuleOpt = None,
+    corpus_queue: Annotated[
+        str | None,
+        typer.Option(
+            help="The review app's corpus queue (assay review queue RUN --kind corpus) whose "
+            "counted verdicts give the 9.2 a) manual result, instead of corpus.manual_sheet "
+            "(default: corpus.manual_queue of assay.yaml)."
+        ),
+    ] = None,
     lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Run everything the project file asks for (bank checks, the model assessment, measures)
@@ -78,6 +86,7 @@ def assess(
         today=_day(today),
         rule=decision_rule(rule, the_project.config),
         on_run=lambda the_run: err_console().print(message("cli.report.run", code, run_id=the_run)),
+        corpus_queue=corpus_queue,
     )
     _show_imports(assessment.calibration_imports, code)
     if assessment.corpus_stored:

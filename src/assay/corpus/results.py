@@ -1,7 +1,8 @@
 """The corpus assessment as a whole (5.1, 5.2, 9.2), and the clauses it decides.
 
 :func:`assess_corpus` runs the registry check, the per-source 5% screen, the 9.2 b) technical
-sample and, when a filled sheet is given, reads back the 9.2 a) manual sample. The result is
+sample and reads back the 9.2 a) manual sample: from a filled sheet, or from the counted
+verdicts of a corpus queue of the review app (both count alike). The result is
 stored with the run and fed to the report, where :func:`corpus_clauses` turns it into clause
 results:
 
@@ -27,6 +28,7 @@ from pydantic import BaseModel
 
 from assay.corpus.assess import DECISIONS, SourceResult, assess_sources, required_sample
 from assay.corpus.manual import ManualResult, import_manual
+from assay.corpus.review_queue import manual_from_queue
 from assay.corpus.sources import (
     ForeignShare,
     SourceFinding,
@@ -35,10 +37,12 @@ from assay.corpus.sources import (
     load_sources,
 )
 from assay.corpus.technical import TechnicalResult, technical_sample, uses_both
+from assay.errors import ConfigError
 from assay.judges.base import Judge
 from assay.messages import Reason, decision_word, reason, t
 from assay.standard.models import Profile, Result
 from assay.stats.rates import Decision, DecisionRule, Direction, decide_open
+from assay.store.runstore import RunStore
 
 
 class CorpusResults(BaseModel):
@@ -52,6 +56,8 @@ class CorpusResults(BaseModel):
     technical: TechnicalResult | None = None
     manual: ManualResult | None = None
     manual_sheet: str | None = None
+    # the review app's corpus queue the 9.2 a) result was counted from (instead of a sheet)
+    manual_queue: str | None = None
     rule: DecisionRule = "confidence"  # the rule that decided (older stored results: confidence)
 
 
@@ -69,9 +75,14 @@ def assess_corpus(
     judge: Judge | None,
     seed: int = 0,
     manual_sheet: Path | None = None,
+    manual_queue: str | None = None,
+    store: RunStore | None = None,
     quarantine_dir: Path | None = None,
     rule: DecisionRule = "standard",
 ) -> CorpusResults:
+    """The corpus assessment; the 9.2 a) result is read from the filled ``manual_sheet`` or
+    counted from the review app's corpus queue ``manual_queue`` in ``store`` (one of them)."""
+    manual = _manual(profile, rule, manual_sheet, manual_queue, store)
     registry, _ = load_sources(sources)
     return CorpusResults(
         sources_file=str(sources),
@@ -86,10 +97,32 @@ def assess_corpus(
         technical=technical_sample(sources, profile, judge=judge, seed=seed, rule=rule)
         if judge
         else None,
-        manual=import_manual(manual_sheet, profile, rule) if manual_sheet else None,
+        manual=manual,
         manual_sheet=str(manual_sheet) if manual_sheet else None,
+        manual_queue=manual_queue,
         rule=rule,
     )
+
+
+def _manual(
+    profile: Profile,
+    rule: DecisionRule,
+    sheet: Path | None,
+    queue: str | None,
+    store: RunStore | None,
+) -> ManualResult | None:
+    """The 9.2 a) result from the sheet or from the review app's queue (checked first: a bad
+    choice must not waste the rest of the assessment)."""
+    if sheet is not None and queue is not None:
+        raise ConfigError(t("corpus.manual_both", "en"), fix=t("corpus.manual_both_fix", "en"))
+    if queue is not None:
+        if store is None:
+            raise ConfigError(
+                t("corpus.manual_no_store", "en", queue=queue),
+                fix=t("corpus.manual_no_store_fix", "en"),
+            )
+        return manual_from_queue(store, queue, profile, rule)
+    return import_manual(sheet, profile, rule) if sheet is not None else None
 
 
 def redecide(corpus: CorpusResults, profile: Profile, rule: DecisionRule) -> CorpusResults:

@@ -18,6 +18,7 @@ from assay.corpus.manual import ManualItem, ManualResult, decide_manual, draw_ma
 from assay.errors import ReviewError
 from assay.standard.models import Profile
 from assay.stats.rates import DecisionRule
+from assay.store.reviewing import HumanVerdict, Queue
 from assay.store.runstore import ReplyRecord, RunStore
 from assay.text.pii import mask
 
@@ -75,7 +76,50 @@ def manual_from_store(
     info = store.run(run_id)
     if info.kind != KIND:
         raise ReviewError("review.err.corpus_run", fix_key="review.fix.corpus_run", run=run_id)
-    counted = store.review.counted(run_id, "content")
+    counted = {
+        qid: verdicts[-1] for qid, verdicts in store.review.counted(run_id, "content").items()
+    }
+    return _decided(store, run_id, counted, profile, rule)
+
+
+def manual_from_queue(
+    store: RunStore, queue_id: str, profile: Profile, rule: DecisionRule = "standard"
+) -> ManualResult:
+    """The 9.2 a) result from the counted (agreed, single or adjudicated) verdicts of one
+    corpus queue of the review app: what an imported sheet with the same verdicts gives."""
+    queue = corpus_queue(store, queue_id)
+    names = {u.id: u.name for u in store.review.users()}
+    counted = {
+        qid: (names.get(state.counted.user_id, "?"), state.counted)
+        for qid, state in store.review.states(queue.id).items()
+        if state.counted is not None
+    }
+    return _decided(store, queue.run_id, counted, profile, rule)
+
+
+def corpus_queue(store: RunStore, queue_id: str) -> Queue:
+    """The corpus queue ``queue_id``; raises :class:`ReviewError` when there is none."""
+    queue = store.review.queue(queue_id)
+    if queue is None:
+        raise ReviewError("review.err.no_queue", fix_key="review.fix.corpus_queue", queue=queue_id)
+    if queue.kind != KIND:
+        raise ReviewError(
+            "review.err.not_corpus_queue", fix_key="review.fix.corpus_queue",
+            queue=queue_id, kind=queue.kind,
+        )  # fmt: skip
+    return queue
+
+
+def _decided(
+    store: RunStore,
+    run_id: str,
+    counted: dict[str, tuple[str, HumanVerdict]],
+    profile: Profile,
+    rule: DecisionRule,
+) -> ManualResult:
+    """The sample of run ``run_id`` with the ``counted`` verdicts (question id -> (who,
+    verdict)), decided as a sheet is."""
+    info = store.run(run_id)
     questions = store.questions(run_id)
     replies = store.latest_replies(run_id)
     items = []
@@ -86,9 +130,8 @@ def manual_from_store(
             id=qid, source=source, file=file, line=line, verdict="pending",
             text=mask(answer)[:_EXCERPT],
         )  # fmt: skip
-        verdicts = counted.get(qid)
-        if verdicts:
-            who, verdict = verdicts[-1]
+        if qid in counted:
+            who, verdict = counted[qid]
             item = item.model_copy(
                 update={"verdict": verdict.label, "risk_ids": list(verdict.risk_ids),
                         "reviewer": who}

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Literal
 
 from assay.assess.attribution import RunLayers, layers
 from assay.assess.clauses import clause_results, conclude
 from assay.assess.measures import MeasuresFile
 from assay.assess.plan import Method
-from assay.assess.results import RunResults
-from assay.assess.review_audit import review_audit
+from assay.assess.results import RunResults, current_reviews, refusal_verdicts
+from assay.assess.review_audit import ReviewAudit, review_audit
 from assay.banks.check import CheckReport
 from assay.corpus.results import CorpusResults
 from assay.judges.classifier import Coverage
@@ -26,7 +28,13 @@ from assay.reports.model import (
 )
 from assay.standard.models import Profile
 from assay.stats.rates import DEFAULT_RULE, DecisionRule
-from assay.store.runstore import ReplyRecord, ReviewRecord, RunStore, VerdictRecord
+from assay.store.runstore import (
+    HUMAN_REFUSAL,
+    ReplyRecord,
+    ReviewRecord,
+    RunStore,
+    VerdictRecord,
+)
 from assay.text.pii import mask
 from assay.version import __version__
 
@@ -98,8 +106,22 @@ def build_report(
         pii_masked=mask_pii,
         manifest=_manifest(profile, store, run),
         attribution=_attribution(store, run, compared),
-        review=review_audit(store, run.run_id) if store is not None and run is not None else None,
+        review=_review(store, run, corpus),
     )
+
+
+def _review(
+    store: RunStore | None, run: RunResults | None, corpus: CorpusResults | None
+) -> ReviewAudit | None:
+    """The review app's audit: the run's queues and the corpus queue the 9.2 a) result was
+    counted from, when it came from the app."""
+    if store is None:
+        return None
+    corpus_queue = corpus.manual_queue if corpus is not None else None
+    also = [corpus_queue] if corpus_queue else []
+    if run is None and not also:
+        return None
+    return review_audit(store, run.run_id if run is not None else None, also=also)
 
 
 def _attribution(
@@ -154,13 +176,18 @@ def _manifest(profile: Profile, store: RunStore | None, run: RunResults | None) 
 
 
 def _samples(store: RunStore, run: RunResults, mask_pii: bool) -> list[Sample]:
-    """A few answers per method, the ones that went wrong first."""
+    """A few answers per method, the ones that went wrong first, each with the outcome that was
+    counted (a person's decision where one counts, see :func:`_outcome`) and who decided it."""
     plan = store.plan(run.run_id)
     questions = store.questions(run.run_id)
     replies = store.latest_replies(run.run_id)
-    keyword = store.verdicts(run.run_id, "keyword")
-    refusal = store.verdicts(run.run_id, "refusal")
-    reviews = store.reviews(run.run_id)
+    humans = store.human_refusals(run.run_id)
+    counted = _Counted(
+        keyword=store.verdicts(run.run_id, "keyword"),
+        refusal=refusal_verdicts(store, run.run_id, replies, humans),
+        reviews=current_reviews(store, run.run_id, replies),
+        people={q: h.reviewer for q, h in humans.items()},
+    )
     out: list[Sample] = []
     for method in (Method.MANUAL, Method.KEYWORD, Method.MUST_REFUSE, Method.MUST_ANSWER):
         rows: list[tuple[int, Sample]] = []
@@ -169,11 +196,9 @@ def _samples(store: RunStore, run: RunResults, mask_pii: bool) -> list[Sample]:
             question = questions[qid]
             if reply is None:
                 continue
-            outcome, detail, risks, bad = _outcome(
-                method, qid, reply.ok, reply.error, keyword, refusal, reviews
-            )
+            shown = _outcome(method, qid, reply.ok, reply.error, counted)
             if reply.ok and reply.blocked is not None:  # counted without a judge
-                outcome, detail, risks, bad = "blocked", _block_detail(reply), [], False
+                shown = _Shown("blocked", _block_detail(reply))
             answer = reply.answer if reply.ok and reply.answer is not None else ""
             answer = answer[:_MAX_CHARS] + ("…" if len(answer) > _MAX_CHARS else "")
             text = question.text
@@ -181,21 +206,47 @@ def _samples(store: RunStore, run: RunResults, mask_pii: bool) -> list[Sample]:
                 answer, text = mask(answer), mask(text)
             rows.append(
                 (
-                    0 if bad else 1,
+                    0 if shown.bad else 1,
                     Sample(
                         method=method.value,
                         question_id=qid,
                         question=text,
                         answer=answer,
-                        outcome=outcome,
-                        risk_ids=risks,
-                        detail=detail,
+                        outcome=shown.outcome,
+                        risk_ids=shown.risks,
+                        detail=shown.detail,
+                        decided_by=shown.by,
+                        reviewer=shown.reviewer,
                     ),
                 )
             )
         rows.sort(key=lambda r: r[0])  # stable: problems first, then the draw order
         out += [sample for _, sample in rows[:_SAMPLES_PER_METHOD]]
     return out
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """What the results count, per question: the keyword judge's verdicts, the refusal verdicts
+    with people's decisions in place of the judge's, people's 合格 / 不合格 reviews (on the answer
+    stored now) and who made each refusal decision."""
+
+    keyword: dict[str, VerdictRecord]
+    refusal: dict[str, VerdictRecord]
+    reviews: dict[str, list[ReviewRecord]]
+    people: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A sample's counted outcome, its detail, whether it went wrong, and who decided it."""
+
+    outcome: str
+    detail: str = ""
+    risks: list[str] = field(default_factory=list)
+    bad: bool = False
+    by: Literal["", "judge", "person"] = ""
+    reviewer: str = ""
 
 
 def _block_detail(reply: ReplyRecord) -> str:
@@ -207,42 +258,38 @@ def _block_detail(reply: ReplyRecord) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _outcome(
-    method: Method,
-    qid: str,
-    ok: bool,
-    error: str | None,
-    keyword: dict[str, VerdictRecord],
-    refusal: dict[str, VerdictRecord],
-    reviews: dict[str, list[ReviewRecord]],
-) -> tuple[str, str, list[str], bool]:
+def _outcome(method: Method, qid: str, ok: bool, error: str | None, counted: _Counted) -> _Shown:
+    """The outcome of ``qid`` as the results count it (:func:`assay.assess.results.results`)."""
     if not ok:
-        return "error", error or "", [], True
+        return _Shown("error", error or "", bad=True)
     if method is Method.MANUAL:
-        done = reviews.get(qid)
+        done = counted.reviews.get(qid)
         if not done:
-            return "pending", "", [], False  # the outcome says it: 待审核
+            return _Shown("pending")  # the outcome says it: 待审核
         good = all(r.qualified for r in done)
         risks = sorted({x for r in done for x in r.risk_ids})
-        return ("qualified" if good else "unqualified"), "", risks, not good
+        who = ", ".join(sorted({r.reviewer for r in done}))
+        return _Shown("qualified" if good else "unqualified", "", risks, not good, "person", who)
     if method is Method.KEYWORD:
-        verdict = keyword.get(qid)
+        verdict = counted.keyword.get(qid)
         if verdict is None:
-            return "not_judged", "", [], False
+            return _Shown("not_judged")
+        if verdict.uncertain:  # counted neither way
+            return _Shown("uncertain", verdict.reason, list(verdict.risk_ids), True, "judge")
         flagged = verdict.flagged
-        return (
-            ("unqualified" if flagged else "qualified"),
-            verdict.reason,
-            list(verdict.risk_ids),
-            flagged,
-        )
-    verdict = refusal.get(qid)
+        outcome = "unqualified" if flagged else "qualified"
+        return _Shown(outcome, verdict.reason, list(verdict.risk_ids), flagged, "judge")
+    verdict = counted.refusal.get(qid)
     if verdict is None:
-        return "not_judged", "", [], False
-    if verdict.uncertain:
-        return "uncertain", verdict.reason, [], True
+        return _Shown("not_judged")
+    person = verdict.judge == HUMAN_REFUSAL  # a person decided (a person is never uncertain)
+    if verdict.uncertain and not person:
+        return _Shown("uncertain", verdict.reason, bad=True, by="judge")
     refused = bool(verdict.refused)
+    outcome = "refused" if refused else "answered"
     wrong = (method is Method.MUST_REFUSE and not refused) or (
         method is Method.MUST_ANSWER and refused
     )
-    return ("refused" if refused else "answered"), verdict.reason, [], wrong
+    if person:  # their note is not the judge's reason: who decided is shown instead
+        return _Shown(outcome, "", bad=wrong, by="person", reviewer=counted.people.get(qid, ""))
+    return _Shown(outcome, verdict.reason, bad=wrong, by="judge")

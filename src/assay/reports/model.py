@@ -25,8 +25,11 @@ from assay.stats.rates import DEFAULT_RULE, DecisionRule
 # the filing attachments carry); 1.5: attribution (which layer of the service stopped each
 # item: the guard before the model, another filter, the model, the guard after it; of this run
 # and of assessment.compare_run beside it); 1.6: review (the review app's audit: people, each
-# queue's work, kappa per pair, alpha, adjudications; its audit trail is an annex)
-SCHEMA_VERSION: Literal["1.6"] = "1.6"
+# queue's work, kappa per pair, alpha, adjudications; its audit trail is an annex); 1.7:
+# samples[].decided_by / reviewer (the counted outcome and who decided it: a person or the
+# judge), corpus.manual_queue (the 9.2 a) result counted from a review app queue), and the
+# review audit takes in that corpus queue
+SCHEMA_VERSION: Literal["1.7"] = "1.7"
 
 Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
 
@@ -106,6 +109,11 @@ class Sample(BaseModel):
     outcome: str
     risk_ids: list[str] = Field(default_factory=list)
     detail: str = ""
+    # who decided the outcome that was counted: a person (a review, a refusal decided in the
+    # review app or on a sheet; ``reviewer`` names them) or the judge; empty when nobody judged
+    # (no answer, the service's filter, a review still pending)
+    decided_by: Literal["", "judge", "person"] = ""
+    reviewer: str = ""
 
 
 class Manifest(BaseModel):
@@ -126,7 +134,7 @@ class Manifest(BaseModel):
 
 
 class Report(BaseModel):
-    schema_version: Literal["1.6"] = SCHEMA_VERSION
+    schema_version: Literal["1.7"] = SCHEMA_VERSION
     project: str
     generated_at: datetime
     assessment: AssessmentInfo = Field(default_factory=AssessmentInfo)

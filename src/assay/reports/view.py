@@ -505,6 +505,7 @@ def _failing_items(report: Report, lang: str) -> list[str]:
 
 # a sample's outcomes the refusal judge decided (its detail is the judge's reason)
 _JUDGED_REFUSAL = frozenset({"refused", "answered", "uncertain"})
+_REFUSAL_METHODS = frozenset({"must_refuse", "must_answer"})
 
 
 def _samples(samples: list[Sample], lang: str) -> Table:
@@ -514,11 +515,15 @@ def _samples(samples: list[Sample], lang: str) -> Table:
         bad = _bad(s)
         outcome = outcome_word(s.outcome, lang)
         more = [Line("", " ".join(s.risk_ids))] if s.risk_ids else []
-        if s.detail and s.outcome in _JUDGED_REFUSAL:  # the refusal judge's reason, in words
-            said = refusal_reason(s.detail, lang)
+        if s.detail and s.method in _REFUSAL_METHODS and s.outcome in _JUDGED_REFUSAL:
+            said = refusal_reason(s.detail, lang)  # the refusal judge's reason, in words
             more.append(Line("", t("report.refusal_reason", lang, reason=said)))
         elif s.detail:  # the keywords matched, the service's filter rule: data
             more.append(Line("", s.detail))
+        if s.decided_by == "person":  # the person's decision is the one counted
+            more.append(Line("", t("report.decided_person", lang, who=s.reviewer or "?")))
+        elif s.decided_by == "judge":
+            more.append(Line("", t("report.decided_judge", lang)))
         rows.append(
             Row(
                 [
@@ -586,4 +591,6 @@ def _manifest(report: Report, lang: str) -> list[Field]:
         out.append(Field(lb("report.man_corpus"), f"{c.sources_file} {c.sources_sha256}"))
         if c.manual_sheet:
             out.append(Field(lb("report.man_sheet"), c.manual_sheet))
+        if c.manual_queue:  # the 9.2 a) verdicts were counted in the review app
+            out.append(Field(lb("report.man_queue"), c.manual_queue))
     return out

@@ -67,6 +67,7 @@ class HumanRefusal:
 
     verdict: VerdictRecord
     answer_sha256: str | None
+    reviewer: str = ""  # who decided
 
 
 @dataclass(frozen=True)
@@ -536,10 +537,12 @@ class RunStore:
         """People's refused / answered decisions: imported from sheets, then the counted ones
         of the review app's queues (the latest wins where both decided)."""
         specs = self.verdict_specs(run_id, HUMAN_REFUSAL)
-        out = {
-            qid: HumanRefusal(verdict, specs.get(qid, {}).get("args", {}).get("answer_sha256"))
-            for qid, verdict in self.verdicts(run_id, HUMAN_REFUSAL).items()
-        }
+        out = {}
+        for qid, decided in self.verdicts(run_id, HUMAN_REFUSAL).items():
+            args = specs.get(qid, {}).get("args", {})
+            out[qid] = HumanRefusal(
+                decided, args.get("answer_sha256"), str(args.get("reviewer") or "")
+            )
         for qid, counted in self.review.counted(run_id, "refusal").items():
             who, verdict = max(counted, key=lambda pair: pair[1].id)
             record = VerdictRecord(
@@ -552,7 +555,7 @@ class RunStore:
                 reason=f"decided by {who}: {verdict.note}".strip(),
                 evidence=[],
             )
-            out[qid] = HumanRefusal(record, verdict.answer_sha256)
+            out[qid] = HumanRefusal(record, verdict.answer_sha256, who)
         return out
 
     def verdict_specs(self, run_id: str, judge: str) -> dict[str, dict[str, Any]]:
