@@ -137,6 +137,13 @@ def test_moderations_carry_the_guard_models_risks(with_model: ServerThread) -> N
     assert risks == {"A.1.f", "A.4.a"}  # Qwen3Guard's "Violent", mapped
 
 
+def test_a_clean_stream_passes_whole(with_model: ServerThread) -> None:
+    chunks = list(_ask(_client(with_model), "你好 [clean]", stream=True))
+    text = "".join(c.delta.content or "" for chunk in chunks for c in chunk.choices)
+    assert text == "今天天气很好，适合去公园散步。"
+    assert [c.finish_reason for c in chunks[-1].choices] == ["stop"]
+
+
 def test_a_clean_exchange_is_judged_both_ways_and_passes(
     guarded: Guarded, model: FakeOpenAI, with_model: ServerThread
 ) -> None:
@@ -161,7 +168,10 @@ def test_a_streamed_answer_the_guard_model_flags_ends_in_a_refusal(
 ) -> None:
     chunks = list(_ask(_client(with_model), f"说说看 {SCRIPT_OUT}", stream=True))
     last = chunks[-1].choices[0]
-    assert last.finish_reason == "content_filter"
+    finishes = [c.finish_reason for chunk in chunks for c in chunk.choices if c.finish_reason]
+    assert finishes == ["content_filter"]  # the model's own finish never reached the client
+    shown = "".join(c.delta.content or "" for chunk in chunks[:-1] for c in chunk.choices)
+    assert "第一步……"[-2:] not in shown  # the held tail waited for the verdict and was dropped
     assert last.delta.content == REFUSAL_ZH
     assert (last.model_extra or {})["assay_guard"]["detector"] == "guard_model"
 

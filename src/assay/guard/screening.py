@@ -8,10 +8,11 @@ passed:
   number of messages); blocked, nothing is forwarded. 7.g.1 counts it once all have judged.
 * a whole reply: the text the user is shown (content, reasoning, refusal), as the answer to the
   last user message; blocked, the message is replaced by the refusal, as for a keyword.
-* a streamed reply: judged whole when the stream ends, before ``[DONE]``. What was streamed
-  cannot be called back: a block ends the stream with a refusal chunk (``finish_reason:
-  content_filter``, ``assay_guard.detector: guard_model``). Clients that need a guard model
-  verdict before any text is shown ask without ``stream``.
+* a streamed reply: judged whole when the stream ends, before ``[DONE]``; the chunk that
+  finishes a choice (with the tail its screener held) waits for the verdict. What was streamed
+  before cannot be called back: a block drops the finishing chunk and ends the choice with a
+  refusal chunk (``finish_reason: content_filter``, ``assay_guard.detector: guard_model``).
+  Clients that need the verdict before any text is shown ask without ``stream``.
 """
 
 from __future__ import annotations
@@ -130,20 +131,55 @@ async def _judge_output(
 async def chat_stream(
     service: GuardService, guard: Guard, relay: StreamRelay, caller: Caller, context: str | None
 ) -> AsyncIterator[bytes]:
-    """The relay's events; at ``[DONE]``, the guard model's verdict on each choice that was
-    not cut (a block: a refusal chunk before ``[DONE]``)."""
+    """The relay's events, with the guard model's verdict on each choice that was not cut when
+    the stream ends. The chunks that finish a choice (and the tail its screener held) wait for
+    the verdict: a blocked choice's are dropped for a refusal chunk, so the only finish the
+    client sees of it is ``content_filter``."""
+    if not service.detectors.active:
+        async for event in relay.events():
+            yield event
+        return
+    held: list[bytes] = []
     async for event in relay.events():
-        if event == DONE and service.detectors.active:
-            cut = await _judge_stream(service, guard, relay, caller, context)
-            if cut is not None:
-                yield cut
-        yield event
+        if event == DONE:
+            break
+        if _FINISH in event:
+            held.append(event)
+        else:
+            yield event
+    else:
+        event = b""  # the upstream closed without [DONE]
+    cuts = await _judge_stream(service, guard, relay, caller, context)
+    blocked = {cut["index"] for cut in cuts}
+    for waiting in held:
+        kept = _without(waiting, blocked)
+        if kept is not None:
+            yield kept
+    if cuts:
+        yield b"data: " + orjson.dumps({**relay.meta, "choices": cuts}) + b"\n\n"
+    if event == DONE:
+        yield DONE
+
+
+_FINISH = b'"finish_reason":"'  # a chunk that finishes a choice, as orjson writes it
+
+
+def _without(event: bytes, indices: set[int]) -> bytes | None:
+    """An SSE chunk without the choices of ``indices`` (None: nothing left to send)."""
+    if not indices:
+        return event
+    chunk = orjson.loads(event[len(b"data: ") :])
+    choices = [c for c in chunk.get("choices") or [] if c.get("index") not in indices]
+    if not choices and not chunk.get("usage"):
+        return None
+    return b"data: " + orjson.dumps({**chunk, "choices": choices}) + b"\n\n"
 
 
 async def _judge_stream(
     service: GuardService, guard: Guard, relay: StreamRelay, caller: Caller, context: str | None
-) -> bytes | None:
-    cuts = []
+) -> list[dict[str, Any]]:
+    """The refusal choices for the streamed choices the guard model blocks."""
+    cuts: list[dict[str, Any]] = []
     for index, screen in sorted(relay.choices.items()):
         if screen.blocked is not None:
             continue
@@ -162,6 +198,4 @@ async def _judge_stream(
                     },
                 }
             )
-    if not cuts:
-        return None
-    return b"data: " + orjson.dumps({**relay.meta, "choices": cuts}) + b"\n\n"
+    return cuts
