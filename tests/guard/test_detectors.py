@@ -266,3 +266,63 @@ def test_an_llm_judge_of_another_kind_is_refused(guarded: Guarded, tmp_path: Pat
     _project(guarded, "    llm_judge: classifier\n")
     with pytest.raises(ConfigError, match="content LLM judge"):
         create_app(guarded.project, store=f"sqlite:///{tmp_path / 'x.sqlite'}")
+
+
+def _read(fake: FakeOpenAI, fmt: str, text: str, **extra: Any) -> Any:
+    import asyncio
+
+    from assay.guard.model import GuardModel
+    from assay.guard_config import GuardModelConfig
+
+    config = GuardModelConfig.model_validate(
+        {"format": fmt, "base_url": fake.url, "model": "m", **extra}
+    )
+
+    async def once() -> Any:
+        model = GuardModel(config)
+        try:
+            return await model.read(text)
+        finally:
+            await model.close()
+
+    return asyncio.run(once())
+
+
+@pytest.mark.parametrize(
+    ("fmt", "said", "label", "risks", "error"),
+    [
+        ("llamaguard3", "unsafe\nS1,S10", "unsafe", ("A.1.f", "A.2.i", "A.4.a"), ""),
+        ("llamaguard3", "safe", "safe", (), ""),
+        (
+            "qwen3guard",
+            "Safety: Controversial\nCategories: PII",
+            "controversial",
+            ("A.4.e", "A.4.f"),
+            "",
+        ),
+        ("qwen3guard", "I cannot judge that.", None, (), "unreadable verdict"),
+    ],
+)
+def test_the_models_answer_is_read_in_its_format(
+    fmt: str, said: str, label: str | None, risks: tuple[str, ...], error: str
+) -> None:
+    fake = FakeOpenAI(script=lambda body: Scripted(content=said))
+    fake.start()
+    try:
+        answer = _read(fake, fmt, "一段文字")
+    finally:
+        fake.stop()
+    assert (answer.reading.label if answer.reading else None) == label
+    assert answer.risk_ids == risks
+    assert answer.error == error
+
+
+def test_an_endpoint_error_is_an_error_not_a_verdict() -> None:
+    fake = FakeOpenAI(script=lambda body: Scripted(status=503, body="busy"))
+    fake.start()
+    try:
+        answer = _read(fake, "qwen3guard", "一段文字")
+    finally:
+        fake.stop()
+    assert answer.reading is None
+    assert answer.error == "HTTP 503"
