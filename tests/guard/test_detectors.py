@@ -326,3 +326,18 @@ def test_an_endpoint_error_is_an_error_not_a_verdict() -> None:
         fake.stop()
     assert answer.reading is None
     assert answer.error == "HTTP 503"
+
+
+@pytest.mark.parametrize("reading", ["unsafe", "safe"])
+def test_a_controversial_verdict_follows_the_setting(guarded: Guarded, reading: str) -> None:
+    said = "Safety: Controversial\nCategories: Politically Sensitive Topics"
+    fake = FakeOpenAI(script=lambda body: Scripted(content=said))
+    fake.start()
+    try:
+        extra = ", controversial: safe" if reading == "safe" else ""
+        _project(guarded, _model_line(fake.url, extra))
+        with ServerThread(guarded.project, clock=guarded.clock) as server:
+            result = _client(server).moderations.create(input="一段有争议的话")
+    finally:
+        fake.stop()
+    assert result.results[0].flagged is (reading == "unsafe")
