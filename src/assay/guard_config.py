@@ -24,6 +24,16 @@
       max_body_bytes: 1048576         # larger request bodies are refused (413) unread
       log_text: false                 # put the screened text in the decision log lines
       reload: {watch: true, interval_s: 2}  # reload the keyword library when its file changes
+      detectors:                      # more detectors (keywords always run; classifier above)
+        guard_model:                  # a guard model behind an OpenAI-compatible endpoint,
+          format: qwen3guard          # on the request path, input and output (qwen3guard,
+          base_url: http://127.0.0.1:8001/v1  # llamaguard3: their chat template holds the
+          model: Qwen3Guard-Gen-0.6B  # policy, the server applies it)
+          on_error: {input: block, output: block}  # the endpoint failing: block (fail-closed,
+                                      # the default) or allow (fail-open); counted and logged
+        llm_judge: "llm:qwen-plus@https://host/v1"  # a project judge spec (kind llm): judges
+                                      # what passed, after the reply, and only ever flags
+        llm_queue: 1000               # texts waiting for the LLM judge; more are dropped
 
 The numbers of the standard (7.g.1: 3 in a row, 5 in a day) come from the profile, never from
 here; this file holds only the provider's own choices.
@@ -31,7 +41,7 @@ here; this file holds only the provider's own choices.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -102,6 +112,49 @@ class ReloadConfig(BaseModel):
     interval_s: float = Field(default=2.0, gt=0)  # how often the files are looked at
 
 
+class OnErrorConfig(BaseModel):
+    """What the guard does with a text a detector on the request path could not judge (its
+    endpoint down, slow past ``timeout_s``, or answering what cannot be read): ``block``
+    (fail-closed) or ``allow`` (fail-open). Either way the failure is counted and logged, never
+    taken for a clean verdict."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    input: Literal["block", "allow"] = "block"
+    output: Literal["block", "allow"] = "block"
+
+
+class GuardModelConfig(BaseModel):
+    """A guard model (Qwen3Guard-Gen, Llama Guard 3) served by an OpenAI-compatible endpoint
+    (vLLM, SGLang, ...), which applies the model's chat template: the guard sends the
+    conversation and reads the model's verdict in its own output format."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: Literal["qwen3guard", "llamaguard3"]
+    base_url: str
+    model: str
+    api_key_env: str | None = None  # the key is read from this variable, never stored
+    timeout_s: float = Field(default=5.0, gt=0)  # on the request path: a failure past it
+    on_error: OnErrorConfig = Field(default_factory=OnErrorConfig)
+    controversial: Literal["unsafe", "safe"] = "unsafe"  # Qwen3Guard's third label (strict)
+    # the model's categories mapped to risk ids (default: the format's own table)
+    categories: dict[str, tuple[str, ...]] | None = None
+
+
+class DetectorsConfig(BaseModel):
+    """The detectors beyond the keywords (always) and the classifier (``guard.classifier``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    guard_model: GuardModelConfig | None = None
+    # an LLM judge as the project's judges are written (``llm:MODEL@URL;...`` or {kind: llm,
+    # ...}; read by assay.judges.specs): asynchronous, flag-only
+    llm_judge: str | dict[str, Any] | None = None
+    llm_queue: int = Field(default=1000, ge=1)
+    llm_workers: int = Field(default=2, ge=1)
+
+
 class GuardConfig(BaseModel):
     """The root of the ``guard:`` section."""
 
@@ -119,6 +172,7 @@ class GuardConfig(BaseModel):
     reload: ReloadConfig = Field(default_factory=ReloadConfig)
     rate_limit: RateLimitConfig | None = None
     max_body_bytes: int = Field(default=1_048_576, ge=1)  # larger request bodies: 413
+    detectors: DetectorsConfig = Field(default_factory=DetectorsConfig)
 
     def policy(self, direction: Direction) -> PolicyConfig:
         return self.input if direction == "input" else self.output

@@ -1308,6 +1308,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "环境变量 {env} 未设置（guard.upstream.api_key_env）",
         "the variable {env} is not set (guard.upstream.api_key_env)",
     ),
+    "guard.no_model_key": (
+        "环境变量 {env} 未设置（guard.detectors.guard_model.api_key_env）",
+        "the variable {env} is not set (guard.detectors.guard_model.api_key_env)",
+    ),
+    "guard.llm_judge_invalid": (
+        "guard.detectors.llm_judge 无效：{reason}",
+        "guard.detectors.llm_judge is invalid: {reason}",
+    ),
+    "guard.llm_judge_kind": (
+        "guard.detectors.llm_judge 须为内容判定的 LLM 评判器（llm:MODEL@URL），而不是 {spec}",
+        "guard.detectors.llm_judge must be a content LLM judge (llm:MODEL@URL), not {spec}",
+    ),
     "cli.guard.serving": (
         "安全网关：http://{host}:{port}（关键词库 {keywords} 条，{classifier}）",
         "Guard at http://{host}:{port} ({keywords} keywords, {classifier})",

@@ -33,6 +33,7 @@ from assay.errors import ConfigError, GuardRequestError
 from assay.guard.abuse import AbuseTracker, Clock, utc_now
 from assay.guard.build import Watch, build_guard, rebuild_guard, watched_files
 from assay.guard.core import SEVERITY, Decision, Guard
+from assay.guard.detectors import banned, build_detectors
 from assay.guard.proxy import ROUTE as CHAT
 from assay.guard.proxy import (
     StreamRelay,
@@ -40,11 +41,10 @@ from assay.guard.proxy import (
     guard_mark,
     refusal_completion,
     refusal_stream,
-    screen_input,
-    screen_reply,
     upstream_error,
 )
 from assay.guard.ratelimit import RateLimiter
+from assay.guard.screening import chat_input, chat_reply, chat_stream, question
 from assay.guard.service import Caller, GuardService, client_keys, read_limited
 from assay.guard_config import Action, Direction, UpstreamConfig
 from assay.messages import t
@@ -186,6 +186,7 @@ class GuardApp:
 
     async def metrics(self, request: Request) -> Response:
         text = self.service.metrics.render(self.service.guard.version)
+        text += self.service.detectors.render()
         return Response(text, media_type="text/plain; version=0.0.4")
 
     async def _body(self, request: Request) -> dict[str, Any]:
@@ -207,7 +208,7 @@ class GuardApp:
     async def moderations(self, request: Request) -> Response:
         """The route (what :class:`ModerationsFastPath` leaves to the router, if anything)."""
         body, caller = await self._read(request)
-        payload = self.moderate(body, caller)
+        payload = await self.moderate(body, caller)
         return Response(payload, media_type="application/json")
 
     async def moderations_asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -225,7 +226,8 @@ class GuardApp:
                 self.service.guard.config.max_body_bytes,
             )
             body = _parsed(raw)
-            status, payload = 200, self.moderate(body, self.service.caller(who, body.get("user")))
+            caller = self.service.caller(who, body.get("user"))
+            status, payload = 200, await self.moderate(body, caller)
             extra: dict[str, str] = {}
         except GuardRequestError as exc:
             status, payload, extra = exc.status, _error_body(exc), exc.headers
@@ -238,7 +240,7 @@ class GuardApp:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
 
-    def moderate(self, body: dict[str, Any], caller: Caller) -> bytes:
+    async def moderate(self, body: dict[str, Any], caller: Caller) -> bytes:
         """The moderation of a request's ``body`` (OpenAI's shape), serialised."""
         given = body.get("input")
         texts = [given] if isinstance(given, str) else given
@@ -253,9 +255,12 @@ class GuardApp:
         guard = self.service.guard
         results = []
         for text in texts:
-            decision = self.service.screen(guard, text, direction, MODERATIONS, caller)
+            if self.service.detectors.active:
+                decision = await self.service.ascreen(guard, text, direction, MODERATIONS, caller)
+            else:
+                decision = self.service.screen(guard, text, direction, MODERATIONS, caller)
             if counted:
-                self.service.count(caller, decision.blocked)
+                self.service.count(caller, banned(decision))
             results.append(self._result(guard, decision, body.get("lang")))
         model = body.get("model") or "assay-guard"
         return orjson.dumps({"id": f"modr-{uuid.uuid4().hex}", "model": model, "results": results})
@@ -292,7 +297,7 @@ class GuardApp:
         body, caller = await self._read(request)
         self.service.admit(caller)
         guard = self.service.guard  # this request finishes on this guard, reload or not
-        blocked, forwarded, masked = screen_input(self.service, guard, body, caller)
+        blocked, forwarded, masked = await chat_input(self.service, guard, body, caller)
         stream = bool(body.get("stream"))
         headers = {GUARD_HEADER: "input"}
         if blocked is not None:
@@ -319,14 +324,15 @@ class GuardApp:
                 raise GuardRequestError(
                     502, t("guard.upstream_failed", "en", reason="bad JSON"), "upstream_error"
                 ) from None
-            screened = screen_reply(self.service, guard, reply, caller)
+            screened = await chat_reply(self.service, guard, reply, caller, question(body))
             # the guard replaced or masked the model's answer: marked, so an assessment knows
             mark = guard_mark(screened)
             marks += [mark] if mark else []
             return _json(screened, headers={GUARD_HEADER: ", ".join(marks)} if marks else None)
         relay = StreamRelay(self.service, guard, caller, response)
         marked = {GUARD_HEADER: ", ".join(marks)} if marks else None
-        return StreamingResponse(relay.events(), media_type="text/event-stream", headers=marked)
+        events = chat_stream(self.service, guard, relay, caller, question(body))
+        return StreamingResponse(events, media_type="text/event-stream", headers=marked)
 
     # -- lifespan: reload, shutdown ------------------------------------------------------
 
@@ -364,9 +370,11 @@ class GuardApp:
                 signal.SIGHUP, lambda: tasks.append(loop.create_task(self.reload()))
             )
             hup = True
+        self.service.detectors.start()
         try:
             yield
         finally:
+            await self.service.detectors.close()
             if hup:
                 loop.remove_signal_handler(signal.SIGHUP)
             for task in tasks:
@@ -401,7 +409,12 @@ def create_app(
         ticker = time.monotonic if clock is utc_now else (lambda: clock().timestamp())
         limiter = RateLimiter(config.rate_limit, ticker)
     service = GuardService(
-        guard, tracker, keys=client_keys(config), on_reload=on_reload, limiter=limiter
+        guard,
+        tracker,
+        keys=client_keys(config),
+        on_reload=on_reload,
+        limiter=limiter,
+        detectors=build_detectors(config, project.profile),
     )
     return GuardApp(project, service, _upstream(config.upstream), runs).app()
 

@@ -31,7 +31,7 @@ class Finding:
     """One thing found in a text: by which detector, which risks, where (a keyword's span;
     a classifier finding has none) and what the policy does with it."""
 
-    detector: str  # keyword | classifier
+    detector: str  # keyword | classifier | guard_model | guard_model_unavailable
     risk_ids: tuple[str, ...]
     action: Action
     label: str  # the keyword, or the classifier's reason
@@ -161,6 +161,13 @@ class Guard:
         if classify and self.classifier is not None:
             findings += self._classified(text, direction)
         return self._decision(text, findings, direction)
+
+    def with_findings(self, decision: Decision, findings: Sequence[Finding]) -> Decision:
+        """``decision`` with another detector's ``findings`` taken into account."""
+        if not findings:
+            return decision
+        merged = [*decision.findings, *findings]
+        return self._decision(decision.text, merged, decision.direction)
 
     def _classified(self, text: str, direction: Direction) -> list[Finding]:
         assert self.classifier is not None

@@ -143,12 +143,13 @@ def _mask(message: dict[str, Any], key: str | int, masked: str) -> None:
 
 
 def screen_input(
-    service: GuardService, guard: Guard, body: dict[str, Any], caller: Caller
+    service: GuardService, guard: Guard, body: dict[str, Any], caller: Caller, *, count: bool = True
 ) -> tuple[Decision | None, dict[str, Any], bool]:
     """Screen every message that holds text, whatever its role (a forged earlier assistant
     turn or a tool result is as much the caller's input as a user turn): the blocking decision
     (None when none blocks), the body to forward (masked messages where the policy masks) and
-    whether any message was masked."""
+    whether any message was masked. ``count``: count the input for 7.g.1 here (the caller
+    counts it when more detectors are to judge it)."""
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         raise GuardRequestError(
@@ -169,7 +170,8 @@ def screen_input(
             message = {**message, "content": decision.masked}
             masked = True
         forwarded.append(message)
-    service.count(caller, blocked is not None)
+    if count:
+        service.count(caller, blocked is not None)
     return blocked, {**body, "messages": forwarded}, masked
 
 

@@ -21,6 +21,7 @@ import orjson
 from assay.errors import ConfigError, GuardRequestError
 from assay.guard.abuse import AbuseTracker
 from assay.guard.core import Decision, Guard
+from assay.guard.detectors import Detectors, Pending
 from assay.guard.metrics import Metrics
 from assay.guard.ratelimit import RateLimiter
 from assay.guard_config import Direction, GuardConfig
@@ -90,6 +91,7 @@ class GuardService:
         metrics: Metrics | None = None,
         on_reload: Callable[[Guard], None] | None = None,
         limiter: RateLimiter | None = None,
+        detectors: Detectors | None = None,
     ) -> None:
         self.guard = guard
         self.tracker = tracker
@@ -97,6 +99,7 @@ class GuardService:
         self.limiter = limiter
         self.metrics = metrics or Metrics()
         self.on_reload = on_reload
+        self.detectors = detectors or Detectors(guard.config)  # guard model, LLM judge
 
     def swap(self, guard: Guard) -> None:
         """Put a newly built guard in force (requests in flight finish on the old one)."""
@@ -173,6 +176,41 @@ class GuardService:
         decision = guard.check(text, direction)
         self.record(guard, decision, route, caller)
         return decision
+
+    async def ascreen(
+        self,
+        guard: Guard,
+        text: str,
+        direction: Direction,
+        route: str,
+        caller: Caller,
+        context: str | None = None,
+    ) -> Decision:
+        """:meth:`screen` with the guard model on the request path and the LLM judge after
+        (a text that passed is queued for it)."""
+        decision = guard.check(text, direction)
+        if self.detectors.active:
+            decision = await self.detectors.screen(guard, decision, context)
+            self.judge_later(guard, decision, route, caller, context)
+        self.record(guard, decision, route, caller)
+        return decision
+
+    def judge_later(
+        self, guard: Guard, decision: Decision, route: str, caller: Caller, context: str | None
+    ) -> None:
+        """Queue a text that passed for the LLM judge (flag-only, off the request path)."""
+        if decision.blocked:
+            return
+        pending = Pending(
+            decision.direction,
+            route,
+            caller.user,
+            decision.text,
+            context,
+            guard.version,
+            guard.config.log_text,
+        )
+        self.detectors.submit(pending)
 
     def record(self, guard: Guard, decision: Decision, route: str, caller: Caller) -> None:
         """Count and log one decision: a JSON line, the text only when ``guard.log_text``."""
