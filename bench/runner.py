@@ -122,7 +122,9 @@ async def _aiohttp_loop(url: str, n: int, concurrency: int) -> float:
 async def _openai_loop(url: str, n: int, concurrency: int) -> float:
     from openai import AsyncOpenAI
 
-    client = AsyncOpenAI(base_url=url, api_key="unused", max_retries=0)
+    # the SDK's default connect timeout (5 s) expired under load on the shared machine, ending
+    # the bench; give the peer the same 60 s as Assay's runner gets
+    client = AsyncOpenAI(base_url=url, api_key="unused", max_retries=0, timeout=60.0)
     semaphore = asyncio.Semaphore(concurrency)
 
     async def one(i: int) -> None:
