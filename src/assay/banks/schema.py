@@ -318,9 +318,7 @@ def _validated(model: type[M], fields: dict[str, Any]) -> M:
     return _slim(model, entry.__dict__, fields, shared)
 
 
-def _slim(
-    model: type[M], values: dict[str, Any], given: dict[str, Any], shared: set[str]
-) -> M:
+def _slim(model: type[M], values: dict[str, Any], given: dict[str, Any], shared: set[str]) -> M:
     """The validated ``values`` as an entry in about half the memory: a bank keeps hundreds
     of thousands of entries (a 100 MB CSV, 700,000), and their upkeep outweighed their text.
 
