@@ -280,7 +280,12 @@ def _split_list(value: Any) -> tuple[str, ...]:
 
 
 # the ``model_fields_set`` of an entry given every field: one set shared by all of them
-_ALL_FIELDS: dict[type[Any], set[str]] = {m: set(m.model_fields) for m in (KeywordEntry, Question)}
+# (frozen models without private attributes: what :func:`_slim` relies on)
+_ALL_FIELDS: dict[type[Any], set[str]] = {
+    m: set(m.model_fields)
+    for m in (KeywordEntry, Question)
+    if m.model_config.get("frozen") and not m.__private_attributes__
+}
 # text fields with a length bound: pydantic-core reads them as UTF-8 (see :func:`_validated`)
 _MEASURED: dict[type[Any], tuple[str, ...]] = {
     m: tuple(name for name, f in m.model_fields.items() if f.annotation is str and f.metadata)
@@ -312,8 +317,8 @@ def _validated(model: type[M], fields: dict[str, Any]) -> M:
         where = ".".join(str(p) for p in first["loc"])
         reason = f"{where}: {first['msg']}" if where else str(first["msg"])
         raise RowError(reason.removeprefix("Value error, ")) from None
-    shared = _ALL_FIELDS[model]
-    if len(fields) != len(shared):
+    shared = _ALL_FIELDS.get(model)
+    if shared is None or len(fields) != len(shared):
         return entry  # type: ignore[no-any-return]
     return _slim(model, entry.__dict__, fields, shared)
 
