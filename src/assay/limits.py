@@ -49,9 +49,15 @@ def loads(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> Any:
         value = json.loads(text)
     except RecursionError:
         raise TooDeepError(depth_reason(limit)) from None
-    if too_deep(value, limit):
+    # each level opens with a bracket: no more levels than brackets (most texts are shallow)
+    opened = text.count("{") + text.count("[") if isinstance(text, str) else _brackets(text)
+    if opened > limit and too_deep(value, limit):
         raise TooDeepError(depth_reason(limit))
     return value
+
+
+def _brackets(data: bytes) -> int:
+    return data.count(b"{") + data.count(b"[")
 
 
 def depth_reason(limit: int = MAX_JSON_DEPTH) -> str:

@@ -98,6 +98,44 @@ def test_a_nul_byte_quarantines_its_row(tmp_path: Path, tc260: Profile, suffix: 
     assert (bad.row, bad.reason) == (2 if suffix == "csv" else 1, "NUL byte in the row")
 
 
+def test_a_nul_anywhere_in_a_jsonl_row_quarantines_it(tmp_path: Path, tc260: Profile) -> None:
+    """JSON writes a NUL as the escape \\u0000, in a key or in any value however nested; the
+    same six characters after an escaped backslash are text, not a NUL."""
+    rows = [
+        {"text": "一", "risk_ids": "A.1.d", "x": {"k\x00": 1}},
+        {"text": "二", "risk_ids": ["A.1.d"], "note": ["a", ["b\x00"]]},
+        {"text": "三\\u0000", "risk_ids": "A.1.d"},
+        {"text": "四", "risk_ids": "A.1.d"},
+    ]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    assert path.read_text("utf-8").count("\\u0000") == 3
+    bank, report = load_questions(path, tc260, QuestionKind.CONTENT)
+    assert [q.text for q in bank.items] == ["三\\u0000", "四"]
+    assert [(b.row, b.reason) for b in report.quarantined] == [
+        (1, "NUL byte in the row"),
+        (2, "NUL byte in the row"),
+    ]
+
+
+@pytest.mark.parametrize("text", [True, False])
+def test_json_depth_is_counted_in_levels_not_brackets(text: bool) -> None:
+    """As deep as the limit loads, one level more does not; brackets inside strings (or side
+    by side) are no levels."""
+
+    def nested(depth: int) -> str:
+        return "[" * depth + "]" * depth
+
+    def loads(doc: str) -> object:
+        return limits.loads(doc if text else doc.encode(), limit=5)
+
+    assert loads(nested(5)) == json.loads(nested(5))
+    with pytest.raises(limits.TooDeepError):
+        loads(nested(6))
+    wide = json.dumps({"a": "[[[[[[{{{{", "b": [[1], [2], [3], [4], [5], [6]]})
+    assert loads(wide) == json.loads(wide)
+
+
 def test_an_unclosed_quote_in_the_header_is_an_error_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text('序号,"测试题\n1,a\n', "utf-8")

@@ -7,9 +7,12 @@ The bounds, and why:
   converted and one piece of the file (a megabyte decoded, and its lines). Reading the whole
   file first, then a list of its rows, then converting (as before) peaked 56 MB above the
   entries at this size, and grows with the file.
-- retained <= 1,000 bytes an entry: an entry is its text (30 CJK characters, 134 bytes), its
-  id, the model object and its ``__dict__`` (about 850 bytes in all, measured). pydantic also
-  gives every instance its own ``model_fields_set`` (a 728-byte set); entries share one.
+- retained <= 500 bytes an entry: an entry is its text (30 CJK characters, 134 bytes), its
+  id (56), its row number (32), the model object with the array of its values (184) and its
+  place in the list (8): 414 bytes, measured 413. Built as pydantic builds them, entries took
+  720 bytes each (measured): each its own ``__dict__`` (272), a new risk tuple (64) and
+  a UTF-8 copy of its text (91) that CPython keeps inside the string once pydantic-core has
+  checked its length (see ``assay.banks.schema._slim``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from assay.standard import load_profile
 
 ROWS = 100_000
 SLACK = 16 * 1024 * 1024
-PER_ENTRY = 1000
+PER_ENTRY = 500
 
 
 def _bank(path: Path) -> None:

@@ -172,10 +172,15 @@ _FORMULA_FIX = (
 def _quarantine_duplicate_ids(
     items: list[Question], report: LoadReport, path: Path, *, strict: bool
 ) -> None:
+    suspects = _repeated_hashes(items)
+    if not suspects:
+        return
     first_row: dict[str, int | None] = {}
     keep: list[Question] = []
     for item in items:
-        if item.id in first_row:
+        if hash(item.id) not in suspects:  # its id is the only one with its hash
+            keep.append(item)
+        elif item.id in first_row:
             reason = f"duplicate id {item.id!r} (first at row {first_row[item.id]})"
             fix = "give each question its own id"
             if strict:
@@ -194,6 +199,17 @@ def _quarantine_duplicate_ids(
             first_row[item.id] = item.row
             keep.append(item)
     items[:] = keep
+
+
+def _repeated_hashes(items: list[Question]) -> set[int]:
+    """The hashes of ids that more than one question has (or that two ids share): only those
+    questions can be duplicates. An array of hashes, sorted, takes 8 bytes a question where a
+    dict of every id took 60 (42 MB for 700,000, the peak of a large load)."""
+    import numpy as np
+
+    hashes = np.fromiter((hash(q.id) for q in items), dtype=np.int64, count=len(items))
+    hashes.sort()
+    return set(hashes[1:][hashes[1:] == hashes[:-1]].tolist())
 
 
 def _write_quarantine(path: Path, bad: list[BadRow], opts: ReadOptions) -> Path:

@@ -280,26 +280,74 @@ def _split_list(value: Any) -> tuple[str, ...]:
 
 
 # the ``model_fields_set`` of an entry given every field: one set shared by all of them
-_ALL_FIELDS: dict[type[Any], set[str]] = {m: set(m.model_fields) for m in (KeywordEntry, Question)}
+# (frozen models without private attributes: what :func:`_slim` relies on)
+_ALL_FIELDS: dict[type[Any], set[str]] = {
+    m: set(m.model_fields)
+    for m in (KeywordEntry, Question)
+    if m.model_config.get("frozen") and not m.__private_attributes__
+}
+# text fields with a length bound: pydantic-core reads them as UTF-8 (see :func:`_validated`)
+_MEASURED: dict[type[Any], tuple[str, ...]] = {
+    m: tuple(name for name, f in m.model_fields.items() if f.annotation is str and f.metadata)
+    for m in (KeywordEntry, Question)
+}
+_new = object.__new__
+_set = object.__setattr__
 
 
 def _validated(model: type[M], fields: dict[str, Any]) -> M:
-    """``model`` validated from ``fields`` (every field of it, each given).
+    """``model`` validated from ``fields`` (every field of it, each given), then kept small
+    (see :func:`_slim`).
 
-    Every entry is given all its fields, so all share one ``model_fields_set``: the set
-    pydantic made for each (about 700 bytes, more than the rest of an entry) is dropped. The
-    models are frozen, so nothing adds to it (``model_copy`` copies it before it updates it)."""
+    To check a length bound pydantic-core reads the text as UTF-8, and CPython keeps that
+    UTF-8 copy inside a string that is not ASCII for as long as the string lives (109 bytes
+    for a question of 36 Chinese characters, three quarters of its text again): such a text
+    is validated as a copy, and the entry keeps the original."""
+    checked = fields
+    for name in _MEASURED[model]:
+        value = fields[name]
+        if value.__class__ is str and not value.isascii():
+            if checked is fields:
+                checked = dict(fields)
+            checked[name] = "".join((value, ""))  # a new string (join of one returns it)
     try:
-        entry = model.__pydantic_validator__.validate_python(fields)
+        entry = model.__pydantic_validator__.validate_python(checked)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         reason = f"{where}: {first['msg']}" if where else str(first["msg"])
         raise RowError(reason.removeprefix("Value error, ")) from None
-    shared = _ALL_FIELDS[model]
-    if len(fields) == len(shared):
-        object.__setattr__(entry, "__pydantic_fields_set__", shared)
-    return entry  # type: ignore[no-any-return]
+    shared = _ALL_FIELDS.get(model)
+    if shared is None or len(fields) != len(shared):
+        return entry  # type: ignore[no-any-return]
+    return _slim(model, entry.__dict__, fields, shared)
+
+
+def _slim(model: type[M], values: dict[str, Any], given: dict[str, Any], shared: set[str]) -> M:
+    """The validated ``values`` as an entry in about half the memory: a bank keeps hundreds
+    of thousands of entries (a 100 MB CSV, 700,000), and their upkeep outweighed their text.
+
+    - pydantic gives every instance its own ``__dict__`` (272 bytes for a question): here the
+      values are set one by one on a bare instance, as on any object, so Python keeps them in
+      an array beside it with keys shared by all instances (a dict, 48 bytes, is made only if
+      ``__dict__`` is asked for, e.g. by ``model_dump``);
+    - its own ``model_fields_set`` (a 728-byte set): every entry is given all its fields, so
+      all share one (frozen models: nothing adds to it, ``model_copy`` copies it first);
+    - new objects for values it gave back equal (a tuple is rebuilt; a text was validated as
+      a copy): the value given is kept, so the risks a bank repeats on every row stay one
+      tuple, resolved once (``RowReader.risk_ids``).
+
+    The entry is equal to the validated one, field for field and in the same order."""
+    slim = _new(model)
+    for name, value in values.items():
+        kept = given[name]
+        if kept is not value and kept.__class__ is value.__class__ and kept == value:
+            value = kept
+        _set(slim, name, value)
+    _set(slim, "__pydantic_fields_set__", shared)
+    _set(slim, "__pydantic_extra__", None)
+    _set(slim, "__pydantic_private__", None)
+    return slim
 
 
 # -- writing ----------------------------------------------------------------------------

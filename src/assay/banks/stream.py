@@ -465,7 +465,8 @@ def json_row(line: str) -> tuple[str | None, dict[str, Any]]:
         return f"invalid JSON: {getattr(exc, 'msg', exc)}", {}
     if not isinstance(obj, dict):
         return f"a line must hold a JSON object, not {type(obj).__name__}", {}
-    if _has_nul(obj):
+    # JSON holds a NUL only as the escape \u0000 (a raw one is invalid): walk only then
+    if ("\\u0000" in line or "\x00" in line) and _has_nul(obj):
         return "NUL byte in the row", {}
     return None, obj
 
