@@ -4,7 +4,10 @@ keywords and the built-in classifier, on 1 KB Chinese inputs. Prints p50/p99 lat
 and CPU time beside wall time. The guard runs in its own process pinned to one core (core 0);
 the load generator (``_httpload``: raw keep-alive connections, requests encoded beforehand) and
 the upstream fake run on the other core. LLM Guard's BanSubstrings is measured in the same run
-as the peer when it is importable (``pip install llm-guard``), and skipped otherwise.
+as the peer when it is importable, and skipped otherwise: llm-guard imports torch and
+transformers with every scanner, so install it into a venv of its own (``python3 -m venv V;
+V/bin/pip install torch==2.13.0 llm-guard -e '.[guard]'``: the CPU wheel of torch) and run this
+script with ``V/bin/python``.
 
 HTTP latency is measured at a few connections (``--latency-connections``, default 2: the
 service time plus a little queueing) and throughput at many (``--concurrency``, default 16:
