@@ -30,7 +30,7 @@ import types
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from assay.corpus.engines import run_jobs
 from assay.corpus.readers import PIECE_BYTES, Bad, Piece, Record, csv_header, kind_of, pieces
@@ -39,8 +39,10 @@ from assay.errors import ConfigError, MissingDependencyError
 from assay.judges.base import Judge, Verdict
 from assay.limits import MAX_LINE_BYTES
 from assay.outputs import OutputFolder
-from assay.project import Project, keyword_judge
 from assay.text.pii import Found, find, mask
+
+if TYPE_CHECKING:  # the project (and its run store) is not needed where pieces run
+    from assay.project import Project
 
 Pii = Literal["keep", "mask", "drop"]
 Engine = Literal["local", "ray"]
@@ -443,6 +445,8 @@ def filter_project(
     """``assay.corpus.filter``: filter the project's corpus (``sources``, else corpus.sources
     of assay.yaml, else ./sources.yaml) into ``out`` with its keyword judge (``keywords``, else
     the project's library); ``workers`` 0 is one per core. See :func:`filter_corpus`."""
+    from assay.project import keyword_judge  # not at the top: Ray actors import this module
+
     judge = keyword_judge(project, keywords)
     if judge is None:
         raise ConfigError(

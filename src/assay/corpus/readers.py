@@ -132,8 +132,9 @@ def pieces(path: Path, size: int = PIECE_BYTES) -> list[Piece]:
         line = 1
         for start, stop in zip(cuts, [*cuts[1:], None], strict=True):
             out.append(Piece(path, start, stop, line))
-            raw.seek(start)
-            line += _count_lines(raw, (stop or total) - start)
+            if stop is not None:  # the last piece's lines would number no piece after it
+                raw.seek(start)
+                line += _count_lines(raw, stop - start)
     return out
 
 
