@@ -9,6 +9,7 @@ output is kept under the output folder (default bench/out/, not committed).
     .venv/bin/python bench/all.py                 # every benchmark, full size
     .venv/bin/python bench/all.py --quick         # smaller inputs (a first look, not figures)
     .venv/bin/python bench/all.py --only keywords --only report
+    .venv/bin/python bench/all.py --only corpus --update   # re-run one, keep the other rows
 """
 
 from __future__ import annotations
@@ -89,6 +90,48 @@ def table(figures: list[dict[str, object]], failures: dict[str, str], started: d
     return "\n".join(lines) + "\n"
 
 
+_ROW = "|"
+
+
+def update(old: str, new: str, names: list[str], started: datetime) -> str:
+    """``old`` (a RESULTS.md) with the rows of the benchmarks ``names`` replaced by those of
+    ``new`` (a table of this run), in place; its other rows, its header and any sections after
+    the table are kept, the header says what was re-run and when, and the count is redone."""
+    fresh = [line for line in new.splitlines() if line.startswith(_ROW)][2:]  # no head rows
+    lines = old.splitlines()
+    table = [i for i, line in enumerate(lines) if line.startswith(_ROW)]
+    if len(table) < 2:
+        raise SystemExit("--update: no results table in the old file; run without --update")
+    start, end = table[0], table[-1] + 1
+    if any(not lines[i].startswith(_ROW) for i in range(start, end)):
+        end = next(i for i in range(start, end) if not lines[i].startswith(_ROW))
+    rows, placed = [], False
+    for line in lines[start + 2 : end]:
+        if line.split("|")[1].strip() in names:
+            if not placed:
+                rows += fresh
+                placed = True
+            continue
+        rows.append(line)
+    if not placed:
+        rows += fresh
+    load = os.getloadavg()
+    note = (
+        f"- re-run at {started:%Y-%m-%d %H:%M} UTC: {', '.join(names)} (those rows; load at the "
+        f"end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f})"
+    )
+    head = lines[:start]
+    blank = max(i for i, line in enumerate(head) if not line.strip())
+    head = [*head[:blank], note, *head[blank:]]
+    tail = lines[end:]
+    count = next((i for i, line in enumerate(tail) if "goals met" in line), None)
+    if count is not None:
+        passed = sum(1 for r in rows if r.rstrip().endswith("| PASS |"))
+        failed = sum(1 for r in rows if r.rstrip().endswith("| **FAIL** |"))
+        tail[count] = f"{passed} goals met, {failed} not met, 0 benchmarks not run."
+    return "\n".join([*head, *lines[start : start + 2], *rows, *tail]) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller inputs (not for RESULTS.md)")
@@ -96,6 +139,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=HERE / "out", help="logs and raw figures")
     parser.add_argument(
         "--results", type=Path, default=None, help="the table (default bench/RESULTS.md)"
+    )
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="with --only: replace only those benchmarks' rows in the existing table",
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -118,7 +166,12 @@ def main() -> int:
             tail = log.read_text("utf-8", errors="replace").strip().splitlines()[-1:]
             failures[name] = f"exit {code}: {tail[0] if tail else 'no output'}"
     results = args.results or (args.out / "RESULTS.md" if args.quick else HERE / "RESULTS.md")
-    results.write_text(table(read_figures(raw), failures, started), "utf-8")
+    text = table(read_figures(raw), failures, started)
+    if args.update:
+        if not args.only or failures or not results.is_file():
+            raise SystemExit("--update needs --only, an existing table and every run to succeed")
+        text = update(results.read_text("utf-8"), text, args.only, started)
+    results.write_text(text, "utf-8")
     print(f"wrote {results}")
     return 0 if not failures else 1
 
