@@ -55,6 +55,13 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--misses", type=Path, help="write misjudged train-side rows here")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument(
+        "--settings",
+        nargs="+",
+        default=[],
+        metavar="OVERRULE,BAND",
+        help="also judge each fold with these (overrule, band) pairs of the model, e.g. 0.05,0.1",
+    )
     args = parser.parse_args()
     wall, cpu = time.perf_counter(), time.process_time()
     sets = reply_sets(ROOT / "data" / "replies", args.shared)
@@ -69,6 +76,9 @@ def main() -> int:
         "rules": _judge(rules, rows),
         "rules+model": [None] * len(rows),
     }
+    settings = [tuple(float(x) for x in pair.split(",")) for pair in args.settings]
+    for overrule, band in settings:
+        judged[f"rules+model overrule={overrule} band={band}"] = [None] * len(rows)
     own = np.array([fold_of(r.question, args.folds) for r in rows])
     for k in range(args.folds):
         info, w, b = fit_prepared(prepared, part != k)
@@ -78,6 +88,12 @@ def main() -> int:
         verdicts = _judge(RefusalJudge(model), [rows[i] for i in pick])
         for i, v in zip(pick, verdicts, strict=True):
             judged["rules+model"][i] = v
+        for overrule, band in settings:
+            tuned = info.model_copy(update={"overrule": overrule, "band": band})
+            other = RefusalModel(tuned, q.astype(np.float64) * scale, b)
+            verdicts = _judge(RefusalJudge(other), [rows[i] for i in pick])
+            for i, v in zip(pick, verdicts, strict=True):
+                judged[f"rules+model overrule={overrule} band={band}"][i] = v
         print(
             f"  fold {k + 1}/{args.folds}: trained on {int((part != k).sum())}, judged {len(pick)}"
         )
