@@ -5,6 +5,8 @@ uvicorn, in front of the fake upstream, over real HTTP on 127.0.0.1."""
 from __future__ import annotations
 
 import http.client
+import socket
+import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -148,6 +150,27 @@ def test_a_chunked_body_is_cut_when_it_grows_past_the_limit(server: ServerThread
     response = connection.getresponse()
     assert response.status == 413
     connection.close()
+
+
+@pytest.mark.parametrize("path", ["/v1/moderations", "/v1/chat/completions"])
+def test_a_client_gone_before_its_body_is_counted_not_raised(
+    server: ServerThread, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A client that hangs up half-way through its body raised ClientDisconnect out of the
+    route: uvicorn logged "Exception in ASGI application" with a traceback for each one."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=20) as raw:
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {KEY}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+        )
+        raw.sendall(head.encode() + b'{"input": "')
+    line = f'assay_guard_requests_total{{route="{path}",status="499"}} 1'
+    deadline = time.monotonic() + 20
+    while line not in _metrics(server):  # the server has seen the hang-up and counted it
+        assert time.monotonic() < deadline, _metrics(server)
+        time.sleep(0.01)
+    assert not [r for r in caplog.records if r.exc_info], caplog.text
+    assert _client(server).moderations.create(input="今天天气很好").results[0].flagged is False
 
 
 def test_a_body_under_the_limit_is_read(server: ServerThread) -> None:

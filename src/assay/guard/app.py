@@ -58,6 +58,10 @@ MODERATIONS = "/v1/moderations"
 Handler = Callable[[Request], Awaitable[Response]]
 
 
+# a client that hung up before its request was read (nginx's "client closed request")
+GONE = 499
+
+
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(orjson.dumps(data), status, headers, media_type="application/json")
 
@@ -174,6 +178,8 @@ class GuardApp:
                 response = await handler(request)
             except GuardRequestError as exc:
                 response = _error(exc)
+            except ClientDisconnect:  # gone before its body arrived: counted, nothing to answer
+                response = Response(status_code=GONE)
             metrics.request(route, response.status_code, time.perf_counter() - started)
             return response
 
@@ -231,6 +237,9 @@ class GuardApp:
             extra: dict[str, str] = {}
         except GuardRequestError as exc:
             status, payload, extra = exc.status, _error_body(exc), exc.headers
+        except ClientDisconnect:  # gone before its body arrived: counted, nothing to answer
+            self.service.metrics.request(MODERATIONS, GONE, time.perf_counter() - started)
+            return
         self.service.metrics.request(MODERATIONS, status, time.perf_counter() - started)
         headers = [
             (b"content-type", b"application/json"),
