@@ -18,6 +18,7 @@ from assay.standard import Profile
 from assay.store.runstore import RunStore
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+PASSWORD = "correct horse battery"  # every test person's password
 
 
 @contextlib.contextmanager
@@ -113,3 +114,15 @@ class Client:
     def login(self, name: str, password: str) -> Reply:
         page = self.get("/login")
         return self.post("/login", {"name": name, "password": password, "csrf": page.csrf})
+
+
+def logged_in(base: str, name: str, password: str = PASSWORD) -> Client:
+    """A client logged in as ``name`` (asserting the login worked)."""
+    client = Client(base)
+    assert client.login(name, password).status == 200
+    return client
+
+
+def answer_digest(html: str) -> str:
+    """The answer_sha256 a label form carries (what the server checks the verdict against)."""
+    return html.split('name="answer_sha256" value="')[1].split('"')[0]

@@ -19,11 +19,10 @@ from assay.review.queues import create_queue
 from assay.standard import Profile
 from assay.store.runstore import RunStore
 from tests.review.runs import RUN, make_run
-from tests.review.server import review_server
+from tests.review.server import PASSWORD, review_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-PASSWORD = "correct horse battery"
 N = 20
 
 

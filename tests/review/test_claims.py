@@ -22,8 +22,8 @@ from assay.store import schema
 from assay.store.reviewing import ReviewUser
 from assay.store.runstore import RunStore
 from tests.review.runs import RUN, make_run
+from tests.review.server import PASSWORD
 
-PASSWORD = "correct horse battery"
 PEOPLE = 4
 ITEMS = 24
 

@@ -10,10 +10,9 @@ import pytest
 from assay.store.runstore import RunStore
 from tests.helpers.cli import run_assay
 from tests.review.runs import RUN, make_run
+from tests.review.server import PASSWORD
 
 pytest.importorskip("argon2")
-
-PASSWORD = "correct horse battery"
 
 
 def test_users_add_and_queue_from_the_command_line(

@@ -88,8 +88,8 @@ def _queue(sources: Path, profile: Profile, store: RunStore, size: int) -> str:
     assert put_manual_sample(store, run, sources, profile, size=size, seed=3) == size
     queue = create_queue(store, run, "corpus", by="adm", second_share=0.0)
     people = {u.name: u for u in store.review.users()}
-    for who in people.values():
-        store.review.assign(queue.id, who.id, by="adm")
+    for person in people.values():
+        store.review.assign(queue.id, person.id, by="adm")
     desk = Desk(store, profile)
     for n, item in enumerate(store.review.items(queue.id)[: _labelled(size)]):
         label, risk, who = _verdict(n)

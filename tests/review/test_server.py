@@ -22,9 +22,8 @@ from assay.review.web.app import FORM_MAX, LOGIN_MAX, WORKERS
 from assay.standard import Profile
 from assay.store.runstore import RunStore
 from tests.review.runs import RUN, make_run
-from tests.review.server import Client, review_server
+from tests.review.server import PASSWORD, Client, answer_digest, logged_in, review_server
 
-PASSWORD = "correct horse battery"
 SLOW = "a password whose check is held"
 
 
@@ -40,21 +39,11 @@ def site(tmp_path: Path, tc260: Profile) -> Iterator[tuple[str, RunStore]]:
         yield base, store
 
 
-def _as(base: str, name: str) -> Client:
-    client = Client(base)
-    assert client.login(name, PASSWORD).status == 200
-    return client
-
-
-def _digest(html: str) -> str:
-    return html.split('name="answer_sha256" value="')[1].split('"')[0]
-
-
 def test_a_form_over_its_limit_gets_413_and_changes_nothing(site: tuple[str, RunStore]) -> None:
     base, store = site
-    ann = _as(base, "ann")
+    ann = logged_in(base, "ann")
     page = ann.get("/queues/mine/items/0")
-    form = {"csrf": page.csrf, "label": "qualified", "answer_sha256": _digest(page.text)}
+    form = {"csrf": page.csrf, "label": "qualified", "answer_sha256": answer_digest(page.text)}
     too_long = ann.post("/queues/mine/items/0", {**form, "note": "x" * FORM_MAX})
     assert too_long.status == 413
     assert f"at most {FORM_MAX // 1024} KB" in too_long.text
@@ -113,7 +102,7 @@ def test_slow_logins_do_not_hold_up_another_persons_page(
     """One login whose hash is held, or more logins than the threads that serve pages (the
     others wait their turn to hash): another person's page is served meanwhile."""
     base, _ = site
-    ann = _as(base, "ann")  # logged in before the hash is held
+    ann = logged_in(base, "ann")  # logged in before the hash is held
     held = _HeldHasher(auth._hasher())
     monkeypatch.setattr(auth, "_hasher", lambda: held)
     outcome: list[int] = []

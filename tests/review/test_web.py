@@ -21,9 +21,8 @@ from assay.standard import Profile
 from assay.store import schema
 from assay.store.runstore import RunStore
 from tests.review.runs import RUN, make_run
-from tests.review.server import Client, review_server
+from tests.review.server import PASSWORD, Client, answer_digest, logged_in, review_server
 
-PASSWORD = "correct horse battery"
 INJECTION = "x'); DROP TABLE review_verdicts; --"
 
 
@@ -41,12 +40,6 @@ def site(tmp_path: Path, tc260: Profile) -> Iterator[tuple[str, RunStore]]:
         yield base, store
 
 
-def _as(base: str, name: str) -> Client:
-    client = Client(base)
-    assert client.login(name, PASSWORD).status == 200
-    return client
-
-
 def test_pages_need_a_login(site: tuple[str, RunStore]) -> None:
     base, _ = site
     for path in ("/", "/admin", "/dashboard", "/queues/mine", "/queues/mine/items/0"):
@@ -56,7 +49,7 @@ def test_pages_need_a_login(site: tuple[str, RunStore]) -> None:
 
 def test_an_annotator_gets_403_for_admin_pages_and_other_queues(site: tuple[str, RunStore]) -> None:
     base, _ = site
-    ann = _as(base, "ann")
+    ann = logged_in(base, "ann")
     assert ann.get("/admin").status == 403
     assert ann.get("/dashboard").status == 403
     assert ann.get("/queues/other").status == 403
@@ -71,9 +64,9 @@ def test_an_annotator_gets_403_for_admin_pages_and_other_queues(site: tuple[str,
 
 def test_a_post_without_the_csrf_token_gets_403(site: tuple[str, RunStore]) -> None:
     base, store = site
-    ann = _as(base, "ann")
+    ann = logged_in(base, "ann")
     page = ann.get("/queues/mine/items/0")
-    form = {"label": "qualified", "answer_sha256": _digest(page.text), "note": ""}
+    form = {"label": "qualified", "answer_sha256": answer_digest(page.text), "note": ""}
     assert ann.post("/queues/mine/items/0", form).status == 403
     assert ann.post("/queues/mine/items/0", {**form, "csrf": "forged"}).status == 403
     assert Client(base).post("/login", {"name": "ann", "password": PASSWORD}).status == 403
@@ -84,7 +77,7 @@ def test_a_post_without_the_csrf_token_gets_403(site: tuple[str, RunStore]) -> N
 
 def test_a_hostile_answer_renders_inert(site: tuple[str, RunStore]) -> None:
     base, _ = site
-    page = _as(base, "ann").get("/queues/mine/items/0")
+    page = logged_in(base, "ann").get("/queues/mine/items/0")
     assert "<script>document.title" not in page.text
     assert "<img src=x" not in page.text
     assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in page.text
@@ -95,24 +88,24 @@ def test_a_hostile_answer_renders_inert(site: tuple[str, RunStore]) -> None:
 def test_evidence_is_marked_and_pii_masked_for_annotators(site: tuple[str, RunStore]) -> None:
     base, store = site
     store.review.assign("mine", store.review.user("rev").id, by="test")  # type: ignore[union-attr]
-    answer = _as(base, "ann").get("/queues/mine/items/1").text
+    answer = logged_in(base, "ann").get("/queues/mine/items/1").text
     assert '<mark class="evidence" title="炸药">炸药</mark>' in answer
     assert "13812345678" not in answer
     assert "138" in answer  # masked, the ends kept
     # a reviewer's role allows the clear text (item 1 is theirs to label too)
-    assert "13812345678" in _as(base, "rev").get("/queues/mine/items/1").text
+    assert "13812345678" in logged_in(base, "rev").get("/queues/mine/items/1").text
 
 
 def test_injection_strings_are_stored_as_text(site: tuple[str, RunStore]) -> None:
     base, store = site
-    adm = _as(base, "adm")
+    adm = logged_in(base, "adm")
     page = adm.get("/queues/mine/items/0")
     form = [
         ("csrf", page.csrf),
         ("label", "unqualified"),
         ("risk", "A.1.d"),
         ("note", INJECTION),
-        ("answer_sha256", _digest(page.text)),
+        ("answer_sha256", answer_digest(page.text)),
     ]
     assert adm.post("/queues/mine/items/0", form).status == 200
     [verdict] = store.review.verdicts("mine")
@@ -145,7 +138,7 @@ def test_passwords_are_never_stored_or_logged_in_clear(
     base, store = site
     caplog.set_level(logging.DEBUG)
     Client(base).login("ann", "a-wrong-password-typed")
-    _as(base, "ann")
+    logged_in(base, "ann")
     with store.engine.connect() as conn:
         dumped = [
             str(row)
@@ -171,18 +164,14 @@ def test_five_failed_logins_lock_the_account(site: tuple[str, RunStore]) -> None
 
 def test_label_with_the_form_and_resume(site: tuple[str, RunStore]) -> None:
     base, store = site
-    ann = _as(base, "ann")
+    ann = logged_in(base, "ann")
     for _ in range(3):
         page = ann.get("/queues/mine")
         action = page.text.split('<form method="post" action="')[2].split('"')[0]
-        form = {"csrf": page.csrf, "label": "qualified", "answer_sha256": _digest(page.text)}
+        form = {"csrf": page.csrf, "label": "qualified", "answer_sha256": answer_digest(page.text)}
         ann.post(action, form)
     assert [v.question_id for v in store.review.verdicts("mine")] == ["c0", "c1", "c2"]
     # resume where you left off: the queue opens at the fourth item
     resumed = Client(base)
     resumed.login("ann", PASSWORD)
     assert "item 4 of 24" in resumed.get("/queues/mine").text
-
-
-def _digest(html: str) -> str:
-    return html.split('name="answer_sha256" value="')[1].split('"')[0]
