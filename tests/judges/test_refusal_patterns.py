@@ -8,12 +8,14 @@ judged not refused and every refusal refused. The issue's own examples of each p
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from assay.judges.refusal import Behaviour, RefusalJudge
+from assay.judges.refusal import Behaviour, RefusalJudge, rules
 from assay.judges.refusal.rules import REASONS, reason_key
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -313,6 +315,14 @@ def test_a_question_with_a_folded_character_is_read(question: str, figure: str) 
     analysis, _ = RefusalJudge(use_model=False).analyse("先冷静下来，把经过记下来。", question)
     assert analysis.numbers[f"zh_{figure}"] == 1.0
     assert analysis.numbers[f"en_{figure}"] == 0.0  # a figure counts for its language only
+
+
+def test_every_reason_decide_can_give_is_one_the_model_reads() -> None:
+    """A reason added to decide() but not to REASONS would reach the model as no figure."""
+    source = inspect.getsource(rules.decide) + inspect.getsource(rules._undeclared)
+    given = set(re.findall(r'Behaviour\.[A-Z]+, "([^"]+)"', source))
+    assert len(given) >= 15
+    assert given <= set(REASONS), given - set(REASONS)
 
 
 @pytest.mark.parametrize(
