@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -22,7 +23,7 @@ from assay.assess.run import run_target
 from assay.banks.models import Question, QuestionKind
 from assay.errors import ConfigError, RunLockedError
 from assay.store import schema
-from assay.store.runstore import RunStore
+from assay.store.runstore import RunStore, _sqlite_pragmas
 from assay.targets import CallableTarget
 from tests.helpers.cli import run_assay
 from tests.helpers.examples import copy_examples
@@ -81,6 +82,36 @@ def test_processes_creating_the_schema_at_once(store_url: str) -> None:
         assert failures == []
         if store_url.startswith("sqlite"):
             Path(url.removeprefix("sqlite:///")).unlink()
+
+
+def test_connections_switching_a_fresh_database_to_wal_at_once(tmp_path: Path) -> None:
+    """Regression: connections switching a fresh SQLite file to WAL at the same moment deadlock
+    on its lock, and SQLite answers one "database is locked" at once, without its busy handler
+    (5 at once: 16-22% of rounds); the test above failed on CI so. Each round: 5 threads, each
+    its own connection, released together by a barrier into the store's connect pragmas."""
+    failures: list[str] = []
+    for round_ in range(60):
+        path = tmp_path / f"fresh-{round_}.sqlite"
+        barrier = threading.Barrier(5)
+
+        def connect(
+            path: Path = path, barrier: threading.Barrier = barrier, round_: int = round_
+        ) -> None:
+            raw = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            barrier.wait()
+            try:
+                _sqlite_pragmas(raw, None)
+            except sqlite3.OperationalError as exc:
+                failures.append(f"round {round_}: {exc}")
+            finally:
+                raw.close()
+
+        threads = [threading.Thread(target=connect) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
 
 
 def _questions(n: int) -> list[Question]:
