@@ -264,10 +264,7 @@ class GuardApp:
         guard = self.service.guard
         results = []
         for text in texts:
-            if self.service.detectors.active:
-                decision = await self.service.ascreen(guard, text, direction, MODERATIONS, caller)
-            else:
-                decision = self.service.screen(guard, text, direction, MODERATIONS, caller)
+            decision = await self.service.ascreen(guard, text, direction, MODERATIONS, caller)
             if counted:
                 self.service.count(caller, banned(decision))
             results.append(self._result(guard, decision, body.get("lang")))

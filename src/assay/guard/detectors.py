@@ -28,10 +28,11 @@ from pydantic import ValidationError
 
 from assay.errors import ConfigError
 from assay.guard.core import Decision, Finding, Guard
+from assay.guard.metrics import counter
 from assay.guard.model import GuardModel
 from assay.guard_config import Direction, GuardConfig
 from assay.judges.base import Verdict
-from assay.judges.llm import LLMJudge
+from assay.judges.llm import ENDPOINT_ERROR, LLMJudge
 from assay.judges.specs import LLMSpec, judge_config
 from assay.messages import t
 from assay.standard.models import Profile
@@ -74,37 +75,43 @@ class DetectorMetrics:
 
     def lines(self, queued: int) -> list[str]:
         return [
-            "# HELP assay_guard_guard_model_total Guard model verdicts by direction and outcome.",
-            "# TYPE assay_guard_guard_model_total counter",
-            *(
-                f'assay_guard_guard_model_total{{direction="{d}",outcome="{o}"}} {n}'
-                for (d, o), n in sorted(self.model.items())
+            *counter(
+                "assay_guard_guard_model_total",
+                "Guard model verdicts by direction and outcome.",
+                ("direction", "outcome"),
+                self.model,
             ),
-            "# HELP assay_guard_guard_model_errors_total Texts the guard model could not judge, "
-            "by direction and what on_error did.",
-            "# TYPE assay_guard_guard_model_errors_total counter",
-            *(
-                f'assay_guard_guard_model_errors_total{{direction="{d}",action="{a}"}} {n}'
-                for (d, a), n in sorted(self.model_errors.items())
+            *counter(
+                "assay_guard_guard_model_errors_total",
+                "Texts the guard model could not judge, by direction and what on_error did.",
+                ("direction", "action"),
+                self.model_errors,
             ),
-            "# HELP assay_guard_llm_judge_total LLM judge results by direction and outcome.",
-            "# TYPE assay_guard_llm_judge_total counter",
-            *(
-                f'assay_guard_llm_judge_total{{direction="{d}",outcome="{o}"}} {n}'
-                for (d, o), n in sorted(self.llm.items())
+            *counter(
+                "assay_guard_llm_judge_total",
+                "LLM judge results by direction and outcome.",
+                ("direction", "outcome"),
+                self.llm,
             ),
-            "# HELP assay_guard_llm_judge_flags_total Texts the LLM judge flagged, by risk.",
-            "# TYPE assay_guard_llm_judge_flags_total counter",
-            *(
-                f'assay_guard_llm_judge_flags_total{{direction="{d}",risk="{r}"}} {n}'
-                for (d, r), n in sorted(self.llm_flags.items())
+            *counter(
+                "assay_guard_llm_judge_flags_total",
+                "Texts the LLM judge flagged, by risk.",
+                ("direction", "risk"),
+                self.llm_flags,
             ),
-            "# HELP assay_guard_llm_judge_dropped_total Texts dropped: the judge's queue was full.",
-            "# TYPE assay_guard_llm_judge_dropped_total counter",
-            f"assay_guard_llm_judge_dropped_total {self.llm_dropped}",
-            "# HELP assay_guard_llm_judge_queued Texts waiting for the LLM judge.",
-            "# TYPE assay_guard_llm_judge_queued gauge",
-            f"assay_guard_llm_judge_queued {queued}",
+            *counter(
+                "assay_guard_llm_judge_dropped_total",
+                "Texts dropped: the judge's queue was full.",
+                (),
+                {(): self.llm_dropped},
+            ),
+            *counter(
+                "assay_guard_llm_judge_queued",
+                "Texts waiting for the LLM judge.",
+                (),
+                {(): queued},
+                kind="gauge",
+            ),
         ]
 
 
@@ -257,7 +264,7 @@ class Detectors:
 
 def _judged(pending: Pending, verdict: Verdict) -> Judged:
     if verdict.uncertain:
-        error = verdict.reason.startswith("endpoint error")
+        error = verdict.reason.startswith(ENDPOINT_ERROR)
         return Judged(pending, "error" if error else "uncertain", reason=verdict.reason)
     if verdict.flagged:
         return Judged(pending, "flag", verdict.risk_ids, verdict.reason)

@@ -9,9 +9,33 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 # seconds: fine below 10 ms, where the guard's own work lies, coarse above for upstream calls
 BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+K = TypeVar("K", bound=tuple[object, ...])
+
+
+def counter(
+    name: str,
+    help_text: str,
+    labels: Sequence[str],
+    counts: Mapping[K, int],
+    *,
+    kind: str = "counter",
+    ordered: bool = True,
+) -> list[str]:
+    """One metric family: its HELP and TYPE lines, then a sample per label tuple (sorted unless
+    ``ordered`` is false); no labels: ``{(): value}``."""
+    out = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
+    items = sorted(counts.items()) if ordered else list(counts.items())
+    for values, n in items:
+        pairs = ",".join(f'{k}="{v}"' for k, v in zip(labels, values, strict=True))
+        out.append(f"{name}{{{pairs}}} {n}" if pairs else f"{name} {n}")
+    return out
 
 
 class Histogram:
@@ -49,36 +73,50 @@ class Metrics:
 
     def render(self, library: str) -> str:
         lines = [
-            "# HELP assay_guard_requests_total HTTP requests by route and status.",
-            "# TYPE assay_guard_requests_total counter",
-            *(
-                f'assay_guard_requests_total{{route="{r}",status="{s}"}} {n}'
-                for (r, s), n in sorted(self.requests.items())
+            *counter(
+                "assay_guard_requests_total",
+                "HTTP requests by route and status.",
+                ("route", "status"),
+                self.requests,
             ),
-            "# HELP assay_guard_decisions_total Screening decisions by direction and action.",
-            "# TYPE assay_guard_decisions_total counter",
-            *(
-                f'assay_guard_decisions_total{{direction="{d}",action="{a}"}} {n}'
-                for (d, a), n in sorted(self.decisions.items())
+            *counter(
+                "assay_guard_decisions_total",
+                "Screening decisions by direction and action.",
+                ("direction", "action"),
+                self.decisions,
             ),
-            "# HELP assay_guard_blocks_total Blocked texts by direction and risk.",
-            "# TYPE assay_guard_blocks_total counter",
-            *(
-                f'assay_guard_blocks_total{{direction="{d}",risk="{r}"}} {n}'
-                for (d, r), n in sorted(self.blocks.items())
+            *counter(
+                "assay_guard_blocks_total",
+                "Blocked texts by direction and risk.",
+                ("direction", "risk"),
+                self.blocks,
             ),
-            "# HELP assay_guard_suspensions_total Users suspended (7.g.1).",
-            "# TYPE assay_guard_suspensions_total counter",
-            f"assay_guard_suspensions_total {self.suspensions}",
-            "# HELP assay_guard_rate_limited_total Requests refused over a client's rate limit.",
-            "# TYPE assay_guard_rate_limited_total counter",
-            f"assay_guard_rate_limited_total {self.rate_limited}",
-            "# HELP assay_guard_reloads_total Keyword library reloads by outcome.",
-            "# TYPE assay_guard_reloads_total counter",
-            *(f'assay_guard_reloads_total{{outcome="{o}"}} {n}' for o, n in self.reloads.items()),
-            "# HELP assay_guard_library_info The keyword library in force.",
-            "# TYPE assay_guard_library_info gauge",
-            f'assay_guard_library_info{{version="{library}"}} 1',
+            *counter(
+                "assay_guard_suspensions_total",
+                "Users suspended (7.g.1).",
+                (),
+                {(): self.suspensions},
+            ),
+            *counter(
+                "assay_guard_rate_limited_total",
+                "Requests refused over a client's rate limit.",
+                (),
+                {(): self.rate_limited},
+            ),
+            *counter(
+                "assay_guard_reloads_total",
+                "Keyword library reloads by outcome.",
+                ("outcome",),
+                {(o,): n for o, n in self.reloads.items()},
+                ordered=False,
+            ),
+            *counter(
+                "assay_guard_library_info",
+                "The keyword library in force.",
+                ("version",),
+                {(library,): 1},
+                kind="gauge",
+            ),
             "# HELP assay_guard_request_seconds Request latency by route.",
             "# TYPE assay_guard_request_seconds histogram",
         ]

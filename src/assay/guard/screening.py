@@ -69,10 +69,8 @@ async def chat_input(
         decision = await detectors.screen(guard, Decision("input", "allow", text, masked=text))
         if decision.flagged:
             service.record(guard, decision, ROUTE, caller)
-        if decision.blocked:
-            blocked = decision
-        else:
-            service.judge_later(guard, decision, ROUTE, caller, None)
+        blocked = decision if decision.blocked else None
+        service.judge_later(guard, decision, ROUTE, caller, None)  # only what passed
     service.count(caller, blocked is not None and banned(blocked))
     return blocked, forwarded, masked
 

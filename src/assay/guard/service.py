@@ -187,11 +187,11 @@ class GuardService:
         context: str | None = None,
     ) -> Decision:
         """:meth:`screen` with the guard model on the request path and the LLM judge after
-        (a text that passed is queued for it)."""
-        decision = guard.check(text, direction)
-        if self.detectors.active:
-            decision = await self.detectors.screen(guard, decision, context)
-            self.judge_later(guard, decision, route, caller, context)
+        (a text that passed is queued for it); without them, :meth:`screen` itself."""
+        if not self.detectors.active:
+            return self.screen(guard, text, direction, route, caller)
+        decision = await self.detectors.screen(guard, guard.check(text, direction), context)
+        self.judge_later(guard, decision, route, caller, context)
         self.record(guard, decision, route, caller)
         return decision
 

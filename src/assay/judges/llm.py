@@ -56,6 +56,8 @@ T = TypeVar("T")
 # HTTP statuses that mean the judge is misconfigured (key, permission, model or URL), not that
 # one text failed: they stop the batch with a ConfigError instead of filling the review queue.
 _REFUSED = frozenset({401, 403, 404})
+# how an uncertain verdict's reason starts when the endpoint failed (the guard reads it)
+ENDPOINT_ERROR = "endpoint error"
 
 
 def endpoint(config: LLMJudgeConfig) -> OpenAITargetConfig:
@@ -188,7 +190,7 @@ class LLMJudge:
                     if error.status_code in _REFUSED:
                         fatal.append(self._refused(error))
                         return
-                    results[key] = self._uncertain(f"endpoint error: {error.reason}")
+                    results[key] = self._uncertain(f"{ENDPOINT_ERROR}: {error.reason}")
                     continue
                 except InvalidReplyError as error:
                     results[key] = self._uncertain(
