@@ -485,8 +485,8 @@ class Rules:
         figures = numbers(sentences, lang, asked)
         for kind in Behaviour:
             figures[f"rules_{kind.value}"] = float(kind is behaviour)
-        for why in REASONS:  # which rule decided: the model learns where each one errs
-            figures[reason_key(why)] = float(why == reason)
+        for why, key in _REASON_KEYS.items():  # which rule decided: where each one errs
+            figures[key] = float(why == reason)
         # the rules are not as reliable in one language as in the other: every figure per language
         figures = {
             f"{side}_{key}": value if side == lang else 0.0
@@ -526,6 +526,9 @@ REASONS = (
 def reason_key(reason: str) -> str:
     """The model's figure for a reason of :data:`REASONS` ("why_declines_then_gives_content")."""
     return "why_" + re.sub(r"\W+", "_", reason).strip("_")[:48]
+
+
+_REASON_KEYS = {why: reason_key(why) for why in REASONS}  # made once, read for every reply
 
 
 def _steps(sentences: list[Sentence], lang: str) -> list[Sentence]:
