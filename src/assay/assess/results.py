@@ -51,7 +51,7 @@ from assay.store.runstore import (
     ReviewRecord,
     RunStore,
     VerdictRecord,
-    answer_digest,
+    answer_digests,
 )
 
 Status = Literal["measured", "pending", "not_run"]
@@ -174,17 +174,23 @@ def results(
     plan = store.plan(run_id)
     replies = store.latest_replies(run_id)
     questions = store.questions(run_id)
-    verdicts = {
-        "keyword": store.verdicts(run_id, "keyword"),
-        "classifier": store.verdicts(run_id, "classifier"),
-        "refusal": refusal_verdicts(store, run_id, replies),
+    current = answer_digests(replies)
+    humans = store.human_refusals(run_id)
+    judged = {
+        judge: store.verdicts(run_id, judge) for judge in ("keyword", "classifier", "refusal")
     }
+    verdicts = {**judged, "refusal": merged_refusals(judged["refusal"], humans, current)}
     blocked = {q for q, r in replies.items() if r.ok and r.blocked is not None}
     reviews = {
         q: all(r.qualified for r in valid)
-        for q, valid in current_reviews(store, run_id, replies).items()
+        for q, valid in current_reviews(store, run_id, current).items()
     }
-    in_run = in_run_calibrations(store, run_id, reviews)
+    people = {  # people's refused / answered decisions made on the answer stored now
+        q: bool(h.verdict.refused)
+        for q, h in humans.items()
+        if q in current and h.answer_sha256 == current[q]
+    }
+    in_run = in_run_calibrations(judged, reviews, people)
     out = []
     for method in Method:
         if method.value not in plan:
@@ -222,29 +228,34 @@ def results(
 
 
 def refusal_verdicts(
-    store: RunStore,
-    run_id: str,
-    replies: dict[str, ReplyRecord],
-    humans: dict[str, HumanRefusal] | None = None,
+    store: RunStore, run_id: str, replies: dict[str, ReplyRecord]
 ) -> dict[str, VerdictRecord]:
     """The refusal judge's verdicts, with a person's decision instead wherever one was made on
-    the answer that is stored now (such a verdict's judge is ``HUMAN_REFUSAL``); ``humans``:
-    people's decisions when already read (:meth:`RunStore.human_refusals`)."""
-    merged = dict(store.verdicts(run_id, "refusal"))
-    current = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
-    people = store.human_refusals(run_id) if humans is None else humans
-    for qid, human in people.items():
+    the answer that is stored now (see :func:`merged_refusals`)."""
+    judged = store.verdicts(run_id, "refusal")
+    return merged_refusals(judged, store.human_refusals(run_id), answer_digests(replies))
+
+
+def merged_refusals(
+    judged: dict[str, VerdictRecord], humans: dict[str, HumanRefusal], current: dict[str, str]
+) -> dict[str, VerdictRecord]:
+    """The refusal judge's verdicts ``judged`` with people's decisions (``humans``,
+    :meth:`RunStore.human_refusals`) in their place where made on the answer stored now
+    (``current``, :func:`~assay.store.runstore.answer_digests`); such a verdict's judge is
+    ``HUMAN_REFUSAL``."""
+    merged = dict(judged)
+    for qid, human in humans.items():
         if human.answer_sha256 == current.get(qid):
             merged[qid] = human.verdict
     return merged
 
 
 def current_reviews(
-    store: RunStore, run_id: str, replies: dict[str, ReplyRecord]
+    store: RunStore, run_id: str, current: dict[str, str]
 ) -> dict[str, list[ReviewRecord]]:
-    """People's 合格 / 不合格 verdicts that count: those made on the answer stored now (or not
-    tied to one), of answered questions; a question with none is left out."""
-    current = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
+    """People's 合格 / 不合格 verdicts that count: those made on the answer stored now
+    (``current``, :func:`~assay.store.runstore.answer_digests`) or not tied to one, of answered
+    questions; a question with none is left out."""
     return {
         q: valid
         for q, rs in store.reviews(run_id).items()
@@ -394,15 +405,16 @@ CALIBRATED_JUDGES = {
 
 
 def in_run_calibrations(
-    store: RunStore, run_id: str, reviews: dict[str, bool]
+    judged: dict[str, dict[str, VerdictRecord]], reviews: dict[str, bool], people: dict[str, bool]
 ) -> dict[str, Calibrated]:
     """Each judge's calibration on this run's own answers: the pairs (judge's verdict, person's
-    verdict) on answers both decided. Content judges are paired with the 9.3 reviews
-    (``reviews``: question -> qualified, on the answer stored now), the refusal judge with
-    people's refused / answered decisions. A judge with no such pair gets none."""
+    verdict) on answers both decided. ``judged``: the judges' own verdicts by judge name. Content
+    judges are paired with the 9.3 reviews (``reviews``: question -> qualified, on the answer
+    stored now), the refusal judge with people's refused / answered decisions (``people``:
+    question -> refused, on the answer stored now). A judge with no such pair gets none."""
     out: dict[str, Calibrated] = {}
     for judge in ("keyword", "classifier"):
-        auto = store.verdicts(run_id, judge)
+        auto = judged.get(judge, {})
         # positive = risky: the judge flagged it / a person called it 不合格
         pairs = [
             (auto[q].flagged, not good)
@@ -411,8 +423,7 @@ def in_run_calibrations(
         ]
         if pairs:
             out[judge] = _in_run(pairs)
-    people = _human_refusals(store, run_id)
-    auto = store.verdicts(run_id, "refusal")
+    auto = judged.get("refusal", {})
     # positive = refused
     pairs = [
         (bool(auto[q].refused), refused)
@@ -430,16 +441,6 @@ def _in_run(pairs: list[tuple[bool, bool]]) -> Calibrated:
     fn = sum(h and not a for a, h in pairs)
     counts = Counts(tp=tp, fn=fn, tn=len(pairs) - tp - fp - fn, fp=fp)
     return Calibrated(counts=counts, source="in-run", in_run=True, pairs=len(pairs))
-
-
-def _human_refusals(store: RunStore, run_id: str) -> dict[str, bool]:
-    """People's refused / answered decisions made on the answer that is stored now."""
-    current = {q: answer_digest(r.answer) for q, r in store.latest_replies(run_id).items() if r.ok}
-    return {
-        q: bool(h.verdict.refused)
-        for q, h in store.human_refusals(run_id).items()
-        if q in current and h.answer_sha256 == current[q]
-    }
 
 
 def _judge_counts(

@@ -26,6 +26,7 @@ from assay.store.runstore import (
     ReviewRecord,
     RunStore,
     answer_digest,
+    answer_digests,
 )
 from assay.text import fold
 from assay.text.verdicts import QUALIFIED, UNQUALIFIED
@@ -123,7 +124,7 @@ def import_sheet(
     if "id" not in result.columns or "研判结果" not in result.columns:
         raise InputFormatError("the sheet has no id or 研判结果 column", file=path, line=1, fix=fix)
     replies = store.latest_replies(run_id)
-    answered = {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
+    answered = answer_digests(replies)
     resolver = NameResolver(profile)
     report = ImportReport()
     records: list[ReviewRecord] = []
@@ -296,7 +297,7 @@ def import_refusal_review(
     drawn = set(plan.get(Method.MUST_REFUSE.value, [])) | set(
         plan.get(Method.MUST_ANSWER.value, [])
     )
-    answered = {q: answer_digest(r.answer) for q, r in store.latest_replies(run_id).items() if r.ok}
+    answered = answer_digests(store.latest_replies(run_id))
     decided: dict[str, Verdict] = {}
     report = ImportReport()
     for raw in result.rows:

@@ -19,7 +19,7 @@ from assay.errors import ReviewError
 from assay.standard.models import Profile
 from assay.stats.rates import DecisionRule
 from assay.store.reviewing import HumanVerdict, Queue
-from assay.store.runstore import ReplyRecord, RunStore
+from assay.store.runstore import ReplyRecord, RunInfo, RunStore
 from assay.text.pii import mask
 
 KIND = "corpus"  # the run kind
@@ -79,7 +79,7 @@ def manual_from_store(
     counted = {
         qid: verdicts[-1] for qid, verdicts in store.review.counted(run_id, "content").items()
     }
-    return _decided(store, run_id, counted, profile, rule)
+    return _decided(store, info, counted, profile, rule)
 
 
 def manual_from_queue(
@@ -94,7 +94,7 @@ def manual_from_queue(
         for qid, state in store.review.states(queue.id).items()
         if state.counted is not None
     }
-    return _decided(store, queue.run_id, counted, profile, rule)
+    return _decided(store, store.run(queue.run_id), counted, profile, rule)
 
 
 def corpus_queue(store: RunStore, queue_id: str) -> Queue:
@@ -112,14 +112,14 @@ def corpus_queue(store: RunStore, queue_id: str) -> Queue:
 
 def _decided(
     store: RunStore,
-    run_id: str,
+    info: RunInfo,
     counted: dict[str, tuple[str, HumanVerdict]],
     profile: Profile,
     rule: DecisionRule,
 ) -> ManualResult:
-    """The sample of run ``run_id`` with the ``counted`` verdicts (question id -> (who,
-    verdict)), decided as a sheet is."""
-    info = store.run(run_id)
+    """The sample of the corpus sample run ``info`` with the ``counted`` verdicts (question id
+    -> (who, verdict)), decided as a sheet is."""
+    run_id = info.id
     questions = store.questions(run_id)
     replies = store.latest_replies(run_id)
     items = []

@@ -10,7 +10,7 @@ from assay.assess.attribution import RunLayers, layers
 from assay.assess.clauses import clause_results, conclude
 from assay.assess.measures import MeasuresFile
 from assay.assess.plan import Method
-from assay.assess.results import RunResults, current_reviews, refusal_verdicts
+from assay.assess.results import RunResults, current_reviews, merged_refusals
 from assay.assess.review_audit import ReviewAudit, review_audit
 from assay.banks.check import CheckReport
 from assay.corpus.results import CorpusResults
@@ -34,6 +34,7 @@ from assay.store.runstore import (
     ReviewRecord,
     RunStore,
     VerdictRecord,
+    answer_digests,
 )
 from assay.text.pii import mask
 from assay.version import __version__
@@ -182,10 +183,11 @@ def _samples(store: RunStore, run: RunResults, mask_pii: bool) -> list[Sample]:
     questions = store.questions(run.run_id)
     replies = store.latest_replies(run.run_id)
     humans = store.human_refusals(run.run_id)
+    current = answer_digests(replies)
     counted = _Counted(
         keyword=store.verdicts(run.run_id, "keyword"),
-        refusal=refusal_verdicts(store, run.run_id, replies, humans),
-        reviews=current_reviews(store, run.run_id, replies),
+        refusal=merged_refusals(store.verdicts(run.run_id, "refusal"), humans, current),
+        reviews=current_reviews(store, run.run_id, current),
         people={q: h.reviewer for q, h in humans.items()},
     )
     out: list[Sample] = []

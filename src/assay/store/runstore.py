@@ -611,6 +611,12 @@ def answer_digest(answer: str | None) -> str:
     return hashlib.sha256((answer or "").encode("utf-8")).hexdigest()
 
 
+def answer_digests(replies: dict[str, ReplyRecord]) -> dict[str, str]:
+    """The digest of each answer stored now (answered questions only): what a person's
+    verdict must have been made on to count."""
+    return {q: answer_digest(r.answer) for q, r in replies.items() if r.ok}
+
+
 def _run_exists(run_id: str) -> ConfigError:
     return ConfigError(
         f"a run {run_id!r} already exists in the store",
