@@ -102,6 +102,18 @@ def _queue(sources: Path, profile: Profile, store: RunStore, size: int) -> str:
     return run
 
 
+def _sheet_and_queue(tmp_path: Path, profile: Profile) -> tuple[str, Path, str]:
+    """A store with two annotators, and 20 sampled records reviewed alike on a filled sheet and
+    in a corpus queue of the review app: (store URL, sheet, queue id)."""
+    sources = _corpus(tmp_path)
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    store = RunStore(url)
+    for name in ("ann", "bob"):
+        add_user(store, name, "annotator", PASSWORD, by="test")
+    sheet = _filled(sources, profile, tmp_path, 20)
+    return url, sheet, _queue(sources, profile, store, 20) + "-corpus"
+
+
 @pytest.mark.parametrize("size", [20, RECORDS])  # a sample, and every record (a census)
 def test_the_corpus_queue_gives_the_numbers_the_sheet_gives(
     tmp_path: Path, tc260: Profile, size: int
@@ -159,13 +171,7 @@ def test_the_corpus_results_take_the_manual_result_from_a_queue_as_from_a_sheet(
 
 
 def test_corpus_manual_import_counts_a_queue_as_a_sheet(tmp_path: Path, tc260: Profile) -> None:
-    sources = _corpus(tmp_path)
-    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
-    store = RunStore(url)
-    for name in ("ann", "bob"):
-        add_user(store, name, "annotator", PASSWORD, by="test")
-    sheet = _filled(sources, tc260, tmp_path, 20)
-    queue = _queue(sources, tc260, store, 20) + "-corpus"
+    url, sheet, queue = _sheet_and_queue(tmp_path, tc260)
     by_sheet = run_assay("corpus", "manual", "import", str(sheet), "--json", cwd=tmp_path)
     by_app = run_assay(
         "corpus", "manual", "import", "--queue", queue, "--store", url, "--json", cwd=tmp_path
@@ -186,13 +192,7 @@ def test_corpus_manual_import_counts_a_queue_as_a_sheet(tmp_path: Path, tc260: P
 def test_assay_assess_takes_the_corpus_queue_from_the_project_or_the_flag(
     tmp_path: Path, tc260: Profile
 ) -> None:
-    sources = _corpus(tmp_path)
-    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
-    store = RunStore(url)
-    for name in ("ann", "bob"):
-        add_user(store, name, "annotator", PASSWORD, by="test")
-    sheet = _filled(sources, tc260, tmp_path, 20)
-    queue = _queue(sources, tc260, store, 20) + "-corpus"
+    url, sheet, queue = _sheet_and_queue(tmp_path, tc260)
     reports = {}
     for how, corpus, flag in (
         ("sheet", f"{{sources: sources.yaml, manual_sheet: {sheet.name}, seed: 3}}", []),

@@ -2,9 +2,9 @@
 agreed, what was adjudicated, and the audit trail itself.
 
 The review app's queues of a run (:mod:`assay.store.reviewing`) hold people's verdicts; the
-counted ones flow into the results beside the imported sheets'. The corpus queue the 9.2 a)
-result was counted from (drawn from a corpus sample run of its own) is audited with them. When they do, the report carries
-this audit: the people and their roles, per queue the items, second reviews and adjudications
+counted ones flow into the results beside the imported sheets'. When they do, the report carries
+this audit (with the corpus queue the 9.2 a) result was counted from, which belongs to a corpus
+sample run of its own): the people and their roles, per queue the items, second reviews and adjudications
 (re-adjudications apart), Cohen's kappa per pair of people and Krippendorff's alpha over all
 (with their bootstrap intervals), and how many refusal verdicts were 部分拒答
 (:data:`~assay.store.reviewing.PARTIAL_COUNTS_AS` says how they count). The audit trail of those
