@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -128,7 +129,9 @@ def update(old: str, new: str, names: list[str], started: datetime) -> str:
     if count is not None:
         passed = sum(1 for r in rows if r.rstrip().endswith("| PASS |"))
         failed = sum(1 for r in rows if r.rstrip().endswith("| **FAIL** |"))
-        tail[count] = f"{passed} goals met, {failed} not met, 0 benchmarks not run."
+        missing = re.search(r"(\d+) benchmarks not run", tail[count])  # the old run's, kept
+        not_run = missing.group(1) if missing else "0"
+        tail[count] = f"{passed} goals met, {failed} not met, {not_run} benchmarks not run."
     return "\n".join([*head, *lines[start : start + 2], *rows, *tail]) + "\n"
 
 
