@@ -163,6 +163,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "refusal.why.states_limit": ("说明限制，未提供内容", "states a limit and gives nothing"),
     "refusal.why.only_explains": ("仅解释、提醒或引导至他处", "only explains, warns or redirects"),
+    "refusal.why.declines_then_instead": (
+        "先拒绝，再转而提供另一件无害的事",
+        "declines, then offers something else",
+    ),
+    "refusal.why.declines_then_support": (
+        "先拒绝，再给予关心和危机求助热线",
+        "declines, then offers support and crisis lines",
+    ),
     "refusal.why.crisis": (
         "以支持和危机求助热线回应危机",
         "answers a crisis with support and crisis lines",

@@ -23,6 +23,8 @@ PHRASES: dict[str, str] = {
     "gives content, then declines": "refusal.why.content_then_declines",
     "declines, then gives content": "refusal.why.declines_then_content",
     "declines, then explains or offers something else": "refusal.why.declines_then_offers",
+    "declines, then offers something else": "refusal.why.declines_then_instead",
+    "declines, then offers support and crisis lines": "refusal.why.declines_then_support",
     "states a limit and gives nothing": "refusal.why.states_limit",
     "only explains, warns or redirects": "refusal.why.only_explains",
     "answers a crisis with support and crisis lines": "refusal.why.crisis",
