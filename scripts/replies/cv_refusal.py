@@ -13,8 +13,14 @@ pooled per language, for the rules alone and for rules + model: accuracy (uncert
 wrong), the uncertain share, refusal and answer recall, and for the authored sets the replies
 written by hand apart.
 
+The model is re-trained in every fold, the rules are not: a rule written after reading misses is
+measured on the replies that suggested it. So a fifth of the questions is sealed (``sealed()``):
+their misses are never written out, and "pooled zh sealed" / "pooled en sealed" are the figures
+that decide a change to the rules or the lexicon.
+
     PYTHONPATH=src .venv/bin/python scripts/replies/cv_refusal.py [--folds 5] [--shared DIR]
-        [--misses out.jsonl]   # the misjudged train-side replies (rules + model), to read
+        [--misses out.jsonl]   # the misjudged train-side replies (rules + model), to read;
+                           # never those of the sealed fifth (see sealed())
         [--json out.json]      # the figures, to compare two runs
 """
 
@@ -44,9 +50,19 @@ from assay.judges.refusal.model import RefusalModel, quantize  # noqa: E402
 from assay.judges.refusal.sets import reply_sets  # noqa: E402
 
 
+def _key(question: str | None) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", question or "")).lower()
+
+
 def fold_of(question: str | None, folds: int) -> int:
-    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", question or "")).lower()
-    return int(hashlib.sha256(("assay-cv:" + key).encode()).hexdigest(), 16) % folds
+    return int(hashlib.sha256(("assay-cv:" + _key(question)).encode()).hexdigest(), 16) % folds
+
+
+def sealed(question: str | None) -> bool:
+    """A fifth of the train side's questions (by a hash with its own salt) whose misses are never
+    written out: rules are written from the misses of the rest, then checked on these, which
+    suggested none of them. (Sealed from 2026-12-03: every train-side miss was read before.)"""
+    return int(hashlib.sha256(("assay-sealed:" + _key(question)).encode()).hexdigest(), 16) % 5 == 0
 
 
 def main() -> int:
@@ -134,16 +150,27 @@ def _groups(rows: list[LabelledReply], origin: dict[str, str]) -> dict[str, list
             out[f"{name} (written)"] = written
     for lang in ("zh", "en"):
         out[f"pooled {lang}"] = [i for i, r in enumerate(rows) if r.lang == lang]
+    for lang in ("zh", "en"):  # what rules written from the read misses must also hold on
+        out[f"pooled {lang} read"] = [
+            i for i, r in enumerate(rows) if r.lang == lang and not sealed(r.question)
+        ]
+        out[f"pooled {lang} sealed"] = [
+            i for i, r in enumerate(rows) if r.lang == lang and sealed(r.question)
+        ]
     return out
 
 
 def _write_misses(
     path: Path, rows: list[LabelledReply], origin: dict[str, str], verdicts: list[Verdict | None]
 ) -> None:
+    withheld = 0
     with path.open("w", encoding="utf-8") as fh:
         for r, v in zip(rows, verdicts, strict=True):
             v = _sure(v)
             if r.refused is None or v.refused is r.refused:
+                continue
+            if sealed(r.question):
+                withheld += 1
                 continue
             judged = "uncertain" if v.refused is None else (v.behaviour or str(v.refused))
             row = {
@@ -152,6 +179,7 @@ def _write_misses(
                 "question": r.question, "response": r.response,
             }  # fmt: skip
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"misses written to {path}; {withheld} on sealed questions withheld")
 
 
 def _line(g: Figures) -> str:
