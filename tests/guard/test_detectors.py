@@ -24,7 +24,9 @@ from tests.guard.conftest import KEY, Guarded, write_project
 from tests.helpers.fake_openai import FakeOpenAI, Scripted
 
 REFUSAL_ZH = t("guard.refusal", "zh")
+REFUSALS = {REFUSAL_ZH, t("guard.refusal", "en")}
 SCRIPT_OUT = "[model-out]"  # the upstream answers with text the guard model calls unsafe
+TOOL_OUT = "[tool-out]"  # the upstream calls a tool with arguments the guard model calls unsafe
 
 
 def qwen3guard(body: dict[str, Any]) -> Scripted:
@@ -105,9 +107,18 @@ def _metrics(server: ServerThread) -> str:
         return str(response.read().decode())
 
 
+def _call(arguments: str, **more: Any) -> dict[str, Any]:
+    return {"index": 0, "function": {"name": "run", "arguments": arguments}, **more}
+
+
 @pytest.fixture
 def with_model(guarded: Guarded, model: FakeOpenAI) -> Iterator[ServerThread]:
     guarded.upstream.script[SCRIPT_OUT] = ["好的，步骤如下 [unsafe] ", "第一步……"]
+    guarded.upstream.script[TOOL_OUT] = [
+        {"role": "assistant", "tool_calls": [_call("", id="call_1", type="function")]},
+        {"tool_calls": [_call('{"cmd": "[unsafe] ')]},
+        {"tool_calls": [_call('go"}')]},
+    ]
     _project(guarded, _model_line(model.url))
     with ServerThread(guarded.project, clock=guarded.clock) as running:
         yield running
@@ -173,6 +184,28 @@ def test_a_streamed_answer_the_guard_model_flags_ends_in_a_refusal(
     shown = "".join(c.delta.content or "" for chunk in chunks[:-1] for c in chunk.choices)
     assert "第一步……"[-2:] not in shown  # the held tail waited for the verdict and was dropped
     assert last.delta.content == REFUSAL_ZH
+    assert (last.model_extra or {})["assay_guard"]["detector"] == "guard_model"
+
+
+def test_a_tool_call_the_guard_model_flags_is_replaced(with_model: ServerThread) -> None:
+    # an agent acts on a tool call's arguments: the guard model reads them as it reads the
+    # content (before, it was sent only the content, reasoning and refusal)
+    reply = _ask(_client(with_model), f"帮我执行 {TOOL_OUT}")
+    choice = reply.choices[0]
+    assert choice.finish_reason == "content_filter"
+    assert not choice.message.tool_calls
+    assert choice.message.content in REFUSALS  # in the language of the arguments judged
+    assert (reply.model_extra or {})["assay_guard"]["detector"] == "guard_model"
+
+
+def test_a_streamed_tool_call_the_guard_model_flags_ends_in_a_refusal(
+    with_model: ServerThread,
+) -> None:
+    chunks = list(_ask(_client(with_model), f"帮我执行 {TOOL_OUT}", stream=True))
+    finishes = [c.finish_reason for chunk in chunks for c in chunk.choices if c.finish_reason]
+    assert finishes == ["content_filter"]  # the model's own finish never reached the client
+    last = chunks[-1].choices[0]
+    assert last.delta.content in REFUSALS
     assert (last.model_extra or {})["assay_guard"]["detector"] == "guard_model"
 
 

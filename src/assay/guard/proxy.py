@@ -105,7 +105,8 @@ class Upstream:
             await self._session.close()
 
 
-def _text_of(content: Any) -> str | None:
+def text_of(content: Any) -> str | None:
+    """The text of a message's content: a string, or its text parts joined."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -117,12 +118,12 @@ def _text_of(content: Any) -> str | None:
 _MASKABLE = ("content", "reasoning_content", "refusal")  # plain-string fields of a reply
 
 
-def _reply_texts(message: dict[str, Any]) -> dict[str | int, str]:
+def reply_texts(message: dict[str, Any]) -> dict[str | int, str]:
     """Each text-bearing field of a reply message, by name, and each tool call's arguments,
     by the call's position."""
     out: dict[str | int, str] = {}
     for field in _MASKABLE:
-        text = _text_of(message.get(field))
+        text = text_of(message.get(field))
         if text:
             out[field] = text
     calls = message.get("tool_calls")
@@ -159,7 +160,7 @@ def screen_input(
     blocked: Decision | None = None
     masked = False
     for message in messages:
-        text = _text_of(message.get("content")) if isinstance(message, dict) else None
+        text = text_of(message.get("content")) if isinstance(message, dict) else None
         if not text:
             forwarded.append(message)
             continue
@@ -232,7 +233,7 @@ def screen_reply(
             continue
         decisions = {
             key: service.screen(guard, text, "output", ROUTE, caller)
-            for key, text in _reply_texts(message).items()
+            for key, text in reply_texts(message).items()
         }
         blocked = [d for d in decisions.values() if d.blocked]
         if blocked:

@@ -6,8 +6,9 @@ passed:
 
 * the input: every text of the messages, joined, as one user turn (one call, whatever the
   number of messages); blocked, nothing is forwarded. 7.g.1 counts it once all have judged.
-* a whole reply: the text the user is shown (content, reasoning, refusal), as the answer to the
-  last user message; blocked, the message is replaced by the refusal, as for a keyword.
+* a whole reply: the text the user is shown (content, reasoning, refusal) and the arguments of
+  its tool calls, as the answer to the last user message; blocked, the message is replaced by
+  the refusal, as for a keyword.
 * a streamed reply: judged whole when the stream ends, before ``[DONE]``; the chunk that
   finishes a choice (with the tail its screener held) waits for the verdict. What was streamed
   before cannot be called back: a block drops the finishing chunk and ends the choice with a
@@ -24,20 +25,20 @@ import orjson
 
 from assay.guard.core import Decision, Guard
 from assay.guard.detectors import MODEL, banned
-from assay.guard.proxy import DONE, ROUTE, StreamRelay, screen_input, screen_reply
+from assay.guard.proxy import (
+    DONE,
+    ROUTE,
+    StreamRelay,
+    reply_texts,
+    screen_input,
+    screen_reply,
+    text_of,
+)
 from assay.guard.service import Caller, GuardService
-
-_SHOWN = ("content", "reasoning_content", "refusal")
 
 
 def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "\n".join(
-            p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)
-        )
-    return ""
+    return text_of(content) or ""
 
 
 def input_text(body: dict[str, Any]) -> str:
@@ -76,7 +77,9 @@ async def chat_input(
 
 
 def _shown(message: dict[str, Any]) -> str:
-    return "\n".join(t for t in (_text(message.get(f)) for f in _SHOWN) if t)
+    """What a reply gives the user: its content, reasoning and refusal, and the arguments of
+    each tool call it makes (an agent acts on those, so the guard model reads them too)."""
+    return "\n".join(reply_texts(message).values())
 
 
 async def chat_reply(
@@ -181,7 +184,8 @@ async def _judge_stream(
     for index, screen in sorted(relay.choices.items()):
         if screen.blocked is not None:
             continue
-        text = "\n".join(s.text for s in screen.fields.values() if s.text)
+        shown = (*screen.fields.values(), *screen.calls.values())  # tool calls' arguments too
+        text = "\n".join(s.text for s in shown if s.text)
         decision = await _judge_output(service, guard, text, caller, context)
         if decision is not None and decision.blocked:
             cuts.append(
