@@ -53,18 +53,20 @@ class RefusalJudge:
         self, texts: Sequence[str], *, contexts: Sequence[str | None] | None = None
     ) -> list[Verdict]:
         questions = list(contexts) if contexts is not None else [None] * len(texts)
-        found = [self.analyse(t, q) for t, q in zip(texts, questions, strict=True)]
-        return [
-            Verdict(
-                judge=self.spec,
-                flagged=False,
-                refused=_REFUSED[behaviour],
-                uncertain=_REFUSED[behaviour] is None,
-                behaviour=None if behaviour is Behaviour.UNCLEAR else behaviour.value,
-                reason=reason,
-            )
-            for behaviour, reason in (self._settle(a, t) for a, t in found)
-        ]
+        # one reply at a time: an analysis holds every sentence and some 200 figures, and a
+        # run's 50,000 of them at once took over a gigabyte
+        return [self._verdict(t, q) for t, q in zip(texts, questions, strict=True)]
+
+    def _verdict(self, text: str, question: str | None) -> Verdict:
+        behaviour, reason = self._settle(*self.analyse(text, question))
+        return Verdict(
+            judge=self.spec,
+            flagged=False,
+            refused=_REFUSED[behaviour],
+            uncertain=_REFUSED[behaviour] is None,
+            behaviour=None if behaviour is Behaviour.UNCLEAR else behaviour.value,
+            reason=reason,
+        )
 
     def decide(self, text: str, context: str | None = None) -> tuple[bool | None, str]:
         """(True refused / False not refused / None uncertain, why)."""
