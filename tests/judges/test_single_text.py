@@ -81,3 +81,27 @@ def test_one_text_is_judged_as_in_a_batch(shipped: ClassifierJudge) -> None:
         )
         assert one.score == pytest.approx(batch.score, abs=1e-5)
         assert one.judge == batch.judge
+
+
+def _doc(featurizer: Featurizer, texts: list[str], i: int) -> list[int]:
+    batch = featurizer.batch(texts)
+    docs, buckets = batch.pairs()
+    return sorted(buckets[docs == i].tolist())
+
+
+@pytest.mark.parametrize("before", ["", "ok", "a b", "炸药"])
+def test_a_text_has_the_same_features_whatever_precedes_it_in_a_batch(before: str) -> None:
+    # "i'm" opening a text was read as the spelled-out "im", but kept its apostrophe after a
+    # barrier: the refusal model learned from batches ("" tails before most openings) and met
+    # other features when it judged one reply, and a reply judged alone and in a batch could
+    # get two verdicts
+    featurizer = Featurizer(FeatureConfig())
+    text = "I'm sorry, but I can't help with that."
+    assert _doc(featurizer, [before, text], 1) == _doc(featurizer, [text], 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(ALPHABET, max_size=20), st.text(ALPHABET, max_size=40))
+def test_a_text_in_a_batch_is_featurized_as_alone(before: str, text: str) -> None:
+    featurizer = Featurizer(FeatureConfig())
+    assert _doc(featurizer, [before, text], 1) == _doc(featurizer, [text], 0)

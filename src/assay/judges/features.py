@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay.text.normalize import NormalizeOptions, Normalizer
 
 _BARRIER = 0xFFFF  # a noncharacter: separates texts in a batch; no n-gram spans it
+_BARRIER_CP = np.array([_BARRIER], dtype=np.uint32)
 _PRIME = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: the multiply of multiply-add
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio constant: spreads the bits before the cut
 _WORD_SALT = np.uint64(0xC2B2AE3D27D4EB4F)
@@ -108,12 +109,20 @@ class Featurizer:
         self._multipliers = tuple(self._weights.tolist())
 
     def codepoints(self, texts: Sequence[str]) -> tuple[U64, I64]:
-        """Normalized code points of the texts joined by barriers, and each one's document."""
-        joined = "\uffff".join(t.replace("\uffff", "") for t in texts)
-        encoded = self.normalizer.encode(joined, self.normalizer.tables.norm)
-        cps = np.frombuffer(encoded.data, dtype=np.uint32).astype(np.uint64)
-        barrier = cps == _BARRIER
-        docs = np.cumsum(barrier, dtype=np.int64)
+        """Normalized code points of the texts joined by barriers, and each one's document.
+        Each text is normalized alone: joined first, a text's start read its neighbour ("i'm"
+        opening a text became "im", after a barrier it stayed "i'm"), so a model trained on
+        batches met other features when it judged one text, and one text judged alone and in
+        a batch got two verdicts."""
+        norm = self.normalizer.tables.norm
+        parts: list[npt.NDArray[np.uint32]] = []
+        for i, text in enumerate(texts):
+            if i:
+                parts.append(_BARRIER_CP)
+            encoded = self.normalizer.encode(text.replace("\uffff", ""), norm)
+            parts.append(np.frombuffer(encoded.data, dtype=np.uint32))
+        cps = np.concatenate(parts).astype(np.uint64) if parts else np.zeros(0, dtype=np.uint64)
+        docs = np.cumsum(cps == _BARRIER, dtype=np.int64)
         return cps, docs
 
     def batch(self, texts: Sequence[str], contexts: Sequence[str | None] | None = None) -> Batch:

@@ -109,7 +109,16 @@ class RefusalModel:
     def settle(self, analysis: Analysis, folded: str) -> tuple[Behaviour, str]:
         """What the reply does: the model's call, read with the rules' figures; a reply the
         model puts near even odds and the rules read the other way is left uncertain."""
-        p = float(self.probability([analysis], [folded])[0])
+        return self.settle_many([analysis], [folded])[0]
+
+    def settle_many(
+        self, analyses: Sequence[Analysis], folded: Sequence[str]
+    ) -> list[tuple[Behaviour, str]]:
+        """:meth:`settle` of each reply, the model reading them all in one call."""
+        p = self.probability(analyses, folded)
+        return [self._read(a, float(x)) for a, x in zip(analyses, p, strict=True)]
+
+    def _read(self, analysis: Analysis, p: float) -> tuple[Behaviour, str]:
         said = analysis.behaviour
         model_refusal = p >= 0.5
         if model_refusal == (said is Behaviour.REFUSAL):
