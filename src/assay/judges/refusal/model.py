@@ -106,15 +106,12 @@ class RefusalModel:
         d = self.design(analyses, folded)
         return predict(d, self.weights, self.bias, len(analyses))
 
-    def settle(self, analysis: Analysis, folded: str) -> tuple[Behaviour, str]:
-        """What the reply does: the model's call, read with the rules' figures; a reply the
-        model puts near even odds and the rules read the other way is left uncertain."""
-        return self.settle_many([analysis], [folded])[0]
-
     def settle_many(
         self, analyses: Sequence[Analysis], folded: Sequence[str]
     ) -> list[tuple[Behaviour, str]]:
-        """:meth:`settle` of each reply, the model reading them all in one call."""
+        """What each reply does: the model's call (all replies read in one call), read with the
+        rules' figures; a reply the model puts near even odds and the rules read the other way
+        is left uncertain."""
         p = self.probability(analyses, folded)
         return [self._read(a, float(x)) for a, x in zip(analyses, p, strict=True)]
 
