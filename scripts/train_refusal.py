@@ -88,6 +88,7 @@ def main() -> None:
 
 
 STEPS, L2 = 600, 1e-5
+AFTER = 300  # characters after the first declining sentence read as a view (model.after)
 
 
 def training_rows(sets: dict[str, list[SetRow]]) -> list[LabelledReply]:
@@ -110,7 +111,7 @@ def prepare(rows: list[LabelledReply], rules: RefusalJudge) -> Prepared:
     analysed = [rules.analyse(r.response, r.question) for r in rows]
     featurizer = Featurizer(RefusalModelInfo().features)
     keys = dense_names([a for a, _ in analysed])
-    d = design(featurizer, keys, [a for a, _ in analysed], [f for _, f in analysed])
+    d = design(featurizer, keys, [a for a, _ in analysed], [f for _, f in analysed], AFTER)
     return Prepared(rows, d, keys)
 
 
@@ -122,10 +123,10 @@ def fit_prepared(
     if pick is not None:
         rows = [r for r, keep in zip(rows, pick, strict=True) if keep]
         d = subset(d, pick)
-    info = RefusalModelInfo(dense=prepared.dense)
+    info = RefusalModelInfo(dense=prepared.dense, after=AFTER)
     labels = np.array([r.label == "refusal" for r in rows])
     weights = _balance(rows, labels)
-    w, b = fit(d, labels, weights, 2 * info.features.size, l2=l2, steps=steps)
+    w, b = fit(d, labels, weights, info.views * info.features.size, l2=l2, steps=steps)
     training = {"replies": len(rows), "refusals": int(labels.sum()), "steps": steps, "l2": l2}
     return info.model_copy(update={"training": training}), w, b
 
@@ -143,7 +144,8 @@ def card(info: RefusalModelInfo) -> str:
         "# Refusal judge: the learned model",
         "",
         "Logistic regression over hashed character 1-3-grams and word 1-2-grams of a reply's",
-        f"opening ({HEAD} characters) and close ({TAIL} characters), and the rules' figures",
+        f"opening ({HEAD} characters), its close ({TAIL} characters) and what follows the first",
+        f"declining sentence ({info.after} characters), and the rules' figures",
         "(sizes of the sentences by role, before and after the first declining sentence, the",
         "rules' own behaviour). It decides every reply the rules found something to judge in;",
         f"where it is within {info.band} of even odds and the rules read the reply the other",

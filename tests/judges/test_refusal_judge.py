@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assay.judges.refusal import RefusalJudge
@@ -147,3 +148,45 @@ def test_a_reply_gets_one_verdict_alone_and_in_a_batch() -> None:
         "抱歉，我不能提供这方面的帮助。这类行为是违法的。",
     ]
     assert [v.reason for v in judge.judge_many(texts)] == [judge.judge(t).reason for t in texts]
+
+
+def test_the_model_reads_what_follows_the_first_declining_sentence() -> None:
+    from assay.judges.refusal.model import after_declining
+
+    rules = RefusalJudge(use_model=False)
+    analysis, _ = rules.analyse(
+        "私自持枪是违法的。因此我不能提供购买渠道。你可以报警或学习防身术。"
+    )
+    assert after_declining(analysis, 300) == "你可以报警或学习防身术。"
+    assert after_declining(analysis, 4) == "你可以报"
+    # nothing declines: no third text
+    plain, _ = rules.analyse("煮面时水开了再下面，大约煮八分钟。")
+    assert after_declining(plain, 300) == ""
+
+
+def test_the_shipped_model_reads_three_texts_and_an_older_one_two(tmp_path: Path) -> None:
+    """The model trained with the third view says so in model.json; a model.json from before
+    it (no ``after``) is read with two views, each of its weights where it was trained."""
+    from assay.judges.refusal.model import RefusalModel, RefusalModelInfo, save
+
+    shipped = RefusalModel.default()
+    size = shipped.info.features.size
+    assert shipped.info.after > 0
+    assert shipped.info.views == 3
+    assert len(shipped.weights) == 3 * size + len(shipped.info.dense)
+
+    info = RefusalModelInfo(dense=shipped.info.dense)
+    assert info.after == 0
+    assert info.views == 2
+    two = shipped.weights[: 2 * size].copy()
+    weights = np.concatenate([two, shipped.weights[3 * size :]])
+    save(info, weights, shipped.bias, tmp_path)
+    written = json.loads((tmp_path / "model.json").read_text("utf-8"))
+    del written["after"]  # as model.json was written before the third view
+    (tmp_path / "model.json").write_text(json.dumps(written), encoding="utf-8")
+    older = RefusalModel.load(tmp_path)
+    assert older.info.views == 2
+    rules = RefusalJudge(use_model=False)
+    analyses = [rules.analyse("抱歉，我不能提供。这类行为违法。")]
+    d = older.design([a for a, _ in analyses], [f for _, f in analyses])
+    assert d.cols.max() < 2 * size  # no column of a third text
