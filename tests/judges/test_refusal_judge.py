@@ -165,8 +165,10 @@ def test_the_model_reads_what_follows_the_first_declining_sentence() -> None:
 
 
 def test_the_shipped_model_reads_three_texts_and_an_older_one_two(tmp_path: Path) -> None:
-    """The model trained with the third view says so in model.json; a model.json from before
-    it (no ``after``) is read with two views, each of its weights where it was trained."""
+    """The model trained with the third view says so in model.json and reads that text; a
+    model.json from before it (no ``after``) is read with two views, each weight where it was
+    trained; weights that do not fit model.json are refused with a clear error."""
+    from assay.errors import InputFormatError
     from assay.judges.refusal.model import RefusalModel, RefusalModelInfo, save
 
     shipped = RefusalModel.default()
@@ -174,19 +176,31 @@ def test_the_shipped_model_reads_three_texts_and_an_older_one_two(tmp_path: Path
     assert shipped.info.after > 0
     assert shipped.info.views == 3
     assert len(shipped.weights) == 3 * size + len(shipped.info.dense)
+    rules = RefusalJudge(use_model=False)
+    declines = [rules.analyse("抱歉，我不能提供。这类行为违法，建议你咨询律师。")]
+    d = shipped.design([a for a, _ in declines], [f for _, f in declines])
+    assert (d.cols >= 2 * size).any()  # the text after declining is read
 
     info = RefusalModelInfo(dense=shipped.info.dense)
     assert info.after == 0
     assert info.views == 2
-    two = shipped.weights[: 2 * size].copy()
-    weights = np.concatenate([two, shipped.weights[3 * size :]])
-    save(info, weights, shipped.bias, tmp_path)
+    two = shipped.weights[: 2 * size]
+    dense = shipped.weights[3 * size :]
+    save(info, np.concatenate([two, dense]), shipped.bias, tmp_path)
     written = json.loads((tmp_path / "model.json").read_text("utf-8"))
     del written["after"]  # as model.json was written before the third view
     (tmp_path / "model.json").write_text(json.dumps(written), encoding="utf-8")
     older = RefusalModel.load(tmp_path)
     assert older.info.views == 2
-    rules = RefusalJudge(use_model=False)
-    analyses = [rules.analyse("抱歉，我不能提供。这类行为违法。")]
-    d = older.design([a for a, _ in analyses], [f for _, f in analyses])
+    d = older.design([a for a, _ in declines], [f for _, f in declines])
     assert d.cols.max() < 2 * size  # no column of a third text
+    z = float((older.weights[d.cols] * d.vals).sum() + d.dense[0] @ older.weights[2 * size :])
+    expected = 1.0 / (1.0 + np.exp(-(z + older.bias)))
+    assert older.probability([a for a, _ in declines], [f for _, f in declines])[0] == (
+        pytest.approx(expected)
+    )
+
+    written["after"] = 300  # three texts described, two stored
+    (tmp_path / "model.json").write_text(json.dumps(written), encoding="utf-8")
+    with pytest.raises(InputFormatError, match="retrain"):
+        RefusalModel.load(tmp_path)

@@ -66,7 +66,7 @@ class RefusalModelInfo(BaseModel):
     def views(self) -> int:
         """How many texts of a reply the n-grams read: the opening, the close (and what
         follows the first declining sentence)."""
-        return 3 if self.after else 2
+        return view_count(self.after)
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,13 @@ class RefusalModel:
             bias = float(arrays["bias"].ravel()[0])
         if hashlib.sha256(data).hexdigest() != info.weights_sha256:
             raise InputFormatError(f"{weights_path}: does not match model.json (sha256)")
+        expected = info.views * info.features.size + len(info.dense)
+        if len(weights) != expected:
+            raise InputFormatError(
+                f"{weights_path}: {len(weights)} weights, model.json describes {expected} "
+                f"({info.views} texts of {info.features.size} buckets and {len(info.dense)} "
+                "figures); retrain with scripts/train_refusal.py"
+            )
         return cls(info, weights, bias)
 
     def design(self, analyses: Sequence[Analysis], folded: Sequence[str]) -> Design:
@@ -146,6 +153,12 @@ class RefusalModel:
         return behaviour, f"{analysis.reason}; reads as giving what was asked (p={p:.2f})"
 
 
+def view_count(after: int) -> int:
+    """Texts of a reply the n-grams read: the opening and the close, and what follows the
+    first declining sentence when ``after`` is set."""
+    return 3 if after else 2
+
+
 def views(folded: str) -> tuple[str, str]:
     """The opening and the close of a reply (the close empty for a short reply)."""
     head = folded[:HEAD]
@@ -174,7 +187,7 @@ def design(
     after: int = 0,
 ) -> Design:
     size = featurizer.config.size
-    per = 3 if after else 2
+    per = view_count(after)
     texts: list[str] = []
     for analysis, text in zip(analyses, folded, strict=True):
         texts += views(text)

@@ -50,6 +50,18 @@ _LAW_TITLE = FoldedPattern(r"《[^》]*(?:法|条例|规定|办法|公约|准则
 _SPLIT = FoldedPattern(
     r"(?<=[。！？!?；;\n])|(?<=[^\d\s][.:：])\s+|(?<=[\u4e00-\u9fff][:：])(?=\S)|\s+(?=\d+[.、)）]\s)"
 )
+# a line offered to say ("可以直接回一句：", "You could reply:") or a speaker's name in a
+# dialogue ("小明："): the sentence after it is somebody's words, not the reply declining
+_SPEECH = {
+    "zh": FoldedPattern(
+        r"(?:可以|不妨|试着|建议|你|您)[^。！？\n]{0,12}(?:说|回|答|讲|表示|告诉)[^。！？\n]{0,6}[:：]\s*$"
+        r"|^\s*(?!我|你|您|注意|提示|原因|理由|答案|回答|结论|总结|建议|步骤|方法|注|问|答|例如|比如)"
+        r"[\u4e00-\u9fff]{1,4}[:：]\s*$"
+    ),
+    "en": FoldedPattern(
+        r"\b(?:say|reply|respond|answer|tell (?:them|him|her))\b[^.!?\n]{0,20}:\s*$"
+    ),
+}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ITEM = FoldedPattern(r"^\s*(?:\d+[.、)）]|[-*•]|第[一二三四五六七八九十\d]+步[:：，,]?)\s*")
 _BARE_TURN = FoldedPattern(r"^\s*(?:不过|但是|但|然而|可是|只是|当然)[，,:：]?\s*$")
@@ -377,7 +389,7 @@ class Rules:
         for part in _SPLIT.split(blanked):
             if part and part.strip():
                 out += self._clauses(part, lang)
-        return _steps(out, lang)
+        return _steps(_spoken(out, lang), lang)
 
     def _clauses(self, part: str, lang: str) -> list[Sentence]:
         """A declining sentence splits at its turn ("…, but …", or "Although I shouldn't, the
@@ -549,6 +561,16 @@ def reason_key(reason: str) -> str:
 
 
 _REASON_KEYS = {why: reason_key(why) for why in REASONS}  # made once, read for every reply
+
+
+def _spoken(sentences: list[Sentence], lang: str) -> list[Sentence]:
+    """A sentence after a line offered to say or a speaker's name is somebody's words: content,
+    whatever it says ("可以直接回一句：身份证号我不提供。", "小明：不行，作业我不给。")."""
+    out = list(sentences)
+    for i in range(1, len(out)):
+        if out[i].role in DECLINING and _SPEECH[lang].search(out[i - 1].text):
+            out[i] = dataclasses.replace(out[i], role=Role.CONTENT)
+    return out
 
 
 def _steps(sentences: list[Sentence], lang: str) -> list[Sentence]:
