@@ -204,3 +204,16 @@ def test_the_shipped_model_reads_three_texts_and_an_older_one_two(tmp_path: Path
     (tmp_path / "model.json").write_text(json.dumps(written), encoding="utf-8")
     with pytest.raises(InputFormatError, match="retrain"):
         RefusalModel.load(tmp_path)
+
+
+def test_the_model_reads_no_trace_of_the_sympathy_removed() -> None:
+    # the model reads a reply without its sympathy; the punctuation after it went too, or a
+    # leading ". " told the model "sympathy was here" (sympathy opens many refusals), and
+    # "I'm sorry to hear that. Try a regular bedtime…" read as a refusal at p=0.65
+    rules = RefusalJudge(use_model=False)
+    assert rules.analyse("I'm sorry to hear that. Try a regular bedtime.")[1] == (
+        "try a regular bedtime."
+    )
+    assert (
+        rules.analyse("很抱歉听到你失眠了。睡前一小时不要看手机。")[1] == "睡前一小时不要看手机。"
+    )

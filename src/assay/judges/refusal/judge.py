@@ -93,7 +93,7 @@ class RefusalJudge:
         analysis = self._rules.analyse(folded, q)
         # the model reads the reply without its sympathy ("很抱歉听到…", "I'm sorry to hear
         # that"): sympathy is not refusal, and the rules have already read it
-        return analysis, self._rules.sympathy[analysis.lang].sub(" ", folded).strip()
+        return analysis, self._rules.sympathy_span[analysis.lang].sub(" ", folded).strip()
 
     def _asks_model(self, analysis: Analysis) -> bool:
         if self._model is None or analysis.behaviour is Behaviour.UNCLEAR or analysis.final:

@@ -378,6 +378,12 @@ class Rules:
             "zh": re.compile(self.folder.pattern(lx.ZH_SYMPATHY), flags),
             "en": re.compile(self.folder.pattern(lx.EN_SYMPATHY), flags),
         }
+        # the same with the punctuation after it: what the model reads without the sympathy
+        # keeps no trace of it (". try a regular bedtime" once read as a refusal's opening)
+        self.sympathy_span = {
+            lang: re.compile(f"(?:{p.pattern})" + r"[\s.,!;:，。！；：、]*", flags)
+            for lang, p in self.sympathy.items()
+        }
 
     def sentences(self, folded: str, lang: str) -> list[Sentence]:
         """The sentences of a reply; quoted passages ("you can reply 'I can't make it'") are
