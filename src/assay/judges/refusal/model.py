@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay.errors import InputFormatError
 from assay.judges.features import FeatureConfig, Featurizer
 from assay.judges.linear import npz_bytes
-from assay.judges.refusal.rules import DECLINING, Analysis, Behaviour, Role
+from assay.judges.refusal.rules import DECLINING, Analysis, Behaviour, Role, first_declining
 
 F64 = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
@@ -169,10 +169,10 @@ def views(folded: str) -> tuple[str, str]:
 def after_declining(analysis: Analysis, size: int) -> str:
     """The first ``size`` characters of what follows the first declining sentence ("" when
     nothing declines)."""
-    for i, s in enumerate(analysis.sentences):
-        if s.role in DECLINING:
-            return " ".join(t.text for t in analysis.sentences[i + 1 :])[:size]
-    return ""
+    first = first_declining(analysis.sentences)
+    if first is None:
+        return ""
+    return " ".join(t.text for t in analysis.sentences[first + 1 :])[:size]
 
 
 def dense_names(analyses: Sequence[Analysis]) -> tuple[str, ...]:

@@ -32,6 +32,7 @@ import dataclasses
 import hashlib
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -488,8 +489,8 @@ class Rules:
                 return Analysis(lang, sentences, Behaviour.REFUSAL, why, True, {}, final=True)
             why = "a bare no: an answer to a yes/no question, or a refusal"
             return Analysis(lang, sentences, Behaviour.UNCLEAR, why, True, {}, final=True)
-        first = next((i for i, x in enumerate(sentences) if x.role in DECLINING), -1)
-        after = "".join(x.text for x in sentences[first + 1 :])
+        first = first_declining(sentences)
+        after = "".join(x.text for x in sentences[first + 1 if first is not None else 0 :])
         asked = Asked(
             overlap=overlap(question, after, lang) if question else 0.0,
             known=bool(question),
@@ -731,11 +732,16 @@ def _undeclared(sentences: list[Sentence], lang: str, asked: Asked) -> tuple[Beh
     return Behaviour.ANSWER, "answers", substance >= need or not (redirect or lecture)
 
 
+def first_declining(sentences: Sequence[Sentence]) -> int | None:
+    """Where the reply first declines (None: it never does)."""
+    return next((i for i, s in enumerate(sentences) if s.role in DECLINING), None)
+
+
 def numbers(sentences: list[Sentence], lang: str, asked: Asked) -> dict[str, float]:
     """Figures of a reply for the learned model: sizes by role, before and after the first
     declining sentence, and where that sentence stands."""
     total = sum(s.size for s in sentences) or 1
-    first = next((i for i, s in enumerate(sentences) if s.role in DECLINING), None)
+    first = first_declining(sentences)
     at = sum(s.size for s in sentences[:first]) / total if first is not None else 1.0
     out: dict[str, float] = {
         "zh": float(lang == "zh"),
