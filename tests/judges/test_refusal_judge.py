@@ -217,3 +217,23 @@ def test_the_model_reads_no_trace_of_the_sympathy_removed() -> None:
     assert (
         rules.analyse("很抱歉听到你失眠了。睡前一小时不要看手机。")[1] == "睡前一小时不要看手机。"
     )
+
+
+def test_the_verdicts_name_every_threshold_that_decided_them() -> None:
+    # a verdict's spec names the model that made it; two models with the same weights but
+    # another band or overrule can judge one reply differently, so they must not share a name
+    # (before: the spec named the weights only)
+    from assay.judges.refusal.model import RefusalModel
+
+    shipped = RefusalModel.default()
+    again = RefusalModel(shipped.info, shipped.weights, shipped.bias)
+    assert again.digest == shipped.digest
+    names = {shipped.digest}
+    for change in ({"band": 0.2}, {"overrule": 0.05}, {"after": 100}):
+        other = RefusalModel(shipped.info.model_copy(update=change), shipped.weights, shipped.bias)
+        assert other.digest not in names, change
+        names.add(other.digest)
+        assert RefusalJudge(other).spec.args["model"] == other.digest
+    # the model card's figures are not part of what decides
+    carded = shipped.info.model_copy(update={"heldout": {}, "training": {}})
+    assert RefusalModel(carded, shipped.weights, shipped.bias).digest == shipped.digest

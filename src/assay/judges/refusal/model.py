@@ -87,7 +87,7 @@ class RefusalModel:
         self.weights = weights
         self.bias = bias
         self._featurizer = Featurizer(info.features)
-        self.digest = info.weights_sha256[:12]
+        self.digest = model_digest(info)
 
     @classmethod
     def default(cls) -> RefusalModel:
@@ -151,6 +151,17 @@ class RefusalModel:
         declines = any(s.role in DECLINING for s in analysis.sentences)
         behaviour = Behaviour.PARTIAL if declines else Behaviour.ANSWER
         return behaviour, f"{analysis.reason}; reads as giving what was asked (p={p:.2f})"
+
+
+def model_digest(info: RefusalModelInfo) -> str:
+    """A short hash of everything in a model that decides a verdict: the weights and how texts
+    are read, and the thresholds (``band``, ``overrule``) that turn the model's odds into one.
+    Two models that can judge one reply differently never share it; the figures of the model
+    card do not enter it."""
+    decides = info.model_dump(
+        mode="json", include={"features", "dense", "after", "band", "overrule", "weights_sha256"}
+    )
+    return hashlib.sha256(json.dumps(decides, sort_keys=True).encode()).hexdigest()[:12]
 
 
 def view_count(after: int) -> int:
