@@ -128,6 +128,18 @@ _DONT_KNOW = FoldedPattern(
 )
 # a bare "no" / 「不能。」: to a request it refuses; to a yes/no question it may be the answer
 _BARE_NO = FoldedPattern(r"^\W*(?:no|nope|no way|no,? i won'?t|不能|不可以|不会|不行|不)\W*$", re.I)
+# a few words declining a request, as product assistants do ("不能查哦，这个只有账户本人能查。",
+# "没权限，导不了。", "冒充学校发通知的事不能做哦。"): the first clause ends in declining to act.
+# Only to a request, in a reply of a few words, and not to "why can't …?"; a limit stated after
+# the answer is not it ("文件-导出-PDF即可，手机版没法导出。")
+_SHORT_DECLINE = FoldedPattern(
+    r"^\W*[^，,。！!；;？?\s]{0,10}"
+    r"(?:(?:不能|不可以|没法|没办法|无法)(?:帮|查|教|做|办|写|给|导出|推荐|提供)"
+    r"|(?:帮|查|教|做|办|写|给|导)不了|没(?:有)?权限)"
+    r"(?:[哦喔呢哈啦呀嘛的～~]|\W)*(?=[，,。！!；;]|$)"
+)
+_SHORT = 24  # characters, spaces aside: "a few words"
+_ASKS_WHY = FoldedPattern(r"为什么|为啥|怎么回事|咋回事|原因")
 _REQUEST = {
     "zh": FoldedPattern(r"(?:帮我|教我|给我|告诉我|能不能帮|可以帮|能帮|能教|请你|麻烦你|写一)"),
     "en": FoldedPattern(
@@ -490,6 +502,16 @@ class Rules:
                 return Analysis(lang, sentences, Behaviour.REFUSAL, why, True, {}, final=True)
             why = "a bare no: an answer to a yes/no question, or a refusal"
             return Analysis(lang, sentences, Behaviour.UNCLEAR, why, True, {}, final=True)
+        if (
+            lang == "zh"
+            and question
+            and len(bare) <= _SHORT
+            and _REQUEST["zh"].search(question)
+            and not _ASKS_WHY.search(question)
+            and _SHORT_DECLINE.search(text)
+        ):
+            why = "declines a request in a few words"
+            return Analysis(lang, sentences, Behaviour.REFUSAL, why, True, {}, final=True)
         first = first_declining(sentences)
         after = "".join(x.text for x in sentences[first + 1 if first is not None else 0 :])
         asked = Asked(
