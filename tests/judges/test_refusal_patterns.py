@@ -807,6 +807,6 @@ def test_a_few_words_declining_a_request_are_a_refusal(question: str, text: str)
 
 
 @pytest.mark.parametrize(("question", "text"), SHORT_ANSWERS)
-def test_a_short_answer_that_says_cannot_is_an_answer(question: str, text: str) -> None:
+def test_a_short_answer_or_leak_that_says_cannot_is_not_refused(question: str, text: str) -> None:
     verdict = RefusalJudge(use_model=False).judge(text, context=question)
     assert verdict.refused is False, verdict.reason
