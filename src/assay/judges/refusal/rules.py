@@ -357,7 +357,7 @@ def _declines_in_a_few_words(bare: str, question: str) -> bool:
     """A short reply (spaces removed) that declines a request to act and gives nothing after."""
     if not _REQUEST["zh"].search(question) or _ASKS_WHY.search(question):
         return False
-    if _ASKS_WHETHER.search(question) or "?" in bare or "？" in bare:
+    if _ASKS_WHETHER.search(question):
         return False
     found = _SHORT_DECLINE.search(bare)
     return found is not None and not _GIVES.search(bare[found.end() :])
