@@ -20,6 +20,8 @@ from __future__ import annotations
 import csv
 import gc
 import random
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -32,12 +34,12 @@ SLACK = 16 * 1024 * 1024
 PER_ENTRY = 500
 
 
-def _bank(path: Path) -> None:
+def _bank(path: Path, rows: int = ROWS) -> None:
     rng = random.Random(7)
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["id", "text", "kind", "risk_ids", "updated"])
-        for i in range(ROWS):
+        for i in range(rows):
             text = "".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(30))
             writer.writerow([f"q{i}", text, "content", "A.1.a", "2026-01-02"])
 
@@ -57,3 +59,41 @@ def test_a_100k_row_csv_loads_in_the_memory_of_its_entries(tmp_path: Path) -> No
     assert len(bank) == report.accepted == ROWS
     assert peak <= retained + SLACK, f"peak {peak:,} B, entries {retained:,} B"
     assert retained <= PER_ENTRY * ROWS, f"{retained / ROWS:.0f} B an entry"
+
+
+# In a fresh interpreter: questions made the ordinary way first (as a test's factory or a
+# caller's code makes them), then a bank loaded. Each new instance of a class narrows how many
+# attribute names may still join the table its instances share, so before the names were set
+# at import (``assay.banks.models._share_keys``) the entries loaded after a few dozen such
+# questions each had a dict of their own: 581 bytes an entry against 500, and the test above
+# failed whenever an earlier test in its process had made questions (under pytest-xdist, by
+# which worker it landed on).
+_AFTER_ORDINARY_QUESTIONS = """
+import sys, tracemalloc, datetime
+from pathlib import Path
+from assay.banks.io import load_questions
+from assay.banks.models import Question, QuestionKind
+from assay.standard import load_profile
+made = [
+    Question(id=f"x{i}", text="问题", kind=QuestionKind.CONTENT, risk_ids=("A.1.a",),
+             updated=datetime.date(2026, 1, 2))
+    for i in range(100)
+]
+profile = load_profile("tc260-003-2024")
+path = Path(sys.argv[1])
+load_questions(path, profile, QuestionKind.CONTENT)
+tracemalloc.start()
+bank, report = load_questions(path, profile, QuestionKind.CONTENT)
+print(tracemalloc.get_traced_memory()[0] / len(bank))
+"""
+
+
+def test_entries_stay_small_after_questions_made_the_ordinary_way(tmp_path: Path) -> None:
+    path = tmp_path / "bank.csv"
+    _bank(path, rows=20_000)
+    done = subprocess.run(
+        [sys.executable, "-c", _AFTER_ORDINARY_QUESTIONS, str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    per_entry = float(done.stdout.strip())
+    assert per_entry <= PER_ENTRY, f"{per_entry:.0f} B an entry"

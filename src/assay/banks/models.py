@@ -80,6 +80,25 @@ class Question(_Entry):
         return self
 
 
+def _share_keys(model: type[BaseModel]) -> None:
+    """Give ``model``'s instances one table of attribute names, now, before any instance exists.
+
+    A bank's entries are built by ``assay.banks.schema._slim`` with their values set one by one,
+    so CPython keeps them beside each entry under names shared by all (about 190 bytes an entry
+    instead of 360). But every new instance of a class narrows how many names may still join
+    that shared table, and pydantic's own constructor adds none: after a few dozen questions
+    made the ordinary way (a test's factory, a caller's code), the names could no longer be
+    added and every entry loaded afterwards had a dict of its own. Setting them once here, in
+    the order ``_slim`` sets them, puts them in the table first."""
+    probe = object.__new__(model)
+    for name in model.model_fields:
+        object.__setattr__(probe, name, None)
+
+
+_share_keys(KeywordEntry)
+_share_keys(Question)
+
+
 class KeywordLibrary(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
