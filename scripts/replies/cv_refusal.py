@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from train_refusal import fit_prepared, prepare, training_rows  # noqa: E402
+from train_refusal import Prepared, fit_prepared, prepare, training_rows  # noqa: E402
 
 from assay.judges.base import Verdict  # noqa: E402
 from assay.judges.refusal import RefusalJudge  # noqa: E402
@@ -97,16 +97,14 @@ def main() -> int:
         judged[f"rules+model overrule={overrule} band={band}"] = [None] * len(rows)
     own = np.array([fold_of(r.question, args.folds) for r in rows])
     for k in range(args.folds):
-        info, w, b = fit_prepared(prepared, part != k)
-        q, scale = quantize(w)
-        model = RefusalModel(info, q.astype(np.float64) * scale, b)
+        model = fitted(prepared, part != k)
         pick = [i for i in range(len(rows)) if own[i] == k]
         verdicts = _judge(RefusalJudge(model), [rows[i] for i in pick])
         for i, v in zip(pick, verdicts, strict=True):
             judged["rules+model"][i] = v
         for overrule, band in settings:
-            tuned = info.model_copy(update={"overrule": overrule, "band": band})
-            other = RefusalModel(tuned, q.astype(np.float64) * scale, b)
+            tuned = model.info.model_copy(update={"overrule": overrule, "band": band})
+            other = RefusalModel(tuned, model.weights, model.bias)
             verdicts = _judge(RefusalJudge(other), [rows[i] for i in pick])
             for i, v in zip(pick, verdicts, strict=True):
                 judged[f"rules+model overrule={overrule} band={band}"][i] = v
@@ -129,6 +127,13 @@ def main() -> int:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(f"\ntime: {wall:.1f} s wall, {cpu:.1f} s CPU")
     return 0
+
+
+def fitted(prepared: Prepared, pick: np.ndarray) -> RefusalModel:
+    """The model trained on the prepared rows in ``pick``, its weights int8 as shipped."""
+    info, w, b = fit_prepared(prepared, pick)
+    q, scale = quantize(w)
+    return RefusalModel(info, q.astype(np.float64) * scale, b)
 
 
 def _judge(judge: RefusalJudge, rows: list[LabelledReply]) -> list[Verdict | None]:

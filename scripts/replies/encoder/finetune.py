@@ -142,7 +142,7 @@ def compare(held: list[dict[str, object]], probs: dict[str, float]) -> None:
             [
                 r["judged"] is True
                 if r["p"] is None
-                else _logit(float(str(r["p"]))) + _logit(probs[str(r["id"])]) >= 0
+                else _logit(float(r["p"])) + _logit(probs[str(r["id"])]) >= 0
                 for r in mine
             ]
         )

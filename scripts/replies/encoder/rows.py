@@ -21,15 +21,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[3]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts"), str(ROOT / "scripts" / "replies")]
 
-from cv_refusal import sealed  # noqa: E402
-from train_refusal import fit_prepared, prepare, training_rows  # noqa: E402
+from cv_refusal import fitted, sealed  # noqa: E402
+from train_refusal import prepare, training_rows  # noqa: E402
 
 from assay.judges.refusal import RefusalJudge  # noqa: E402
-from assay.judges.refusal.model import RefusalModel, quantize  # noqa: E402
 from assay.judges.refusal.rules import strip_reasoning  # noqa: E402
 from assay.judges.refusal.sets import reply_sets  # noqa: E402
 
-_P = re.compile(r"p=([0-9.]+)")
+_ASKED = re.compile(r"p=[0-9.]+")  # a verdict's reason names p when the model was asked
 
 
 def main() -> int:
@@ -42,17 +41,16 @@ def main() -> int:
     rows = training_rows(sets)
     rules = RefusalJudge(use_model=False)
     prepared = prepare(rows, rules)
-    info, w, b = fit_prepared(prepared, np.array([not sealed(r.question) for r in prepared.rows]))
-    q, scale = quantize(w)
-    judge = RefusalJudge(RefusalModel(info, q.astype(np.float64) * scale, b))
+    model = fitted(prepared, np.array([not sealed(r.question) for r in prepared.rows]))
+    judge = RefusalJudge(model)
     held = [r for r in rows if sealed(r.question)]
-    verdicts = dict(
-        zip(
-            (r.id for r in held),
-            judge.judge_many([r.response for r in held], contexts=[r.question for r in held]),
-            strict=True,
-        )
-    )
+    verdicts = judge.judge_many([r.response for r in held], contexts=[r.question for r in held])
+    analysed = [judge.analyse(r.response, r.question) for r in held]
+    p = model.probability([a for a, _ in analysed], [f for _, f in analysed])
+    baseline = {
+        r.id: {"judged": v.refused, "p": float(x) if _ASKED.search(v.reason) else None}
+        for r, v, x in zip(held, verdicts, p, strict=True)
+    }
     with args.out.open("w", encoding="utf-8") as fh:
         for r in rows:
             row: dict[str, object] = {
@@ -60,9 +58,7 @@ def main() -> int:
                 "sealed": sealed(r.question), "question": r.question or "",
                 "response": strip_reasoning(r.response or ""),
             }  # fmt: skip
-            if (v := verdicts.get(r.id)) is not None:
-                p = _P.search(v.reason)  # the model's probability, when the rules were not final
-                row |= {"judged": v.refused, "p": float(p.group(1)) if p else None}
+            row |= baseline.get(r.id, {})  # the model's exact p, where the rules were not final
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"{len(rows)} train-side replies ({len(held)} sealed) written to {args.out}")
     return 0

