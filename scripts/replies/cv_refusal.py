@@ -99,13 +99,13 @@ def main() -> int:
     for k in range(args.folds):
         model = fitted(prepared, part != k)
         pick = [i for i in range(len(rows)) if own[i] == k]
-        verdicts = _judge(RefusalJudge(model), [rows[i] for i in pick])
+        verdicts = _judge(RefusalJudge(model, use_encoder=False), [rows[i] for i in pick])
         for i, v in zip(pick, verdicts, strict=True):
             judged["rules+model"][i] = v
         for overrule, band in settings:
             tuned = model.info.model_copy(update={"overrule": overrule, "band": band})
             other = RefusalModel(tuned, model.weights, model.bias)
-            verdicts = _judge(RefusalJudge(other), [rows[i] for i in pick])
+            verdicts = _judge(RefusalJudge(other, use_encoder=False), [rows[i] for i in pick])
             for i, v in zip(pick, verdicts, strict=True):
                 judged[f"rules+model overrule={overrule} band={band}"][i] = v
         print(

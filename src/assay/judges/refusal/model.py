@@ -126,12 +126,15 @@ class RefusalModel:
         return predict(d, self.weights, self.bias, len(analyses))
 
     def settle_many(
-        self, analyses: Sequence[Analysis], folded: Sequence[str]
+        self, analyses: Sequence[Analysis], folded: Sequence[str], beside: F64 | None = None
     ) -> list[tuple[Behaviour, str]]:
         """What each reply does: the model's call (all replies read in one call), read with the
         rules' figures; a reply the model puts near even odds and the rules read the other way
-        is left uncertain."""
+        is left uncertain. ``beside``: another model's P(refusal) of the same replies (the
+        fine-tuned encoder's), whose log-odds are added to this model's before the call."""
         p = self.probability(analyses, folded)
+        if beside is not None:
+            p = add_odds(p, beside)
         return [self._read(a, float(x)) for a, x in zip(analyses, p, strict=True)]
 
     def _read(self, analysis: Analysis, p: float) -> tuple[Behaviour, str]:
@@ -151,6 +154,21 @@ class RefusalModel:
         declines = any(s.role in DECLINING for s in analysis.sentences)
         behaviour = Behaviour.PARTIAL if declines else Behaviour.ANSWER
         return behaviour, f"{analysis.reason}; reads as giving what was asked (p={p:.2f})"
+
+
+def add_odds(p: F64, q: F64) -> F64:
+    """P(refusal) from the summed log-odds of two models (each held within 1e-4 of 0 and 1:
+    one sure model does not silence the other). Measured on the sealed fifth of the train side
+    with the 6-layer encoder: zh 68 -> 36 errors of 890, en 27 -> 12 of 740
+    (``data/replies/README.md``)."""
+
+    def logit(x: F64) -> F64:
+        y = np.clip(x, 1e-4, 1 - 1e-4)
+        out: F64 = np.log(y / (1 - y))
+        return out
+
+    out: F64 = 1.0 / (1.0 + np.exp(-(logit(p) + logit(q))))
+    return out
 
 
 def model_digest(info: RefusalModelInfo) -> str:
