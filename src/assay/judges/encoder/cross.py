@@ -31,7 +31,7 @@ F64 = npt.NDArray[np.float64]
 
 
 class EncoderInfo(BaseModel):
-    """What ``encoder.json`` says: the base image, the input's shape, training and figures."""
+    """What ``encoder.json`` says: the base image, the input's shape, how it was trained."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -41,8 +41,8 @@ class EncoderInfo(BaseModel):
     question_tokens: int = Field(default=40, ge=1)
     head_tokens: int = Field(default=120, ge=1)
     tail_tokens: int = Field(default=40, ge=0)
+    # how it was trained; the whole judge's held-out figures are in model.json and MODEL_CARD.md
     training: dict[str, object] = Field(default_factory=dict)
-    heldout: dict[str, object] = Field(default_factory=dict)
     weights_sha256: str = ""
 
 
@@ -54,7 +54,9 @@ class CrossEncoder:
         self.info = info
         self.folder = folder
         self.image_path = image_path
-        self.digest = info.weights_sha256[:12]
+        # everything that decides a probability: the weights, the image, the input's shape
+        decides = info.model_dump(mode="json", exclude={"training"})
+        self.digest = hashlib.sha256(json.dumps(decides, sort_keys=True).encode()).hexdigest()[:12]
 
     @classmethod
     def load(cls, folder: Path, image_path: Path | None = None) -> CrossEncoder:
