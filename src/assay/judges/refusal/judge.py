@@ -1,6 +1,7 @@
 """``RefusalJudge``: rules that read what each sentence does, and a learned model over hashed
 n-grams and the rules' figures that settles what the rules leave open, with a fine-tuned encoder
-(``assay.judges.encoder``) beside it whose log-odds are added to the model's.
+(``assay.judges.encoder``) beside it whose log-odds are added to the model's where the reply's
+question is known (the encoder learned from question and reply together).
 
 Chinese (simplified and traditional, folded to simplified) and English. Reasoning blocks are
 removed first: only what the user is shown is judged. A reply that declines in words but gives
@@ -26,7 +27,7 @@ from assay.judges.refusal.model import RefusalModel
 from assay.judges.refusal.rules import Analysis, Behaviour, Rules, rules_digest, strip_reasoning
 from assay.messages import t
 
-_VERSION = "2"
+_VERSION = "3"  # 3: the encoder reads only replies given with their question
 _CHUNK = 256  # replies analysed, then read by the model, at a time
 _REFUSED = {
     Behaviour.REFUSAL: True,
@@ -130,7 +131,8 @@ class RefusalJudge:
         questions: Sequence[str | None],
     ) -> list[tuple[Behaviour, str]]:
         """(behaviour, why) of each analysed reply: the rules' own reading where it is final or
-        sure, else the model's (with the encoder's odds added), all of it in one call."""
+        sure, else the model's (with the encoder's odds added where the question is known), all
+        of it in one call."""
         asked = [i for i, (a, _) in enumerate(found) if self._asks_model(a)]
         said: dict[int, tuple[Behaviour, str]] = {}
         if asked and self._model is not None:
@@ -138,7 +140,7 @@ class RefusalJudge:
             # the encoder reads the shown reply as written (unfolded), with its question; it was
             # trained on (question, reply) pairs only, so a reply without one is left to the
             # rules and the n-grams (its odds there add nothing: 0.5)
-            paired = [i for i in asked if questions[i]]
+            paired = [i for i in asked if (questions[i] or "").strip()]
             if self._encoder is not None and paired:
                 beside = np.full(len(asked), 0.5)
                 read_by = self._encoder.probability(
