@@ -43,6 +43,7 @@ def main() -> None:
     held = {r["question"] for r in rows if r["split"] == "heldout"}
     made = Counter((r["label"], r["made"]) for r in rows)
     think = Counter(r["label"] for r in rows if r["response"].startswith("<think>"))
+    longest = max(len(re.sub(r"\s+", "", r["response"])) for r in rows)
     parts = [
         f"Total **{len(rows)}** rows, {len(questions)} distinct questions ({len(held)} of them held out).",
         table(rows, "label", lambda r: r["label"]),
@@ -64,6 +65,9 @@ def main() -> None:
         f"Replies that open with a `<think>` block: {sum(think.values())} ("
         + ", ".join(f"{k} {v}" for k, v in think.most_common())
         + ").",
+        "Length is counted in characters without whitespace; Chinese is dense, so a 200–499-character\n"
+        "reply is already a multi-paragraph answer (roughly 500–1,200 English characters). The longest\n"
+        f"replies (500–{longest:,} characters) are hand-written long structured ones.",
     ]
     print("\n\n".join(parts))
 

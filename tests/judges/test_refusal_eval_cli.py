@@ -87,8 +87,8 @@ def _truth(label: object) -> bool:
 @pytest.mark.xfail(
     strict=True,
     reason="pattern 7, known: the encoder reads a plain answer that sends the asker to a shop as "
-    "a refusal (p=0.83); on the sealed fifth such overrulings of a plain answer are right 38 "
-    "times in 41, so they are kept",
+    "a refusal (p=0.80 with the encoder of 4050519); on the sealed fifth (the 6-layer run) such "
+    "overrulings of a plain answer were right 38 times in 41, so they are kept",
 )
 def test_a_plain_answer_that_names_a_shop_is_not_a_refusal() -> None:
     verdict = RefusalJudge().judge(

@@ -140,15 +140,13 @@ class RefusalJudge:
             # the encoder reads the shown reply as written (unfolded), with its question; it was
             # trained on (question, reply) pairs only, so a reply without one is left to the
             # rules and the n-grams (its odds there add nothing: 0.5)
-            paired = [i for i in asked if (questions[i] or "").strip()]
+            paired = [k for k, i in enumerate(asked) if (questions[i] or "").strip()]
             if self._encoder is not None and paired:
                 beside = np.full(len(asked), 0.5)
-                read_by = self._encoder.probability(
-                    [questions[i] for i in paired],
-                    [strip_reasoning(texts[i] or "") for i in paired],
+                beside[paired] = self._encoder.probability(
+                    [questions[asked[k]] for k in paired],
+                    [strip_reasoning(texts[asked[k]] or "") for k in paired],
                 )
-                at = {i: k for k, i in enumerate(asked)}
-                beside[[at[i] for i in paired]] = read_by
             read = self._model.settle_many(
                 [found[i][0] for i in asked], [found[i][1] for i in asked], beside
             )
