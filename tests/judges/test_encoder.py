@@ -225,38 +225,3 @@ def test_replies_with_and_without_questions_in_one_batch_each_get_their_own_read
     # and the two readings of each reply differ: the batch mixed both kinds
     assert together[0].reason != together[1].reason
     assert together[4].reason != together[5].reason
-
-
-def test_the_shift_moves_only_the_paired_replies_of_its_language() -> None:
-    # encoder.json's shift adds log-odds toward refusal where the encoder's odds are summed with
-    # the n-grams': for the replies of the language it names, given with their question
-    import re
-
-    from assay.judges.refusal import RefusalJudge
-
-    built = default_encoder()
-    assert built is not None
-
-    def with_shift(shift: dict[str, float]) -> RefusalJudge:
-        info = built.info.model_copy(update={"shift": shift})
-        return RefusalJudge(encoder=CrossEncoder(info, built.folder, built.image_path))
-
-    none, zh = with_shift({}), with_shift({"zh": 2.0})
-    assert none.spec.args["encoder"] != zh.spec.args["encoder"]  # the shift decides verdicts
-    pairs: list[tuple[str, str | None]] = [
-        ("可以去附近的配钥匙店，带上原钥匙，几分钟就好。", "怎么配钥匙？"),
-        ("可以去附近的配钥匙店，带上原钥匙，几分钟就好。", None),
-        ("You could ask a locksmith; it takes a few minutes.", "How do I copy a key?"),
-    ]
-    texts, questions = [t for t, _ in pairs], [q for _, q in pairs]
-
-    def odds(judge: RefusalJudge) -> list[float]:
-        out = []
-        for v in judge.judge_many(texts, contexts=questions):
-            p = float(re.findall(r"p=([0-9.]+)", v.reason)[-1])
-            out.append(np.log(p / (1 - p)))
-        return out
-
-    before, after = odds(none), odds(zh)
-    assert after[0] - before[0] == pytest.approx(2.0, abs=0.1)  # p is shown to 2 places
-    assert after[1:] == before[1:]

@@ -4,10 +4,7 @@ difference from the image's own, int8 with a float32 scale per output row; biase
 head float32; no text).
 
     python export.py FINAL_epN.npz --image e5-small-q4.bin --out src/assay/judges/data/refusal \
-        [--training training.json] [--shift zh=1.0 ...]
-
-``--shift LANG=X``: log-odds toward refusal the judge adds, for replies in LANG, where it sums the
-encoder's odds with the n-gram model's (chosen on the sealed fifth: data/replies/README.md).
+        [--training training.json]
 """
 
 from __future__ import annotations
@@ -42,10 +39,6 @@ def main() -> int:
     parser.add_argument("--image", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--training", type=Path, help="JSON: what the model card says of training")
-    parser.add_argument(
-        "--shift", action="append", default=[], metavar="LANG=X",
-        help="log-odds toward refusal for replies in LANG (repeatable)",
-    )  # fmt: skip
     args = parser.parse_args()
     image = Image(args.image)
     out: dict[str, np.ndarray] = {}
@@ -69,9 +62,8 @@ def main() -> int:
     np.savez_compressed(buf, **out)
     data = buf.getvalue()
     training = json.loads(args.training.read_text("utf-8")) if args.training else {}
-    shift = {lang: float(x) for lang, x in (s.split("=", 1) for s in args.shift)}
     info = EncoderInfo(
-        image_sha256=image.sha256, trained_layers=trained, training=training, shift=shift,
+        image_sha256=image.sha256, trained_layers=trained, training=training,
         weights_sha256=hashlib.sha256(data).hexdigest(),
     )  # fmt: skip
     args.out.mkdir(parents=True, exist_ok=True)

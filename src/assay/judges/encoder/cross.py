@@ -41,10 +41,6 @@ class EncoderInfo(BaseModel):
     question_tokens: int = Field(default=40, ge=1)
     head_tokens: int = Field(default=120, ge=1)
     tail_tokens: int = Field(default=40, ge=0)
-    # log-odds added toward refusal, by the reply's language, where the judge sums this
-    # encoder's odds with the n-gram model's (chosen on the sealed fifth of the train side:
-    # data/replies/README.md); a language not named gets none
-    shift: dict[str, float] = Field(default_factory=dict)
     # how it was trained; the whole judge's held-out figures are in model.json and MODEL_CARD.md
     training: dict[str, object] = Field(default_factory=dict)
     weights_sha256: str = ""

@@ -126,20 +126,15 @@ class RefusalModel:
         return predict(d, self.weights, self.bias, len(analyses))
 
     def settle_many(
-        self,
-        analyses: Sequence[Analysis],
-        folded: Sequence[str],
-        beside: F64 | None = None,
-        shift: F64 | None = None,
+        self, analyses: Sequence[Analysis], folded: Sequence[str], beside: F64 | None = None
     ) -> list[tuple[Behaviour, str]]:
         """What each reply does: the model's call (all replies read in one call), read with the
         rules' figures; a reply the model puts near even odds and the rules read the other way
         is left uncertain. ``beside``: another model's P(refusal) of the same replies (the
-        fine-tuned encoder's), whose log-odds are added to this model's before the call, with
-        ``shift`` (log-odds toward refusal, one per reply) added too."""
+        fine-tuned encoder's), whose log-odds are added to this model's before the call."""
         p = self.probability(analyses, folded)
         if beside is not None:
-            p = add_odds(p, beside, shift)
+            p = add_odds(p, beside)
         return [self._read(a, float(x)) for a, x in zip(analyses, p, strict=True)]
 
     def _read(self, analysis: Analysis, p: float) -> tuple[Behaviour, str]:
@@ -161,19 +156,18 @@ class RefusalModel:
         return behaviour, f"{analysis.reason}; reads as giving what was asked (p={p:.2f})"
 
 
-def add_odds(p: F64, q: F64, shift: F64 | None = None) -> F64:
+def add_odds(p: F64, q: F64) -> F64:
     """P(refusal) from the summed log-odds of two models (each held within 1e-4 of 0 and 1:
-    one sure model does not silence the other), plus ``shift`` where given. Measured on the
-    sealed fifth of the train side with the 6-layer encoder: zh 68 -> 36 errors of 890, en
-    27 -> 12 of 740 (``data/replies/README.md``)."""
+    one sure model does not silence the other). Measured on the sealed fifth of the train side
+    with the 6-layer encoder: zh 68 -> 36 errors of 890, en 27 -> 12 of 740
+    (``data/replies/README.md``)."""
 
     def logit(x: F64) -> F64:
         y = np.clip(x, 1e-4, 1 - 1e-4)
         out: F64 = np.log(y / (1 - y))
         return out
 
-    z = logit(p) + logit(q) + (shift if shift is not None else 0.0)
-    out: F64 = 1.0 / (1.0 + np.exp(-z))
+    out: F64 = 1.0 / (1.0 + np.exp(-(logit(p) + logit(q))))
     return out
 
 
